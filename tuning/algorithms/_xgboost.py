@@ -1,0 +1,153 @@
+"""XGBoost, with the hyperparameters and recommended ranges of SageMaker's built-in XGBoost.
+
+The ranges are those of AWS's "Tune an XGBoost model" table; the defaults are XGBoost's
+own (``num_round`` has no default in SageMaker, where it is required: TuneLab uses 100).
+The training resource is the boosting round: early stopping and Hyperband look at the
+validation objective after every round.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tuning.algorithms._base import Algorithm, FittedModel, HyperparameterSpec, TrainingData
+from tuning.metrics import BINARY, MULTICLASS
+from tuning.parameters import ContinuousParameter, IntegerParameter
+
+if TYPE_CHECKING:
+    from tuning.algorithms._base import Reporter
+    from tuning.metrics import ObjectiveMetric
+
+__all__ = ["XGBoostAlgorithm"]
+
+_MAX_REPORTS = 200
+"""At most this many rounds are scored on the validation set; see ``_report_every``."""
+
+
+def _spec(name: str, default: Any, low: float, high: float, description: str, *,
+          tuned: bool = False, integer: bool = False, valid: tuple[float | None, float | None]) -> HyperparameterSpec:
+    parameter = IntegerParameter(int(low), int(high)) if integer else ContinuousParameter(low, high)
+    return HyperparameterSpec(
+        name, default, parameter, description, low=valid[0], high=valid[1],
+        tuned_by_default=tuned, integer=integer,
+    )
+
+
+_HYPERPARAMETERS = {
+    spec.name: spec
+    for spec in (
+        _spec("alpha", 0.0, 0, 1000, "L1 regularisation on leaf weights; larger is more conservative.", valid=(0, None)),
+        _spec("colsample_bylevel", 1.0, 0.1, 1, "Share of columns sampled for each tree level.", valid=(0.01, 1)),
+        _spec("colsample_bynode", 1.0, 0.1, 1, "Share of columns sampled for each split.", valid=(0.01, 1)),
+        _spec("colsample_bytree", 1.0, 0.5, 1, "Share of columns sampled for each tree.", tuned=True, valid=(0.01, 1)),
+        _spec("eta", 0.3, 0.1, 0.5, "Learning rate: how much each new tree corrects the previous ones.", tuned=True, valid=(0.0001, 1)),
+        _spec("gamma", 0.0, 0, 5, "Minimum loss reduction needed to split a leaf.", valid=(0, None)),
+        _spec("lambda", 1.0, 0, 1000, "L2 regularisation on leaf weights.", valid=(0, None)),
+        _spec("max_delta_step", 0.0, 0, 10, "Cap on each leaf's weight change (helps with imbalanced classes).", valid=(0, None)),
+        _spec("max_depth", 6, 0, 10, "Maximum depth of a tree (0: no limit). Deeper trees fit more, and overfit more.", tuned=True, integer=True, valid=(0, 64)),
+        _spec("min_child_weight", 1.0, 0, 120, "Minimum sum of instance weight (hessian) in a child; larger is more conservative.", tuned=True, valid=(0, None)),
+        _spec("num_round", 100, 1, 4000, "Number of boosting rounds (trees): the training resource.", integer=True, valid=(1, 100_000)),
+        _spec("subsample", 1.0, 0.5, 1, "Share of training rows sampled for each tree.", tuned=True, valid=(0.01, 1)),
+    )
+}
+
+
+class XGBoostAlgorithm(Algorithm):
+    """Gradient-boosted trees (XGBoost), as SageMaker's built-in XGBoost algorithm."""
+
+    name = "xgboost"
+    title = "XGBoost"
+    summary = "Gradient-boosted decision trees: strong on tables, the usual first choice."
+    resource = "num_round"
+    resource_unit = "boosting rounds"
+    handles_missing = True
+    model_file = "model.ubj"
+    hyperparameters = _HYPERPARAMETERS
+    fixed_hyperparameters = {"tree_method": "hist", "nthread": 1}
+
+    def _params(self, hyperparameters: Mapping[str, Any], data_problem: str, n_classes: int, seed: int) -> dict[str, Any]:
+        params = {name: value for name, value in hyperparameters.items() if name != "num_round"}
+        params["max_depth"] = int(params["max_depth"])
+        params.update(self.fixed_hyperparameters)
+        params.update(seed=seed, disable_default_eval_metric=1, verbosity=0)
+        if data_problem == BINARY:
+            params["objective"] = "binary:logistic"
+        elif data_problem == MULTICLASS:
+            params.update(objective="multi:softprob", num_class=n_classes)
+        else:
+            params["objective"] = "reg:squarederror"
+        return params
+
+    def fit(self, hyperparameters: Mapping[str, Any], data: TrainingData, metric: ObjectiveMetric,
+            reporter: Reporter, *, seed: int) -> FittedModel:
+        import xgboost as xgb
+
+        rounds = int(hyperparameters["num_round"])
+        every = max(1, math.ceil(rounds / _MAX_REPORTS))
+        dtrain = xgb.DMatrix(data.x_train, label=data.y_train)
+        dvalid = xgb.DMatrix(data.x_validation, label=data.y_validation)
+        y_valid = data.y_validation
+        n_classes = data.n_classes
+
+        def score(predictions: np.ndarray, _: Any) -> tuple[str, float]:
+            # XGBoost keeps the validation predictions up to date round by round, so
+            # scoring here costs one metric call, not a fresh prediction over all trees.
+            # Only every ``every``-th round (and the last) is scored, so a 4,000-round job
+            # does not spend its time in metric calls; the others log NaN.
+            score.round += 1
+            if score.round % every and score.round != rounds:
+                return "objective", math.nan
+            return "objective", metric(y_valid, _as_output(predictions, n_classes))
+
+        score.round = 0  # type: ignore[attr-defined]
+
+        class _Report(xgb.callback.TrainingCallback):
+            def after_iteration(self, model: Any, epoch: int, evals_log: dict) -> bool:
+                value = evals_log["validation"]["objective"][-1]
+                if math.isnan(value):
+                    return False
+                if math.isinf(value):
+                    raise FloatingPointError(f"the objective became {value} at round {epoch + 1}")
+                return bool(reporter.report(epoch + 1, float(value)))
+
+        booster = xgb.train(
+            self._params(hyperparameters, data.problem_type, n_classes, seed),
+            dtrain,
+            num_boost_round=rounds,
+            evals=[(dvalid, "validation")],
+            custom_metric=score,
+            callbacks=[_Report()],
+            verbose_eval=False,
+        )
+        return FittedModel(booster, n_classes)
+
+    def output(self, model: FittedModel, x: np.ndarray) -> np.ndarray:
+        import xgboost as xgb
+
+        predictions = model.estimator.predict(xgb.DMatrix(x))
+        return _as_output(predictions, model.n_classes)
+
+    def dump(self, model: FittedModel) -> bytes:
+        # XGBoost's own UBJSON format: a data file, never code (unlike pickle).
+        return bytes(model.estimator.save_raw(raw_format="ubj"))
+
+    def load(self, blob: bytes, *, n_classes: int, target_mean: float, target_scale: float) -> FittedModel:
+        import xgboost as xgb
+
+        booster = xgb.Booster()
+        booster.load_model(bytearray(blob))
+        return FittedModel(booster, n_classes, target_mean, target_scale)
+
+
+def _as_output(predictions: np.ndarray, n_classes: int) -> np.ndarray:
+    """XGBoost's predictions as :mod:`tuning.metrics` expects them."""
+    predictions = np.asarray(predictions, dtype=np.float64)
+    if n_classes == 2 and predictions.ndim == 1:
+        return np.column_stack([1.0 - predictions, predictions])
+    if n_classes > 2:
+        return predictions.reshape(len(predictions), n_classes)
+    return predictions
