@@ -1,0 +1,187 @@
+"""The store: a real SQLite file that survives restarts and lets readers read during writes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from tuning import ValidationError
+from tuning.records import TrainingJob, TuningJob
+from tuning.store import Store
+
+
+def _tuning_job(name="job-1", **overrides):
+    values = dict(
+        name=name, status="InProgress", strategy="Random", algorithm="xgboost", dataset="iris",
+        objective_metric_name="validation:accuracy", objective_type="Maximize", max_jobs=5,
+        max_parallel_jobs=1, config={"Strategy": "Random"}, created_at=time.time(),
+    )
+    values.update(overrides)
+    return TuningJob(**values)
+
+
+def _training_job(index, tuning_job="job-1", status="Completed", value=0.5):
+    now = time.time()
+    return TrainingJob(
+        tuning_job_name=tuning_job, index=index, name=f"{tuning_job}-{index + 1:03d}", status=status,
+        hyperparameters={"eta": 0.1 * (index + 1), "booster": "gbtree"}, created_at=now,
+        start_time=now, end_time=now + 1.5, final_objective_value=value,
+        intermediate_values=[(1, 0.1), (2, value)],
+    )
+
+
+def test_finished_jobs_survive_reopening_the_file(tmp_path):
+    path = tmp_path / "t.db"
+    first = Store(path)
+    first.create_tuning_job(_tuning_job(status="Completed", best_training_job="job-1-002", best_objective_value=0.9))
+    for index in range(3):
+        first.add_training_job(_training_job(index, value=0.5 + index / 10))
+    first.dispose()
+
+    again = Store(f"sqlite:///{path}")
+    job = again.get_tuning_job("job-1")
+    assert job.status == "Completed"
+    assert job.status_counters == {"Completed": 3}
+    jobs = again.training_jobs("job-1")
+    assert [j.final_objective_value for j in jobs] == [0.5, 0.6, 0.7]
+    assert jobs[0].intermediate_values == [(1, 0.1), (2, 0.5)]
+    assert jobs[0].hyperparameters == {"eta": 0.1, "booster": "gbtree"}
+    assert jobs[0].elapsed_seconds == pytest.approx(1.5)
+    assert job.describe()["TrainingJobStatusCounters"] == {"Completed": 3, "InProgress": 0, "Failed": 0, "Stopped": 0}
+
+
+def test_duplicate_and_missing_names_get_clear_messages(store):
+    store.create_tuning_job(_tuning_job())
+    with pytest.raises(ValidationError, match=r"already exists.*Pick another name"):
+        store.create_tuning_job(_tuning_job())
+    with pytest.raises(ValidationError, match=r"no tuning job named 'nope'.*job-1"):
+        store.get_tuning_job("nope")
+
+
+def test_stop_request_is_recorded_and_refused_for_finished_jobs(store):
+    store.create_tuning_job(_tuning_job())
+    store.claim_runner("job-1")
+    store.request_stop("job-1")
+    assert store.stop_requested("job-1")
+    assert store.get_tuning_job("job-1").status == "Stopping"
+    store.update_tuning_job("job-1", status="Stopped")
+    with pytest.raises(ValidationError, match=r"is Stopped, so there is nothing to stop"):
+        store.request_stop("job-1")
+
+
+def test_a_job_whose_runner_died_shows_as_interrupted_with_finished_jobs_intact(store):
+    store.create_tuning_job(_tuning_job())
+    store.add_training_job(_training_job(0))
+    store.add_training_job(_training_job(1, status="InProgress", value=None))
+    # A real process that claims the job and then dies.
+    code = (
+        "import sys; from tuning.store import Store; "
+        f"Store({str(store.url)!r}).claim_runner('job-1')"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=os.getcwd())
+    job = store.get_tuning_job("job-1")
+    assert job.status == "Interrupted"
+    assert "stopped before the job ended" in job.failure_reason
+    completed, unfinished = store.training_jobs("job-1")
+    assert completed.status == "Completed" and completed.final_objective_value == 0.5
+    assert unfinished.status == "Failed" and "ended before the job did" in unfinished.failure_reason
+
+
+def test_a_live_runner_is_not_marked_interrupted(store):
+    store.create_tuning_job(_tuning_job())
+    store.claim_runner("job-1")  # this very process
+    assert store.get_tuning_job("job-1").status == "InProgress"
+
+
+def test_a_stale_heartbeat_from_another_machine_means_interrupted(store):
+    store.create_tuning_job(_tuning_job(runner_host="elsewhere", runner_pid=1, heartbeat_at=time.time() - 120))
+    assert store.get_tuning_job("job-1").status == "Interrupted"
+    store.create_tuning_job(_tuning_job("job-2", runner_host="elsewhere", runner_pid=1, heartbeat_at=time.time()))
+    assert store.get_tuning_job("job-2").status == "InProgress"
+
+
+def test_readers_never_see_database_locked_while_a_writer_writes(store):
+    store.create_tuning_job(_tuning_job(max_jobs=400))
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def writer():
+        try:
+            for index in range(300):
+                store.add_training_job(_training_job(index, status="InProgress", value=None))
+                store.update_training_job("job-1", index, status="Completed", final_objective_value=index / 300)
+                store.update_intermediate_values("job-1", {index: [(1, 0.2), (2, 0.3)]})
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            done.set()
+
+    def reader():
+        reader_store = Store(store.url)  # its own connections, as the dashboard has
+        try:
+            while not done.is_set():
+                reader_store.list_tuning_jobs()
+                reader_store.training_jobs("job-1")
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            reader_store.dispose()
+
+    threads = [threading.Thread(target=writer)] + [threading.Thread(target=reader) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert store.get_tuning_job("job-1").status_counters == {"Completed": 300}
+
+
+def test_readers_in_other_processes_read_while_this_one_writes(store):
+    store.create_tuning_job(_tuning_job(max_jobs=1000))
+    code = (
+        "import sys, time; from tuning.store import Store; s = Store(sys.argv[1]); n = 0\n"
+        "end = time.time() + 3\n"
+        "while time.time() < end:\n"
+        "    s.list_tuning_jobs(); s.training_jobs('job-1'); n += 1\n"
+        "print(n)\n"
+    )
+    readers = [subprocess.Popen([sys.executable, "-c", code, store.url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    index = 0
+    deadline = time.time() + 3
+    while time.time() < deadline:
+        store.add_training_job(_training_job(index))
+        index += 1
+    for reader in readers:
+        out, err = reader.communicate(timeout=60)
+        assert reader.returncode == 0, err
+        assert int(out) > 0
+    assert len(store.training_jobs("job-1")) == index
+
+
+@pytest.mark.parametrize(
+    "url, message",
+    [("notadb://x", r"not a database URL SQLAlchemy understands"),
+     ("sqlite:////nonexistent-dir/sub/x.db", r"cannot open the store")],
+)
+def test_bad_store_urls(url, message):
+    with pytest.raises(ValidationError, match=message):
+        Store(url)
+
+
+def test_delete_removes_jobs_and_artifacts_but_refuses_running_ones(store):
+    store.create_tuning_job(_tuning_job())
+    store.add_training_job(_training_job(0))
+    store.claim_runner("job-1")
+    with pytest.raises(ValidationError, match=r"stop it before deleting"):
+        store.delete_tuning_job("job-1")
+    folder = store.tuning_job_artifacts("job-1")
+    folder.mkdir(parents=True)
+    store.update_tuning_job("job-1", status="Completed")
+    store.delete_tuning_job("job-1")
+    assert not folder.exists()
+    assert store.list_tuning_jobs() == []

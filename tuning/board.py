@@ -1,0 +1,118 @@
+"""The training board: where running training jobs report, and learn whether to go on.
+
+Early stopping, Hyperband and "stop the tuning job" all need the same thing: a training
+job in a worker process tells someone its objective after each round, and hears back
+"continue" or "stop". The board is that someone. It keeps every running job's curve and
+an in-memory Optuna study whose pruner (AMT's median rule, or Hyperband) makes the call.
+
+The board lives in a ``multiprocessing`` manager process, so any worker process can call
+it through a proxy (a socket round trip of a fraction of a millisecond), and the runner
+reads the live curves from it for the dashboard. The class itself is plain Python, so the
+same object can sit behind another transport (a Dask actor, for a cluster).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from multiprocessing.managers import BaseManager
+from typing import Any
+
+import optuna
+from optuna.trial import TrialState
+
+from tuning.early_stopping import create_pruner
+
+__all__ = ["BoardManager", "TrainingBoard", "CONTINUE", "PRUNE", "STOP"]
+
+CONTINUE = "continue"
+PRUNE = "prune"
+"""The pruner stopped the job (early stopping or Hyperband)."""
+STOP = "stop"
+"""The tuning job is stopping (a user's request, or MaxRuntimeInSeconds)."""
+
+
+class TrainingBoard:
+    """Live state shared by a tuning job's runner and its worker processes."""
+
+    def __init__(
+        self,
+        pruning: str,
+        direction: str,
+        *,
+        min_resource: int | None = None,
+        max_resource: int | None = None,
+    ) -> None:
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        logging.getLogger("optuna").setLevel(logging.WARNING)
+        self.pruning = pruning
+        self._lock = threading.Lock()
+        self._study = optuna.create_study(
+            direction="maximize" if direction == "Maximize" else "minimize",
+            sampler=optuna.samplers.RandomSampler(seed=0),
+            pruner=create_pruner(pruning, min_resource=min_resource, max_resource=max_resource),
+        )
+        self._trials: dict[int, optuna.Trial] = {}
+        self._curves: dict[int, list[tuple[int, float]]] = {}
+        self._stopping = False
+
+    def begin(self, index: int) -> None:
+        """A training job is about to start."""
+        with self._lock:
+            self._trials[index] = self._study.ask()
+            self._curves[index] = []
+
+    def report(self, index: int, points: list[tuple[int, float]]) -> str:
+        """Record new ``(step, value)`` points; answer CONTINUE, PRUNE or STOP."""
+        with self._lock:
+            curve = self._curves.setdefault(index, [])
+            curve.extend((int(step), float(value)) for step, value in points)
+            if self._stopping:
+                return STOP
+            trial = self._trials.get(index)
+            if trial is None or self.pruning == "Off" or not points:
+                return CONTINUE
+            for step, value in points:
+                trial.report(float(value), int(step))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return PRUNE if trial.should_prune() else CONTINUE
+
+    def end(self, index: int, state: str, value: float | None) -> None:
+        """A training job ended: ``state`` is ``complete``, ``pruned`` or ``fail``."""
+        with self._lock:
+            trial = self._trials.pop(index, None)
+            self._curves.pop(index, None)
+            if trial is None:
+                return
+            if state == "complete" and value is not None:
+                self._study.tell(trial, value)
+            elif state == "pruned":
+                self._study.tell(trial, state=TrialState.PRUNED)
+            else:
+                self._study.tell(trial, state=TrialState.FAIL)
+
+    def stop_all(self) -> None:
+        """From now on every report is answered STOP."""
+        with self._lock:
+            self._stopping = True
+
+    def curves(self) -> dict[int, list[tuple[int, float]]]:
+        """A copy of the running jobs' curves, for the live view."""
+        with self._lock:
+            return {index: list(curve) for index, curve in self._curves.items()}
+
+
+class BoardManager(BaseManager):
+    """A manager process that hosts :class:`TrainingBoard` objects."""
+
+
+BoardManager.register("TrainingBoard", TrainingBoard)
+
+
+def start_board(context: Any, **kwargs: Any) -> tuple[BoardManager, Any]:
+    """Start a manager process in ``context`` and a board inside it; return both."""
+    manager = BoardManager(ctx=context)
+    manager.start()
+    return manager, manager.TrainingBoard(**kwargs)  # type: ignore[attr-defined]

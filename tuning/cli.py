@@ -1,0 +1,168 @@
+"""The command line: run a tuning job from a JSON file, and read the store.
+
+    python -m tuning run CONFIG.json [--store URL]   run it, with a progress bar
+    python -m tuning list                            every tuning job in the store
+    python -m tuning show NAME                       one tuning job and its training jobs
+    python -m tuning stop NAME                       ask a running tuning job to stop
+    python -m tuning algorithms                      the catalogue, with default ranges
+
+The store is ``$TUNELAB_HOME/tunelab.db`` unless ``--store`` names a file or a SQLAlchemy
+URL. Bad input prints ``error: ...`` (no traceback) and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from tuning.errors import ValidationError
+
+__all__ = ["main"]
+
+
+def _store(url: str | None):  # noqa: ANN202 - imported lazily to keep --help fast
+    from tuning.store import Store
+
+    return Store(url)
+
+
+def _print_frame(frame: pd.DataFrame) -> None:
+    with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 40):
+        print(frame.to_string(index=False) if not frame.empty else "(none)")
+
+
+def _read_config(path: str):  # noqa: ANN202
+    from tuning.config import TuningJobConfig
+
+    file = Path(path)
+    if not file.is_file():
+        raise ValidationError(f"no configuration file at {path!r}. Give the path of a JSON file.")
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValidationError(f"{path} is not valid JSON: {error}.") from None
+    config = TuningJobConfig.from_dict(data)
+    # A CSV path in the file is relative to the file, as a user would expect.
+    for attribute in ("dataset", "validation_dataset"):
+        value = getattr(config, attribute)
+        if isinstance(value, Path) and not value.is_absolute():
+            config = config.replace(**{attribute: (file.parent / value).resolve()})
+    return config
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from tuning.runner import prepare, run_tuning_job
+    from tuning.tables import training_jobs_frame
+
+    store = _store(args.store)
+    config = _read_config(args.config)
+    if args.name:
+        config = config.replace(name=args.name)
+    prepared = prepare(config, store=store)
+    print(f"Tuning job {prepared.name}: {prepared.strategy_name} search of {prepared.algorithm.title} "
+          f"on {prepared.train.name}, {prepared.metric.name} ({prepared.objective_type}), "
+          f"{prepared.max_jobs} training jobs, {config.max_parallel_jobs} at a time.")
+    bar = tqdm(total=prepared.max_jobs, unit="job", disable=args.quiet, dynamic_ncols=True)
+
+    def on_progress(progress) -> None:  # noqa: ANN001
+        bar.update(1)
+        if progress.best_objective_value is not None:
+            bar.set_postfix(best=f"{progress.best_objective_value:.5g}", refresh=False)
+
+    try:
+        job = run_tuning_job(prepared, store, callback=on_progress)
+    finally:
+        bar.close()
+    _show(store, job.name)
+    return 0 if job.status != "Failed" else 1
+
+
+def _show(store, name: str) -> None:  # noqa: ANN001
+    from tuning.tables import training_jobs_frame
+
+    job = store.get_tuning_job(name)
+    frame = training_jobs_frame(store.training_jobs(name))
+    if not frame.empty:
+        frame = frame.drop(columns=["TrainingStartTime", "TrainingEndTime"])
+        frame = frame.dropna(axis=1, how="all")
+    print()
+    _print_frame(frame)
+    print()
+    counters = ", ".join(f"{k} {job.status_counters.get(k, 0)}" for k in ("Completed", "Stopped", "Failed", "InProgress"))
+    print(f"Tuning job {job.name}: {job.status} ({counters})")
+    if job.completion_reason:
+        print(f"Why it ended: {job.completion_reason}")
+    if job.failure_reason:
+        print(f"Failure reason: {job.failure_reason}")
+    if job.best_training_job:
+        best = next(t for t in store.training_jobs(name) if t.name == job.best_training_job)
+        print(f"Best training job: {best.name}  {job.objective_metric_name} = {job.best_objective_value:.6g}")
+        print("  hyperparameters: " + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                                             for k, v in best.hyperparameters.items()))
+        print(f"  model: {store.tuning_job_artifacts(name) / best.name}")
+
+
+def _list(args: argparse.Namespace) -> int:
+    from tuning.tables import tuning_jobs_frame
+
+    frame = tuning_jobs_frame(_store(args.store).list_tuning_jobs())
+    if not frame.empty:
+        frame["CreationTime"] = frame["CreationTime"].dt.strftime("%Y-%m-%d %H:%M")
+    _print_frame(frame)
+    return 0
+
+
+def _algorithms(_: argparse.Namespace) -> int:
+    from tuning.algorithms import list_algorithms
+
+    for algorithm in list_algorithms():
+        resource = f"; resource: {algorithm.resource} ({algorithm.resource_unit})" if algorithm.resource else ""
+        print(f"{algorithm.name}: {algorithm.title}. {algorithm.summary}{resource}")
+        for spec in algorithm.hyperparameters.values():
+            mark = "*" if spec.tuned_by_default else " "
+            print(f"  {mark} {spec.name:<18} default {spec.default!s:<10} range {spec.default_range.describe():<32} {spec.description}")
+    print("(* tuned by default)")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tuning", description="TuneLab: hyperparameter tuning jobs, locally.")
+    parser.add_argument("--store", help="database file or SQLAlchemy URL (default: $TUNELAB_HOME/tunelab.db)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run a tuning job described by a JSON file")
+    run.add_argument("config", help="path of the tuning job's JSON configuration")
+    run.add_argument("--name", help="name of the tuning job (overrides TuningJobName)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    commands.add_parser("list", help="list the tuning jobs in the store")
+    show = commands.add_parser("show", help="show a tuning job and its training jobs")
+    show.add_argument("name")
+    stop = commands.add_parser("stop", help="ask a running tuning job to stop")
+    stop.add_argument("name")
+    commands.add_parser("algorithms", help="list the built-in algorithms and their hyperparameters")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "list":
+            return _list(args)
+        if args.command == "show":
+            _show(_store(args.store), args.name)
+            return 0
+        if args.command == "stop":
+            _store(args.store).request_stop(args.name)
+            print(f"Asked tuning job {args.name} to stop.")
+            return 0
+        return _algorithms(args)
+    except ValidationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

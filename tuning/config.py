@@ -1,0 +1,307 @@
+"""A tuning job's configuration, as Python object and as JSON, checked before anything runs.
+
+:class:`TuningJobConfig` carries what AMT's CreateHyperParameterTuningJob carries: the
+ranges, the objective, the strategy, the resource limits, early stopping, the seed; plus
+what the training job definition carries locally: the algorithm, its static
+hyperparameters, and the data channels.
+
+Its JSON shape (TuneLab's own, in AMT's words; SageMaker's exact shape is a later step)::
+
+    {
+      "TuningJobName": "bank-bayes",
+      "Dataset": "bank-marketing",                 # or {"Path": "my.csv", "Target": "y"}
+      "ValidationDataset": null,                   # same forms; null: split Dataset
+      "ValidationFraction": 0.2,
+      "Algorithm": "xgboost",
+      "Objective": {"MetricName": "validation:auc", "Type": "Maximize"},
+      "Strategy": "Bayesian",
+      "StrategyConfig": {"MinResource": 10, "MaxResource": 200, "GridPoints": 5},
+      "HyperparameterRanges": {"eta": {"Type": "Continuous", "MinValue": 0.1,
+                                       "MaxValue": 0.5, "ScalingType": "Auto"}},
+      "StaticHyperparameters": {"num_round": 100},
+      "ResourceLimits": {"MaxNumberOfTrainingJobs": 20, "MaxParallelTrainingJobs": 2,
+                         "MaxRuntimeInSeconds": 3600},
+      "EarlyStoppingType": "Off",
+      "RandomSeed": 42
+    }
+
+Errors in the JSON name the field by its path, for example
+``ResourceLimits.MaxParallelTrainingJobs: must be a whole number from 1 to 100``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tuning.errors import ValidationError
+from tuning.parameters import Parameter, parameter_from_dict
+
+if TYPE_CHECKING:
+    from tuning.datasets import Dataset
+
+__all__ = [
+    "MAX_PARALLEL_JOBS",
+    "MAX_TRAINING_JOBS",
+    "TuningJobConfig",
+    "check_tuning_job_name",
+]
+
+MAX_TRAINING_JOBS = 100_000
+"""Largest MaxNumberOfTrainingJobs TuneLab accepts (AMT's own quota is lower)."""
+MAX_PARALLEL_JOBS = 100
+"""AMT's limit on MaxParallelTrainingJobs."""
+EARLY_STOPPING_TYPES = ("Off", "Auto")
+_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
+
+
+def check_tuning_job_name(name: Any) -> str:
+    """AMT's rule for tuning job names: 1-32 letters, digits and inner hyphens."""
+    if not isinstance(name, str) or not _NAME_PATTERN.match(name):
+        raise ValidationError(
+            f"tuning job name {name!r} is not valid: use 1 to 32 letters, digits and hyphens, "
+            "starting and ending with a letter or digit (AMT's rule), such as 'bank-bayes-1'."
+        )
+    return name
+
+
+def _whole_number(value: Any, where: str, low: int, high: int, *, optional: bool = False) -> int | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+        isinstance(value, float) and not (math.isfinite(value) and value.is_integer())
+    ):
+        raise ValidationError(f"{where}: must be a whole number from {low} to {high:,}, but got {value!r}.")
+    if not low <= value <= high:
+        raise ValidationError(f"{where}: must be from {low} to {high:,}, but got {value!r}.")
+    return int(value)
+
+
+@dataclass
+class TuningJobConfig:
+    """Everything a tuning job needs to run; see the module docstring for the JSON form.
+
+    ``dataset`` is a bundled dataset's name (see :func:`tuning.datasets.list_datasets`),
+    a path to a CSV file (``target`` names its label column; without it, the last column,
+    or the first in SageMaker's headerless format), or a :class:`tuning.datasets.Dataset`.
+    Leave ``hyperparameter_ranges`` out to tune the algorithm's default ranges, and
+    ``objective_metric_name`` out to use the algorithm's default metric for the problem.
+    """
+
+    dataset: str | Path | Dataset
+    algorithm: str = "xgboost"
+    objective_metric_name: str | None = None
+    objective_type: str | None = None
+    hyperparameter_ranges: Mapping[str, Parameter] | None = None
+    static_hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+    strategy: str = "Bayesian"
+    strategy_config: Mapping[str, Any] = field(default_factory=dict)
+    max_jobs: int | None = 10
+    max_parallel_jobs: int = 1
+    max_runtime_seconds: float | None = None
+    early_stopping_type: str = "Off"
+    random_seed: int | None = None
+    name: str | None = None
+    target: str | None = None
+    validation_dataset: str | Path | Dataset | None = None
+    validation_fraction: float = 0.2
+
+    def check_limits(self) -> None:
+        """The checks that need no data: limits, names, types."""
+        if self.name is not None:
+            check_tuning_job_name(self.name)
+        if self.max_jobs is not None:
+            _whole_number(self.max_jobs, "max_jobs (MaxNumberOfTrainingJobs)", 1, MAX_TRAINING_JOBS)
+        _whole_number(self.max_parallel_jobs, "max_parallel_jobs (MaxParallelTrainingJobs)", 1, MAX_PARALLEL_JOBS)
+        if self.max_runtime_seconds is not None:
+            seconds = self.max_runtime_seconds
+            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not (
+                math.isfinite(seconds) and seconds > 0
+            ):
+                raise ValidationError(
+                    "max_runtime_seconds (MaxRuntimeInSeconds): must be a positive number of "
+                    f"seconds, or None for no limit, but got {seconds!r}."
+                )
+        if self.early_stopping_type not in EARLY_STOPPING_TYPES:
+            raise ValidationError(
+                f"early_stopping_type must be 'Off' or 'Auto' (AMT's TrainingJobEarlyStoppingType), "
+                f"but got {self.early_stopping_type!r}."
+            )
+        if self.random_seed is not None:
+            _whole_number(self.random_seed, "random_seed (RandomSeed)", 0, 2**31 - 1)
+        fraction = self.validation_fraction
+        if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction < 1:
+            raise ValidationError(
+                f"validation_fraction must be a number between 0 and 1 (such as 0.2), but got {fraction!r}."
+            )
+        if not isinstance(self.static_hyperparameters, Mapping):
+            raise ValidationError(
+                "static_hyperparameters must be a dict of name to value, but got "
+                f"{type(self.static_hyperparameters).__name__}."
+            )
+        if not isinstance(self.strategy_config, Mapping):
+            raise ValidationError("strategy_config must be a dict such as {'MinResource': 10}.")
+        unknown = sorted(set(self.strategy_config) - {"MinResource", "MaxResource", "GridPoints"})
+        if unknown:
+            raise ValidationError(
+                f"strategy_config has unknown field(s) {', '.join(unknown)}; it takes MinResource "
+                "and MaxResource (Hyperband) and GridPoints (Grid)."
+            )
+
+    # -- JSON ----------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form; a Dataset object is recorded by its name."""
+        return {
+            "TuningJobName": self.name,
+            "Dataset": _channel_to_json(self.dataset, self.target),
+            "ValidationDataset": _channel_to_json(self.validation_dataset, self.target),
+            "ValidationFraction": self.validation_fraction,
+            "Algorithm": self.algorithm,
+            "Objective": {"MetricName": self.objective_metric_name, "Type": self.objective_type},
+            "Strategy": self.strategy,
+            "StrategyConfig": dict(self.strategy_config),
+            "HyperparameterRanges": (
+                None
+                if self.hyperparameter_ranges is None
+                else {name: p.to_dict() for name, p in self.hyperparameter_ranges.items()}
+            ),
+            "StaticHyperparameters": dict(self.static_hyperparameters),
+            "ResourceLimits": {
+                "MaxNumberOfTrainingJobs": self.max_jobs,
+                "MaxParallelTrainingJobs": self.max_parallel_jobs,
+                "MaxRuntimeInSeconds": self.max_runtime_seconds,
+            },
+            "EarlyStoppingType": self.early_stopping_type,
+            "RandomSeed": self.random_seed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> TuningJobConfig:
+        """Read the JSON form; every error names the field by its JSON path."""
+        if not isinstance(data, Mapping):
+            raise ValidationError(f"the configuration must be a JSON object, but got {type(data).__name__}.")
+        known = {
+            "TuningJobName", "Dataset", "ValidationDataset", "ValidationFraction", "Algorithm",
+            "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
+            "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "RandomSeed",
+        }
+        _refuse_unknown(data, known, "")
+        if "Dataset" not in data:
+            raise ValidationError('Dataset: required, for example "bank-marketing" or {"Path": "my.csv", "Target": "y"}.')
+        dataset, target = _channel_from_json(data["Dataset"], "Dataset")
+        validation, _ = _channel_from_json(data.get("ValidationDataset"), "ValidationDataset", optional=True)
+        objective = _object(data.get("Objective", {}), "Objective")
+        _refuse_unknown(objective, {"MetricName", "Type"}, "Objective.")
+        limits = _object(data.get("ResourceLimits", {}), "ResourceLimits")
+        _refuse_unknown(limits, {"MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "MaxRuntimeInSeconds"}, "ResourceLimits.")
+        ranges_json = data.get("HyperparameterRanges")
+        ranges = None
+        if ranges_json is not None:
+            ranges = {}
+            for name, spec in _object(ranges_json, "HyperparameterRanges").items():
+                try:
+                    ranges[name] = parameter_from_dict(name, spec)
+                except ValidationError as error:
+                    raise ValidationError(f"HyperparameterRanges.{name}: {error}") from None
+        config = cls(
+            dataset=dataset,
+            target=target,
+            validation_dataset=validation,
+            validation_fraction=data.get("ValidationFraction", 0.2),
+            algorithm=_string(data.get("Algorithm", "xgboost"), "Algorithm"),
+            objective_metric_name=_string(objective.get("MetricName"), "Objective.MetricName", optional=True),
+            objective_type=_string(objective.get("Type"), "Objective.Type", optional=True),
+            hyperparameter_ranges=ranges,
+            static_hyperparameters=_object(data.get("StaticHyperparameters", {}), "StaticHyperparameters"),
+            strategy=_string(data.get("Strategy", "Bayesian"), "Strategy"),
+            strategy_config=_object(data.get("StrategyConfig", {}), "StrategyConfig"),
+            max_jobs=limits.get("MaxNumberOfTrainingJobs", 10),
+            max_parallel_jobs=limits.get("MaxParallelTrainingJobs", 1),
+            max_runtime_seconds=limits.get("MaxRuntimeInSeconds"),
+            early_stopping_type=_string(data.get("EarlyStoppingType", "Off"), "EarlyStoppingType"),
+            random_seed=data.get("RandomSeed"),
+            name=data.get("TuningJobName"),
+        )
+        paths = {
+            "max_jobs": "ResourceLimits.MaxNumberOfTrainingJobs",
+            "max_parallel_jobs": "ResourceLimits.MaxParallelTrainingJobs",
+            "max_runtime_seconds": "ResourceLimits.MaxRuntimeInSeconds",
+            "early_stopping_type": "EarlyStoppingType",
+            "random_seed": "RandomSeed",
+            "validation_fraction": "ValidationFraction",
+            "tuning job name": "TuningJobName",
+            "strategy_config": "StrategyConfig",
+        }
+        try:
+            config.check_limits()
+        except ValidationError as error:
+            message = str(error)
+            for python_name, json_path in paths.items():
+                if message.startswith(python_name):
+                    raise ValidationError(f"{json_path}: {message}") from None
+            raise
+        return config
+
+    def replace(self, **changes: Any) -> TuningJobConfig:
+        return dataclasses.replace(self, **changes)
+
+
+def _refuse_unknown(data: Mapping[str, Any], known: set[str], prefix: str) -> None:
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValidationError(
+            f"{prefix}{unknown[0]}: unknown field; "
+            f"{'this object' if prefix else 'the configuration'} takes {', '.join(sorted(known))}."
+        )
+
+
+def _object(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"{where}: must be a JSON object, but got {value!r}.")
+    return value
+
+
+def _string(value: Any, where: str, *, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{where}: must be a string, but got {value!r}.")
+    return value
+
+
+def _channel_to_json(channel: Any, target: str | None) -> Any:
+    if channel is None:
+        return None
+    if isinstance(channel, (str, Path)) and _looks_like_path(channel):
+        return {"Path": str(channel), "Target": target}
+    if isinstance(channel, (str, Path)):
+        return str(channel)
+    return getattr(channel, "name", str(channel))
+
+
+def _channel_from_json(value: Any, where: str, *, optional: bool = False) -> tuple[Any, str | None]:
+    if value is None and optional:
+        return None, None
+    if isinstance(value, str):
+        return value, None
+    if isinstance(value, Mapping):
+        _refuse_unknown(value, {"Path", "Target"}, f"{where}.")
+        if not isinstance(value.get("Path"), str):
+            raise ValidationError(f"{where}.Path: must be the path of a CSV file, but got {value.get('Path')!r}.")
+        target = value.get("Target")
+        if target is not None and not isinstance(target, str):
+            raise ValidationError(f"{where}.Target: must be a column name, but got {target!r}.")
+        return Path(value["Path"]), target
+    raise ValidationError(
+        f'{where}: must be a dataset name such as "iris" or {{"Path": "my.csv", "Target": "y"}}, '
+        f"but got {value!r}."
+    )
+
+
+def _looks_like_path(channel: str | Path) -> bool:
+    return isinstance(channel, Path) or str(channel).lower().endswith(".csv") or "/" in str(channel)

@@ -1,0 +1,576 @@
+"""Running a tuning job: suggest, train in parallel, record, repeat.
+
+:func:`prepare` checks a :class:`~tuning.config.TuningJobConfig` against the data and the
+algorithm, and refuses a bad one before anything is written. :func:`run_tuning_job`
+then runs it:
+
+1. the strategy suggests as many hyperparameter sets as there are free worker slots
+   (``MaxParallelTrainingJobs``), each becoming a training job recorded as InProgress;
+2. worker processes (a ``ProcessPoolExecutor``: real parallel training, no scheduler of
+   our own) train them, reporting each round to the training board, which may stop
+   them early (median rule or Hyperband);
+3. each finished job is recorded (status, objective, curve, times), the strategy observes
+   it, and the model is saved if it is the best so far;
+4. until ``MaxNumberOfTrainingJobs`` jobs have run, the grid is exhausted,
+   ``MaxRuntimeInSeconds`` has passed, or someone asked the job to stop
+   (:meth:`tuning.store.Store.request_stop`).
+
+The loop is shaped like Optuna's ``_optimize``: a stop flag checked every turn, a
+budget, a callback with each finished training job, and clean-up in ``finally``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tuning.algorithms import Algorithm, TrainingData, get_algorithm
+from tuning.artifacts import remove_model, save_encoding, save_model
+from tuning.board import start_board
+from tuning.config import TuningJobConfig, check_tuning_job_name
+from tuning.datasets import Dataset, load_csv, load_dataset, split_channels
+from tuning.errors import ValidationError
+from tuning.features import TargetEncoder, build_preprocessor
+from tuning.metrics import MAXIMIZE, ObjectiveMetric, get_metric
+from tuning.parameters import CategoricalParameter, validate_ranges
+from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
+from tuning.strategies import create_strategy
+from tuning.worker import TrainingOutcome, initialize, run_training_job
+
+if TYPE_CHECKING:
+    from tuning.parameters import Parameter
+    from tuning.store import Store
+    from tuning.strategies import Strategy
+
+__all__ = ["PreparedTuningJob", "TuningProgress", "prepare", "run_tuning_job"]
+
+POLL_SECONDS = 0.2
+"""How often the loop looks for finished jobs and stop requests."""
+LIVE_WRITE_SECONDS = 1.0
+"""How often live curves and the heartbeat are written to the store."""
+STOP_GRACE_SECONDS = 10.0
+"""After a stop, running jobs get this long to stop at their next round; then their
+worker processes are ended."""
+
+
+@dataclass
+class PreparedTuningJob:
+    """A configuration checked against its data: everything the loop needs."""
+
+    config: TuningJobConfig
+    name: str
+    algorithm: Algorithm
+    metric: ObjectiveMetric
+    objective_type: str
+    ranges: dict[str, Parameter]
+    static: dict[str, Any]
+    strategy_name: str
+    max_jobs: int
+    train: Dataset
+    validation: Dataset
+    pruning: str
+    min_resource: int | None = None
+    max_resource: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def new_strategy(self) -> Strategy:
+        return create_strategy(
+            self.strategy_name, self.ranges, objective_type=self.objective_type,
+            random_seed=self.config.random_seed, max_jobs=self.max_jobs,
+            grid_points=self.config.strategy_config.get("GridPoints", 5),
+        )
+
+
+@dataclass
+class TuningProgress:
+    """What a progress callback hears after each finished training job."""
+
+    tuning_job_name: str
+    finished: int
+    max_jobs: int
+    running: int
+    last: TrainingJob
+    best_objective_value: float | None
+    best_training_job: str | None
+
+
+def _load_channel(channel: Any, target: str | None, what: str) -> Dataset:
+    if isinstance(channel, Dataset):
+        return channel
+    if isinstance(channel, Path) or (isinstance(channel, str) and (channel.lower().endswith(".csv") or os.sep in channel)):
+        path = Path(channel)
+        if not path.is_file():
+            raise ValidationError(f"{what}: no file at {str(path)!r}. Check the path, or give a bundled dataset's name.")
+        return load_csv(path, target=target, name=path.stem)
+    if isinstance(channel, str):
+        return load_dataset(channel)
+    raise ValidationError(f"{what} must be a dataset name, a CSV path or a Dataset, but got {type(channel).__name__}.")
+
+
+def prepare(config: TuningJobConfig, *, store: Store | None = None) -> PreparedTuningJob:
+    """Check ``config`` against its data and algorithm; refuse it with a clear message.
+
+    Nothing is written: a refused configuration leaves the store as it was.
+    """
+    config.check_limits()
+    algorithm = get_algorithm(config.algorithm)
+    strategy_name = str(config.strategy).strip().capitalize() if isinstance(config.strategy, str) else config.strategy
+    train = _load_channel(config.dataset, config.target, "dataset")
+    if config.validation_dataset is not None:
+        validation = _load_channel(config.validation_dataset, config.target or train.target_name, "validation_dataset")
+        if list(validation.features.columns) != list(train.features.columns):
+            raise ValidationError(
+                "the validation channel's columns differ from the training channel's: "
+                f"{list(validation.features.columns)} vs {list(train.features.columns)}. Give both "
+                "channels the same columns."
+            )
+    else:
+        train, validation = split_channels(train, validation_fraction=config.validation_fraction,
+                                           random_seed=config.random_seed or 0)
+    algorithm.check_problem(train.problem_type)
+    metric_name = config.objective_metric_name or algorithm.default_objective(train.problem_type)
+    metric = get_metric(metric_name, problem_type=train.problem_type, objective_type=config.objective_type)
+
+    static = dict(config.static_hyperparameters)
+    resolved = algorithm.resolve(static)
+    for name, value in static.items():
+        algorithm.hyperparameters[name].check_value(value)
+    ranges = config.hyperparameter_ranges
+    if ranges is None:
+        ranges = algorithm.default_ranges()
+    ranges = validate_ranges(ranges, static)
+    algorithm.resolve(dict.fromkeys(ranges))  # unknown tuned names
+    for name, parameter in ranges.items():
+        spec = algorithm.hyperparameters[name]
+        if isinstance(parameter, CategoricalParameter):
+            for value in parameter.values:
+                spec.check_value(value)
+        else:
+            spec.check_bounds(parameter.min_value, parameter.max_value, what="range")
+            if spec.integer and parameter.kind != "Integer":
+                raise ValidationError(
+                    f"hyperparameter {name!r} takes whole numbers: use an IntegerParameter for it."
+                )
+
+    pruning = config.early_stopping_type
+    min_resource = max_resource = None
+    if strategy_name == "Hyperband":
+        if pruning != "Off":
+            raise ValidationError(
+                "early stopping must be Off with the Hyperband strategy (as in AMT): Hyperband "
+                "already stops weak training jobs early. Set early_stopping_type='Off'."
+            )
+        if algorithm.resource is None:
+            raise ValidationError(
+                f"Hyperband needs a training resource to grow, and {algorithm.title} has none. "
+                "Use the Bayesian or Random strategy for it."
+            )
+        if algorithm.resource in ranges:
+            raise ValidationError(
+                f"{algorithm.resource!r} is Hyperband's resource, so it cannot also be tuned. Remove "
+                "it from the ranges and set StrategyConfig MaxResource instead."
+            )
+        max_resource = config.strategy_config.get("MaxResource", resolved[algorithm.resource])
+        min_resource = config.strategy_config.get("MinResource", 1)
+        for label, value in (("MinResource", min_resource), ("MaxResource", max_resource)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValidationError(f"StrategyConfig {label} must be a whole number >= 1, but got {value!r}.")
+        if not min_resource < max_resource:
+            raise ValidationError(
+                f"StrategyConfig MinResource < MaxResource must hold, but got MinResource={min_resource} "
+                f"and MaxResource={max_resource}."
+            )
+        algorithm.hyperparameters[algorithm.resource].check_value(max_resource)
+        static[algorithm.resource] = max_resource
+        pruning = "Hyperband"
+    elif config.strategy_config.get("MinResource") or config.strategy_config.get("MaxResource"):
+        raise ValidationError("StrategyConfig MinResource and MaxResource apply to the Hyperband strategy only.")
+    if pruning == "Auto" and algorithm.resource is None:
+        raise ValidationError(
+            f"early stopping has nothing to watch: {algorithm.title} reports its objective once, at "
+            "the end. Set early_stopping_type='Off'."
+        )
+
+    max_jobs = config.max_jobs
+    strategy = create_strategy(
+        strategy_name, ranges, objective_type=metric.direction, random_seed=config.random_seed,
+        max_jobs=max_jobs, grid_points=config.strategy_config.get("GridPoints", 5),
+    )
+    if max_jobs is None:
+        if strategy.total_jobs is None:
+            raise ValidationError("max_jobs (MaxNumberOfTrainingJobs) is required for the "
+                                  f"{strategy_name} strategy; only Grid sets it from the grid.")
+        max_jobs = strategy.total_jobs
+    name = config.name or _fresh_name(algorithm.name, strategy_name, store)
+    check_tuning_job_name(name)
+    if store is not None and store.tuning_job_exists(name):
+        raise ValidationError(
+            f"a tuning job named {name!r} already exists in this store. Pick another name "
+            "(or leave the name out to get a fresh one)."
+        )
+    return PreparedTuningJob(
+        config=config, name=name, algorithm=algorithm, metric=metric, objective_type=metric.direction,
+        ranges=ranges, static=static, strategy_name=strategy.name, max_jobs=int(max_jobs),
+        train=train, validation=validation, pruning=pruning,
+        min_resource=min_resource, max_resource=max_resource,
+    )
+
+
+def _fresh_name(algorithm: str, strategy: str, store: Store | None) -> str:
+    stamp = time.strftime("%y%m%d-%H%M%S")
+    base = f"{algorithm[:10].strip('-')}-{strategy[:5].lower()}-{stamp}"
+    name, suffix = base, 1
+    while store is not None and store.tuning_job_exists(name):
+        suffix += 1
+        name = f"{base[:29]}-{suffix}"
+    return name
+
+
+def _encode(prepared: PreparedTuningJob) -> tuple[TrainingData, Any, TargetEncoder]:
+    """Fit the feature encoder on the training channel; encode both channels once."""
+    algorithm, train, validation = prepared.algorithm, prepared.train, prepared.validation
+    preprocessor = build_preprocessor(
+        train.features, scale=algorithm.needs_scaling, impute=not algorithm.handles_missing
+    )
+    x_train = np.asarray(preprocessor.fit_transform(train.features), dtype=np.float32)
+    x_validation = np.asarray(preprocessor.transform(validation.features), dtype=np.float32)
+    target_encoder = TargetEncoder(train.problem_type, train.classes)
+    data = TrainingData(
+        x_train=x_train,
+        y_train=target_encoder.encode(train.target),
+        x_validation=x_validation,
+        y_validation=target_encoder.encode(validation.target),
+        problem_type=train.problem_type,
+        n_classes=len(train.classes) if train.classes else 0,
+    )
+    return data, preprocessor, target_encoder
+
+
+def run_tuning_job(
+    config: TuningJobConfig | PreparedTuningJob,
+    store: Store,
+    *,
+    callback: Callable[[TuningProgress], None] | None = None,
+    on_start: Callable[[PreparedTuningJob], None] | None = None,
+) -> TuningJob:
+    """Run a tuning job to its end and return its final record.
+
+    Bad configurations raise :class:`~tuning.errors.ValidationError` before anything is
+    stored. Once running, a failing training job fails alone; an error of the loop itself
+    marks the tuning job Failed with the reason, keeping every finished training job.
+    """
+    prepared = config if isinstance(config, PreparedTuningJob) else prepare(config, store=store)
+    data, preprocessor, target_encoder = _encode(prepared)
+    record = TuningJob(
+        name=prepared.name,
+        status=TuningJobStatus.IN_PROGRESS,
+        strategy=prepared.strategy_name,
+        algorithm=prepared.algorithm.name,
+        dataset=prepared.train.name,
+        objective_metric_name=prepared.metric.name,
+        objective_type=prepared.objective_type,
+        max_jobs=prepared.max_jobs,
+        max_parallel_jobs=prepared.config.max_parallel_jobs,
+        config=prepared.config.replace(name=prepared.name).to_dict(),
+        created_at=time.time(),
+    )
+    store.create_tuning_job(record)
+    store.claim_runner(prepared.name)
+    if on_start is not None:
+        on_start(prepared)
+    loop = _TuningLoop(prepared, store, data, callback)
+    try:
+        save_encoding(store.tuning_job_artifacts(prepared.name), preprocessor, target_encoder,
+                      prepared.train.features, prepared.train.problem_type, prepared.train.target_name)
+        loop.run()
+    except BaseException as error:
+        interrupted = isinstance(error, KeyboardInterrupt)
+        store.update_tuning_job(
+            prepared.name,
+            status=TuningJobStatus.STOPPED if interrupted else TuningJobStatus.FAILED,
+            ended_at=time.time(),
+            failure_reason=None if interrupted else f"{type(error).__name__}: {error}"[:1024],
+            completion_reason="Interrupted from the keyboard" if interrupted else None,
+        )
+        raise
+    return store.get_tuning_job(prepared.name)
+
+
+class _TuningLoop:
+    """The state of one running tuning job; see the module docstring for the steps."""
+
+    def __init__(self, prepared: PreparedTuningJob, store: Store, data: TrainingData,
+                 callback: Callable[[TuningProgress], None] | None) -> None:
+        self.prepared = prepared
+        self.store = store
+        self.data = data
+        self.callback = callback
+        self.name = prepared.name
+        self.strategy = prepared.new_strategy()
+        self.maximize = prepared.objective_type == MAXIMIZE
+        self.running: dict[Future, tuple[int, dict[str, Any]]] = {}
+        self.launched = 0
+        self.finished = 0
+        self.failed = 0
+        self.best: tuple[float, str] | None = None
+        self.first_failure: str | None = None
+        self.stop_reason: str | None = None
+        self.started = time.monotonic()
+        self.artifacts = store.tuning_job_artifacts(self.name)
+        self.seed = prepared.config.random_seed or 0
+        self.prune_live = prepared.pruning != "Off"
+
+    # -- the loop ------------------------------------------------------------------------
+    def run(self) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["tuning.worker"])
+        manager, self.board = start_board(
+            context, pruning=self.prepared.pruning, direction=self.prepared.objective_type,
+            min_resource=self.prepared.min_resource, max_resource=self.prepared.max_resource,
+        )
+        self.pool = self._new_pool(context)
+        stop_deadline: float | None = None
+        last_write = time.monotonic()
+        try:
+            while True:
+                now = time.monotonic()
+                if self.stop_reason is None:
+                    self._check_stop(now)
+                    if self.stop_reason is not None:
+                        self.board.stop_all()
+                        stop_deadline = now + STOP_GRACE_SECONDS
+                if self.stop_reason is None:
+                    self._launch()
+                if not self.running:
+                    break
+                done, _ = wait(list(self.running), timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for future in done:
+                    self._collect(future, context)
+                if time.monotonic() - last_write >= LIVE_WRITE_SECONDS:
+                    self._write_live()
+                    last_write = time.monotonic()
+                if stop_deadline is not None and time.monotonic() > stop_deadline and self.running:
+                    self._end_stuck_jobs()
+                    break
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            manager.shutdown()
+        self._finish()
+
+    def _new_pool(self, context: Any) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.prepared.config.max_parallel_jobs,
+            mp_context=context,
+            initializer=initialize,
+            initargs=(self.data, self.prepared.algorithm.name, self.prepared.metric.name, self.board),
+        )
+
+    def _check_stop(self, now: float) -> None:
+        if self.store.stop_requested(self.name):
+            self.stop_reason = "StopRequested"
+            return
+        limit = self.prepared.config.max_runtime_seconds
+        if limit is not None and now - self.started >= limit:
+            self.stop_reason = "MaxRuntimeInSeconds"
+
+    def _launch(self) -> None:
+        free = self.prepared.config.max_parallel_jobs - len(self.running)
+        budget = self.prepared.max_jobs - self.launched
+        if free <= 0 or budget <= 0 or self.strategy.exhausted:
+            return
+        for hyperparameters in self.strategy.suggest(min(free, budget)):
+            index = self.launched
+            self.launched += 1
+            now = time.time()
+            training_job = TrainingJob(
+                tuning_job_name=self.name, index=index, name=f"{self.name}-{index + 1:03d}",
+                status=TrainingJobStatus.IN_PROGRESS, hyperparameters=hyperparameters,
+                created_at=now, start_time=now,
+            )
+            self.store.add_training_job(training_job)
+            self.board.begin(index)
+            full = {**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters}
+            future = self.pool.submit(run_training_job, index, full, self.seed + index, self.prune_live)
+            self.running[future] = (index, hyperparameters)
+
+    def _collect(self, future: Future, context: Any) -> None:
+        index, hyperparameters = self.running.pop(future)
+        try:
+            outcome: TrainingOutcome = future.result()
+        except BrokenProcessPool:
+            # A worker process died (out of memory, killed): its jobs fail, a new pool goes on.
+            outcome = TrainingOutcome(index, "Failed", time.time(), time.time(),
+                                      failure_reason="The worker process running this training job died "
+                                      "(out of memory, or killed).")
+            self._replace_broken_pool(context)
+        except Exception as error:  # noqa: BLE001 - e.g. a result that could not be sent back
+            outcome = TrainingOutcome(index, "Failed", time.time(), time.time(),
+                                      failure_reason=f"{type(error).__name__}: {error}"[:1024])
+        self._record(outcome, hyperparameters)
+
+    def _replace_broken_pool(self, context: Any) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for future, (index, hyperparameters) in list(self.running.items()):
+            self.running.pop(future)
+            self._record(TrainingOutcome(index, "Failed", time.time(), time.time(),
+                                         failure_reason="A worker process died while this job ran."),
+                         hyperparameters)
+        self.pool = self._new_pool(context)
+
+    def _record(self, outcome: TrainingOutcome, hyperparameters: dict[str, Any]) -> None:
+        name = f"{self.name}-{outcome.index + 1:03d}"
+        stopped_reason = outcome.stopped_reason
+        if stopped_reason == "EarlyStopped" and self.prepared.pruning == "Hyperband":
+            stopped_reason = "Hyperband"
+        self.store.update_training_job(
+            self.name, outcome.index,
+            status=outcome.status,
+            start_time=outcome.start_time,
+            end_time=outcome.end_time,
+            final_objective_value=outcome.final_objective_value,
+            failure_reason=outcome.failure_reason,
+            stopped_reason=stopped_reason,
+            intermediate_values=outcome.intermediate_values,
+        )
+        value = outcome.final_objective_value
+        if outcome.status == TrainingJobStatus.FAILED:
+            self.failed += 1
+            self.first_failure = self.first_failure or outcome.failure_reason
+            self.strategy.observe(hyperparameters, None)
+            self.board.end(outcome.index, "fail", None)
+        elif outcome.status == TrainingJobStatus.STOPPED and outcome.intermediate_values:
+            self.strategy.observe(hyperparameters, value, stopped_at=outcome.intermediate_values[-1][0])
+            self.board.end(outcome.index, "pruned", value)
+        else:
+            self.strategy.observe(hyperparameters, value)
+            self.board.end(outcome.index, "complete", value)
+        self.finished += 1
+        if outcome.status == TrainingJobStatus.COMPLETED and value is not None and self._better(value):
+            self._save_best(outcome, name, hyperparameters)
+        if self.callback is not None:
+            last = next(job for job in self.store.training_jobs(self.name, status=outcome.status)
+                        if job.index == outcome.index)
+            self.callback(TuningProgress(
+                self.name, self.finished, self.prepared.max_jobs, len(self.running), last,
+                self.best[0] if self.best else None, self.best[1] if self.best else None,
+            ))
+
+    def _better(self, value: float) -> bool:
+        if self.best is None:
+            return True
+        return value > self.best[0] if self.maximize else value < self.best[0]
+
+    def _save_best(self, outcome: TrainingOutcome, name: str, hyperparameters: dict[str, Any]) -> None:
+        previous = self.best[1] if self.best else None
+        save_model(
+            self.artifacts, self.prepared.algorithm, outcome.model_blob or b"", training_job_name=name,
+            hyperparameters={**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters},
+            n_classes=self.data.n_classes, target_mean=outcome.target_mean,
+            target_scale=outcome.target_scale, objective=outcome.final_objective_value,
+        )
+        self.best = (float(outcome.final_objective_value), name)
+        self.store.update_tuning_job(self.name, best_training_job=name,
+                                     best_objective_value=outcome.final_objective_value)
+        if previous:
+            remove_model(self.artifacts, previous)
+
+    def _write_live(self) -> None:
+        self.store.heartbeat(self.name)
+        if self.running:
+            self.store.update_intermediate_values(self.name, self.board.curves())
+
+    def _end_stuck_jobs(self) -> None:
+        """Jobs that did not stop within the grace period: end their processes."""
+        # ProcessPoolExecutor has no public way to end running workers before Python 3.14
+        # (``terminate_workers``); its ``_processes`` map is the documented-in-source way.
+        for process in list(getattr(self.pool, "_processes", {}).values()):
+            process.kill()
+        now = time.time()
+        for future, (index, hyperparameters) in list(self.running.items()):
+            self.running.pop(future)
+            self.store.update_training_job(
+                self.name, index, status=TrainingJobStatus.STOPPED, end_time=now,
+                stopped_reason=self.stop_reason,
+            )
+            self.finished += 1
+
+    def _finish(self) -> None:
+        if self.stop_reason == "StopRequested":
+            status, reason, failure = TuningJobStatus.STOPPED, "Stopped at the user's request", None
+        elif self.finished and self.failed == self.finished:
+            status, reason = TuningJobStatus.FAILED, None
+            failure = f"All {self.failed} training jobs failed. The first failure: {self.first_failure}"[:1024]
+        elif self.stop_reason == "MaxRuntimeInSeconds":
+            status, failure = TuningJobStatus.COMPLETED, None
+            reason = f"MaxRuntimeInSeconds ({self.prepared.config.max_runtime_seconds:g} s) reached"
+        elif self.strategy.exhausted and self.launched < self.prepared.max_jobs:
+            status, reason, failure = TuningJobStatus.COMPLETED, "Every grid point was evaluated", None
+        else:
+            status, failure = TuningJobStatus.COMPLETED, None
+            reason = f"MaxNumberOfTrainingJobs ({self.prepared.max_jobs}) reached"
+        self.store.update_tuning_job(self.name, status=status, ended_at=time.time(),
+                                     completion_reason=reason, failure_reason=failure)
+
+
+def launch_tuning_job(config: TuningJobConfig, store: Store, **kwargs: Any) -> TuningJobHandle:
+    """Check ``config`` now, then run the tuning job in a background thread.
+
+    Returns at once with a handle; the dashboard launches jobs this way. Bad input raises
+    here, before the thread starts.
+    """
+    prepared = prepare(config, store=store)
+    return TuningJobHandle(prepared, store, kwargs)
+
+
+class TuningJobHandle:
+    """A tuning job running in a background thread of this process."""
+
+    def __init__(self, prepared: PreparedTuningJob, store: Store, kwargs: dict[str, Any]) -> None:
+        self.name = prepared.name
+        self.store = store
+        self.error: BaseException | None = None
+        self.result: TuningJob | None = None
+        self._started = threading.Event()
+
+        def target() -> None:
+            try:
+                self.result = run_tuning_job(prepared, store, on_start=lambda _: self._started.set(), **kwargs)
+            except BaseException as error:  # noqa: BLE001 - kept for whoever waits
+                self.error = error
+            finally:
+                self._started.set()
+
+        self.thread = threading.Thread(target=target, name=f"tuning-job-{self.name}", daemon=True)
+        self.thread.start()
+        self._started.wait()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        """Ask the job to stop; its running training jobs end as Stopped."""
+        self.store.request_stop(self.name)
+
+    def wait(self, timeout: float | None = None) -> TuningJob:
+        """Block until the job ends; return its record (re-raising a loop error)."""
+        self.thread.join(timeout)
+        if self.thread.is_alive():
+            raise TimeoutError(f"tuning job {self.name!r} is still running after {timeout} s")
+        if self.error is not None:
+            raise self.error
+        return self.store.get_tuning_job(self.name)
+
+    @property
+    def running(self) -> bool:
+        return self.thread.is_alive()
+
+

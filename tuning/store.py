@@ -1,0 +1,417 @@
+"""The one source of truth for tuning jobs: a database file (or server) via SQLAlchemy.
+
+By default the store is a SQLite file, ``$TUNELAB_HOME/tunelab.db`` (``TUNELAB_HOME``
+defaults to ``~/.tunelab``); any SQLAlchemy URL works too, for example
+``postgresql+psycopg://user@host/tunelab``. Model artifacts sit beside it in
+``$TUNELAB_HOME/artifacts`` (or the folder given as ``artifact_dir``).
+
+Why SQLite works with a dashboard reading while jobs run: the file is opened in WAL
+mode, in which readers never wait for the writer and the writer never waits for readers;
+writers queue for each other (a busy timeout of 30 s instead of failing at once with
+"database is locked"). Each tuning job has one writer, its runner, and the runner writes
+in short transactions: one when a training job starts, one when it ends, one a second
+for live intermediate values and the heartbeat.
+
+Why hand-written tables rather than Optuna's RDBStorage: AMT's records (training-job
+status, failure and stop reasons, start and end times, the tuning job's limits and
+completion reason) do not map onto Optuna's trial tables without a side table for most
+of them, and Optuna's SQLite storage was measured here at ~22 ms a trial with clashes
+between parallel writers. Optuna still does the sampling and pruning, in memory.
+
+A tuning job whose runner process died (killed, laptop closed) is found by its stale
+heartbeat (or, on the same machine, by its process being gone) and shown as
+``Interrupted``; its finished training jobs stay as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import socket
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from tuning.errors import ValidationError
+from tuning.records import (
+    ACTIVE_TUNING_STATUSES,
+    TrainingJob,
+    TrainingJobStatus,
+    TuningJob,
+    TuningJobStatus,
+)
+
+__all__ = ["HEARTBEAT_TIMEOUT_SECONDS", "Store", "default_home"]
+
+HEARTBEAT_TIMEOUT_SECONDS = 30.0
+"""A runner that has not written its heartbeat for this long is taken to be dead."""
+
+_metadata = sa.MetaData()
+
+_tuning_jobs = sa.Table(
+    "tuning_jobs",
+    _metadata,
+    sa.Column("name", sa.String(63), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("strategy", sa.String(16), nullable=False),
+    sa.Column("algorithm", sa.String(32), nullable=False),
+    sa.Column("dataset", sa.Text, nullable=False),
+    sa.Column("objective_metric_name", sa.String(64), nullable=False),
+    sa.Column("objective_type", sa.String(8), nullable=False),
+    sa.Column("max_jobs", sa.Integer, nullable=False),
+    sa.Column("max_parallel_jobs", sa.Integer, nullable=False),
+    sa.Column("config", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("ended_at", sa.Float),
+    sa.Column("failure_reason", sa.Text),
+    sa.Column("completion_reason", sa.Text),
+    sa.Column("best_training_job", sa.String(80)),
+    sa.Column("best_objective_value", sa.Float),
+    sa.Column("runner_host", sa.String(255)),
+    sa.Column("runner_pid", sa.Integer),
+    sa.Column("heartbeat_at", sa.Float),
+    sa.Column("stop_requested", sa.Boolean, nullable=False, default=False),
+)
+
+_training_jobs = sa.Table(
+    "training_jobs",
+    _metadata,
+    sa.Column("tuning_job_name", sa.String(63), sa.ForeignKey("tuning_jobs.name"), primary_key=True),
+    sa.Column("index", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(80), nullable=False, unique=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("hyperparameters", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("start_time", sa.Float),
+    sa.Column("end_time", sa.Float),
+    sa.Column("final_objective_value", sa.Float),
+    sa.Column("failure_reason", sa.Text),
+    sa.Column("stopped_reason", sa.String(64)),
+    sa.Column("intermediate_values", sa.Text, nullable=False, default="[]"),
+)
+
+_TUNING_FIELDS = {column.name for column in _tuning_jobs.columns}
+_TRAINING_FIELDS = {column.name for column in _training_jobs.columns}
+
+
+def default_home() -> Path:
+    """``$TUNELAB_HOME``, or ``~/.tunelab``: where the default store and artifacts live."""
+    return Path(os.environ.get("TUNELAB_HOME") or Path.home() / ".tunelab")
+
+
+def _finite_or_none(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+class Store:
+    """Tuning jobs and their training jobs in a database; see the module docstring.
+
+    >>> store = Store("sqlite:///:memory:")  # doctest: +SKIP
+    """
+
+    def __init__(self, url: str | os.PathLike | None = None, *, artifact_dir: str | os.PathLike | None = None) -> None:
+        home = default_home()
+        if url is None:
+            home.mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{home / 'tunelab.db'}"
+        elif isinstance(url, os.PathLike) or "://" not in str(url):
+            # A bare path is a SQLite file.
+            path = Path(url).expanduser().resolve()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{path}"
+        self.url = str(url)
+        try:
+            self.engine = self._create_engine(self.url)
+            _metadata.create_all(self.engine)
+        except sa.exc.ArgumentError as error:
+            raise ValidationError(
+                f"the store URL {self.url!r} is not a database URL SQLAlchemy understands "
+                f"({error}). Give a file path, or a URL such as sqlite:///tunelab.db or "
+                "postgresql+psycopg://user@host/tunelab."
+            ) from None
+        except sa.exc.OperationalError as error:
+            raise ValidationError(
+                f"cannot open the store {self.url!r}: {error.orig}. Check that the folder "
+                "exists and is writable, or that the database server is running."
+            ) from None
+        if artifact_dir is None:
+            database = self.engine.url.database if self.engine.url.get_backend_name() == "sqlite" else None
+            if database and database != ":memory:":
+                artifact_dir = Path(database).parent / "artifacts"
+            else:
+                artifact_dir = home / "artifacts"
+        self.artifact_dir = Path(artifact_dir)
+
+    @staticmethod
+    def _create_engine(url: str) -> sa.Engine:
+        if not url.startswith("sqlite"):
+            return sa.create_engine(url, pool_pre_ping=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection: Any, _: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+
+    def dispose(self) -> None:
+        """Close pooled connections (call before handing the store to another process)."""
+        self.engine.dispose()
+
+    # -- tuning jobs ---------------------------------------------------------------------
+    def create_tuning_job(self, job: TuningJob) -> None:
+        """Insert a new tuning job; refuse a name already taken."""
+        row = {name: getattr(job, name) for name in _TUNING_FIELDS}
+        row["config"] = json.dumps(job.config)
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(_tuning_jobs.insert().values(**row))
+        except sa.exc.IntegrityError:
+            raise ValidationError(
+                f"a tuning job named {job.name!r} already exists in this store. Pick another "
+                "name (or leave the name out to get a fresh one)."
+            ) from None
+
+    def update_tuning_job(self, name: str, **values: Any) -> None:
+        unknown = set(values) - _TUNING_FIELDS
+        if unknown:
+            raise TypeError(f"unknown tuning job field(s): {sorted(unknown)}")
+        if "config" in values:
+            values["config"] = json.dumps(values["config"])
+        if "best_objective_value" in values:
+            values["best_objective_value"] = _finite_or_none(values["best_objective_value"])
+        with self.engine.begin() as connection:
+            connection.execute(_tuning_jobs.update().where(_tuning_jobs.c.name == name).values(**values))
+
+    def claim_runner(self, name: str) -> None:
+        """Record that this process runs the tuning job now, and beat the heart once."""
+        self.update_tuning_job(
+            name, runner_host=socket.gethostname(), runner_pid=os.getpid(), heartbeat_at=time.time()
+        )
+
+    def heartbeat(self, name: str) -> None:
+        self.update_tuning_job(name, heartbeat_at=time.time())
+
+    def request_stop(self, name: str) -> None:
+        """Ask the tuning job's runner to stop it (AMT's StopHyperParameterTuningJob).
+
+        The runner stops launching training jobs, stops the running ones (they end as
+        Stopped) and marks the tuning job Stopped. Stopping a job that has already ended
+        is refused with its status.
+        """
+        job = self.get_tuning_job(name)
+        if not job.is_active:
+            raise ValidationError(
+                f"tuning job {name!r} is {job.status}, so there is nothing to stop."
+            )
+        with self.engine.begin() as connection:
+            connection.execute(
+                _tuning_jobs.update()
+                .where(_tuning_jobs.c.name == name)
+                .values(stop_requested=True, status=TuningJobStatus.STOPPING)
+            )
+
+    def stop_requested(self, name: str) -> bool:
+        with self.engine.connect() as connection:
+            return bool(
+                connection.execute(
+                    sa.select(_tuning_jobs.c.stop_requested).where(_tuning_jobs.c.name == name)
+                ).scalar()
+            )
+
+    def get_tuning_job(self, name: str) -> TuningJob:
+        """The tuning job called ``name``, with its training-job status counters."""
+        self._mark_dead_runners()
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(_tuning_jobs).where(_tuning_jobs.c.name == name)).first()
+            if row is None:
+                names = connection.execute(
+                    sa.select(_tuning_jobs.c.name).order_by(_tuning_jobs.c.created_at.desc()).limit(10)
+                ).scalars().all()
+                hint = f" Known tuning jobs include: {', '.join(names)}." if names else " The store has no tuning jobs yet."
+                raise ValidationError(f"no tuning job named {name!r} in the store {self.url}.{hint}")
+            counters = self._counters(connection, [name]).get(name, {})
+        return self._tuning_job(row, counters)
+
+    def tuning_job_exists(self, name: str) -> bool:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(sa.func.count()).select_from(_tuning_jobs).where(_tuning_jobs.c.name == name)
+            ).scalar_one() > 0
+
+    def list_tuning_jobs(self) -> list[TuningJob]:
+        """Every tuning job, newest first, with status counters (two queries in all)."""
+        self._mark_dead_runners()
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(_tuning_jobs).order_by(_tuning_jobs.c.created_at.desc())).all()
+            counters = self._counters(connection, None)
+        return [self._tuning_job(row, counters.get(row.name, {})) for row in rows]
+
+    def delete_tuning_job(self, name: str) -> None:
+        """Remove a finished tuning job, its training jobs and its artifacts."""
+        job = self.get_tuning_job(name)
+        if job.is_active:
+            raise ValidationError(f"tuning job {name!r} is {job.status}; stop it before deleting it.")
+        with self.engine.begin() as connection:
+            connection.execute(_training_jobs.delete().where(_training_jobs.c.tuning_job_name == name))
+            connection.execute(_tuning_jobs.delete().where(_tuning_jobs.c.name == name))
+        shutil.rmtree(self.artifact_dir / name, ignore_errors=True)
+
+    @staticmethod
+    def _counters(connection: sa.Connection, names: list[str] | None) -> dict[str, dict[str, int]]:
+        query = sa.select(
+            _training_jobs.c.tuning_job_name, _training_jobs.c.status, sa.func.count()
+        ).group_by(_training_jobs.c.tuning_job_name, _training_jobs.c.status)
+        if names is not None:
+            query = query.where(_training_jobs.c.tuning_job_name.in_(names))
+        counters: dict[str, dict[str, int]] = {}
+        for tuning_job_name, status, count in connection.execute(query):
+            counters.setdefault(tuning_job_name, {})[status] = count
+        return counters
+
+    @staticmethod
+    def _tuning_job(row: sa.Row, counters: dict[str, int]) -> TuningJob:
+        values = row._asdict()
+        values["config"] = json.loads(values["config"])
+        values["stop_requested"] = bool(values["stop_requested"])
+        return TuningJob(**values, status_counters=dict(counters))
+
+    def _mark_dead_runners(self) -> None:
+        """Mark active tuning jobs whose runner is gone as Interrupted.
+
+        On this machine a runner is gone when its process no longer exists; elsewhere,
+        when its heartbeat is older than :data:`HEARTBEAT_TIMEOUT_SECONDS`. Training
+        jobs left InProgress become Failed with a reason that says why.
+        """
+        with self.engine.connect() as connection:
+            active = connection.execute(
+                sa.select(
+                    _tuning_jobs.c.name, _tuning_jobs.c.runner_host, _tuning_jobs.c.runner_pid,
+                    _tuning_jobs.c.heartbeat_at, _tuning_jobs.c.created_at,
+                ).where(_tuning_jobs.c.status.in_(ACTIVE_TUNING_STATUSES))
+            ).all()
+        now = time.time()
+        for name, host, pid, heartbeat, created in active:
+            if _runner_alive(host, pid, heartbeat if heartbeat is not None else created, now):
+                continue
+            reason = (
+                f"The process running this tuning job (pid {pid} on {host}) ended before the job "
+                "did. Finished training jobs are kept; this one did not finish."
+            )
+            with self.engine.begin() as connection:
+                connection.execute(
+                    _training_jobs.update()
+                    .where(_training_jobs.c.tuning_job_name == name)
+                    .where(_training_jobs.c.status == TrainingJobStatus.IN_PROGRESS)
+                    .values(status=TrainingJobStatus.FAILED, failure_reason=reason, end_time=now)
+                )
+                connection.execute(
+                    _tuning_jobs.update()
+                    .where(_tuning_jobs.c.name == name)
+                    .where(_tuning_jobs.c.status.in_(ACTIVE_TUNING_STATUSES))
+                    .values(
+                        status=TuningJobStatus.INTERRUPTED,
+                        ended_at=heartbeat or now,
+                        failure_reason=(
+                            f"Interrupted: the process running this tuning job (pid {pid} on "
+                            f"{host}) stopped before the job ended."
+                        ),
+                    )
+                )
+
+    # -- training jobs -------------------------------------------------------------------
+    def add_training_job(self, job: TrainingJob) -> None:
+        row = {name: getattr(job, name) for name in _TRAINING_FIELDS}
+        row["hyperparameters"] = json.dumps(job.hyperparameters)
+        row["intermediate_values"] = json.dumps(job.intermediate_values)
+        with self.engine.begin() as connection:
+            connection.execute(_training_jobs.insert().values(**row))
+
+    def update_training_job(self, tuning_job_name: str, index: int, **values: Any) -> None:
+        unknown = set(values) - _TRAINING_FIELDS
+        if unknown:
+            raise TypeError(f"unknown training job field(s): {sorted(unknown)}")
+        if "intermediate_values" in values:
+            values["intermediate_values"] = json.dumps(values["intermediate_values"])
+        if "final_objective_value" in values:
+            values["final_objective_value"] = _finite_or_none(values["final_objective_value"])
+        with self.engine.begin() as connection:
+            connection.execute(
+                _training_jobs.update()
+                .where(_training_jobs.c.tuning_job_name == tuning_job_name)
+                .where(_training_jobs.c.index == index)
+                .values(**values)
+            )
+
+    def update_intermediate_values(
+        self, tuning_job_name: str, curves: Mapping[int, Iterable[tuple[int, float]]]
+    ) -> None:
+        """Write the live curves of running training jobs, all in one transaction."""
+        if not curves:
+            return
+        with self.engine.begin() as connection:
+            for index, values in curves.items():
+                connection.execute(
+                    _training_jobs.update()
+                    .where(_training_jobs.c.tuning_job_name == tuning_job_name)
+                    .where(_training_jobs.c.index == index)
+                    .values(intermediate_values=json.dumps(list(values)))
+                )
+
+    def training_jobs(self, tuning_job_name: str, *, status: str | None = None) -> list[TrainingJob]:
+        """The tuning job's training jobs in launch order (optionally of one status)."""
+        query = (
+            sa.select(_training_jobs)
+            .where(_training_jobs.c.tuning_job_name == tuning_job_name)
+            .order_by(_training_jobs.c.index)
+        )
+        if status is not None:
+            query = query.where(_training_jobs.c.status == status)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        jobs = []
+        for row in rows:
+            values = row._asdict()
+            values["hyperparameters"] = json.loads(values["hyperparameters"])
+            values["intermediate_values"] = [tuple(pair) for pair in json.loads(values["intermediate_values"])]
+            jobs.append(TrainingJob(**values))
+        return jobs
+
+    # -- artifacts -----------------------------------------------------------------------
+    def tuning_job_artifacts(self, tuning_job_name: str) -> Path:
+        """The folder of one tuning job's artifacts (the encoder and the best model)."""
+        return self.artifact_dir / tuning_job_name
+
+
+def _runner_alive(host: str | None, pid: int | None, heartbeat: float, now: float) -> bool:
+    if host == socket.gethostname() and pid:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return _pid_is_not_zombie(pid)
+    return now - heartbeat < HEARTBEAT_TIMEOUT_SECONDS
+
+
+def _pid_is_not_zombie(pid: int) -> bool:
+    """A killed child that its parent has not reaped yet still answers ``kill(pid, 0)``."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True

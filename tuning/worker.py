@@ -1,0 +1,127 @@
+"""What runs inside a worker process: one training job, start to finish.
+
+The runner sends each worker process the tuning job's data once, when the process starts
+(:func:`initialize`), and then only small job descriptions (:func:`run_training_job`):
+a training job's cost is its training, not copying the dataset again.
+
+A training job that raises fails alone: the exception becomes the job's FailureReason
+and the worker goes on to the next job.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from tuning.algorithms import TrainingData, get_algorithm
+from tuning.board import CONTINUE, PRUNE, STOP
+from tuning.metrics import get_metric
+
+__all__ = ["TrainingOutcome", "initialize", "run_training_job"]
+
+_REPORT_INTERVAL_SECONDS = 0.5
+"""Without a pruner, curves go to the board at most this often (for the live view and
+to hear a stop request); with one, every point goes at once, since the pruner decides."""
+MAX_FAILURE_REASON = 1024
+"""AMT's FailureReason holds at most 1,024 characters."""
+
+_state: dict[str, Any] = {}
+
+
+@dataclass
+class TrainingOutcome:
+    """What a training job sends back to the runner."""
+
+    index: int
+    status: str
+    start_time: float
+    end_time: float
+    final_objective_value: float | None = None
+    intermediate_values: list[tuple[int, float]] = field(default_factory=list)
+    failure_reason: str | None = None
+    stopped_reason: str | None = None
+    model_blob: bytes | None = None
+    target_mean: float = 0.0
+    target_scale: float = 1.0
+
+
+def initialize(data: TrainingData, algorithm: str, metric: str, board: Any) -> None:
+    """Runs once in each worker process: keep the data and the board proxy."""
+    warnings.filterwarnings("ignore")
+    _state.update(data=data, algorithm=get_algorithm(algorithm), metric=get_metric(metric), board=board)
+
+
+class _BoardReporter:
+    """Passes a training job's points to the board and remembers why it was told to stop."""
+
+    def __init__(self, index: int, board: Any, prune_live: bool) -> None:
+        self.index = index
+        self.board = board
+        self.prune_live = prune_live
+        self.curve: list[tuple[int, float]] = []
+        self.pending: list[tuple[int, float]] = []
+        self.last_flush = time.monotonic()
+        self.verdict = CONTINUE
+
+    def report(self, step: int, value: float) -> bool:
+        point = (int(step), float(value))
+        self.curve.append(point)
+        self.pending.append(point)
+        if self.prune_live or time.monotonic() - self.last_flush >= _REPORT_INTERVAL_SECONDS:
+            self.flush()
+        return self.verdict != CONTINUE
+
+    def flush(self) -> None:
+        if self.board is None or not self.pending:
+            return
+        self.verdict = self.board.report(self.index, self.pending)
+        self.pending = []
+        self.last_flush = time.monotonic()
+
+
+def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, prune_live: bool) -> TrainingOutcome:
+    """Train one model with ``hyperparameters`` and score it on the validation channel."""
+    data: TrainingData = _state["data"]
+    algorithm = _state["algorithm"]
+    metric = _state["metric"]
+    reporter = _BoardReporter(index, _state["board"], prune_live)
+    start = time.time()
+    try:
+        model = algorithm.fit(hyperparameters, data, metric, reporter, seed=seed)
+        value = metric(data.y_validation, algorithm.output(model, data.x_validation))
+        if not math.isfinite(value):
+            raise FloatingPointError(f"the final objective is {value}: the model diverged")
+        blob = algorithm.dump(model)
+    except Exception as error:  # noqa: BLE001 - any failure fails this job only
+        return TrainingOutcome(
+            index, "Failed", start, time.time(),
+            intermediate_values=reporter.curve,
+            failure_reason=_failure_reason(error),
+        )
+    if reporter.verdict == PRUNE:
+        status, reason = "Stopped", "EarlyStopped"
+    elif reporter.verdict == STOP:
+        status, reason = "Stopped", "StopRequested"
+    else:
+        status, reason = "Completed", None
+    return TrainingOutcome(
+        index, status, start, time.time(),
+        final_objective_value=value,
+        intermediate_values=reporter.curve,
+        stopped_reason=reason,
+        model_blob=blob,
+        target_mean=model.target_mean,
+        target_scale=model.target_scale,
+    )
+
+
+def _failure_reason(error: BaseException) -> str:
+    """``ClientError: message`` plus the innermost frame, cut to AMT's 1,024 characters."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" (at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno})" if frames else ""
+    text = f"{type(error).__name__}: {error}{where}"
+    return text[: MAX_FAILURE_REASON - 3] + "..." if len(text) > MAX_FAILURE_REASON else text
