@@ -1,0 +1,16 @@
+"""TuneLab's dashboard: the entry point that lays out the pages.
+
+Run it with ``bash scripts/dashboard.sh`` (or ``streamlit run app.py``). Pages are thin:
+they collect input, call the engine in ``tuning/``, and draw what it returns.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.set_page_config(page_title="TuneLab", page_icon="🎛️", layout="wide")
+
+navigation = st.navigation([
+    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+])
+navigation.run()

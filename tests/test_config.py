@@ -1,0 +1,59 @@
+"""The JSON form of a tuning job: lossless round trip, errors with JSON paths."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tuning import CategoricalParameter, ContinuousParameter, IntegerParameter, TuningJobConfig, ValidationError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_round_trip_through_json_is_lossless():
+    config = TuningJobConfig(
+        dataset="bank-marketing", algorithm="xgboost", objective_metric_name="validation:auc",
+        objective_type="Maximize",
+        hyperparameter_ranges={"eta": ContinuousParameter(0.1, 0.5, "Logarithmic"), "max_depth": IntegerParameter(1, 10),
+                               "booster": CategoricalParameter(["gbtree", "dart"])},
+        static_hyperparameters={"num_round": 50}, strategy="Hyperband",
+        strategy_config={"MinResource": 1, "MaxResource": 50}, max_jobs=30, max_parallel_jobs=2,
+        max_runtime_seconds=600, early_stopping_type="Off", random_seed=4, name="round-trip",
+    )
+    again = TuningJobConfig.from_dict(json.loads(json.dumps(config.to_dict())))
+    assert again == config
+
+
+def test_csv_channels_round_trip_with_their_target():
+    config = TuningJobConfig(dataset=Path("data/train.csv"), validation_dataset=Path("data/valid.csv"), target="y")
+    again = TuningJobConfig.from_dict(json.loads(json.dumps(config.to_dict())))
+    assert (again.dataset, again.validation_dataset, again.target) == (config.dataset, config.validation_dataset, "y")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.json")))
+def test_example_files_are_valid(path):
+    TuningJobConfig.from_dict(json.loads(path.read_text()))
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"Dataset": "iris", "RandomSeed": -1}, r"RandomSeed: .*from 0"),
+        ({"Dataset": "iris", "RandomSeed": 1.5}, r"RandomSeed: .*whole number"),
+        ({"Dataset": "iris", "ResourceLimits": {"MaxRuntimeInSeconds": "fast"}}, r"ResourceLimits.MaxRuntimeInSeconds"),
+        ({"Dataset": "iris", "ResourceLimits": {"MaxJobs": 3}}, r"ResourceLimits.MaxJobs: unknown field"),
+        ({"Dataset": "iris", "EarlyStoppingType": "AUTO!"}, r"EarlyStoppingType: .*'Off' or 'Auto'"),
+        ({"Dataset": "iris", "TuningJobName": "has space"}, r"TuningJobName: tuning job name 'has space' is not valid"),
+        ({"Dataset": "iris", "TuningJobName": "x" * 33}, r"TuningJobName"),
+        ({"Dataset": "iris", "ValidationFraction": 0}, r"ValidationFraction"),
+        ({"Dataset": "iris", "StaticHyperparameters": [1]}, r"StaticHyperparameters: must be a JSON object"),
+        ({"Dataset": "iris", "HyperparameterRanges": {"k": {"Type": "Integer", "MinValue": 1}}}, r"HyperparameterRanges.k: .*needs MaxValue"),
+        ({"Dataset": ["iris"]}, r"Dataset: must be a dataset name"),
+        ({"Dataset": {"Path": "a.csv", "Sep": ";"}}, r"Dataset.Sep: unknown field"),
+    ],
+)
+def test_bad_json_names_the_field(data, message):
+    with pytest.raises(ValidationError, match=message):
+        TuningJobConfig.from_dict(data)

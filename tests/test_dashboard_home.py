@@ -1,0 +1,40 @@
+"""The dashboard's home page, run by Streamlit's AppTest against a real store file."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tuning.records import TuningJob
+from tuning.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def test_home_explains_itself_when_the_store_is_empty():
+    app = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not app.exception
+    assert app.title[0].value == "TuneLab"
+    assert "No tuning jobs yet" in app.info[0].value
+
+
+def test_home_lists_the_tuning_jobs_of_the_store():
+    store = Store()  # $TUNELAB_HOME, as the app's
+    store.create_tuning_job(TuningJob(
+        name="shown-job", status="Completed", strategy="Bayesian", algorithm="xgboost", dataset="iris",
+        objective_metric_name="validation:accuracy", objective_type="Maximize", max_jobs=3,
+        max_parallel_jobs=1, config={}, created_at=time.time(), best_objective_value=0.97,
+    ))
+    app = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not app.exception
+    frame = app.dataframe[0].value
+    assert list(frame["HyperParameterTuningJobName"]) == ["shown-job"]
+    assert frame["BestObjectiveValue"].iloc[0] == pytest.approx(0.97)

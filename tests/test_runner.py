@@ -1,0 +1,270 @@
+"""Tuning jobs run for real: worker processes, a SQLite file, saved models."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from tuning import (
+    CategoricalParameter,
+    ContinuousParameter,
+    IntegerParameter,
+    TuningJobConfig,
+    ValidationError,
+    launch_tuning_job,
+    load_predictor,
+    prepare,
+    run_tuning_job,
+)
+from tuning.metrics import get_metric
+
+
+def _config(**overrides):
+    values = dict(
+        dataset="breast_cancer",
+        algorithm="xgboost",
+        objective_metric_name="validation:auc",
+        hyperparameter_ranges={"eta": ContinuousParameter(0.05, 0.5, "Logarithmic"), "max_depth": IntegerParameter(1, 6)},
+        static_hyperparameters={"num_round": 20},
+        strategy="Random",
+        max_jobs=4,
+        max_parallel_jobs=2,
+        random_seed=5,
+    )
+    values.update(overrides)
+    return TuningJobConfig(**values)
+
+
+def _wait_for(condition, timeout=60.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def test_a_tuning_job_runs_in_parallel_and_records_every_training_job(store):
+    progress = []
+    job = run_tuning_job(_config(static_hyperparameters={"num_round": 300}), store, callback=progress.append)
+    assert job.status == "Completed"
+    assert job.completion_reason == "MaxNumberOfTrainingJobs (4) reached"
+    jobs = store.training_jobs(job.name)
+    assert [j.name for j in jobs] == [f"{job.name}-{i:03d}" for i in range(1, 5)]
+    for training_job in jobs:
+        assert training_job.status == "Completed"
+        assert 0.05 <= training_job.hyperparameters["eta"] <= 0.5
+        assert isinstance(training_job.hyperparameters["max_depth"], int)
+        assert 0.5 < training_job.final_objective_value <= 1.0
+        assert training_job.intermediate_values[-1] == (300, pytest.approx(training_job.final_objective_value))
+        assert training_job.elapsed_seconds > 0
+    best = max(jobs, key=lambda j: j.final_objective_value)
+    assert (job.best_training_job, job.best_objective_value) == (best.name, best.final_objective_value)
+    assert [p.finished for p in progress] == [1, 2, 3, 4]
+    # Two worker processes: some training jobs ran at the same time.
+    intervals = sorted((j.start_time, j.end_time) for j in jobs)
+    assert any(later[0] < earlier[1] for earlier, later in zip(intervals, intervals[1:]))
+
+
+def test_the_best_model_is_saved_and_predicts_its_recorded_objective(store):
+    job = run_tuning_job(_config(), store)
+    predictor = load_predictor(store, job.name)
+    assert predictor.training_job_name == job.best_training_job
+    prepared = prepare(_config())  # the same seed gives the same validation split
+    y = np.array([predictor.classes.index(label) for label in prepared.validation.target])
+    score = get_metric("validation:auc")(y, predictor.predict_proba(prepared.validation.features))
+    assert score == pytest.approx(job.best_objective_value, rel=1e-6)
+    assert set(predictor.predict(prepared.validation.features.head())) <= set(predictor.classes)
+    folder = store.tuning_job_artifacts(job.name) / job.best_training_job
+    assert (folder / "model.ubj").read_bytes()[:1] == b"{"  # UBJSON, not a pickle
+
+
+@pytest.mark.parametrize("strategy", ["Random", "Grid"])
+def test_same_seed_gives_the_same_hyperparameters(store, strategy):
+    config = _config(strategy=strategy, max_jobs=4 if strategy == "Random" else 6,
+                     hyperparameter_ranges={"eta": ContinuousParameter(0.1, 0.5), "max_depth": IntegerParameter(2, 3)},
+                     strategy_config={"GridPoints": 3} if strategy == "Grid" else {})
+    first = run_tuning_job(config, store)
+    second = run_tuning_job(config, store)
+    params = [[j.hyperparameters for j in store.training_jobs(job.name)] for job in (first, second)]
+    assert params[0] == params[1]
+    assert len({tuple(sorted(p.items())) for p in params[0]}) == len(params[0])
+
+
+def test_grid_runs_every_point_and_says_so(store):
+    config = _config(strategy="Grid", max_jobs=None, max_parallel_jobs=1,
+                     hyperparameter_ranges={"max_depth": IntegerParameter(1, 3), "eta": CategoricalParameter([0.1, 0.3])})
+    job = run_tuning_job(config, store)
+    assert job.max_jobs == 6
+    seen = sorted((j.hyperparameters["max_depth"], j.hyperparameters["eta"]) for j in store.training_jobs(job.name))
+    assert seen == [(d, e) for d in (1, 2, 3) for e in (0.1, 0.3)]
+
+
+def test_a_failing_training_job_fails_alone(store):
+    # k-NN with more neighbours than the 455 training rows fails; k=1 works.
+    config = _config(algorithm="knn", strategy="Grid", max_jobs=2, objective_metric_name="validation:accuracy",
+                     hyperparameter_ranges={"k": CategoricalParameter([1, 1000])}, static_hyperparameters={})
+    job = run_tuning_job(config, store)
+    assert job.status == "Completed"
+    ok, failed = sorted(store.training_jobs(job.name), key=lambda j: j.hyperparameters["k"])
+    assert ok.status == "Completed" and ok.final_objective_value > 0.8
+    assert failed.status == "Failed" and "n_neighbors" in failed.failure_reason
+    assert failed.final_objective_value is None
+    assert job.best_training_job == ok.name
+
+
+def test_a_tuning_job_whose_every_training_job_fails_is_failed_with_the_reason(store):
+    config = _config(algorithm="knn", strategy="Grid", max_jobs=2, objective_metric_name="validation:accuracy",
+                     hyperparameter_ranges={"k": CategoricalParameter([1000, 2000])}, static_hyperparameters={})
+    job = run_tuning_job(config, store)
+    assert job.status == "Failed"
+    assert job.failure_reason.startswith("All 2 training jobs failed") and "n_neighbors" in job.failure_reason
+
+
+def test_stop_from_outside_ends_running_training_jobs_as_stopped(store):
+    handle = launch_tuning_job(_config(static_hyperparameters={"num_round": 100_000}, max_jobs=6), store)
+    _wait_for(lambda: any(j.intermediate_values for j in store.training_jobs(handle.name)))
+    store.request_stop(handle.name)  # as another process (the CLI, the dashboard) would
+    job = handle.wait(timeout=60)
+    assert job.status == "Stopped"
+    jobs = store.training_jobs(handle.name)
+    assert len(jobs) == 2  # nothing launched after the stop
+    for training_job in jobs:
+        assert training_job.status == "Stopped"
+        assert training_job.stopped_reason == "StopRequested"
+        assert training_job.final_objective_value is not None
+        assert training_job.intermediate_values[-1][0] < 100_000
+
+
+def test_max_runtime_ends_the_job_with_its_reason(store):
+    config = _config(static_hyperparameters={"num_round": 100_000}, max_runtime_seconds=3)
+    started = time.time()
+    job = run_tuning_job(config, store)
+    assert time.time() - started < 30
+    assert job.status == "Completed"
+    assert job.completion_reason == "MaxRuntimeInSeconds (3 s) reached"
+    assert {j.status for j in store.training_jobs(job.name)} == {"Stopped"}
+
+
+def test_early_stopping_auto_stops_jobs_worse_than_the_median(store):
+    config = _config(
+        hyperparameter_ranges={"eta": ContinuousParameter(0.001, 0.5, "Logarithmic")},
+        static_hyperparameters={"num_round": 40}, objective_metric_name="validation:logloss",
+        max_jobs=14, max_parallel_jobs=1, early_stopping_type="Auto", random_seed=3,
+    )
+    job = run_tuning_job(config, store)
+    jobs = store.training_jobs(job.name)
+    stopped = [j for j in jobs if j.status == "Stopped"]
+    assert stopped, "no job was stopped early"
+    for training_job in stopped:
+        assert training_job.stopped_reason == "EarlyStopped"
+        assert training_job.intermediate_values[-1][0] < 40
+    assert all(j.status == "Completed" for j in jobs[:5])  # the rule waits for 5 earlier jobs
+    assert job.best_training_job not in {j.name for j in stopped}
+
+
+def test_hyperband_stops_weak_jobs_between_min_and_max_resource(store):
+    config = _config(
+        strategy="Hyperband", strategy_config={"MinResource": 1, "MaxResource": 27},
+        hyperparameter_ranges={"eta": ContinuousParameter(0.001, 0.5, "Logarithmic"), "max_depth": IntegerParameter(1, 6)},
+        static_hyperparameters={}, objective_metric_name="validation:logloss", max_jobs=16, max_parallel_jobs=1,
+    )
+    job = run_tuning_job(config, store)
+    jobs = store.training_jobs(job.name)
+    stopped = [j for j in jobs if j.status == "Stopped"]
+    completed = [j for j in jobs if j.status == "Completed"]
+    assert stopped and completed
+    assert all(j.stopped_reason == "Hyperband" and j.intermediate_values[-1][0] < 27 for j in stopped)
+    assert all(j.intermediate_values[-1][0] == 27 for j in completed)
+
+
+@pytest.mark.parametrize(
+    "algorithm, dataset, metric",
+    [
+        ("xgboost", "wine", "validation:mlogloss"),
+        ("xgboost", "diabetes", "validation:rmse"),
+        ("linear-learner", "breast_cancer", "validation:f1"),
+        ("linear-learner", "diabetes", "validation:mae"),
+        ("random-forest", "wine", "validation:accuracy"),
+        ("knn", "diabetes", "validation:r2"),
+        ("mlp", "iris", "validation:merror"),
+    ],
+)
+def test_every_algorithm_tunes_with_its_default_ranges(store, algorithm, dataset, metric):
+    config = _config(algorithm=algorithm, dataset=dataset, objective_metric_name=metric,
+                     hyperparameter_ranges=None, static_hyperparameters={}, max_jobs=2)
+    job = run_tuning_job(config, store)
+    assert job.status == "Completed", store.training_jobs(job.name)[0].failure_reason
+    assert job.best_training_job is not None
+    predictor = load_predictor(store, job.name)
+    prepared = prepare(config)
+    assert len(predictor.predict(prepared.validation.features)) == len(prepared.validation.features)
+
+
+def _refuses(overrides):
+    return _config(**overrides)
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"algorithm": "catboost"}, r"unknown algorithm 'catboost'.*xgboost"),
+        ({"objective_metric_name": "validation:rmse"}, r"does not apply to BinaryClassification"),
+        ({"objective_type": "Minimize"}, r"must be Maximized"),
+        ({"strategy": "Annealing"}, r"Annealing"),
+        ({"max_jobs": 0}, r"MaxNumberOfTrainingJobs.*from 1"),
+        ({"max_jobs": -1}, r"MaxNumberOfTrainingJobs.*from 1"),
+        ({"max_jobs": 10**9}, r"MaxNumberOfTrainingJobs.*100,000"),
+        ({"max_parallel_jobs": 0}, r"MaxParallelTrainingJobs"),
+        ({"max_runtime_seconds": -5}, r"MaxRuntimeInSeconds.*positive"),
+        ({"early_stopping_type": "Sometimes"}, r"'Off' or 'Auto'"),
+        ({"name": "../../etc"}, r"tuning job name '../../etc' is not valid"),
+        ({"dataset": "../../etc/passwd"}, r"etc/passwd"),
+        ({"dataset": "no-such.csv"}, r"no file at 'no-such.csv'"),
+        ({"hyperparameter_ranges": {"depth": IntegerParameter(1, 5)}}, r"no hyperparameter\(s\) 'depth'.*max_depth"),
+        ({"hyperparameter_ranges": {"subsample": ContinuousParameter(0.0, 2.0)}}, r"'subsample' is valid in \[0.01, 1\]"),
+        ({"hyperparameter_ranges": {"max_depth": ContinuousParameter(1, 5)}}, r"whole numbers: use an IntegerParameter"),
+        ({"static_hyperparameters": {"num_round": -3}}, r"'num_round' is valid in \[1, 100000\]"),
+        ({"static_hyperparameters": {"nthreads": 2}}, r"no hyperparameter\(s\) 'nthreads'"),
+        ({"strategy": "Grid", "max_jobs": 3}, r"grid"),
+        ({"strategy": "Hyperband", "early_stopping_type": "Auto"}, r"early stopping must be Off with the Hyperband"),
+        ({"strategy": "Hyperband", "hyperparameter_ranges": {"num_round": IntegerParameter(1, 50)}}, r"Hyperband's resource"),
+        ({"strategy": "Hyperband", "strategy_config": {"MinResource": 50, "MaxResource": 10}}, r"MinResource < MaxResource"),
+        ({"strategy": "Hyperband", "algorithm": "knn", "objective_metric_name": "validation:accuracy",
+          "hyperparameter_ranges": None, "static_hyperparameters": {}}, r"k-Nearest Neighbours has none"),
+        ({"early_stopping_type": "Auto", "algorithm": "knn", "objective_metric_name": "validation:accuracy",
+          "hyperparameter_ranges": None, "static_hyperparameters": {}}, r"early stopping has nothing to watch"),
+        ({"strategy_config": {"MinResource": 3}}, r"Hyperband strategy only"),
+        ({"strategy_config": {"Bracket": 3}}, r"unknown field\(s\) Bracket"),
+        ({"validation_fraction": 1.5}, r"validation_fraction"),
+    ],
+)
+def test_bad_configurations_are_refused_before_anything_is_stored(store, overrides, message):
+    with pytest.raises(ValidationError, match=message):
+        run_tuning_job(_config(**overrides), store)
+    assert store.list_tuning_jobs() == []
+
+
+def test_a_taken_name_is_refused_and_the_first_job_is_kept(store):
+    first = run_tuning_job(_config(name="twice", max_jobs=1), store)
+    with pytest.raises(ValidationError, match=r"'twice' already exists"):
+        run_tuning_job(_config(name="twice", max_jobs=1), store)
+    assert [j.name for j in store.list_tuning_jobs()] == ["twice"]
+    assert store.get_tuning_job("twice").best_objective_value == first.best_objective_value
+
+
+def test_separate_train_and_validation_channels(store, tmp_path):
+    from tuning.datasets import load_dataset, split_channels
+
+    train, validation = split_channels(load_dataset("iris"), validation_fraction=0.3, random_seed=1)
+    train_csv, validation_csv = tmp_path / "train.csv", tmp_path / "validation.csv"
+    for part, path in ((train, train_csv), (validation, validation_csv)):
+        part.features.assign(species=part.target.values).to_csv(path, index=False)
+    config = _config(dataset=train_csv, validation_dataset=validation_csv, target="species",
+                     objective_metric_name="validation:accuracy", max_jobs=2)
+    prepared = prepare(config)
+    assert len(prepared.train.target) == len(train.target)
+    assert len(prepared.validation.target) == len(validation.target)
+    assert run_tuning_job(config, store).status == "Completed"
