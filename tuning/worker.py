@@ -102,7 +102,14 @@ def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, pru
             intermediate_values=reporter.curve,
             failure_reason=_failure_reason(error),
         )
-    if reporter.verdict == PRUNE:
+    # A "stop" heard at the very last round stopped nothing: the job ran its full course.
+    ran_in_full = bool(
+        algorithm.resource is None
+        or (reporter.curve and reporter.curve[-1][0] >= int(hyperparameters[algorithm.resource]))
+    )
+    if ran_in_full:
+        status, reason = "Completed", None
+    elif reporter.verdict == PRUNE:
         status, reason = "Stopped", "EarlyStopped"
     elif reporter.verdict == STOP:
         status, reason = "Stopped", "StopRequested"

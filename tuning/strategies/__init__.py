@@ -1,0 +1,32 @@
+"""Search strategies: which hyperparameters the next training jobs try.
+
+>>> from tuning import ContinuousParameter
+>>> from tuning.strategies import create_strategy
+>>> strategy = create_strategy("Bayesian", {"eta": ContinuousParameter(0.1, 0.5)}, random_seed=1)
+>>> [job] = strategy.suggest(1)
+>>> strategy.observe(job, 0.87)
+
+Each strategy lives in its own module beside this file; the names below are the public
+contract.
+"""
+
+from __future__ import annotations
+
+from tuning.strategies._base import Strategy
+from tuning.strategies._bayesian import BayesianStrategy
+from tuning.strategies._factory import STRATEGY_NAMES, create_strategy
+from tuning.strategies._grid import DEFAULT_GRID_POINTS, MAX_GRID_SIZE, GridStrategy
+from tuning.strategies._hyperband import HyperbandStrategy
+from tuning.strategies._random import RandomStrategy
+
+__all__ = [
+    "DEFAULT_GRID_POINTS",
+    "MAX_GRID_SIZE",
+    "STRATEGY_NAMES",
+    "BayesianStrategy",
+    "GridStrategy",
+    "HyperbandStrategy",
+    "RandomStrategy",
+    "Strategy",
+    "create_strategy",
+]

@@ -1,0 +1,69 @@
+"""Build a search strategy from its AMT name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from tuning.errors import ValidationError
+from tuning.parameters import validate_ranges
+from tuning.strategies._base import MAXIMIZE, Strategy, check_max_jobs, check_objective_type
+from tuning.strategies._bayesian import BayesianStrategy
+from tuning.strategies._grid import DEFAULT_GRID_POINTS, GridStrategy, check_grid_points
+from tuning.strategies._hyperband import HyperbandStrategy
+from tuning.strategies._random import RandomStrategy
+
+if TYPE_CHECKING:
+    from tuning.parameters import Parameter
+
+__all__ = ["STRATEGY_NAMES", "create_strategy"]
+
+STRATEGY_NAMES: tuple[str, ...] = ("Grid", "Random", "Bayesian", "Hyperband")
+"""AMT's strategy names, as ``create_strategy`` accepts them (in any letter case)."""
+
+_CLASSES: dict[str, type[Strategy]] = {
+    "grid": GridStrategy,
+    "random": RandomStrategy,
+    "bayesian": BayesianStrategy,
+    "hyperband": HyperbandStrategy,
+}
+
+
+def create_strategy(
+    name: str,
+    hyperparameter_ranges: Mapping[str, Parameter],
+    *,
+    objective_type: str = MAXIMIZE,
+    random_seed: int | None = None,
+    max_jobs: int | None = None,
+    grid_points: int | Mapping[str, int] = DEFAULT_GRID_POINTS,
+) -> Strategy:
+    """The strategy called ``name`` (``Grid``, ``Random``, ``Bayesian`` or ``Hyperband``).
+
+    Every argument is checked here, whichever strategy is asked for (``grid_points`` too,
+    so that a bad GridPoints is caught even before the strategy is switched to Grid), and
+    refused with a :class:`~tuning.errors.ValidationError` that says how to fix it.
+
+    >>> from tuning import ContinuousParameter
+    >>> create_strategy("random", {"eta": ContinuousParameter(0.1, 0.5)}).name
+    'Random'
+    """
+    key = name.strip().lower() if isinstance(name, str) else None
+    if key not in _CLASSES:
+        raise ValidationError(
+            f"unknown strategy {name!r}; use one of {', '.join(STRATEGY_NAMES)} (AMT's "
+            "strategy names, in any letter case)."
+        )
+    ranges = validate_ranges(hyperparameter_ranges)
+    objective_type = check_objective_type(objective_type)
+    max_jobs = check_max_jobs(max_jobs)
+    check_grid_points(grid_points, ranges)
+    common: dict[str, Any] = {
+        "hyperparameter_ranges": ranges,
+        "objective_type": objective_type,
+        "random_seed": random_seed,
+        "max_jobs": max_jobs,
+    }
+    if key == "grid":
+        return GridStrategy(**common, grid_points=grid_points)
+    return _CLASSES[key](**common)
