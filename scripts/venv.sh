@@ -8,8 +8,10 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 stamp=".venv/.installed-$(basename "$requirements")"
-if [ ! -f "$stamp" ] || [ requirements.txt -nt "$stamp" ] || [ "$requirements" -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ requirements.txt -nt "$stamp" ] || [ "$requirements" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -r "$requirements"
+  # `tuning` importable from anywhere in the venv (scripts, notebooks), edits live.
+  .venv/bin/python -m pip install --quiet --no-deps -e .
   touch "$stamp"
 fi

@@ -269,3 +269,23 @@ def test_separate_train_and_validation_channels(store, tmp_path):
     assert len(prepared.train.target) == len(train.target)
     assert len(prepared.validation.target) == len(validation.target)
     assert run_tuning_job(config, store).status == "Completed"
+
+
+def test_a_script_without_a_main_guard_runs_a_tuning_job(tmp_path):
+    """Students write scripts without ``if __name__ == "__main__":``; workers must not rerun them."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "student.py"
+    script.write_text(
+        "from tuning import ContinuousParameter, Store, TuningJobConfig, run_tuning_job\n"
+        "config = TuningJobConfig(dataset='iris', hyperparameter_ranges={'eta': ContinuousParameter(0.1, 0.5)},\n"
+        "                         static_hyperparameters={'num_round': 5}, strategy='Random', max_jobs=2,\n"
+        "                         max_parallel_jobs=2, random_seed=1)\n"
+        f"job = run_tuning_job(config, Store({str(tmp_path / 's.db')!r}))\n"
+        "print('RESULT', job.status, job.status_counters)\n"
+    )
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("RESULT") == 1
+    assert "RESULT Completed {'Completed': 2}" in result.stdout

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -306,6 +307,38 @@ def run_tuning_job(
     return store.get_tuning_job(prepared.name)
 
 
+class _MainModuleHidden:
+    """While tuning jobs run, new worker processes do not re-import the user's script.
+
+    Python's ``forkserver`` and ``spawn`` start methods import the main script in every
+    child (as ``__mp_main__``) unless it comes from ``python -m``. A student's script
+    that calls ``run_tuning_job`` without an ``if __name__ == "__main__":`` guard would
+    then start the tuning job again inside each worker and fail with a bootstrapping
+    error. Workers here need nothing from the script (they run :mod:`tuning.worker`), so
+    while any tuning job is starting processes, the script's ``__file__`` is hidden from
+    :mod:`multiprocessing` and restored when the last job ends.
+    """
+
+    _lock = threading.Lock()
+    _users = 0
+    _saved: Any = None
+
+    def __enter__(self) -> None:
+        with self._lock:
+            main = sys.modules.get("__main__")
+            if type(self)._users == 0 and main is not None and getattr(main, "__spec__", None) is None:
+                type(self)._saved = main.__dict__.pop("__file__", None)
+            type(self)._users += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            type(self)._users -= 1
+            main = sys.modules.get("__main__")
+            if type(self)._users == 0 and type(self)._saved is not None and main is not None:
+                main.__file__ = type(self)._saved
+                type(self)._saved = None
+
+
 class _TuningLoop:
     """The state of one running tuning job; see the module docstring for the steps."""
 
@@ -332,6 +365,10 @@ class _TuningLoop:
 
     # -- the loop ------------------------------------------------------------------------
     def run(self) -> None:
+        with _MainModuleHidden():
+            self._run()
+
+    def _run(self) -> None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["tuning.worker"])
         manager, self.board = start_board(
