@@ -289,3 +289,60 @@ def test_a_script_without_a_main_guard_runs_a_tuning_job(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("RESULT") == 1
     assert "RESULT Completed {'Completed': 2}" in result.stdout
+
+
+def test_a_killed_runner_leaves_an_interrupted_job_with_its_finished_training_jobs(tmp_path):
+    """SIGKILL the process running a tuning job; what finished is kept, the job says Interrupted."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tuning.store import Store
+
+    db = tmp_path / "killed.db"
+    (tmp_path / "job.json").write_text(json.dumps({
+        "TuningJobName": "killed", "Dataset": "breast_cancer", "Strategy": "Random",
+        "StaticHyperparameters": {"num_round": 400},
+        "ResourceLimits": {"MaxNumberOfTrainingJobs": 100, "MaxParallelTrainingJobs": 2}, "RandomSeed": 2,
+    }))
+    marker = f"TUNELAB_TEST_MARK={os.getpid()}-{time.time()}"
+    runner = subprocess.Popen([sys.executable, "-m", "tuning", "--store", str(db), "run", str(tmp_path / "job.json"), "--quiet"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              env={**os.environ, "TUNELAB_TEST_MARK": marker.split("=", 1)[1]})
+    store = Store(db)
+    try:
+        _wait_for(lambda: store.tuning_job_exists("killed")
+                  and store.get_tuning_job("killed").status_counters.get("Completed", 0) >= 2, timeout=120)
+        before = {j.name: j.final_objective_value for j in store.training_jobs("killed", status="Completed")}
+    finally:
+        os.kill(runner.pid, signal.SIGKILL)
+        runner.wait(30)
+    job = Store(db).get_tuning_job("killed")  # "after a restart": a fresh Store on the file
+    assert job.status == "Interrupted"
+    after = {j.name: j.final_objective_value for j in store.training_jobs("killed", status="Completed")}
+    assert before.items() <= after.items()
+    assert store.training_jobs("killed", status="InProgress") == []
+    assert job.best_training_job in after
+    # Its worker and board processes do not outlive it.
+    _wait_for(lambda: not _processes_with_marker(marker), timeout=20)
+
+
+def _processes_with_marker(marker: str) -> list[int]:
+    """Pids of live processes whose environment carries ``marker`` (a test's children)."""
+    import os
+
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as environ:
+                if marker.encode() in environ.read():
+                    with open(f"/proc/{entry}/stat") as stat:
+                        if stat.read().rsplit(")", 1)[1].split()[0] != "Z":
+                            found.append(int(entry))
+        except OSError:
+            continue
+    return found

@@ -14,6 +14,7 @@ same object can sit behind another transport (a Dask actor, for a cluster).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import warnings
 from multiprocessing.managers import BaseManager
@@ -23,6 +24,7 @@ import optuna
 from optuna.trial import TrialState
 
 from tuning.early_stopping import create_pruner
+from tuning.lifeline import exit_when_gone
 
 __all__ = ["BoardManager", "TrainingBoard", "CONTINUE", "PRUNE", "STOP"]
 
@@ -114,5 +116,5 @@ BoardManager.register("TrainingBoard", TrainingBoard)
 def start_board(context: Any, **kwargs: Any) -> tuple[BoardManager, Any]:
     """Start a manager process in ``context`` and a board inside it; return both."""
     manager = BoardManager(ctx=context)
-    manager.start()
+    manager.start(initializer=exit_when_gone, initargs=(os.getpid(),))
     return manager, manager.TrainingBoard(**kwargs)  # type: ignore[attr-defined]

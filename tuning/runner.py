@@ -409,7 +409,7 @@ class _TuningLoop:
             max_workers=self.prepared.config.max_parallel_jobs,
             mp_context=context,
             initializer=initialize,
-            initargs=(self.data, self.prepared.algorithm.name, self.prepared.metric.name, self.board),
+            initargs=(self.data, self.prepared.algorithm.name, self.prepared.metric.name, self.board, os.getpid()),
         )
 
     def _check_stop(self, now: float) -> None:

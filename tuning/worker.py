@@ -19,6 +19,7 @@ from typing import Any
 
 from tuning.algorithms import TrainingData, get_algorithm
 from tuning.board import CONTINUE, PRUNE, STOP
+from tuning.lifeline import exit_when_gone
 from tuning.metrics import get_metric
 
 __all__ = ["TrainingOutcome", "initialize", "run_training_job"]
@@ -49,8 +50,9 @@ class TrainingOutcome:
     target_scale: float = 1.0
 
 
-def initialize(data: TrainingData, algorithm: str, metric: str, board: Any) -> None:
+def initialize(data: TrainingData, algorithm: str, metric: str, board: Any, runner_pid: int) -> None:
     """Runs once in each worker process: keep the data and the board proxy."""
+    exit_when_gone(runner_pid)
     warnings.filterwarnings("ignore")
     _state.update(data=data, algorithm=get_algorithm(algorithm), metric=get_metric(metric), board=board)
 
