@@ -495,8 +495,13 @@ class _TuningLoop:
         if outcome.status == TrainingJobStatus.COMPLETED and value is not None and self._better(value):
             self._save_best(outcome, name, hyperparameters)
         if self.callback is not None:
-            last = next(job for job in self.store.training_jobs(self.name, status=outcome.status)
-                        if job.index == outcome.index)
+            last = TrainingJob(
+                tuning_job_name=self.name, index=outcome.index, name=name, status=outcome.status,
+                hyperparameters=hyperparameters, created_at=outcome.start_time,
+                start_time=outcome.start_time, end_time=outcome.end_time,
+                final_objective_value=value, failure_reason=outcome.failure_reason,
+                stopped_reason=stopped_reason, intermediate_values=outcome.intermediate_values,
+            )
             self.callback(TuningProgress(
                 self.name, self.finished, self.prepared.max_jobs, len(self.running), last,
                 self.best[0] if self.best else None, self.best[1] if self.best else None,
