@@ -59,7 +59,6 @@ def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from tuning.runner import prepare, run_tuning_job
-    from tuning.tables import training_jobs_frame
 
     store = _store(args.store)
     config = _read_config(args.config)

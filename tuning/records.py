@@ -74,10 +74,9 @@ class TrainingJob:
 
     @property
     def elapsed_seconds(self) -> float | None:
-        if self.start_time is None:
+        if self.start_time is None or self.end_time is None:
             return None
-        end = self.end_time if self.end_time is not None else None
-        return None if end is None else max(0.0, end - self.start_time)
+        return max(0.0, self.end_time - self.start_time)
 
     @property
     def training_start_time(self) -> dt.datetime | None:

@@ -18,7 +18,6 @@ the model so far is kept (AMT's Stopped training job with its last metric).
 from __future__ import annotations
 
 import abc
-
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
