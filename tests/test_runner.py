@@ -346,3 +346,32 @@ def _processes_with_marker(marker: str) -> list[int]:
         except OSError:
             continue
     return found
+
+
+def test_ctrl_c_stops_the_cli_job_quickly_and_keeps_what_finished(tmp_path):
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tuning.store import Store
+
+    db = tmp_path / "ctrl-c.db"
+    (tmp_path / "job.json").write_text(json.dumps({
+        "TuningJobName": "ctrl-c", "Dataset": "breast_cancer", "Strategy": "Random",
+        "StaticHyperparameters": {"num_round": 100000},
+        "ResourceLimits": {"MaxNumberOfTrainingJobs": 10, "MaxParallelTrainingJobs": 2}, "RandomSeed": 2,
+    }))
+    runner = subprocess.Popen([sys.executable, "-m", "tuning", "--store", str(db), "run", str(tmp_path / "job.json"), "--quiet"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    store = Store(db)
+    _wait_for(lambda: store.tuning_job_exists("ctrl-c")
+              and any(j.intermediate_values for j in store.training_jobs("ctrl-c")), timeout=120)
+    os.kill(runner.pid, signal.SIGINT)
+    _, err = runner.communicate(timeout=30)
+    assert runner.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    job = store.get_tuning_job("ctrl-c")
+    assert job.status == "Stopped"
+    assert {j.status for j in store.training_jobs("ctrl-c")} == {"Stopped"}

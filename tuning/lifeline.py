@@ -4,12 +4,15 @@ A ``ProcessPoolExecutor`` worker or a manager process started through ``forkserv
 does not notice when its runner is killed (SIGKILL, out of memory): every worker keeps
 a copy of the pool's queues, so nobody reads end-of-file, and the orphans would idle on
 a student's laptop until it reboots. Each helper process therefore watches its runner's
-pid and exits as soon as it is gone.
+pid and exits as soon as it is gone. It also ignores Ctrl-C: in a terminal, Ctrl-C
+reaches the whole process group, and it is the runner's to handle (stop the running
+jobs at their next round, record them as Stopped), not each helper's to die of.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 
@@ -19,7 +22,8 @@ CHECK_SECONDS = 1.0
 
 
 def exit_when_gone(pid: int) -> None:
-    """In this process, start a daemon thread that exits it once ``pid`` has ended."""
+    """In this process: ignore Ctrl-C, and exit once ``pid`` has ended."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while True:

@@ -399,6 +399,15 @@ class _TuningLoop:
                 if stop_deadline is not None and time.monotonic() > stop_deadline and self.running:
                     self._end_stuck_jobs()
                     break
+        except BaseException:
+            # Ctrl-C or an error of the loop itself: running jobs stop at their next
+            # round rather than run to the end, and are recorded as Stopped.
+            self.board.stop_all()
+            now = time.time()
+            for index, _ in self.running.values():
+                self.store.update_training_job(self.name, index, status=TrainingJobStatus.STOPPED,
+                                               end_time=now, stopped_reason="TuningJobInterrupted")
+            raise
         finally:
             self.pool.shutdown(wait=True, cancel_futures=True)
             manager.shutdown()
