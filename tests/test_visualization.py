@@ -1,0 +1,292 @@
+"""Charts of tuning jobs: real records from one small tuning job, hand-made ones for edge cases."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+import tuning.visualization as viz
+from tuning import (
+    CategoricalParameter,
+    ContinuousParameter,
+    IntegerParameter,
+    TrainingJob,
+    TuningJobConfig,
+    ValidationError,
+    run_tuning_job,
+)
+from tuning.store import Store
+
+RANGES = {"eta": ContinuousParameter(0.05, 0.5, "Logarithmic"), "max_depth": IntegerParameter(1, 6)}
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    """One real Random tuning job with early stopping: its record and its training jobs.
+
+    One job at a time, so the median stopping rule sees the same finished jobs on every
+    run and stops the same training job (with two in parallel it depends on timing).
+    """
+    folder = tmp_path_factory.mktemp("viz")
+    store = Store(folder / "tunelab.db", artifact_dir=folder / "artifacts")
+    config = TuningJobConfig(
+        dataset="breast_cancer", algorithm="xgboost", objective_metric_name="validation:auc",
+        hyperparameter_ranges=RANGES, static_hyperparameters={"num_round": 20},
+        strategy="Random", max_jobs=8, max_parallel_jobs=1, random_seed=1, early_stopping_type="Auto",
+    )
+    tuning_job = run_tuning_job(config, store)
+    jobs = store.training_jobs(tuning_job.name)
+    store.dispose()
+    statuses = [job.status for job in jobs]
+    assert "Stopped" in statuses and statuses.count("Completed") >= 4, statuses
+    return tuning_job, jobs
+
+
+def _objective(real):
+    tuning_job, _ = real
+    return dict(objective_name=tuning_job.objective_metric_name, objective_type=tuning_job.objective_type)
+
+
+def _completed(jobs):
+    return sorted((j for j in jobs if j.status == "Completed" and j.final_objective_value is not None),
+                  key=lambda j: j.index)
+
+
+def _job(index, value, status="Completed", intermediate=None, stopped_reason=None, **hyperparameters):
+    return TrainingJob(
+        tuning_job_name="hand", index=index, name=f"hand-{index + 1:03d}", status=status,
+        hyperparameters=hyperparameters, created_at=0.0, start_time=0.0, end_time=1.0,
+        final_objective_value=value, stopped_reason=stopped_reason,
+        intermediate_values=list(intermediate or []),
+    )
+
+
+def _many(count, seed=0):
+    rng = np.random.default_rng(seed)
+    return [_job(i, float(rng.random()), eta=float(rng.uniform(0.05, 0.5)), max_depth=int(rng.integers(1, 7)))
+            for i in range(count)]
+
+
+def _scatters(figure):
+    return [trace for trace in figure.data if isinstance(trace, (go.Scatter, go.Scattergl))]
+
+
+# -- objective surface --------------------------------------------------------------------
+def test_objective_surface_places_each_completed_job_coloured_by_its_objective(real):
+    _, jobs = real
+    completed = _completed(jobs)
+    figure = viz.plot_objective_surface(jobs, "eta", "max_depth", ranges=RANGES, **_objective(real))
+    (points,) = _scatters(figure)
+    assert type(points) is go.Scatter
+    assert len(points.x) == len(completed) < len(jobs)  # the stopped job is left out
+    assert list(points.marker.color) == [j.final_objective_value for j in completed]
+    assert list(points.x) == [j.hyperparameters["eta"] for j in completed]
+    contours = [trace for trace in figure.data if isinstance(trace, go.Contour)]
+    assert len(contours) == 1 and np.isfinite(np.asarray(contours[0].z, dtype=float)).any()
+    assert figure.layout.xaxis.type == "log"
+    assert "eta" in figure.layout.xaxis.title.text and figure.layout.yaxis.title.text == "max_depth"
+    assert figure.layout.coloraxis.colorbar.title.text == "validation:auc — higher is better"
+    assert "validation:auc" in figure.layout.title.text
+
+
+@pytest.mark.parametrize("x, y, message", [
+    ("alpha", "max_depth", r"x='alpha' is not a tuned hyperparameter.*eta, max_depth"),
+    ("eta", "gamma", r"y='gamma' is not a tuned hyperparameter.*eta, max_depth"),
+    ("eta", "eta", r"two different hyperparameters.*eta, max_depth"),
+])
+def test_objective_surface_refuses_axes_that_are_not_two_hyperparameters(x, y, message):
+    with pytest.raises(ValidationError, match=message):
+        viz.plot_objective_surface(_many(5), x, y, objective_name="m", objective_type="Maximize")
+
+
+def test_objective_surface_shows_categories_by_name_and_skips_the_surface_below_four_points():
+    points = [("gbtree", 0.1), ("dart", 0.2), ("gbtree", 0.3), ("dart", 0.4), ("gblinear", 0.25)]
+    jobs = [_job(i, float(i), booster=b, eta=e) for i, (b, e) in enumerate(points)]
+    ranges = {"booster": CategoricalParameter(["gbtree", "dart", "gblinear"]), "eta": ContinuousParameter(0.1, 0.5)}
+    figure = viz.plot_objective_surface(jobs, "booster", "eta", ranges=ranges,
+                                        objective_name="m", objective_type="Minimize")
+    assert list(figure.layout.xaxis.ticktext) == ["gbtree", "dart", "gblinear"]
+    assert list(_scatters(figure)[0].x) == [0, 1, 0, 1, 2]
+    assert figure.layout.xaxis.type != "log"
+    assert any(isinstance(trace, go.Contour) for trace in figure.data)
+    three = viz.plot_objective_surface(jobs[:3], "booster", "eta", objective_name="m", objective_type="Minimize")
+    assert not any(isinstance(trace, go.Contour) for trace in three.data)
+
+
+# -- best so far ----------------------------------------------------------------------------
+def test_best_so_far_marks_stopped_jobs_apart_and_tracks_the_best_completed_job(real):
+    tuning_job, jobs = real
+    figure = viz.plot_best_so_far(jobs, **_objective(real))
+    by_name = {trace.name: trace for trace in figure.data}
+    assert set(by_name) == {"Completed", "Stopped early", "Best so far"}
+    stopped = [j for j in jobs if j.status == "Stopped"]
+    assert len(by_name["Stopped early"].x) == len(stopped) and by_name["Stopped early"].marker.symbol == "x"
+    assert len(by_name["Completed"].x) == len(_completed(jobs))
+    assert by_name["Best so far"].line.shape == "hv"
+    assert by_name["Best so far"].y[-1] == pytest.approx(tuning_job.best_objective_value)
+
+
+@pytest.mark.parametrize("objective_type, better, pick", [
+    ("Maximize", "higher is better", max),
+    ("Minimize", "lower is better", min),
+])
+def test_best_so_far_line_only_moves_in_the_better_direction(objective_type, better, pick):
+    values = [0.5, 0.2, 0.9, 0.1, 0.7, 0.95, 0.05]
+    jobs = [_job(i, v, x=i) for i, v in enumerate(values)]
+    figure = viz.plot_best_so_far(jobs, objective_name="validation:rmse", objective_type=objective_type)
+    best = list(next(t for t in figure.data if t.name == "Best so far").y)
+    assert best == [pick(values[: k + 1]) for k in range(len(values))]
+    steps = np.diff(best)
+    assert (steps >= 0).all() if objective_type == "Maximize" else (steps <= 0).all()
+    assert figure.layout.yaxis.title.text == f"validation:rmse — {better}"
+
+
+def test_compare_best_so_far_draws_one_named_curve_per_tuning_job():
+    runs = {"grid": [_job(i, v, x=i) for i, v in enumerate([3.0, 2.0, 4.0, 1.0])],
+            "random": [_job(i, v, x=i) for i, v in enumerate([5.0, 0.5, 0.7])],
+            "empty": [_job(0, None, status="Failed", x=1)]}
+    figure = viz.plot_compare_best_so_far(runs, objective_name="validation:logloss", objective_type="Minimize")
+    assert [trace.name for trace in figure.data] == ["grid", "random"]
+    assert list(figure.data[0].y) == [3.0, 2.0, 2.0, 1.0] and list(figure.data[1].y) == [5.0, 0.5, 0.5]
+    assert "lower is better" in figure.layout.yaxis.title.text
+
+
+# -- parallel coordinates --------------------------------------------------------------------
+def test_parallel_coordinates_has_one_axis_per_hyperparameter_and_the_objective_last(real):
+    _, jobs = real
+    completed = _completed(jobs)
+    figure = viz.plot_parallel_coordinates(jobs, ranges=RANGES, **_objective(real))
+    (parcoords,) = figure.data
+    labels = [dimension.label for dimension in parcoords.dimensions]
+    assert labels == ["eta (log scale)", "max_depth", "validation:auc — higher is better"]
+    assert list(parcoords.line.color) == [j.final_objective_value for j in completed]
+    eta = parcoords.dimensions[0]
+    assert list(eta.values) == pytest.approx([math.log10(j.hyperparameters["eta"]) for j in completed])
+    assert float(eta.ticktext[0]) == pytest.approx(min(j.hyperparameters["eta"] for j in completed), rel=1e-2)
+
+
+def test_parallel_coordinates_encodes_categories_with_their_names():
+    jobs = [_job(i, float(i), booster=b) for i, b in enumerate(["dart", "gbtree", "dart"])]
+    figure = viz.plot_parallel_coordinates(jobs, objective_name="m", objective_type="Maximize")
+    booster = figure.data[0].dimensions[0]
+    assert list(booster.values) == [0, 1, 0]
+    assert list(booster.tickvals) == [0, 1] and list(booster.ticktext) == ["dart", "gbtree"]
+
+
+# -- importance ------------------------------------------------------------------------------
+def test_importance_ranks_the_hyperparameter_that_drives_the_objective_first():
+    rng = np.random.default_rng(3)
+    jobs = []
+    for i in range(40):
+        a, b, kind = rng.uniform(0, 1), rng.uniform(0, 1), rng.choice(["x", "y", "z"])
+        jobs.append(_job(i, 10 * a ** 2 + 0.01 * b, a=float(a), b=float(b), kind=str(kind)))
+    importance = viz.hyperparameter_importance(jobs, objective_type="Minimize")
+    assert set(importance) == {"a", "b", "kind"}  # one-hot columns summed back to their name
+    assert sum(importance.values()) == pytest.approx(1.0)
+    assert list(importance)[0] == "a" and importance["a"] > 0.8
+    figure = viz.plot_importance(jobs, objective_name="validation:error", objective_type="Minimize")
+    (bars,) = figure.data
+    assert bars.orientation == "h" and list(bars.y) == list(importance)
+    assert figure.layout.yaxis.autorange == "reversed"  # the first (most important) bar on top
+
+
+def test_importance_needs_three_completed_jobs():
+    jobs = [_job(0, 1.0, a=1.0), _job(1, 2.0, a=2.0), _job(2, None, status="Failed", a=3.0)]
+    with pytest.raises(ValidationError, match="at least 3 completed training jobs.*got 2"):
+        viz.hyperparameter_importance(jobs, objective_type="Maximize")
+    figure = viz.plot_importance(jobs, objective_name="m", objective_type="Maximize")
+    assert not figure.data and "at least 3 completed" in figure.layout.annotations[0].text
+
+
+def test_importance_of_real_jobs_sums_to_one(real):
+    importance = viz.hyperparameter_importance(real[1], objective_type="Maximize")
+    assert set(importance) == {"eta", "max_depth"} and sum(importance.values()) == pytest.approx(1.0)
+
+
+# -- slice -----------------------------------------------------------------------------------
+def test_slice_has_one_subplot_per_hyperparameter_with_a_log_axis_for_logarithmic_ranges(real):
+    _, jobs = real
+    completed = _completed(jobs)
+    figure = viz.plot_slice(jobs, ranges=RANGES, **_objective(real))
+    assert [trace.xaxis for trace in figure.data] == ["x", "x2"]
+    for trace, name in zip(figure.data, ["eta", "max_depth"]):
+        assert list(trace.x) == [j.hyperparameters[name] for j in completed]
+        assert list(trace.y) == [j.final_objective_value for j in completed]
+    assert figure.layout.xaxis.type == "log" and figure.layout.xaxis2.type != "log"
+    assert figure.layout.yaxis.title.text == "validation:auc — higher is better"
+
+
+# -- intermediate values ---------------------------------------------------------------------
+def test_intermediate_values_dash_stopped_jobs_and_mark_where_they_stopped(real):
+    _, jobs = real
+    figure = viz.plot_intermediate_values(jobs, **_objective(real))
+    curves = [j for j in jobs if j.status in ("Completed", "Stopped") and j.intermediate_values]
+    assert len(figure.data) == len(curves)
+    for trace, job in zip(figure.data, sorted(curves, key=lambda j: j.index)):
+        assert list(trace.x) == [step for step, _ in job.intermediate_values]
+        if job.status == "Stopped":
+            assert (trace.legendgroup, trace.line.dash, trace.marker.symbol) == ("Stopped early", "dash", "x")
+            assert trace.marker.size[-1] > 0 and not any(trace.marker.size[:-1])
+        else:
+            assert (trace.legendgroup, trace.line.dash) == ("Completed", "solid")
+    assert sum(1 for trace in figure.data if trace.showlegend) == 2  # one legend entry per group
+    assert "higher is better" in figure.layout.yaxis.title.text
+
+
+def test_intermediate_values_of_hand_made_jobs_leave_out_failed_ones():
+    jobs = [_job(0, 0.9, intermediate=[(1, 0.5), (2, 0.9)], x=1),
+            _job(1, 0.4, status="Stopped", stopped_reason="Hyperband", intermediate=[(1, 0.4)], x=2),
+            _job(2, None, status="Failed", intermediate=[(1, 0.1)], x=3)]
+    figure = viz.plot_intermediate_values(jobs, objective_name="m", objective_type="Maximize")
+    assert [(t.legendgroup, t.line.dash) for t in figure.data] == [("Completed", "solid"), ("Stopped early", "dash")]
+
+
+# -- scale, empty figures, bad input ---------------------------------------------------------
+@pytest.mark.parametrize("count, kind", [(1000, go.Scatter), (1001, go.Scattergl)])
+def test_charts_switch_to_webgl_above_a_thousand_points(count, kind):
+    jobs = _many(count)
+    objective = dict(objective_name="m", objective_type="Maximize")
+    surface = viz.plot_objective_surface(jobs, "eta", "max_depth", **objective)
+    assert [type(t) for t in _scatters(surface)] == [kind]
+    assert {type(t) for t in viz.plot_slice(jobs, **objective).data} == {kind}
+    compare = viz.plot_compare_best_so_far({"a": jobs}, **objective)
+    assert type(compare.data[0]) is kind
+    assert {type(t) for t in viz.plot_best_so_far(jobs, **objective).data} == {kind}
+
+
+CHARTS = [
+    lambda jobs, **o: viz.plot_objective_surface(jobs, "eta", "max_depth", **o),
+    viz.plot_best_so_far,
+    viz.plot_parallel_coordinates,
+    viz.plot_importance,
+    viz.plot_slice,
+    viz.plot_intermediate_values,
+    lambda jobs, **o: viz.plot_compare_best_so_far({"a": jobs}, **o),
+]
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_every_chart_without_a_finished_job_shows_a_centred_note(chart):
+    jobs = [_job(0, None, status="Failed", eta=0.1, max_depth=2),
+            _job(1, None, status="InProgress", eta=0.2, max_depth=3)]
+    figure = chart(jobs, objective_name="m", objective_type="Maximize")
+    assert isinstance(figure, go.Figure) and not figure.data
+    (note,) = figure.layout.annotations
+    assert (note.x, note.y, note.xref, note.yref, note.showarrow) == (0.5, 0.5, "paper", "paper", False)
+    assert "No completed" in note.text or "at least 3" in note.text
+    assert figure.layout.title.text
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_every_chart_refuses_an_unknown_objective_type(chart):
+    with pytest.raises(ValidationError, match="'Maximize' or 'Minimize'.*'Biggest'"):
+        chart(_many(5), objective_name="m", objective_type="Biggest")
+
+
+def test_the_chart_package_never_imports_streamlit():
+    folder = Path(viz.__file__).parent
+    assert not [p.name for p in folder.glob("*.py") if "streamlit" in p.read_text()]

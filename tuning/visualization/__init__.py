@@ -1,0 +1,34 @@
+"""Charts of tuning jobs, as plotly figures (in the spirit of ``optuna.visualization``).
+
+Every function takes engine records (:class:`~tuning.records.TrainingJob` objects, as
+``Store.training_jobs(name)`` returns them) and returns a ``plotly.graph_objects.Figure``
+labelled for a projector: a title, axis titles that name the objective metric and its
+direction ("validation:auc — higher is better"), log axes for Logarithmic ranges. The
+dashboard only shows them (``st.plotly_chart(figure)``); nothing here imports Streamlit.
+
+>>> from tuning.visualization import plot_best_so_far
+>>> jobs = store.training_jobs(tuning_job.name)  # doctest: +SKIP
+>>> figure = plot_best_so_far(jobs, objective_name=tuning_job.objective_metric_name,
+...                           objective_type=tuning_job.objective_type)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from tuning.visualization._best_so_far import plot_best_so_far
+from tuning.visualization._compare import plot_compare_best_so_far
+from tuning.visualization._importance import hyperparameter_importance, plot_importance
+from tuning.visualization._intermediate import plot_intermediate_values
+from tuning.visualization._objective_surface import plot_objective_surface
+from tuning.visualization._parallel_coordinates import plot_parallel_coordinates
+from tuning.visualization._slice import plot_slice
+
+__all__ = [
+    "hyperparameter_importance",
+    "plot_best_so_far",
+    "plot_compare_best_so_far",
+    "plot_importance",
+    "plot_intermediate_values",
+    "plot_objective_surface",
+    "plot_parallel_coordinates",
+    "plot_slice",
+]

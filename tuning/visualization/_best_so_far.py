@@ -1,0 +1,67 @@
+"""The objective of each training job in launch order, and the best found so far."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import plotly.graph_objects as go
+
+from tuning.records import TrainingJobStatus
+from tuning.visualization._common import (
+    NO_COMPLETED_JOBS,
+    empty_figure,
+    finished_jobs,
+    is_maximize,
+    objective_label,
+    running_best,
+    scatter_class,
+    style,
+)
+
+if TYPE_CHECKING:
+    from tuning.records import TrainingJob
+
+TITLE = "Best objective so far"
+
+
+def plot_best_so_far(jobs: Sequence[TrainingJob], *, objective_name: str, objective_type: str) -> go.Figure:
+    """Each job's objective against its number, and the running best as a step line.
+
+    Completed jobs are circles, Stopped jobs (stopped early, with the value they had
+    reached) are crosses. The running best counts Completed jobs only, as AMT's
+    BestTrainingJob does: it rises (Maximize) or falls (Minimize), never goes back.
+    """
+    maximize = is_maximize(objective_type)
+    label = objective_label(objective_name, objective_type)
+    plotted = finished_jobs(jobs, include_stopped=True)
+    completed = [job for job in plotted if job.status == TrainingJobStatus.COMPLETED]
+    if not plotted:
+        return empty_figure(TITLE, NO_COMPLETED_JOBS)
+    scatter = scatter_class(len(plotted))
+    figure = go.Figure()
+    for status, name, symbol in (
+        (TrainingJobStatus.COMPLETED, "Completed", "circle"),
+        (TrainingJobStatus.STOPPED, "Stopped early", "x"),
+    ):
+        group = [job for job in plotted if job.status == status]
+        if not group:
+            continue
+        figure.add_trace(scatter(
+            x=[job.index + 1 for job in group],
+            y=[job.final_objective_value for job in group],
+            text=[job.name for job in group],
+            mode="markers", name=name,
+            marker=dict(symbol=symbol, size=10, opacity=0.8),
+            hovertemplate="%{text}<br>objective %{y:.4g}<extra>" + name + "</extra>",
+        ))
+    if completed:
+        figure.add_trace(scatter(
+            x=[job.index + 1 for job in completed],
+            y=running_best([job.final_objective_value for job in completed], maximize),
+            mode="lines", name="Best so far", line=dict(shape="hv", width=3),
+            hovertemplate="after job %{x}: best %{y:.4g}<extra></extra>",
+        ))
+    figure.update_xaxes(title_text="Training job number")
+    figure.update_yaxes(title_text=label)
+    return style(figure, f"{TITLE}: {label}")

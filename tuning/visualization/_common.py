@@ -1,0 +1,175 @@
+"""What every chart shares: which jobs to plot, labels, scales, the empty figure."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from tuning.errors import ValidationError
+from tuning.parameters import CategoricalParameter, ScalingType
+from tuning.records import TrainingJobStatus
+
+if TYPE_CHECKING:
+    from tuning.parameters import Parameter
+    from tuning.records import TrainingJob
+
+WEBGL_THRESHOLD = 1000
+"""Above this many points a chart draws with WebGL (``go.Scattergl``) to stay fluid."""
+
+COLORSCALE = "Viridis"
+FONT_SIZE = 16
+TITLE_SIZE = 22
+
+
+def is_maximize(objective_type: str) -> bool:
+    """True for ``Maximize``, False for ``Minimize``; anything else is refused."""
+    if objective_type == "Maximize":
+        return True
+    if objective_type == "Minimize":
+        return False
+    raise ValidationError(
+        f"objective_type must be 'Maximize' or 'Minimize' (AMT's HyperParameterTuningJobObjective "
+        f"Type), but got {objective_type!r}."
+    )
+
+
+def objective_label(objective_name: str, objective_type: str) -> str:
+    """An axis title such as ``validation:auc — higher is better``."""
+    better = "higher is better" if is_maximize(objective_type) else "lower is better"
+    return f"{objective_name} — {better}"
+
+
+def _has_value(job: TrainingJob) -> bool:
+    value = job.final_objective_value
+    return value is not None and math.isfinite(float(value))
+
+
+def finished_jobs(jobs: Iterable[TrainingJob], *, include_stopped: bool = False) -> list[TrainingJob]:
+    """Completed jobs (and Stopped ones if asked) with a final objective value, by index."""
+    statuses = {TrainingJobStatus.COMPLETED}
+    if include_stopped:
+        statuses.add(TrainingJobStatus.STOPPED)
+    return sorted((job for job in jobs if job.status in statuses and _has_value(job)),
+                  key=lambda job: job.index)
+
+
+def hyperparameter_names(jobs: Iterable[TrainingJob], ranges: Mapping[str, Parameter] | None = None) -> list[str]:
+    """Tuned hyperparameter names: the ranges' order first, then any others the jobs carry."""
+    names = list(ranges or {})
+    for job in jobs:
+        names.extend(name for name in job.hyperparameters if name not in names)
+    return names
+
+
+def is_log(name: str, ranges: Mapping[str, Parameter] | None) -> bool:
+    """Whether ``name`` has a numeric range searched on a Logarithmic scale."""
+    parameter = (ranges or {}).get(name)
+    scaling = getattr(parameter, "effective_scaling", None)
+    return scaling is ScalingType.LOGARITHMIC
+
+
+def is_categorical(name: str, values: Sequence[Any], ranges: Mapping[str, Parameter] | None) -> bool:
+    """Categorical if its range says so, or if any value is not a number."""
+    if isinstance((ranges or {}).get(name), CategoricalParameter):
+        return True
+    return any(not _is_number(value) for value in values if value is not None)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def categories(name: str, values: Sequence[Any], ranges: Mapping[str, Parameter] | None) -> list[Any]:
+    """The category order: the range's values if given, else first-seen order."""
+    parameter = (ranges or {}).get(name)
+    ordered = list(parameter.values) if isinstance(parameter, CategoricalParameter) else []
+    for value in values:
+        if value not in ordered:
+            ordered.append(value)
+    return ordered
+
+
+def scatter_class(points: int) -> type:
+    """``go.Scattergl`` above :data:`WEBGL_THRESHOLD` points, ``go.Scatter`` otherwise."""
+    return go.Scattergl if points > WEBGL_THRESHOLD else go.Scatter
+
+
+def running_best(values: Sequence[float], maximize: bool) -> list[float]:
+    """The best value seen so far after each value."""
+    best: list[float] = []
+    for value in values:
+        if not best:
+            best.append(value)
+        else:
+            best.append(max(best[-1], value) if maximize else min(best[-1], value))
+    return best
+
+
+def style(figure: go.Figure, title: str) -> go.Figure:
+    """A title and fonts large enough for a projector at 1280x720."""
+    figure.update_layout(
+        title=dict(text=title, font=dict(size=TITLE_SIZE), x=0.5, xanchor="center"),
+        font=dict(size=FONT_SIZE),
+        template="plotly_white",
+        margin=dict(l=90, r=40, t=80, b=80),
+        hoverlabel=dict(font_size=FONT_SIZE),
+    )
+    return figure
+
+
+def empty_figure(title: str, message: str) -> go.Figure:
+    """A figure holding only a centred note, for when there is nothing to draw yet."""
+    figure = go.Figure()
+    figure.add_annotation(
+        text=message, x=0.5, y=0.5, xref="paper", yref="paper",
+        showarrow=False, font=dict(size=FONT_SIZE + 4),
+    )
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return style(figure, title)
+
+
+NO_COMPLETED_JOBS = "No completed training job with an objective value yet."
+
+
+class EncodedAxis:
+    """One hyperparameter's values as numbers a chart can place.
+
+    ``scaled`` is the space to interpolate or space ticks in: category positions
+    (0, 1, ...) for a categorical, ``log10`` of the value for a Logarithmic range, the value
+    itself otherwise. ``plotted`` is what goes on a plotly axis: category positions, or the
+    raw value (a log axis does the log itself).
+    """
+
+    def __init__(self, name: str, values: Sequence[Any], ranges: Mapping[str, Parameter] | None) -> None:
+        self.name = name
+        self.categorical = is_categorical(name, values, ranges)
+        self.log = not self.categorical and is_log(name, ranges)
+        if self.categorical:
+            self.categories = categories(name, values, ranges)
+            codes = [self.categories.index(value) for value in values]
+            self.scaled = np.asarray(codes, dtype=float)
+            self.plotted = self.scaled
+        else:
+            self.categories = []
+            raw = np.asarray(values, dtype=float)
+            self.scaled = np.log10(raw) if self.log else raw
+            self.plotted = raw
+
+    def to_plotted(self, scaled: np.ndarray) -> np.ndarray:
+        """Scaled-space coordinates back to plotly axis coordinates."""
+        return np.power(10.0, scaled) if self.log else scaled
+
+    def axis_layout(self) -> dict[str, Any]:
+        """``update_xaxes``/``update_yaxes`` keywords: log type or category ticks."""
+        if self.categorical:
+            return dict(tickmode="array", tickvals=list(range(len(self.categories))),
+                        ticktext=[str(value) for value in self.categories])
+        return dict(type="log") if self.log else {}
+
+    def title(self) -> str:
+        return f"{self.name} (log scale)" if self.log else self.name

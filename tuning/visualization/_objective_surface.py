@@ -1,0 +1,122 @@
+"""The objective over two hyperparameters: the tried points and a surface between them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import plotly.graph_objects as go
+
+from tuning.errors import ValidationError
+from tuning.visualization._common import (
+    COLORSCALE,
+    NO_COMPLETED_JOBS,
+    EncodedAxis,
+    empty_figure,
+    finished_jobs,
+    hyperparameter_names,
+    is_maximize,
+    objective_label,
+    scatter_class,
+    style,
+)
+
+if TYPE_CHECKING:
+    from tuning.parameters import Parameter
+    from tuning.records import TrainingJob
+
+TITLE = "Objective surface"
+GRID_POINTS = 60
+MIN_SURFACE_POINTS = 4
+
+
+def plot_objective_surface(
+    jobs: Sequence[TrainingJob],
+    x: str,
+    y: str,
+    *,
+    objective_name: str,
+    objective_type: str,
+    ranges: Mapping[str, Parameter] | None = None,
+) -> go.Figure:
+    """Completed jobs placed by two hyperparameters and coloured by their objective.
+
+    With at least four distinct points, a contour layer interpolates the objective
+    between them (linearly, by ``scipy.interpolate.griddata``, in the range's own scale:
+    ``log10`` for a Logarithmic range). It is a guide to where the good region lies, not
+    a measurement: only the markers are real training jobs. The colour scale runs from
+    worst to best (bright is best) for both objective types.
+    """
+    maximize = is_maximize(objective_type)
+    names = hyperparameter_names(jobs, ranges)
+    if x == y:
+        raise ValidationError(
+            f"x and y must be two different hyperparameters, but both are {x!r}. "
+            f"Pick two of: {', '.join(names) or '(none)'}."
+        )
+    for axis, name in (("x", x), ("y", y)):
+        if names and name not in names:
+            raise ValidationError(
+                f"{axis}={name!r} is not a tuned hyperparameter of these training jobs. "
+                f"Pick one of: {', '.join(names)}."
+            )
+    label = objective_label(objective_name, objective_type)
+    completed = [job for job in finished_jobs(jobs) if x in job.hyperparameters and y in job.hyperparameters]
+    if not completed:
+        return empty_figure(f"{TITLE}: {x} × {y}", NO_COMPLETED_JOBS)
+    x_axis = EncodedAxis(x, [job.hyperparameters[x] for job in completed], ranges)
+    y_axis = EncodedAxis(y, [job.hyperparameters[y] for job in completed], ranges)
+    values = np.asarray([job.final_objective_value for job in completed], dtype=float)
+
+    figure = go.Figure()
+    surface = _surface(x_axis, y_axis, values)
+    if surface is not None:
+        grid_x, grid_y, grid_z = surface
+        figure.add_trace(go.Contour(
+            x=x_axis.to_plotted(grid_x), y=y_axis.to_plotted(grid_y), z=grid_z,
+            coloraxis="coloraxis", opacity=0.55, contours=dict(showlines=False),
+            name="interpolated", hoverinfo="skip", connectgaps=False,
+        ))
+    figure.add_trace(scatter_class(len(completed))(
+        x=x_axis.plotted, y=y_axis.plotted, mode="markers", name="training jobs",
+        text=[job.name for job in completed],
+        marker=dict(color=values, coloraxis="coloraxis", size=12, line=dict(width=1, color="white")),
+        hovertemplate=f"%{{text}}<br>{x} %{{x}}<br>{y} %{{y}}<br>objective %{{marker.color:.4g}}<extra></extra>",
+    ))
+    figure.update_layout(coloraxis=dict(
+        colorscale=COLORSCALE, reversescale=not maximize,
+        colorbar=dict(title=dict(text=label, side="right")),
+    ), showlegend=False)
+    figure.update_xaxes(title_text=x_axis.title(), **x_axis.axis_layout())
+    figure.update_yaxes(title_text=y_axis.title(), **y_axis.axis_layout())
+    return style(figure, f"{TITLE}: {objective_name} over {x} × {y}")
+
+
+def _surface(
+    x_axis: EncodedAxis, y_axis: EncodedAxis, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """A grid interpolated from the points in scaled space, or None if it cannot be made."""
+    points = np.column_stack([x_axis.scaled, y_axis.scaled])
+    if len({tuple(point) for point in points}) < MIN_SURFACE_POINTS:
+        return None
+    if np.ptp(points[:, 0]) == 0 or np.ptp(points[:, 1]) == 0:
+        return None
+    try:
+        from scipy.interpolate import griddata
+    except ImportError:  # pragma: no cover - scipy ships with scikit-learn
+        return None
+    grid_x = np.linspace(points[:, 0].min(), points[:, 0].max(), GRID_POINTS)
+    grid_y = np.linspace(points[:, 1].min(), points[:, 1].max(), GRID_POINTS)
+    mesh_x, mesh_y = np.meshgrid(grid_x, grid_y)
+    # Normalise both axes to [0, 1] so that the triangulation is not skewed by units.
+    span = np.ptp(points, axis=0)
+    low = points.min(axis=0)
+    try:
+        grid_z = griddata((points - low) / span, values,
+                          ((mesh_x - low[0]) / span[0], (mesh_y - low[1]) / span[1]), method="linear")
+    except Exception:  # Qhull refuses points that all lie on one line.
+        return None
+    if np.all(np.isnan(grid_z)):
+        return None
+    return grid_x, grid_y, grid_z

@@ -1,0 +1,76 @@
+"""Every completed job as one line across all hyperparameters and the objective."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from tuning.visualization._common import (
+    COLORSCALE,
+    NO_COMPLETED_JOBS,
+    EncodedAxis,
+    empty_figure,
+    finished_jobs,
+    hyperparameter_names,
+    is_maximize,
+    objective_label,
+    style,
+)
+
+if TYPE_CHECKING:
+    from tuning.parameters import Parameter
+    from tuning.records import TrainingJob
+
+TITLE = "Parallel coordinates"
+
+
+def plot_parallel_coordinates(
+    jobs: Sequence[TrainingJob],
+    *,
+    objective_name: str,
+    objective_type: str,
+    ranges: Mapping[str, Parameter] | None = None,
+) -> go.Figure:
+    """One vertical axis per hyperparameter, the objective last; one line per completed job.
+
+    Categorical values sit at evenly spaced positions labelled with their names. A
+    Logarithmic range is drawn in ``log10`` with ticks labelled in real values, because
+    parallel-coordinate axes cannot be log axes themselves. Drag along an axis to keep
+    only the lines through a band (for example, the best objectives).
+    """
+    maximize = is_maximize(objective_type)
+    label = objective_label(objective_name, objective_type)
+    completed = finished_jobs(jobs)
+    if not completed:
+        return empty_figure(TITLE, NO_COMPLETED_JOBS)
+    values = [job.final_objective_value for job in completed]
+    dimensions = []
+    for name in hyperparameter_names(completed, ranges):
+        if not all(name in job.hyperparameters for job in completed):
+            continue
+        dimensions.append(_dimension(EncodedAxis(name, [job.hyperparameters[name] for job in completed], ranges)))
+    dimensions.append(dict(label=label, values=values))
+    figure = go.Figure(go.Parcoords(
+        dimensions=dimensions,
+        line=dict(color=values, colorscale=COLORSCALE, reversescale=not maximize, showscale=True,
+                  colorbar=dict(title=dict(text=objective_name, side="right"))),
+        labelfont=dict(size=16), tickfont=dict(size=14),
+    ))
+    style(figure, f"{TITLE}: {label}")
+    figure.update_layout(margin=dict(l=100, r=100, t=120, b=60))
+    return figure
+
+
+def _dimension(axis: EncodedAxis) -> dict[str, Any]:
+    if axis.categorical:
+        return dict(label=axis.name, values=axis.scaled, tickvals=list(range(len(axis.categories))),
+                    ticktext=[str(value) for value in axis.categories])
+    if axis.log:
+        low, high = float(axis.scaled.min()), float(axis.scaled.max())
+        ticks = np.linspace(low, high, 5) if high > low else np.array([low])
+        return dict(label=axis.title(), values=axis.scaled, tickvals=list(ticks),
+                    ticktext=[f"{10 ** tick:.3g}" for tick in ticks])
+    return dict(label=axis.name, values=axis.scaled)
