@@ -12,5 +12,7 @@ st.set_page_config(page_title="TuneLab", page_icon="🎛️", layout="wide")
 
 navigation = st.navigation([
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),
+    st.Page("pages/monitor.py", title="Monitor", icon="📡"),
+    st.Page("pages/results.py", title="Results", icon="📊"),
 ])
 navigation.run()

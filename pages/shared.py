@@ -43,3 +43,21 @@ class JobLauncher:
 @st.cache_resource
 def get_launcher() -> JobLauncher:
     return JobLauncher(get_store())
+
+
+def pick_tuning_job(store: Store):  # noqa: ANN201 - returns TuningJob | None
+    """A tuning-job picker shared by Monitor and Results; remembers the choice per session.
+
+    The ``?job=NAME`` query parameter preselects a job, so a link can open one directly.
+    """
+    jobs = store.list_tuning_jobs()
+    if not jobs:
+        st.info("No tuning jobs yet: launch one from the Home page, the CLI or Python.")
+        return None
+    names = [job.name for job in jobs]
+    wanted = st.query_params.get("job") or st.session_state.get("tuning_job")
+    index = names.index(wanted) if wanted in names else 0
+    name = st.selectbox("Tuning job", names, index=index,
+                        format_func=lambda n: f"{n} ({next(j.status for j in jobs if j.name == n)})")
+    st.session_state["tuning_job"] = name
+    return next(job for job in jobs if job.name == name)

@@ -247,6 +247,14 @@ class TuningJobConfig:
             raise
         return config
 
+    def resolved_ranges(self) -> dict[str, Parameter]:
+        """The ranges searched: the given ones, or the algorithm's default ranges."""
+        if self.hyperparameter_ranges is not None:
+            return dict(self.hyperparameter_ranges)
+        from tuning.algorithms import get_algorithm
+
+        return get_algorithm(self.algorithm).default_ranges()
+
     def replace(self, **changes: Any) -> TuningJobConfig:
         return dataclasses.replace(self, **changes)
 

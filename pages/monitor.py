@@ -1,0 +1,55 @@
+"""Monitor: a tuning job while it runs, refreshed every two seconds."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.shared import get_store, pick_tuning_job
+from tuning import ValidationError
+from tuning.records import TRAINING_JOB_STATUSES
+from tuning.tables import training_jobs_frame
+from tuning.visualization import plot_best_so_far
+
+REFRESH_SECONDS = 2
+
+st.title("Monitor")
+st.caption("Training jobs appear here as they start and finish; the page keeps itself up to date.")
+
+store = get_store()
+job = pick_tuning_job(store)
+if job is None:
+    st.stop()
+
+if job.is_active and st.button("Stop tuning job", type="primary",
+                               help="Running training jobs stop at their next round and end as Stopped."):
+    try:
+        store.request_stop(job.name)
+        st.toast(f"Asked {job.name} to stop.")
+    except ValidationError as error:
+        st.error(str(error))
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live_view(name: str) -> None:
+    """Counters, progress, best-so-far and the table: redrawn alone, not the whole page."""
+    current = store.get_tuning_job(name)
+    counters = st.columns(len(TRAINING_JOB_STATUSES) + 1)
+    counters[0].metric("Status", current.status)
+    for column, status in zip(counters[1:], TRAINING_JOB_STATUSES):
+        column.metric(status, current.status_counters.get(status, 0))
+    st.progress(min(1.0, current.finished_count / max(1, current.max_jobs)),
+                text=f"{current.finished_count} of {current.max_jobs} training jobs finished")
+    if current.completion_reason:
+        st.info(f"Why it ended: {current.completion_reason}")
+    if current.failure_reason:
+        st.error(current.failure_reason)
+    jobs = store.training_jobs(name)
+    st.plotly_chart(plot_best_so_far(jobs, objective_name=current.objective_metric_name,
+                                     objective_type=current.objective_type), width="stretch")
+    frame = training_jobs_frame(jobs)
+    if not frame.empty:
+        st.dataframe(frame.drop(columns=["TrainingStartTime", "TrainingEndTime"]).iloc[::-1],
+                     width="stretch", hide_index=True)
+
+
+live_view(job.name)

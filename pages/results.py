@@ -1,0 +1,88 @@
+"""Results: the table of training jobs and the pictures that explain a tuning job."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.shared import get_store, pick_tuning_job
+from tuning import TuningJobConfig, ValidationError
+from tuning.tables import training_jobs_frame
+from tuning.visualization import (
+    plot_best_so_far,
+    plot_importance,
+    plot_intermediate_values,
+    plot_objective_surface,
+    plot_parallel_coordinates,
+    plot_slice,
+)
+
+st.title("Results")
+st.caption("Every training job of a tuning job, and charts that show where the good hyperparameters are.")
+
+store = get_store()
+job = pick_tuning_job(store)
+if job is None:
+    st.stop()
+
+jobs = store.training_jobs(job.name)
+ranges = TuningJobConfig.from_dict(job.config).resolved_ranges()
+direction = "higher is better" if job.objective_type == "Maximize" else "lower is better"
+st.markdown(
+    f"**{job.name}** — {job.status} · {job.strategy} search of {job.algorithm} on {job.dataset} · "
+    f"objective **{job.objective_metric_name}** ({direction})"
+)
+if job.best_training_job:
+    st.success(f"Best training job: **{job.best_training_job}** with {job.objective_metric_name} = "
+               f"{job.best_objective_value:.6g}")
+
+st.subheader("Training jobs")
+frame = training_jobs_frame(jobs)
+if frame.empty:
+    st.info("No training job has started yet.")
+else:
+    statuses = st.multiselect("Show statuses", sorted(frame["TrainingJobStatus"].unique()),
+                              default=sorted(frame["TrainingJobStatus"].unique()))
+    shown = frame[frame["TrainingJobStatus"].isin(statuses)].drop(columns=["TrainingStartTime"])
+    best = job.best_training_job
+
+    def highlight(row):  # noqa: ANN001, ANN202 - pandas Styler callback
+        colour = "background-color: #d4edda" if row["TrainingJobName"] == best else ""
+        return [colour] * len(row)
+
+    st.dataframe(shown.style.apply(highlight, axis=1), width="stretch", hide_index=True,
+                 column_config={"FinalObjectiveValue": st.column_config.NumberColumn(job.objective_metric_name, format="%.5g"),
+                                "TrainingElapsedTimeSeconds": st.column_config.NumberColumn("Seconds", format="%.2f")})
+    st.download_button("Download as CSV", frame.to_csv(index=False).encode("utf-8"),
+                       file_name=f"{job.name}-training-jobs.csv", mime="text/csv")
+
+    st.subheader("Charts")
+    names = list(ranges)
+    common = {"objective_name": job.objective_metric_name, "objective_type": job.objective_type}
+    surface, progress, parallel, importance, slices, curves = st.tabs(
+        ["Objective surface", "Best so far", "Parallel coordinates", "Importance", "Each hyperparameter",
+         "Learning curves"])
+    with surface:
+        if len(names) < 2:
+            st.info("The objective surface needs two tuned hyperparameters.")
+        else:
+            default_x = names.index("eta") if "eta" in names else 0
+            default_y = names.index("max_depth") if "max_depth" in names else 1
+            left, right = st.columns(2)
+            x = left.selectbox("Horizontal axis", names, index=default_x)
+            y = right.selectbox("Vertical axis", names, index=default_y if default_y != names.index(x) else (default_x + 1) % len(names))
+            try:
+                st.plotly_chart(plot_objective_surface(jobs, x, y, ranges=ranges, **common), width="stretch")
+            except ValidationError as error:
+                st.error(str(error))
+    with progress:
+        st.plotly_chart(plot_best_so_far(jobs, **common), width="stretch")
+    with parallel:
+        st.plotly_chart(plot_parallel_coordinates(jobs, ranges=ranges, **common), width="stretch")
+    with importance:
+        st.caption("How much each hyperparameter explains the objective (a random forest fitted to the results).")
+        st.plotly_chart(plot_importance(jobs, **common), width="stretch")
+    with slices:
+        st.plotly_chart(plot_slice(jobs, ranges=ranges, **common), width="stretch")
+    with curves:
+        st.caption("The objective after each round; dashed lines are jobs that early stopping or Hyperband stopped.")
+        st.plotly_chart(plot_intermediate_values(jobs, **common), width="stretch")

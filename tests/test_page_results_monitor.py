@@ -1,0 +1,84 @@
+"""Results and Monitor pages, with AppTest, over a real finished tuning job."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tuning import ContinuousParameter, IntegerParameter, Store, TuningJobConfig, run_tuning_job
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def finished_job():
+    config = TuningJobConfig(
+        dataset="breast_cancer", hyperparameter_ranges={"eta": ContinuousParameter(0.05, 0.5, "Logarithmic"),
+                                                        "max_depth": IntegerParameter(1, 6)},
+        static_hyperparameters={"num_round": 10}, strategy="Random", max_jobs=5, max_parallel_jobs=2,
+        random_seed=1, name="shown",
+    )
+    return run_tuning_job(config, Store())
+
+
+@pytest.mark.parametrize("page", ["results", "monitor"])
+def test_pages_explain_when_there_is_no_job(page):
+    app = AppTest.from_file(f"../pages/{page}.py", default_timeout=60).run()
+    assert not app.exception
+    assert "No tuning jobs yet" in app.info[0].value
+
+
+def test_results_shows_the_table_best_job_and_charts(finished_job):
+    app = AppTest.from_file("../pages/results.py", default_timeout=60).run()
+    assert not app.exception
+    assert finished_job.best_training_job in app.success[0].value
+    table = app.dataframe[0].value
+    assert len(table) == 5 and set(table["TrainingJobStatus"]) == {"Completed"}
+    assert {"eta", "max_depth", "FinalObjectiveValue"} <= set(table.columns)
+    axes = [box.value for box in app.selectbox if box.label in ("Horizontal axis", "Vertical axis")]
+    assert axes == ["eta", "max_depth"]
+    charts = app.get("plotly_chart")
+    assert len(charts) == 6
+    # Filtering by status narrows the table.
+    app.multiselect[0].set_value([]).run()
+    assert len(app.dataframe[0].value) == 0
+
+
+def test_results_refuses_the_same_axis_twice_with_a_message(finished_job):
+    app = AppTest.from_file("../pages/results.py", default_timeout=60).run()
+    vertical = next(box for box in app.selectbox if box.label == "Vertical axis")
+    vertical.set_value("eta").run()
+    assert not app.exception
+    assert any("eta" in error.value for error in app.error)
+
+
+def test_monitor_shows_counters_progress_and_no_stop_button_for_a_finished_job(finished_job):
+    app = AppTest.from_file("../pages/monitor.py", default_timeout=60).run()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Status"] == "Completed" and metrics["Completed"] == "5" and metrics["Failed"] == "0"
+    assert not [button for button in app.button if button.label == "Stop tuning job"]
+    assert len(app.dataframe[0].value) == 5
+
+
+def test_monitor_stops_a_running_job_from_its_button():
+    from tuning import launch_tuning_job
+
+    store = Store()
+    handle = launch_tuning_job(TuningJobConfig(
+        dataset="breast_cancer", hyperparameter_ranges={"eta": ContinuousParameter(0.05, 0.5)},
+        static_hyperparameters={"num_round": 100_000}, strategy="Random", max_jobs=4, max_parallel_jobs=2,
+        random_seed=1, name="to-stop"), store)
+    app = AppTest.from_file("../pages/monitor.py", default_timeout=60).run()
+    assert not app.exception
+    assert [metric.value for metric in app.metric if metric.label == "Status"] == ["InProgress"]
+    next(button for button in app.button if button.label == "Stop tuning job").click().run()
+    job = handle.wait(timeout=60)
+    assert job.status == "Stopped"
+    assert {j.status for j in store.training_jobs("to-stop")} == {"Stopped"}
