@@ -14,5 +14,6 @@ navigation = st.navigation([
     st.Page("pages/home.py", title="Home", icon="🏠", default=True),
     st.Page("pages/monitor.py", title="Monitor", icon="📡"),
     st.Page("pages/results.py", title="Results", icon="📊"),
+    st.Page("pages/compare.py", title="Compare", icon="⚖️"),
 ])
 navigation.run()

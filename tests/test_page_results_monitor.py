@@ -82,3 +82,25 @@ def test_monitor_stops_a_running_job_from_its_button():
     job = handle.wait(timeout=60)
     assert job.status == "Stopped"
     assert {j.status for j in store.training_jobs("to-stop")} == {"Stopped"}
+
+
+def test_compare_overlays_two_strategies_and_totals_their_compute():
+    store = Store()
+    for strategy in ("Random", "Bayesian"):
+        run_tuning_job(TuningJobConfig(
+            dataset="iris", algorithm="knn", objective_metric_name="validation:accuracy", strategy=strategy,
+            max_jobs=3, random_seed=2, name=f"cmp-{strategy.lower()}"), store)
+    app = AppTest.from_file("../pages/compare.py", default_timeout=60).run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert set(table["Tuning job"]) == {"cmp-random", "cmp-bayesian"}
+    assert set(table["Training jobs"]) == {3}
+    assert (table["Compute seconds"] >= 0).all()
+    figure = app.get("plotly_chart")[0].proto.spec
+    assert "cmp-random" in figure and "cmp-bayesian" in figure
+
+
+def test_compare_needs_two_jobs(finished_job):
+    app = AppTest.from_file("../pages/compare.py", default_timeout=60).run()
+    assert not app.exception
+    assert "needs two or more" in app.info[0].value
