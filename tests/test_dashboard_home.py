@@ -38,3 +38,18 @@ def test_home_lists_the_tuning_jobs_of_the_store():
     frame = app.dataframe[0].value
     assert list(frame["HyperParameterTuningJobName"]) == ["shown-job"]
     assert frame["BestObjectiveValue"].iloc[0] == pytest.approx(0.97)
+
+
+def test_the_demo_button_launches_a_real_bayesian_job_on_bank_marketing():
+    app = AppTest.from_file("../app.py", default_timeout=60).run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert "Launched" in app.success[0].value
+    store = Store()
+    (job,) = store.list_tuning_jobs()
+    assert (job.dataset, job.strategy, job.algorithm, job.max_jobs) == ("bank-marketing", "Bayesian", "xgboost", 20)
+    store.request_stop(job.name)
+    deadline = time.time() + 60
+    while store.get_tuning_job(job.name).is_active and time.time() < deadline:
+        time.sleep(0.2)
+    assert store.get_tuning_job(job.name).status == "Stopped"
