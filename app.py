@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="TuneLab", page_icon="🎛️", layout="wide")
+st.set_page_config(page_title="TuneLab", page_icon=":material/tune:", layout="wide")
 
 navigation = st.navigation([
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True),
-    st.Page("pages/monitor.py", title="Monitor", icon="📡"),
-    st.Page("pages/results.py", title="Results", icon="📊"),
-    st.Page("pages/compare.py", title="Compare", icon="⚖️"),
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/monitor.py", title="Monitor", icon=":material/monitoring:"),
+    st.Page("pages/results.py", title="Results", icon=":material/insights:"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
 ])
 navigation.run()

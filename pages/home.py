@@ -23,8 +23,7 @@ DEMO = TuningJobConfig(
     max_jobs=20,
     max_parallel_jobs=2,
     random_seed=1,
-)
-"""The one-click demo: 20 Bayesian XGBoost jobs on bank marketing, about half a minute."""
+)  # The one-click demo: 20 Bayesian XGBoost jobs on bank marketing, about half a minute.
 
 st.title("TuneLab")
 st.markdown(
@@ -43,7 +42,7 @@ if st.button("▶ Demo: tune XGBoost on bank marketing", type="primary",
     else:
         st.session_state["tuning_job"] = name
         st.success(f"Launched **{name}**; it runs in the background.")
-        st.page_link("pages/monitor.py", label="Watch it live on the Monitor page", icon="📡")
+        st.page_link("pages/monitor.py", label="Watch it live on the Monitor page", icon=":material/monitoring:")
 
 st.subheader("Tuning jobs")
 jobs = get_store().list_tuning_jobs()

@@ -33,7 +33,7 @@ if job.is_active and st.button("Stop tuning job", type="primary",
 def live_view(name: str) -> None:
     """Counters, progress, best-so-far and the table: redrawn alone, not the whole page."""
     current = store.get_tuning_job(name)
-    counters = st.columns(len(TRAINING_JOB_STATUSES) + 1)
+    counters = st.columns([2] + [1] * len(TRAINING_JOB_STATUSES))
     counters[0].metric("Status", current.status)
     for column, status in zip(counters[1:], TRAINING_JOB_STATUSES):
         column.metric(status, current.status_counters.get(status, 0))

@@ -89,7 +89,7 @@ def test_objective_surface_places_each_completed_job_coloured_by_its_objective(r
     assert len(contours) == 1 and np.isfinite(np.asarray(contours[0].z, dtype=float)).any()
     assert figure.layout.xaxis.type == "log"
     assert "eta" in figure.layout.xaxis.title.text and figure.layout.yaxis.title.text == "max_depth"
-    assert figure.layout.coloraxis.colorbar.title.text == "validation:auc — higher is better"
+    assert points.marker.colorbar.title.text == "validation:auc — higher is better"
     assert "validation:auc" in figure.layout.title.text
 
 

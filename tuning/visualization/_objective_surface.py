@@ -75,19 +75,22 @@ def plot_objective_surface(
         grid_x, grid_y, grid_z = surface
         figure.add_trace(go.Contour(
             x=x_axis.to_plotted(grid_x), y=y_axis.to_plotted(grid_y), z=grid_z,
-            coloraxis="coloraxis", opacity=0.55, contours=dict(showlines=False),
+            colorscale=COLORSCALE, reversescale=not maximize, showscale=False,
+            zmin=float(values.min()), zmax=float(values.max()),
+            opacity=0.55, contours=dict(showlines=False),
             name="interpolated", hoverinfo="skip", connectgaps=False,
         ))
     figure.add_trace(scatter_class(len(completed))(
         x=x_axis.plotted, y=y_axis.plotted, mode="markers", name="training jobs",
         text=[job.name for job in completed],
-        marker=dict(color=values, coloraxis="coloraxis", size=12, line=dict(width=1, color="white")),
+        # Each trace carries its own colour scale: a shared ``coloraxis`` clashes with the
+        # template's contour scale in plotly.js, which then never finishes drawing.
+        marker=dict(color=values, colorscale=COLORSCALE, reversescale=not maximize, cmin=float(values.min()),
+                    cmax=float(values.max()), size=12, line=dict(width=1, color="white"), showscale=True,
+                    colorbar=dict(title=dict(text=label, side="right"))),
         hovertemplate=f"%{{text}}<br>{x} %{{x}}<br>{y} %{{y}}<br>objective %{{marker.color:.4g}}<extra></extra>",
     ))
-    figure.update_layout(coloraxis=dict(
-        colorscale=COLORSCALE, reversescale=not maximize,
-        colorbar=dict(title=dict(text=label, side="right")),
-    ), showlegend=False)
+    figure.update_layout(showlegend=False)
     figure.update_xaxes(title_text=x_axis.title(), **x_axis.axis_layout())
     figure.update_yaxes(title_text=y_axis.title(), **y_axis.axis_layout())
     return style(figure, f"{TITLE}: {objective_name} over {x} × {y}")
