@@ -1,0 +1,65 @@
+"""One-sentence explanations of AMT's concepts, for students, in one place.
+
+The dashboard shows them beside each input and the CLI can print them; keeping them here
+(not in a page) means every surface says the same thing in the same words, and the words
+are AMT's, so what a student learns transfers to the real service.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CONCEPTS", "STRATEGIES", "SCALING_TYPES", "explain"]
+
+CONCEPTS: dict[str, str] = {
+    "dataset": "The table the models learn from; a fifth of its rows is held out as the validation "
+               "channel that scores every training job.",
+    "algorithm": "The learning algorithm every training job runs; only its hyperparameters change "
+                 "from one training job to the next.",
+    "objective_metric": "The number computed on the validation channel that tuning tries to improve; "
+                        "its direction says whether higher or lower is better.",
+    "ranges": "The search space: for each ticked hyperparameter, the interval (or list of values) "
+              "the strategy may pick from; unticked ones keep their Value.",
+    "strategy": "How the next hyperparameters are chosen: by a fixed grid, at random, by learning "
+                "from finished jobs (Bayesian), or by stopping weak jobs early (Hyperband).",
+    "max_jobs": "MaxNumberOfTrainingJobs: how many training jobs (hyperparameter combinations) the "
+                "tuning job may run in all.",
+    "max_parallel_jobs": "MaxParallelTrainingJobs: how many training jobs run at the same time; more "
+                         "is faster, but a Bayesian search learns less between jobs.",
+    "early_stopping": "TrainingJobEarlyStoppingType Auto: a training job whose objective is worse than "
+                      "the median of earlier jobs at the same round is stopped, saving time.",
+    "random_seed": "RandomSeed: the same seed and settings give the same hyperparameters again, so a "
+                   "class can reproduce a result.",
+    "max_runtime": "MaxRuntimeInSeconds: the tuning job stops when this much wall-clock time has "
+                   "passed, keeping the training jobs already finished.",
+    "resource": "Hyperband's budget unit (boosting rounds, epochs, trees): weak jobs are stopped "
+                "after MinResource, the best ones grow up to MaxResource.",
+    "grid_points": "How many evenly spaced values (on the range's scale) Grid tries per numeric "
+                   "range; the grid is every combination.",
+    "name": "HyperParameterTuningJobName: how this tuning job is listed; leave it empty for a "
+            "fresh name made of the algorithm, strategy and time.",
+}
+
+STRATEGIES: dict[str, str] = {
+    "Grid": "Tries every combination of a few values per range: thorough, but the count multiplies "
+            "with each range.",
+    "Random": "Draws each training job's hyperparameters at random from the ranges: simple, parallel, "
+              "hard to beat with few jobs.",
+    "Bayesian": "Builds a model of which regions scored well (TPE) and picks the next hyperparameters "
+                "where improvement is likely.",
+    "Hyperband": "Starts many jobs with a small budget and lets only the most promising ones train "
+                 "longer.",
+}
+
+SCALING_TYPES: dict[str, str] = {
+    "Auto": "Logarithmic when MinValue > 0 and MaxValue/MinValue >= 100, otherwise Linear.",
+    "Linear": "Values spread evenly between MinValue and MaxValue.",
+    "Logarithmic": "Each power of ten gets the same share of tries: for ranges such as 0.0001 to 1.",
+    "ReverseLogarithmic": "Values crowd near MaxValue: for ranges close to 1, such as 0.9 to 0.9999.",
+}
+
+
+def explain(concept: str) -> str:
+    """The sentence for ``concept`` (a key of :data:`CONCEPTS`); KeyError names the known ones."""
+    try:
+        return CONCEPTS[concept]
+    except KeyError:
+        raise KeyError(f"no explanation for {concept!r}; known: {', '.join(CONCEPTS)}") from None
