@@ -1,4 +1,4 @@
-"""Home: what TuneLab is, and the tuning jobs in the store."""
+"""Home: what TuneLab is, a one-click demo, and the tuning jobs in the store."""
 
 from __future__ import annotations
 
@@ -27,14 +27,22 @@ DEMO = TuningJobConfig(
 
 st.title("TuneLab")
 st.markdown(
-    "Tune machine-learning models the way **SageMaker Automatic Model Tuning** does — "
-    "search ranges, an objective metric, Grid / Random / Bayesian / Hyperband strategies, "
-    "parallel training jobs, early stopping — on your own laptop, for free."
+    "Hyperparameter tuning the way **SageMaker Automatic Model Tuning** does it, on your laptop, free.  \n"
+    "Give search ranges and an objective metric; a strategy (Grid, Random, Bayesian, Hyperband) runs "
+    "training jobs in parallel and stops weak ones early.  \n"
+    "Watch them live, see *why* the best model won, and deploy it."
 )
 
-if st.button("▶ Demo: tune XGBoost on bank marketing", type="primary",
-             help="20 training jobs, 2 at a time, Bayesian search of eta, max_depth, min_child_weight "
-                  "and subsample, maximising validation AUC. About half a minute."):
+demo, create = st.columns([1, 1])
+with demo:
+    clicked = st.button(
+        "Demo: tune XGBoost on bank marketing", type="primary", icon=":material/play_arrow:",
+        help="20 training jobs, 2 at a time, Bayesian search of eta, max_depth, min_child_weight "
+             "and subsample, maximising validation AUC. About half a minute.",
+    )
+with create:
+    st.page_link("pages/create.py", label="Create your own tuning job", icon=":material/add_circle:")
+if clicked:
     try:
         name = get_launcher().launch(DEMO)
     except ValidationError as error:
@@ -48,17 +56,29 @@ st.subheader("Tuning jobs")
 jobs = get_store().list_tuning_jobs()
 if not jobs:
     st.info(
-        "No tuning jobs yet. Run one from Python or with "
-        "`python -m tuning run examples/iris-grid.json`, then reload this page."
+        "No tuning jobs yet. Click the demo above, create one on the Create tuning job page, or run "
+        "`python -m tuning run examples/iris-grid.json`."
     )
 else:
     frame = tuning_jobs_frame(jobs)
+    frame["Open"] = [f"./monitor?job={name}" for name in frame["HyperParameterTuningJobName"]]
+    frame["Objective"] = [f"{job.objective_metric_name} {'↑' if job.objective_type == 'Maximize' else '↓'}"
+                          for job in jobs]
     st.dataframe(
         frame,
         width="stretch",
         hide_index=True,
+        column_order=["HyperParameterTuningJobName", "Status", "Progress", "Strategy", "Algorithm",
+                      "Dataset", "Objective", "BestObjectiveValue", "CreationTime", "Open"],
         column_config={
+            "HyperParameterTuningJobName": st.column_config.TextColumn("Tuning job"),
+            "Progress": st.column_config.ProgressColumn("Progress", min_value=0.0, max_value=1.0, format="percent",
+                                                     help="Finished training jobs / MaxNumberOfTrainingJobs"),
+            "Objective": st.column_config.TextColumn(help="The objective metric; ↑ higher is better, ↓ lower is better"),
             "BestObjectiveValue": st.column_config.NumberColumn("Best objective", format="%.5g"),
-            "CreationTime": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD HH:mm"),
+            "CreationTime": st.column_config.DatetimeColumn("Created (UTC)", format="YYYY-MM-DD HH:mm"),
+            "Open": st.column_config.LinkColumn("Monitor", display_text="watch"),
         },
     )
+    running = sum(job.is_active for job in jobs)
+    st.caption(f"{len(jobs)} tuning jobs, {running} running. Open the Monitor or Results page to look inside one.")

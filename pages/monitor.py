@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared import get_store, pick_tuning_job
+from pages.shared import get_store, pick_tuning_job, show_training_jobs
 from tuning import ValidationError
 from tuning.records import TRAINING_JOB_STATUSES
 from tuning.tables import training_jobs_frame
@@ -29,10 +29,15 @@ if job.is_active and st.button("Stop tuning job", type="primary",
         st.error(str(error))
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
+@st.fragment(run_every=REFRESH_SECONDS if job.is_active else None)
 def live_view(name: str) -> None:
-    """Counters, progress, best-so-far and the table: redrawn alone, not the whole page."""
+    """Counters, progress, best-so-far and the table: redrawn alone, not the whole page.
+
+    Once the job ends, one full rerun hides the Stop button and ends the refreshing.
+    """
     current = store.get_tuning_job(name)
+    if job.is_active and not current.is_active:
+        st.rerun()
     counters = st.columns([2] + [1] * len(TRAINING_JOB_STATUSES))
     counters[0].metric("Status", current.status)
     for column, status in zip(counters[1:], TRAINING_JOB_STATUSES):
@@ -48,8 +53,7 @@ def live_view(name: str) -> None:
                                      objective_type=current.objective_type), width="stretch")
     frame = training_jobs_frame(jobs)
     if not frame.empty:
-        st.dataframe(frame.drop(columns=["TrainingStartTime", "TrainingEndTime"]).iloc[::-1],
-                     width="stretch", hide_index=True)
+        show_training_jobs(frame, current, newest_first=True)
 
 
 live_view(job.name)

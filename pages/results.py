@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from pages.shared import get_store, pick_tuning_job
+from pages.shared import get_store, pick_tuning_job, show_training_jobs
 from tuning import TuningJobConfig, ValidationError
 from tuning.tables import training_jobs_frame
 from tuning.visualization import (
@@ -42,16 +43,12 @@ if frame.empty:
 else:
     statuses = st.multiselect("Show statuses", sorted(frame["TrainingJobStatus"].unique()),
                               default=sorted(frame["TrainingJobStatus"].unique()))
-    shown = frame[frame["TrainingJobStatus"].isin(statuses)].drop(columns=["TrainingStartTime"])
+    shown = frame[frame["TrainingJobStatus"].isin(statuses)]
     best = job.best_training_job
-
-    def highlight(row):  # noqa: ANN001, ANN202 - pandas Styler callback
-        colour = "background-color: #d4edda" if row["TrainingJobName"] == best else ""
-        return [colour] * len(row)
-
-    st.dataframe(shown.style.apply(highlight, axis=1), width="stretch", hide_index=True,
-                 column_config={"FinalObjectiveValue": st.column_config.NumberColumn(job.objective_metric_name, format="%.5g"),
-                                "TrainingElapsedTimeSeconds": st.column_config.NumberColumn("Seconds", format="%.2f")})
+    if best in set(shown["TrainingJobName"]):  # the best first, so its highlight is seen
+        shown = pd.concat([shown[shown["TrainingJobName"] == best], shown[shown["TrainingJobName"] != best]])
+    show_training_jobs(shown, job, best=best)
+    st.caption("Click a column header to sort; the best training job is first, in green.")
     st.download_button("Download as CSV", frame.to_csv(index=False).encode("utf-8"),
                        file_name=f"{job.name}-training-jobs.csv", mime="text/csv")
 

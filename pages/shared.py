@@ -61,3 +61,36 @@ def pick_tuning_job(store: Store):  # noqa: ANN201 - returns TuningJob | None
                         format_func=lambda n: f"{n} ({next(j.status for j in jobs if j.name == n)})")
     st.session_state["tuning_job"] = name
     return next(job for job in jobs if job.name == name)
+
+
+def show_training_jobs(frame, job, *, best: str | None = None, newest_first: bool = False) -> None:  # noqa: ANN001
+    """The training-jobs table as Monitor and Results draw it: readable at 1280x720.
+
+    What a student compares comes first (name, status, objective, hyperparameters, seconds);
+    timestamps are left out and the reason columns appear only when some job has a reason.
+    """
+    frame = frame.drop(columns=["TrainingStartTime", "TrainingEndTime"], errors="ignore")
+    frame = frame.drop(columns=[c for c in ("FailureReason", "StoppedReason") if frame[c].isna().all()])
+    if newest_first:
+        frame = frame.iloc[::-1]
+    first = ["TrainingJobName", "TrainingJobStatus", "FinalObjectiveValue"]
+    hyperparameters = [c for c in frame.columns if c not in first and c not in
+                       ("TrainingElapsedTimeSeconds", "FailureReason", "StoppedReason")]
+    order = first + hyperparameters + [c for c in ("TrainingElapsedTimeSeconds", "StoppedReason", "FailureReason")
+                                       if c in frame.columns]
+    config = {
+        "TrainingJobName": st.column_config.TextColumn("Training job"),
+        "TrainingJobStatus": st.column_config.TextColumn("Status"),
+        "FinalObjectiveValue": st.column_config.NumberColumn(job.objective_metric_name, format="%.4f"),
+        "TrainingElapsedTimeSeconds": st.column_config.NumberColumn("Seconds", format="%.2f"),
+    }
+    for name in hyperparameters:
+        if frame[name].dtype.kind == "f":
+            config[name] = st.column_config.NumberColumn(format="%.4g")
+    data = frame
+    if best is not None:
+        def highlight(row):  # noqa: ANN001, ANN202 - pandas Styler callback
+            colour = "background-color: #d4edda" if row["TrainingJobName"] == best else ""
+            return [colour] * len(row)
+        data = frame.style.apply(highlight, axis=1)
+    st.dataframe(data, width="stretch", hide_index=True, column_order=order, column_config=config)

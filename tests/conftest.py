@@ -1,6 +1,19 @@
-"""Shared fixtures: a real SQLite store file in a temporary folder for each test."""
+"""Shared fixtures: a real SQLite store file in a temporary folder for each test.
+
+And, for browser tests (marked ``browser``), a real dashboard server (``dashboard_url``)
+and pytest-playwright set up for Debian's chromium at 1280x720.
+"""
 
 from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -18,3 +31,123 @@ def store(tmp_path):
     store = Store(tmp_path / "store" / "tunelab.db")
     yield store
     store.dispose()
+
+
+# --- Browser end-to-end tests: a real dashboard server and Debian's chromium -------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package (`apt-get install chromium`); scripts/test.sh installs it
+SERVER_START_TIMEOUT = 60.0
+
+BROWSER_SKIP_REASON = (
+    f"no browser: {CHROMIUM} is missing (`apt-get install chromium`, or run `bash scripts/test.sh`, which "
+    "installs it); set TUNELAB_REQUIRE_BROWSER=1 to make browser tests run (and fail) anyway"
+)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives Debian's chromium against a real dashboard server")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip `browser` tests only where chromium is missing and TUNELAB_REQUIRE_BROWSER is unset."""
+    if CHROMIUM.exists() or os.environ.get("TUNELAB_REQUIRE_BROWSER"):
+        return
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=BROWSER_SKIP_REASON))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright launches Debian's chromium (no `playwright install` download here).
+
+    SwiftShader gives headless chromium WebGL, which plotly's parcoords and scattergl need.
+    """
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [*browser_type_launch_args.get("args", []), "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 720}}
+
+
+@pytest.fixture(scope="session")
+def dashboard_home(tmp_path_factory) -> Path:
+    """The TUNELAB_HOME of the dashboard server: a fresh, empty store for the test session."""
+    return tmp_path_factory.mktemp("dashboard-home")
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(dashboard_home, tmp_path_factory):
+    """The URL of a real `streamlit run app.py` server, started once for the session.
+
+    Its store lives in ``dashboard_home``; tests that launch jobs share it, so look jobs
+    up by name rather than counting them. The server and its worker processes are killed
+    (whole process group) at the end.
+
+    Before handing out the URL, the fixture runs app.py once through Streamlit's script
+    health check. That checks app.py runs, and it works around a Streamlit quirk: on a fresh
+    server, until some session has run app.py (which calls st.navigation), every session
+    runs in the old ``pages/``-folder mode, so a first visit to e.g. ``/create`` would show
+    the automatic folder listing (app, compare, create, ...) in the sidebar and run
+    pages/create.py without app.py. Tests may therefore open any page by URL.
+    """
+    port = _free_port()
+    python = ROOT / ".venv" / "bin" / "python"
+    log_path = tmp_path_factory.mktemp("dashboard-log") / "streamlit.log"
+    env = {**os.environ, "TUNELAB_HOME": str(dashboard_home), "PYTHONUNBUFFERED": "1"}
+    command = [str(python if python.exists() else sys.executable), "-m", "streamlit", "run", "app.py",
+               "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--server.fileWatcherType", "none", "--server.scriptHealthCheckEnabled", "true",
+               "--browser.gatherUsageStats", "false"]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+
+    def server_output() -> str:
+        return log_path.read_text(errors="replace")[-4000:]
+
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the dashboard server exited with code {process.returncode}:\n{server_output()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the dashboard server did not answer {url}/_stcore/health within "
+                            f"{SERVER_START_TIMEOUT:.0f} s:\n{server_output()}")
+            time.sleep(0.5)
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/script-health-check", timeout=SERVER_START_TIMEOUT) as response:
+                answer = response.read().decode().strip()
+        except OSError as error:  # HTTPError (503) when app.py raised
+            answer = str(error)
+        if answer != "ok":
+            pytest.fail(f"app.py did not run cleanly on the dashboard server ({answer}):\n{server_output()}")
+        yield url
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)

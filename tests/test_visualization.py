@@ -162,7 +162,7 @@ def test_parallel_coordinates_has_one_axis_per_hyperparameter_and_the_objective_
     figure = viz.plot_parallel_coordinates(jobs, ranges=RANGES, **_objective(real))
     (parcoords,) = figure.data
     labels = [dimension.label for dimension in parcoords.dimensions]
-    assert labels == ["eta (log scale)", "max_depth", "validation:auc — higher is better"]
+    assert labels == ["eta (log scale)", "max_depth", "validation:auc ↑"]
     assert list(parcoords.line.color) == [j.final_objective_value for j in completed]
     eta = parcoords.dimensions[0]
     assert list(eta.values) == pytest.approx([math.log10(j.hyperparameters["eta"]) for j in completed])
@@ -217,7 +217,8 @@ def test_slice_has_one_subplot_per_hyperparameter_with_a_log_axis_for_logarithmi
         assert list(trace.x) == [j.hyperparameters[name] for j in completed]
         assert list(trace.y) == [j.final_objective_value for j in completed]
     assert figure.layout.xaxis.type == "log" and figure.layout.xaxis2.type != "log"
-    assert figure.layout.yaxis.title.text == "validation:auc — higher is better"
+    assert figure.layout.yaxis.title.text == "validation:auc ↑"
+    assert "higher is better" in figure.layout.title.text
 
 
 # -- intermediate values ---------------------------------------------------------------------

@@ -114,6 +114,7 @@ def _list(args: argparse.Namespace) -> int:
     frame = tuning_jobs_frame(_store(args.store).list_tuning_jobs())
     if not frame.empty:
         frame["CreationTime"] = frame["CreationTime"].dt.strftime("%Y-%m-%d %H:%M")
+        frame = frame.drop(columns=["Progress"])  # "Finished" says it in a terminal
     _print_frame(frame)
     return 0
 

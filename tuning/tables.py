@@ -50,6 +50,7 @@ def tuning_jobs_frame(jobs: Sequence[TuningJob]) -> pd.DataFrame:
             "Dataset": job.dataset,
             "Objective": f"{job.objective_metric_name} ({job.objective_type})",
             "Finished": f"{job.finished_count}/{job.max_jobs}",
+            "Progress": job.finished_count / job.max_jobs if job.max_jobs else 0.0,
             **counters,
             "BestObjectiveValue": job.best_objective_value,
             "CreationTime": pd.Timestamp(job.created_at, unit="s", tz="UTC"),

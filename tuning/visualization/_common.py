@@ -43,6 +43,12 @@ def objective_label(objective_name: str, objective_type: str) -> str:
     return f"{objective_name} — {better}"
 
 
+def short_objective_label(objective_name: str, objective_type: str) -> str:
+    """``validation:auc ↑``: for axes packed side by side, where the long form would collide
+    (the chart's title still says "higher is better" in words)."""
+    return f"{objective_name} {'↑' if is_maximize(objective_type) else '↓'}"
+
+
 def _has_value(job: TrainingJob) -> bool:
     value = job.final_objective_value
     return value is not None and math.isfinite(float(value))

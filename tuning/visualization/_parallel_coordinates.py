@@ -17,6 +17,7 @@ from tuning.visualization._common import (
     hyperparameter_names,
     is_maximize,
     objective_label,
+    short_objective_label,
     style,
 )
 
@@ -52,12 +53,12 @@ def plot_parallel_coordinates(
         if not all(name in job.hyperparameters for job in completed):
             continue
         dimensions.append(_dimension(EncodedAxis(name, [job.hyperparameters[name] for job in completed], ranges)))
-    dimensions.append(dict(label=label, values=values))
+    dimensions.append(dict(label=short_objective_label(objective_name, objective_type), values=values))
     figure = go.Figure(go.Parcoords(
         dimensions=dimensions,
         line=dict(color=values, colorscale=COLORSCALE, reversescale=not maximize, showscale=True,
                   colorbar=dict(title=dict(text=objective_name, side="right"))),
-        labelfont=dict(size=16), tickfont=dict(size=14),
+        labelfont=dict(size=15), tickfont=dict(size=13), labelangle=-12, labelside="top",
     ))
     style(figure, f"{TITLE}: {label}")
     figure.update_layout(margin=dict(l=100, r=100, t=120, b=60))

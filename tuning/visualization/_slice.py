@@ -17,6 +17,7 @@ from tuning.visualization._common import (
     finished_jobs,
     hyperparameter_names,
     objective_label,
+    short_objective_label,
     scatter_class,
     style,
 )
@@ -67,6 +68,7 @@ def plot_slice(
         ), row=row, col=column)
         figure.update_xaxes(title_text=axis.title(), row=row, col=column, **axis.axis_layout())
         if column == 1:
-            figure.update_yaxes(title_text=label, row=row, col=column)
-    figure.update_layout(showlegend=False)
-    return style(figure, f"{TITLE}: {label}")
+            figure.update_yaxes(title_text=short_objective_label(objective_name, objective_type), row=row, col=column)
+    style(figure, f"{TITLE}: {label}")
+    figure.update_layout(showlegend=False, height=max(450, 330 * rows))
+    return figure

@@ -1,0 +1,164 @@
+"""The Deploy page, with AppTest, over a real finished tuning job."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tuning import ContinuousParameter, IntegerParameter, Store, TuningJob, TuningJobConfig, run_tuning_job
+from tuning.deploy import model_is_saved
+
+PAGE = "../pages/deploy.py"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def finished_job():
+    config = TuningJobConfig(
+        dataset="breast_cancer", hyperparameter_ranges={"eta": ContinuousParameter(0.05, 0.5, "Logarithmic"),
+                                                        "max_depth": IntegerParameter(1, 6)},
+        static_hyperparameters={"num_round": 10}, strategy="Random", max_jobs=3, max_parallel_jobs=1,
+        random_seed=1, name="deployed",
+    )
+    store = Store()
+    job = run_tuning_job(config, store)
+    return job, store
+
+
+def _training_job_box(app):
+    return next(box for box in app.selectbox if box.label == "Training job")
+
+
+def test_no_job_explains_where_to_get_one():
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    assert "No tuning jobs yet" in app.info[0].value
+
+
+def test_a_tuning_job_without_a_completed_training_job_says_how_to_get_one():
+    Store().create_tuning_job(TuningJob(
+        name="empty", status="Failed", strategy="Random", algorithm="xgboost", dataset="iris",
+        objective_metric_name="validation:accuracy", objective_type="Maximize", max_jobs=1,
+        max_parallel_jobs=1, config={}, created_at=time.time(),
+    ))
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception
+    assert "no completed training job yet" in app.info[0].value
+    assert not [box for box in app.selectbox if box.label == "Training job"]
+
+
+def test_the_page_lists_completed_jobs_best_first_and_predicts_from_the_form(finished_job):
+    job, store = finished_job
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception and not app.error
+    assert app.title[0].value == "Deploy"
+    box = _training_job_box(app)
+    completed = {t.name: t.final_objective_value for t in store.training_jobs("deployed", status="Completed")}
+    assert box.options[0].startswith(f"{job.best_training_job} (best)")
+    assert len(box.options) == len(completed) == 3
+    assert sum("(best)" in option for option in box.options) == 1
+    assert f"{completed[job.best_training_job]:.5g}" in box.options[0]
+    # The rest follow from the best objective down (AUC: higher is better).
+    rest = [value for name, value in completed.items() if name != job.best_training_job]
+    assert [option.split(" — ")[0] for option in box.options[1:]] == [
+        name for name, _ in sorted(((n, v) for n, v in completed.items() if n != job.best_training_job),
+                                   key=lambda pair: -pair[1])]
+    assert max(rest) <= completed[job.best_training_job]
+
+    hyperparameters = app.dataframe[0].value
+    assert {"eta", "max_depth", "num_round"} <= set(hyperparameters["Hyperparameter"])
+    assert [tab.label for tab in app.tabs] == ["Predict a CSV", "Type feature values"]
+    assert len(app.number_input) == 30
+    assert [b.label for b in app.get("download_button")] == ["Download model artifact (.zip)"]
+
+    app.button[0].click().run()  # the form's Predict button
+    assert not app.exception and not app.error
+    assert app.success[0].value.startswith("Prediction: **")
+    assert app.success[0].value.split("**")[1] in ("malignant", "benign")
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["yaxis"]["title"]["text"] == "probability"
+    assert sorted(figure["data"][0]["x"]) == ["benign", "malignant"]
+    assert sum(figure["data"][0]["y"]) == pytest.approx(1.0)
+
+
+def test_choosing_a_non_best_job_retrains_it_once_and_predicts(finished_job):
+    job, store = finished_job
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    box = _training_job_box(app)
+    other = box.options[1].split(" — ")[0]
+    assert not model_is_saved(store, "deployed", other)
+    box.set_value(other).run()
+    assert not app.exception and not app.error
+    assert model_is_saved(store, "deployed", other)
+    trained = {t.name: t.hyperparameters for t in store.training_jobs("deployed")}[other]
+    table = app.dataframe[0].value
+    shown = dict(zip(table["Hyperparameter"], table["Value"]))
+    assert shown["eta"] == str(trained["eta"]) and shown["max_depth"] == str(trained["max_depth"])
+    app.button[0].click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value.startswith("Prediction: **")
+
+
+def test_an_uploaded_csv_gets_predictions_and_a_bad_one_a_message(finished_job):
+    from tuning import prepare
+
+    job, _ = finished_job
+    rows = prepare(TuningJobConfig.from_dict(job.config)).validation.features.head(7)
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    app.file_uploader[0].set_value(("rows.csv", rows.to_csv(index=False).encode(), "text/csv")).run()
+    assert not app.exception and not app.error
+    result = app.dataframe[1].value
+    assert len(result) == 7
+    assert {"prediction", "probability_malignant", "probability_benign"} <= set(result.columns)
+    assert "Download predictions.csv" in [b.label for b in app.get("download_button")]
+
+    app.file_uploader[0].set_value(("short.csv", rows.drop(columns=["mean radius"]).to_csv(index=False).encode(),
+                                    "text/csv")).run()
+    assert not app.exception
+    assert "lack 1 feature column(s): mean radius" in app.error[0].value
+    assert len(app.dataframe) == 1  # only the hyperparameters table
+
+
+def test_text_columns_get_choices_and_a_job_whose_data_is_gone_gets_a_message(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"age": rng.integers(18, 80, 150), "job": rng.choice(["admin", "student", "retired"], 150)})
+    frame["y"] = np.where((frame["age"] > 45) ^ (frame["job"] == "student"), "yes", "no")
+    path = tmp_path / "people.csv"
+    frame.to_csv(path, index=False)
+    store = Store()
+    job = run_tuning_job(TuningJobConfig(
+        dataset=path, target="y", hyperparameter_ranges={"eta": ContinuousParameter(0.1, 0.5)},
+        static_hyperparameters={"num_round": 5}, strategy="Random", max_jobs=2, random_seed=1, name="people"), store)
+
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception and not app.error
+    job_box = next(box for box in app.selectbox if box.label == "job")
+    assert job_box.options == ["admin", "retired", "student"]
+    assert [number.label for number in app.number_input] == ["age"]
+    next(number for number in app.number_input if number.label == "age").set_value(30)
+    job_box.set_value("student")
+    app.button[0].click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value.split("**")[1] in ("no", "yes")
+
+    path.unlink()
+    other = next(t.name for t in store.training_jobs("people") if t.name != job.best_training_job)
+    _training_job_box(app).set_value(other).run()
+    assert not app.exception
+    assert "can no longer be loaded" in app.error[0].value
+    assert not app.tabs  # nothing below the message
