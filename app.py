@@ -12,8 +12,11 @@ st.set_page_config(page_title="TuneLab", page_icon=":material/tune:", layout="wi
 
 navigation = st.navigation([
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/datasets.py", title="Datasets", icon=":material/table_view:"),
+    st.Page("pages/create.py", title="Create tuning job", icon=":material/add_circle:"),
     st.Page("pages/monitor.py", title="Monitor", icon=":material/monitoring:"),
     st.Page("pages/results.py", title="Results", icon=":material/insights:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("pages/deploy.py", title="Deploy", icon=":material/rocket_launch:"),
 ])
 navigation.run()

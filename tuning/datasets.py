@@ -258,9 +258,14 @@ _CATALOG: dict[str, _Bundled] = {
 }
 
 
-def list_datasets() -> list[DatasetInfo]:
-    """The bundled datasets, without reading any of them."""
-    return [bundled.info for bundled in _CATALOG.values()]
+def list_datasets(*, include_uploaded: bool = False) -> list[DatasetInfo]:
+    """The bundled datasets (then the uploaded ones, if asked), without reading any of them."""
+    infos = [bundled.info for bundled in _CATALOG.values()]
+    if include_uploaded:
+        from tuning.user_datasets import list_uploaded_datasets
+
+        infos += list_uploaded_datasets()
+    return infos
 
 
 def _lookup(name: Any) -> _Bundled:
@@ -272,7 +277,8 @@ def _lookup(name: Any) -> _Bundled:
                 return bundled
     raise ValidationError(
         f"unknown dataset {name!r}: the bundled datasets are {known}. To use your own data, "
-        "give a CSV file to load_csv (or its path as the tuning job's dataset)."
+        "give a CSV file to load_csv (or its path as the tuning job's dataset), or upload it on "
+        "the dashboard's Datasets page and use its name."
     )
 
 
@@ -282,7 +288,14 @@ def load_dataset(name: str) -> Dataset:
     Names are looked up in a fixed catalog, never used to build a path, so a name such as
     ``'../secret'`` is only an unknown name. Case and ``-``/``_`` do not matter.
     """
-    bundled = _lookup(name)
+    try:
+        bundled = _lookup(name)
+    except ValidationError:
+        from tuning.user_datasets import is_uploaded_dataset, load_uploaded_dataset
+
+        if is_uploaded_dataset(name):
+            return load_uploaded_dataset(name)
+        raise
     info = bundled.info
     if bundled.csv_file is not None:
         path = DATASETS_DIR / bundled.csv_file

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from tuning.visualization._best_so_far import plot_best_so_far
 from tuning.visualization._compare import plot_compare_best_so_far
+from tuning.visualization._datasets import plot_target_distribution
 from tuning.visualization._importance import hyperparameter_importance, plot_importance
 from tuning.visualization._intermediate import plot_intermediate_values
 from tuning.visualization._objective_surface import plot_objective_surface
@@ -27,6 +28,7 @@ __all__ = [
     "plot_best_so_far",
     "plot_compare_best_so_far",
     "plot_importance",
+    "plot_target_distribution",
     "plot_intermediate_values",
     "plot_objective_surface",
     "plot_parallel_coordinates",

@@ -1,0 +1,150 @@
+"""Datasets: look at the bundled and uploaded datasets, and upload a CSV of your own."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import streamlit as st
+
+from tuning.dataset_profile import DatasetProfile, profile_dataset
+from tuning.datasets import PROBLEM_TYPES, Dataset, DatasetInfo, list_datasets, load_dataset
+from tuning.errors import TuneLabError
+from tuning.user_datasets import (
+    UPLOAD_MAX_MB,
+    delete_uploaded_dataset,
+    is_uploaded_dataset,
+    save_uploaded_dataset,
+)
+from tuning.visualization import plot_target_distribution
+
+HEADER_CHOICES = {"Detect": None, "First row is a header": True, "No header (SageMaker format, label first)": False}
+INFER = "Infer from the target"
+
+
+@st.cache_resource(max_entries=8, show_spinner="Reading the dataset…")
+def cached_dataset(info: DatasetInfo) -> tuple[Dataset, DatasetProfile]:
+    """Read and profile once per dataset version: bank-marketing has 41,188 rows."""
+    dataset = load_dataset(info.name)
+    return dataset, profile_dataset(dataset)
+
+
+def slug(file_name: str) -> str:
+    """A dataset name from a file name: 'My Sales (2024).csv' -> 'my-sales-2024'."""
+    stem = re.sub(r"\.csv$", "", file_name, flags=re.IGNORECASE).lower()
+    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:63] or "my-data"
+
+
+def preview(info: DatasetInfo) -> None:
+    try:
+        dataset, profile = cached_dataset(info)
+    except TuneLabError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    st.caption(f"{info.description}  \nSource: {info.source}")
+    cells = st.columns(4)
+    cells[0].metric("Rows", f"{profile.rows:,}")
+    cells[1].metric("Feature columns", profile.features)
+    cells[2].metric("Problem type", profile.problem_type.replace("Classification", " classification"))
+    cells[3].metric("Target column", profile.target_name)
+    for note in dataset.notes:
+        st.info(note, icon=":material/info:")
+    st.markdown("**First rows**")
+    head = dataset.features.head(20).copy()
+    head.insert(0, dataset.target_name, dataset.target.head(20))
+    st.dataframe(head, width="stretch", hide_index=True, height=300)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**Columns** — {profile.missing_total:,} missing values in all")
+        st.dataframe(profile.columns, width="stretch", hide_index=True, height=300,
+                     column_config={"missing %": st.column_config.NumberColumn(format="%.1f %%")})
+    with right:
+        st.plotly_chart(plot_target_distribution(dataset), width="stretch")
+    if st.button("Tune a model on this dataset", icon=":material/add_circle:", type="primary"):
+        st.session_state["create_dataset"] = info.name
+        try:
+            st.switch_page("pages/create.py")
+        except st.errors.StreamlitAPIException:  # page run on its own (tests): no navigation
+            st.info("Open the Create tuning job page: this dataset is selected there.")
+
+
+def upload_form() -> None:
+    uploaded = st.file_uploader(
+        "CSV file", type=["csv"],
+        help=f"At most {UPLOAD_MAX_MB} MB. Either a header row naming the columns (you pick the target), "
+             "or SageMaker's headerless format with the label in the first column.",
+    )
+    if uploaded is None:
+        st.caption(f"Comma-separated, UTF-8, at most {UPLOAD_MAX_MB} MB; one example per row.")
+        return
+    data = uploaded.getvalue()
+    if len(data) > UPLOAD_MAX_MB * 2**20:
+        st.error(f"{uploaded.name} is {len(data) / 2**20:.1f} MB, over the {UPLOAD_MAX_MB} MB limit. "
+                 "Upload a sample of its rows instead.", icon=":material/error:")
+        return
+    header = HEADER_CHOICES[st.radio("Header row", list(HEADER_CHOICES), horizontal=True, key="upload.header")]
+    try:
+        first = pd.read_csv(io.BytesIO(data), nrows=0, header=0 if header is not False else None,
+                            encoding="utf-8")
+        columns = [str(c) for c in first.columns]
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        columns = []  # load_csv below says what is wrong, in its words
+    name_column, target_column, type_column = st.columns(3)
+    name = name_column.text_input("Dataset name", value=slug(uploaded.name), key=f"upload.name.{uploaded.name}")
+    if header is False or not columns:
+        target = None
+        target_column.text_input("Target column", value="the first column (label)", disabled=True)
+    else:
+        target = target_column.selectbox("Target column", columns, index=len(columns) - 1,
+                                         key=f"upload.target.{uploaded.name}",
+                                         help="The column the models learn to predict.")
+    problem = type_column.selectbox("Problem type", [INFER, *PROBLEM_TYPES], key="upload.problem",
+                                    help="Inferred: text or few whole numbers mean classes; other numbers, regression.")
+    replace = is_uploaded_dataset(name) and st.checkbox(f"Replace the uploaded dataset {name!r}")
+    if st.button("Save dataset", icon=":material/save:", key="upload.save"):
+        try:
+            dataset = save_uploaded_dataset(
+                data, name=name.strip(), target=target, header=header, original_name=uploaded.name,
+                problem_type=None if problem == INFER else problem, replace=replace,
+            )
+        except TuneLabError as error:
+            st.error(str(error), icon=":material/error:")
+        else:
+            st.session_state["datasets.pending"] = dataset.name  # selected on the rerun
+            st.session_state["datasets.flash"] = (
+                f"Saved **{dataset.name}**: {dataset.rows:,} rows, {dataset.features.shape[1]} features, "
+                f"{dataset.problem_type}. It is selected above and listed on the Create tuning job page.")
+            st.rerun()
+
+
+st.title("Datasets")
+st.caption("The data a tuning job learns from. Look before you tune: rows, column types, gaps, "
+           "and how the target is spread.")
+
+infos = list_datasets(include_uploaded=True)
+by_name = {info.name: info for info in infos}
+pending = st.session_state.pop("datasets.pending", None)  # a widget's value is set before it is drawn
+if pending in by_name:
+    st.session_state["datasets.chosen"] = pending
+elif st.session_state.get("datasets.chosen") not in by_name:
+    st.session_state.pop("datasets.chosen", None)
+if "datasets.flash" in st.session_state:
+    st.success(st.session_state.pop("datasets.flash"), icon=":material/check_circle:")
+chosen = st.selectbox(
+    "Dataset", list(by_name), key="datasets.chosen",
+    format_func=lambda n: f"{n} — {'uploaded' if by_name[n].source == 'uploaded by you' else 'bundled'}",
+)
+info = by_name[chosen]
+preview(info)
+if is_uploaded_dataset(info.name):
+    with st.expander(f"Delete {info.name}"):
+        sure = st.checkbox("Yes, delete this uploaded dataset (tuning jobs already run on it keep their results)")
+        if st.button("Delete", disabled=not sure, key="datasets.delete"):
+            delete_uploaded_dataset(info.name)
+            st.session_state["datasets.pending"] = infos[0].name
+            st.session_state["datasets.flash"] = f"Deleted the uploaded dataset **{info.name}**."
+            st.rerun()
+
+st.subheader("Upload a CSV")
+upload_form()

@@ -1,0 +1,117 @@
+"""Uploaded datasets: kept beside the store, refused before anything is written when unusable."""
+
+from __future__ import annotations
+
+import pytest
+from sklearn.datasets import load_iris
+
+from tuning import Store, TuningJobConfig, ValidationError, run_tuning_job
+from tuning.dataset_profile import profile_dataset
+from tuning.datasets import list_datasets, load_dataset
+from tuning.user_datasets import (
+    delete_uploaded_dataset,
+    is_uploaded_dataset,
+    list_uploaded_datasets,
+    load_uploaded_dataset,
+    save_uploaded_dataset,
+    uploads_dir,
+)
+from tuning.visualization import plot_target_distribution
+
+
+@pytest.fixture
+def iris_csv() -> bytes:
+    frame = load_iris(as_frame=True).frame
+    frame["target"] = frame["target"].map(dict(enumerate(["setosa", "versicolor", "virginica"])))
+    return frame.to_csv(index=False).encode()
+
+
+def test_an_upload_round_trips_and_works_by_name_everywhere(iris_csv):
+    saved = save_uploaded_dataset(iris_csv, name="my-iris", original_name="iris.csv")
+    assert (saved.rows, saved.target_name, saved.problem_type) == (150, "target", "MulticlassClassification")
+    assert is_uploaded_dataset("my-iris")
+    (info,) = list_uploaded_datasets()
+    assert (info.name, info.rows, info.columns, info.target_name) == ("my-iris", 150, 5, "target")
+    assert "iris.csv" in info.description
+    assert [i.name for i in list_datasets(include_uploaded=True)][-1] == "my-iris"
+    assert "my-iris" not in [i.name for i in list_datasets()]
+    again = load_dataset("my-iris")
+    assert again.features.equals(saved.features) and again.classes == ["setosa", "versicolor", "virginica"]
+    job = run_tuning_job(TuningJobConfig(dataset="my-iris", static_hyperparameters={"num_round": 5},
+                                         strategy="Random", max_jobs=2, random_seed=1), Store())
+    assert job.status == "Completed" and job.dataset == "my-iris"
+    delete_uploaded_dataset("my-iris")
+    assert list_uploaded_datasets() == [] and not any(uploads_dir().iterdir())
+    with pytest.raises(ValidationError, match="unknown dataset 'my-iris'.*Datasets page"):
+        load_dataset("my-iris")
+
+
+def test_target_problem_type_and_header_choices_are_kept(iris_csv):
+    save_uploaded_dataset(iris_csv, name="petals", target="petal width (cm)", problem_type="Regression")
+    dataset = load_uploaded_dataset("petals")
+    assert (dataset.target_name, dataset.problem_type) == ("petal width (cm)", "Regression")
+    assert "target" in dataset.features.columns
+    headerless = b"1,0.5,3\n0,0.1,2\n1,0.7,1\n0,0.2,5\n"
+    save_uploaded_dataset(headerless, name="sagemaker-style", header=False, problem_type="BinaryClassification")
+    dataset = load_dataset("sagemaker-style")
+    assert dataset.target_name == "label" and list(dataset.features.columns) == ["f1", "f2"]
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("My Data", "not usable"), ("", "not usable"), ("../escape", "not usable"), ("a" * 64, "not usable"),
+    ("iris", "bundled dataset"), ("breast-cancer", "bundled dataset"),
+])
+def test_bad_names_are_refused_with_nothing_written(iris_csv, name, message):
+    with pytest.raises(ValidationError, match=message):
+        save_uploaded_dataset(iris_csv, name=name)
+    assert list_uploaded_datasets() == []
+
+
+def test_a_taken_name_needs_replace(iris_csv):
+    save_uploaded_dataset(iris_csv, name="mine")
+    with pytest.raises(ValidationError, match="already exists"):
+        save_uploaded_dataset(b"a,b\n1,2\n3,4\n", name="mine")
+    assert load_uploaded_dataset("mine").rows == 150
+    save_uploaded_dataset(b"a,b\n1,2\n3,4\n5,6\n", name="mine", replace=True)
+    assert load_uploaded_dataset("mine").rows == 3
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"only\n1\n2\n", "single column"),
+    (b"", "empty"),
+    (b"\xff\xfe\x00\x81binary\x00", "UTF-8|text"),
+    (b"a,b\n", "no data rows"),
+    (b"x,y\n1,inf\n2,3\n", "infinite|inf"),
+])
+def test_unusable_files_are_refused_with_nothing_written(data, message):
+    with pytest.raises(ValidationError, match=message):
+        save_uploaded_dataset(data, name="broken")
+    assert not is_uploaded_dataset("broken")
+    assert not uploads_dir().exists() or not any(uploads_dir().iterdir())
+
+
+def test_a_file_over_the_cap_is_refused(iris_csv):
+    with pytest.raises(ValidationError, match="upload limit"):
+        save_uploaded_dataset(iris_csv, name="big", max_bytes=1000)
+    assert not is_uploaded_dataset("big")
+
+
+def test_a_damaged_sidecar_is_skipped_not_fatal(iris_csv):
+    save_uploaded_dataset(iris_csv, name="good")
+    (uploads_dir() / "bad.json").write_text("{not json")
+    (uploads_dir() / "bad.csv").write_text("a,b\n1,2\n")
+    assert [info.name for info in list_uploaded_datasets()] == ["good"]
+
+
+def test_the_profile_and_chart_describe_the_data():
+    bank = profile_dataset(load_dataset("bank-marketing"))
+    assert (bank.rows, bank.features) == (41_188, 14)
+    assert list(bank.target_distribution["class"]) == ["no", "yes"]
+    assert bank.target_distribution["count"].sum() == 41_188
+    assert dict(zip(bank.columns["column"], bank.columns["kind"]))["job"] == "categorical"
+    housing = profile_dataset(load_dataset("california-housing"))
+    assert housing.missing_total == 207
+    assert list(housing.target_distribution["statistic"]) == ["min", "median", "mean", "max", "std"]
+    figure = plot_target_distribution(load_dataset("iris"))
+    assert list(figure.data[0].y) == [50, 50, 50] and figure.layout.yaxis.title.text == "rows"
+    assert plot_target_distribution(load_dataset("diabetes")).data[0].type == "histogram"

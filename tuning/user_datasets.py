@@ -1,0 +1,168 @@
+"""The user's own datasets: uploaded CSVs kept beside the store, usable by name everywhere.
+
+An uploaded CSV is read once by :func:`tuning.datasets.load_csv` (so a file it cannot use
+is refused with its message *before* anything is written), then kept as
+``$TUNELAB_HOME/datasets/<name>.csv`` with a ``<name>.json`` sidecar holding how to read it
+(target column, problem type, header). From then on the name works like a bundled one:
+``TuningJobConfig(dataset="my-data")`` in Python, ``"Dataset": "my-data"`` in the CLI's
+JSON, and the dashboard's pickers, because :func:`tuning.datasets.load_dataset` falls back
+to this library.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from tuning.datasets import Dataset, DatasetInfo, _CATALOG, load_csv
+from tuning.errors import ValidationError
+
+__all__ = [
+    "UPLOAD_MAX_MB",
+    "delete_uploaded_dataset",
+    "is_uploaded_dataset",
+    "list_uploaded_datasets",
+    "load_uploaded_dataset",
+    "save_uploaded_dataset",
+    "uploads_dir",
+]
+
+UPLOAD_MAX_MB = 50
+"""Largest CSV the dashboard takes: beyond it a laptop's memory and a class's patience run out
+(bank-marketing, 41,188 rows, is 5 MB). ``.streamlit/config.toml`` sets the same cap."""
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+def uploads_dir() -> Path:
+    """``$TUNELAB_HOME/datasets``: where uploaded CSVs live, beside the store."""
+    from tuning.store import default_home
+
+    return default_home() / "datasets"
+
+
+def _check_name(name: Any) -> str:
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValidationError(
+            f"dataset name {name!r} is not usable: use 1 to 63 lowercase letters, digits, '-' or '_', "
+            "starting with a letter or digit (for example 'my-sales-2024')."
+        )
+    bundled = {key.replace("_", "-") for key in _CATALOG}
+    if name.replace("_", "-") in bundled:
+        raise ValidationError(
+            f"dataset name {name!r} is taken by a bundled dataset; pick another name, such as '{name}-mine'."
+        )
+    return name
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write then rename, so a crash never leaves half a file under a dataset's name."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def save_uploaded_dataset(
+    data: bytes,
+    *,
+    name: str,
+    target: str | None = None,
+    problem_type: str | None = None,
+    header: bool | None = None,
+    original_name: str = "",
+    replace: bool = False,
+    max_bytes: int = UPLOAD_MAX_MB * 1024 * 1024,
+) -> Dataset:
+    """Check an uploaded CSV and keep it under ``name``; return it as read.
+
+    Nothing is written unless the file reads as a usable dataset. An existing upload of
+    the same name is replaced only with ``replace=True``.
+    """
+    name = _check_name(name)
+    if not isinstance(data, (bytes, bytearray)):
+        raise ValidationError(f"data must be the CSV file's bytes, but got {type(data).__name__}.")
+    if len(data) > max_bytes:
+        raise ValidationError(
+            f"{original_name or 'the file'} is {len(data) / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB "
+            "upload limit. Keep a sample of the rows (for example with pandas' sample()) and upload that."
+        )
+    if is_uploaded_dataset(name) and not replace:
+        raise ValidationError(
+            f"an uploaded dataset named {name!r} already exists. Pick another name, or delete it first."
+        )
+    dataset = load_csv(bytes(data), target=target, header=header, problem_type=problem_type, name=name,
+                       max_bytes=max_bytes)
+    folder = uploads_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "name": name,
+        "target": dataset.target_name,
+        "problem_type": dataset.problem_type,
+        "header": header if header is not None else not any("headerless" in note for note in dataset.notes),
+        "original_name": original_name,
+        "rows": dataset.rows,
+        "columns": dataset.features.shape[1] + 1,
+        "uploaded_at": time.time(),
+    }
+    _write(folder / f"{name}.csv", bytes(data))
+    _write(folder / f"{name}.json", json.dumps(meta, indent=2).encode())
+    return dataset
+
+
+def _meta(name: str) -> dict[str, Any]:
+    path = uploads_dir() / f"{name}.json"
+    return json.loads(path.read_text())
+
+
+def is_uploaded_dataset(name: str) -> bool:
+    """Whether ``name`` is an uploaded dataset (any string is safe to ask about)."""
+    if not isinstance(name, str) or not _NAME.match(name):
+        return False
+    folder = uploads_dir()
+    return (folder / f"{name}.json").is_file() and (folder / f"{name}.csv").is_file()
+
+
+def _info(meta: dict[str, Any]) -> DatasetInfo:
+    return DatasetInfo(
+        meta["name"], int(meta["rows"]), int(meta["columns"]), meta["target"], meta["problem_type"],
+        f"Uploaded from {meta.get('original_name') or 'a CSV file'}.", "uploaded by you",
+    )
+
+
+def list_uploaded_datasets() -> list[DatasetInfo]:
+    """The uploaded datasets, by name; a damaged sidecar file is skipped, not fatal."""
+    folder = uploads_dir()
+    infos = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            meta = json.loads(path.read_text())
+            if is_uploaded_dataset(meta["name"]) and meta["name"] == path.stem:
+                infos.append(_info(meta))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return infos
+
+
+def load_uploaded_dataset(name: str) -> Dataset:
+    """Read an uploaded dataset again, the way it was read when it was saved."""
+    if not is_uploaded_dataset(name):
+        raise ValidationError(f"there is no uploaded dataset named {name!r}; upload it on the Datasets page.")
+    meta = _meta(name)
+    dataset = load_csv(uploads_dir() / f"{name}.csv", target=meta["target"], header=meta["header"],
+                       problem_type=meta["problem_type"], name=name, max_bytes=2**62)
+    from dataclasses import replace
+
+    info = _info(meta)
+    return replace(dataset, description=info.description, source=info.source)
+
+
+def delete_uploaded_dataset(name: str) -> None:
+    """Forget an uploaded dataset. Tuning jobs already run on it keep their results."""
+    if not is_uploaded_dataset(name):
+        raise ValidationError(f"there is no uploaded dataset named {name!r} to delete.")
+    folder = uploads_dir()
+    (folder / f"{name}.json").unlink()
+    (folder / f"{name}.csv").unlink(missing_ok=True)

@@ -1,0 +1,39 @@
+"""A dataset's target at a glance: bars per class, or a histogram of the numbers."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from tuning.datasets import Dataset
+from tuning.visualization._common import style
+
+__all__ = ["plot_target_distribution"]
+
+
+def plot_target_distribution(dataset: Dataset) -> go.Figure:
+    """Class counts (classification) or a histogram (regression) of ``dataset``'s target.
+
+    An imbalanced target (bank-marketing's 11% "yes") is the first thing to see before
+    choosing an objective metric: accuracy flatters a model that always says "no".
+    """
+    target = dataset.target
+    if dataset.is_classification:
+        counts = target.value_counts().reindex(dataset.classes)
+        shares = counts / counts.sum()
+        figure = go.Figure(go.Bar(
+            x=[str(c) for c in counts.index], y=counts.to_numpy(),
+            text=[f"{share:.1%}" for share in shares], textposition="outside",
+            marker_color="#1f77b4", hovertemplate="%{x}: %{y:,} rows<extra></extra>",
+        ))
+        figure.update_xaxes(title_text=f"{dataset.target_name} (class)", type="category")
+        figure.update_yaxes(title_text="rows")
+        title = f"{dataset.target_name}: {len(counts)} classes"
+    else:
+        figure = go.Figure(go.Histogram(x=target.to_numpy(), nbinsx=40, marker_color="#1f77b4",
+                                        hovertemplate="%{x}: %{y:,} rows<extra></extra>"))
+        figure.update_xaxes(title_text=dataset.target_name)
+        figure.update_yaxes(title_text="rows")
+        title = f"{dataset.target_name}: distribution of {dataset.rows:,} values"
+    style(figure, title)
+    figure.update_layout(height=380, showlegend=False)
+    return figure
