@@ -11,12 +11,12 @@ import streamlit as st
 st.set_page_config(page_title="TuneLab", page_icon=":material/tune:", layout="wide")
 
 navigation = st.navigation([
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/datasets.py", title="Datasets", icon=":material/table_view:"),
-    st.Page("pages/create.py", title="Create tuning job", icon=":material/add_circle:"),
-    st.Page("pages/monitor.py", title="Monitor", icon=":material/monitoring:"),
-    st.Page("pages/results.py", title="Results", icon=":material/insights:"),
-    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
-    st.Page("pages/deploy.py", title="Deploy", icon=":material/rocket_launch:"),
+    st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("views/datasets.py", title="Datasets", icon=":material/table_view:"),
+    st.Page("views/create.py", title="Create tuning job", icon=":material/add_circle:"),
+    st.Page("views/monitor.py", title="Monitor", icon=":material/monitoring:"),
+    st.Page("views/results.py", title="Results", icon=":material/insights:"),
+    st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("views/deploy.py", title="Deploy", icon=":material/rocket_launch:"),
 ])
 navigation.run()

@@ -69,7 +69,7 @@ def time_scripts(repeats: int) -> dict[tuple[str, str], float]:
             st.cache_resource.clear()
             app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
             app.session_state["tuning_job"] = job
-            app.switch_page(f"pages/{page}.py")
+            app.switch_page(f"views/{page}.py")
             app.run()  # cold: caches fill
             if app.exception:
                 raise SystemExit(f"{page} raised: {app.exception[0].message}")

@@ -128,3 +128,48 @@ def test_demo_job_from_home_to_monitor_to_results(page: Page, dashboard_url: str
     expect(surface.locator(".gtitle")).to_contain_text("eta")  # "Objective surface: ... over eta × max_depth"
     assert_no_exception(page, "Results")
     shot("results")
+
+
+def test_create_page_launches_a_job_that_a_second_tab_watches_to_the_end(
+        page: Page, context, dashboard_url: str, tmp_path: Path) -> None:
+    """Opened by its URL (the sidebar must be st.navigation's menu, not a folder listing), the
+    Create page launches a small job; another tab, a new session, watches it finish."""
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    shot = Screenshots(page, tmp_path)
+    page.goto(f"{dashboard_url}/create")
+    expect(page.get_by_role("heading", level=1, name="Create tuning job")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(sidebar_link(page, "Deploy")).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile("shared"))).to_have_count(0)
+    wait_until_idle(page)
+
+    page.get_by_test_id("stSelectbox").filter(has_text="Dataset").click()
+    page.get_by_role("option", name=re.compile(r"^iris \(")).click()
+    wait_until_idle(page)
+    page.get_by_test_id("stRadio").get_by_text("Random", exact=True).click()
+    wait_until_idle(page)
+    for label, value in (("Maximum training jobs", "4"), ("Tuning job name (optional)", "e2e-create")):
+        page.get_by_label(label).fill(value)
+        page.get_by_label(label).press("Enter")
+        wait_until_idle(page)
+    expect(page.get_by_text(re.compile(r"4 training jobs.*Random search"))).to_be_visible()
+    assert_no_exception(page, "Create tuning job")
+    shot("create-filled")
+    page.get_by_role("button", name=re.compile("Launch tuning job")).click()
+    expect(page.get_by_text("Launched e2e-create", exact=False)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    shot("create-launched")
+
+    watcher = context.new_page()  # another tab: a new Streamlit session on the same server
+    watcher.goto(f"{dashboard_url}/monitor?job=e2e-create")
+    expect(watcher.get_by_role("heading", level=1, name="Monitor")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(watcher.get_by_text("4 of 4 training jobs finished")).to_be_visible(timeout=JOB_TIMEOUT_SECONDS * 1000)
+    status = watcher.get_by_test_id("stMetric").first.get_by_test_id("stMetricValue")
+    expect(status).to_have_text("Completed", timeout=PAGE_TIMEOUT_MS)
+    assert_no_exception(watcher, "Monitor (second tab)")
+
+    for path, heading in (("datasets", "Datasets"), ("deploy", "Deploy")):
+        page.goto(f"{dashboard_url}/{path}?job=e2e-create")
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+        wait_until_idle(page)
+        assert_no_exception(page, heading)
+        shot(path)
+    expect(page.get_by_role("button", name="Download model artifact (.zip)")).to_be_visible()

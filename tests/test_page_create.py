@@ -22,7 +22,7 @@ def _fresh_cache():
 def _page() -> AppTest:
     """The page inside the app (as a user opens it), so its links to other pages resolve."""
     app = AppTest.from_file("../app.py", default_timeout=60).run()
-    return app.switch_page("pages/create.py").run()
+    return app.switch_page("views/create.py").run()
 
 
 def _errors(app: AppTest) -> str:
@@ -128,7 +128,7 @@ def test_a_bad_or_taken_name_is_refused_inline(name, expected):
 def test_the_datasets_page_can_hand_over_a_dataset():
     app = AppTest.from_file("../app.py", default_timeout=60).run()
     app.session_state["create_dataset"] = "california-housing"
-    app.switch_page("pages/create.py").run()
+    app.switch_page("views/create.py").run()
     assert app.selectbox(key="create.dataset").value == "california-housing"
     assert app.selectbox(key="create.metric.xgboost.Regression").value == "validation:rmse"
     assert "minimizing validation:rmse" in app.info[0].value

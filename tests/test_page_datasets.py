@@ -18,7 +18,7 @@ def _fresh_cache():
 
 def _page() -> AppTest:
     app = AppTest.from_file("../app.py", default_timeout=60).run()
-    return app.switch_page("pages/datasets.py").run()
+    return app.switch_page("views/datasets.py").run()
 
 
 def _metrics(app: AppTest) -> dict[str, str]:

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from tuning import ContinuousParameter, IntegerParameter, Store, TuningJob, TuningJobConfig, run_tuning_job
 from tuning.deploy import model_is_saved
 
-PAGE = "../pages/deploy.py"
+PAGE = "../views/deploy.py"
 
 
 @pytest.fixture(autouse=True)

@@ -29,13 +29,13 @@ def finished_job():
 
 @pytest.mark.parametrize("page", ["results", "monitor"])
 def test_pages_explain_when_there_is_no_job(page):
-    app = AppTest.from_file(f"../pages/{page}.py", default_timeout=60).run()
+    app = AppTest.from_file(f"../views/{page}.py", default_timeout=60).run()
     assert not app.exception
     assert "No tuning jobs yet" in app.info[0].value
 
 
 def test_results_shows_the_table_best_job_and_charts(finished_job):
-    app = AppTest.from_file("../pages/results.py", default_timeout=60).run()
+    app = AppTest.from_file("../views/results.py", default_timeout=60).run()
     assert not app.exception
     assert finished_job.best_training_job in app.success[0].value
     table = app.dataframe[0].value
@@ -51,7 +51,7 @@ def test_results_shows_the_table_best_job_and_charts(finished_job):
 
 
 def test_results_refuses_the_same_axis_twice_with_a_message(finished_job):
-    app = AppTest.from_file("../pages/results.py", default_timeout=60).run()
+    app = AppTest.from_file("../views/results.py", default_timeout=60).run()
     vertical = next(box for box in app.selectbox if box.label == "Vertical axis")
     vertical.set_value("eta").run()
     assert not app.exception
@@ -59,7 +59,7 @@ def test_results_refuses_the_same_axis_twice_with_a_message(finished_job):
 
 
 def test_monitor_shows_counters_progress_and_no_stop_button_for_a_finished_job(finished_job):
-    app = AppTest.from_file("../pages/monitor.py", default_timeout=60).run()
+    app = AppTest.from_file("../views/monitor.py", default_timeout=60).run()
     assert not app.exception
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Status"] == "Completed" and metrics["Completed"] == "5" and metrics["Failed"] == "0"
@@ -75,7 +75,7 @@ def test_monitor_stops_a_running_job_from_its_button():
         dataset="breast_cancer", hyperparameter_ranges={"eta": ContinuousParameter(0.05, 0.5)},
         static_hyperparameters={"num_round": 100_000}, strategy="Random", max_jobs=4, max_parallel_jobs=2,
         random_seed=1, name="to-stop"), store)
-    app = AppTest.from_file("../pages/monitor.py", default_timeout=60).run()
+    app = AppTest.from_file("../views/monitor.py", default_timeout=60).run()
     assert not app.exception
     assert [metric.value for metric in app.metric if metric.label == "Status"] == ["InProgress"]
     next(button for button in app.button if button.label == "Stop tuning job").click().run()
@@ -90,7 +90,7 @@ def test_compare_overlays_two_strategies_and_totals_their_compute():
         run_tuning_job(TuningJobConfig(
             dataset="iris", algorithm="knn", objective_metric_name="validation:accuracy", strategy=strategy,
             max_jobs=3, random_seed=2, name=f"cmp-{strategy.lower()}"), store)
-    app = AppTest.from_file("../pages/compare.py", default_timeout=60).run()
+    app = AppTest.from_file("../views/compare.py", default_timeout=60).run()
     assert not app.exception
     table = app.dataframe[0].value
     assert set(table["Tuning job"]) == {"cmp-random", "cmp-bayesian"}
@@ -101,6 +101,6 @@ def test_compare_overlays_two_strategies_and_totals_their_compute():
 
 
 def test_compare_needs_two_jobs(finished_job):
-    app = AppTest.from_file("../pages/compare.py", default_timeout=60).run()
+    app = AppTest.from_file("../views/compare.py", default_timeout=60).run()
     assert not app.exception
     assert "needs two or more" in app.info[0].value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared import get_launcher, get_store
+from views.shared import get_launcher, get_store
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, ValidationError
 from tuning.tables import tuning_jobs_frame
 
@@ -41,7 +41,7 @@ with demo:
              "and subsample, maximising validation AUC. About half a minute.",
     )
 with create:
-    st.page_link("pages/create.py", label="Create your own tuning job", icon=":material/add_circle:")
+    st.page_link("views/create.py", label="Create your own tuning job", icon=":material/add_circle:")
 if clicked:
     try:
         name = get_launcher().launch(DEMO)
@@ -50,7 +50,7 @@ if clicked:
     else:
         st.session_state["tuning_job"] = name
         st.success(f"Launched **{name}**; it runs in the background.")
-        st.page_link("pages/monitor.py", label="Watch it live on the Monitor page", icon=":material/monitoring:")
+        st.page_link("views/monitor.py", label="Watch it live on the Monitor page", icon=":material/monitoring:")
 
 st.subheader("Tuning jobs")
 jobs = get_store().list_tuning_jobs()

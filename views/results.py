@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.shared import get_store, pick_tuning_job, show_training_jobs
+from views.shared import get_store, pick_tuning_job, show_training_jobs
 from tuning import TuningJobConfig, ValidationError
 from tuning.tables import training_jobs_frame
 from tuning.visualization import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.shared import get_store
+from views.shared import get_store
 from tuning.visualization import plot_compare_best_so_far
 
 st.title("Compare tuning jobs")

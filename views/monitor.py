@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.shared import get_store, pick_tuning_job, show_training_jobs
+from views.shared import get_store, pick_tuning_job, show_training_jobs
 from tuning import ValidationError
 from tuning.records import TRAINING_JOB_STATUSES
 from tuning.tables import training_jobs_frame

@@ -64,7 +64,7 @@ def preview(info: DatasetInfo) -> None:
     if st.button("Tune a model on this dataset", icon=":material/add_circle:", type="primary"):
         st.session_state["create_dataset"] = info.name
         try:
-            st.switch_page("pages/create.py")
+            st.switch_page("views/create.py")
         except st.errors.StreamlitAPIException:  # page run on its own (tests): no navigation
             st.info("Open the Create tuning job page: this dataset is selected there.")
 

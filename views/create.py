@@ -13,7 +13,7 @@ import os
 
 import streamlit as st
 
-from pages.shared import get_launcher, get_store
+from views.shared import get_launcher, get_store
 from tuning import TuningJobConfig, ValidationError, prepare
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
 from tuning.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
@@ -214,4 +214,4 @@ if st.button("Launch tuning job", key="create.launch", type="primary", disabled=
     else:
         st.session_state["tuning_job"] = name
         st.success(f"Launched **{name}**; it runs in the background. Launch more, or watch it live.")
-        st.page_link("pages/monitor.py", label="Watch it on the Monitor page", icon=":material/monitoring:")
+        st.page_link("views/monitor.py", label="Watch it on the Monitor page", icon=":material/monitoring:")

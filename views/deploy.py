@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages.shared import get_store, pick_tuning_job
+from views.shared import get_store, pick_tuning_job
 from tuning import Predictor, TuneLabError
 from tuning.deploy import (
     artifact_archive,
