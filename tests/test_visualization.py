@@ -226,15 +226,21 @@ def test_intermediate_values_dash_stopped_jobs_and_mark_where_they_stopped(real)
     _, jobs = real
     figure = viz.plot_intermediate_values(jobs, **_objective(real))
     curves = [j for j in jobs if j.status in ("Completed", "Stopped") and j.intermediate_values]
-    assert len(figure.data) == len(curves)
-    for trace, job in zip(figure.data, sorted(curves, key=lambda j: j.index)):
-        assert list(trace.x) == [step for step, _ in job.intermediate_values]
-        if job.status == "Stopped":
-            assert (trace.legendgroup, trace.line.dash, trace.marker.symbol) == ("Stopped early", "dash", "x")
-            assert trace.marker.size[-1] > 0 and not any(trace.marker.size[:-1])
-        else:
-            assert (trace.legendgroup, trace.line.dash) == ("Completed", "solid")
-    assert sum(1 for trace in figure.data if trace.showlegend) == 2  # one legend entry per group
+    ordered = sorted(curves, key=lambda j: j.index)
+    completed, stopped = ([j for j in ordered if j.status == status] for status in ("Completed", "Stopped"))
+    assert completed and stopped  # the fixture run has both
+    lines, stopped_lines, marks = figure.data
+    assert (lines.legendgroup, lines.line.dash) == ("Completed", "solid")
+    assert (stopped_lines.legendgroup, stopped_lines.line.dash) == ("Stopped early", "dash")
+    for trace, members in ((lines, completed), (stopped_lines, stopped)):
+        expected = []
+        for job in members:  # each job's curve, then a gap
+            expected += [step for step, _ in job.intermediate_values] + [None]
+        assert list(trace.x) == expected
+    assert marks.marker.symbol == "x"
+    assert list(marks.x) == [job.intermediate_values[-1][0] for job in stopped]
+    assert list(marks.y) == [job.intermediate_values[-1][1] for job in stopped]
+    assert sum(1 for trace in figure.data if trace.showlegend is not False) == 2  # one legend entry per group
     assert "higher is better" in figure.layout.yaxis.title.text
 
 
@@ -243,7 +249,9 @@ def test_intermediate_values_of_hand_made_jobs_leave_out_failed_ones():
             _job(1, 0.4, status="Stopped", stopped_reason="Hyperband", intermediate=[(1, 0.4)], x=2),
             _job(2, None, status="Failed", intermediate=[(1, 0.1)], x=3)]
     figure = viz.plot_intermediate_values(jobs, objective_name="m", objective_type="Maximize")
-    assert [(t.legendgroup, t.line.dash) for t in figure.data] == [("Completed", "solid"), ("Stopped early", "dash")]
+    assert [(t.legendgroup, t.line.dash) for t in figure.data[:2]] == [("Completed", "solid"), ("Stopped early", "dash")]
+    assert list(figure.data[0].x) == [1, 2, None] and list(figure.data[1].x) == [1, None]
+    assert list(figure.data[1].text)[0].endswith("(Hyperband)")
 
 
 # -- scale, empty figures, bad input ---------------------------------------------------------

@@ -17,6 +17,28 @@ from tuning.visualization import (
     plot_slice,
 )
 
+PLOTS = {
+    "surface": plot_objective_surface, "best": plot_best_so_far, "parallel": plot_parallel_coordinates,
+    "importance": plot_importance, "slice": plot_slice, "curves": plot_intermediate_values,
+}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def chart(kind: str, job_name: str, version: tuple, *args: str):  # noqa: ANN201 - a plotly Figure
+    """A chart of one tuning job, built once per state of the job (``version``).
+
+    With 1,000 training jobs the objective surface and the learning curves take a second
+    or two each to build; a finished job never changes, so each session and each rerun
+    (a filter, a tab) reuses the figure. A running job gets a new version per finished job.
+    """
+    store = get_store()
+    tuning_job = store.get_tuning_job(job_name)
+    extra = {} if kind in ("best", "importance", "curves") else {
+        "ranges": TuningJobConfig.from_dict(tuning_job.config).resolved_ranges()}
+    return PLOTS[kind](store.training_jobs(job_name), *args, objective_name=tuning_job.objective_metric_name,
+                       objective_type=tuning_job.objective_type, **extra)
+
+
 st.title("Results")
 st.caption("Every training job of a tuning job, and charts that show where the good hyperparameters are.")
 
@@ -54,7 +76,7 @@ else:
 
     st.subheader("Charts")
     names = list(ranges)
-    common = {"objective_name": job.objective_metric_name, "objective_type": job.objective_type}
+    version = (job.created_at, job.status, len(jobs), job.finished_count)
     surface, progress, parallel, importance, slices, curves = st.tabs(
         ["Objective surface", "Best so far", "Parallel coordinates", "Importance", "Each hyperparameter",
          "Learning curves"])
@@ -68,18 +90,18 @@ else:
             x = left.selectbox("Horizontal axis", names, index=default_x)
             y = right.selectbox("Vertical axis", names, index=default_y if default_y != names.index(x) else (default_x + 1) % len(names))
             try:
-                st.plotly_chart(plot_objective_surface(jobs, x, y, ranges=ranges, **common), width="stretch")
+                st.plotly_chart(chart("surface", job.name, version, x, y), width="stretch")
             except ValidationError as error:
                 st.error(str(error))
     with progress:
-        st.plotly_chart(plot_best_so_far(jobs, **common), width="stretch")
+        st.plotly_chart(chart("best", job.name, version), width="stretch")
     with parallel:
-        st.plotly_chart(plot_parallel_coordinates(jobs, ranges=ranges, **common), width="stretch")
+        st.plotly_chart(chart("parallel", job.name, version), width="stretch")
     with importance:
         st.caption("How much each hyperparameter explains the objective (a random forest fitted to the results).")
-        st.plotly_chart(plot_importance(jobs, **common), width="stretch")
+        st.plotly_chart(chart("importance", job.name, version), width="stretch")
     with slices:
-        st.plotly_chart(plot_slice(jobs, ranges=ranges, **common), width="stretch")
+        st.plotly_chart(chart("slice", job.name, version), width="stretch")
     with curves:
         st.caption("The objective after each round; dashed lines are jobs that early stopping or Hyperband stopped.")
-        st.plotly_chart(plot_intermediate_values(jobs, **common), width="stretch")
+        st.plotly_chart(chart("curves", job.name, version), width="stretch")

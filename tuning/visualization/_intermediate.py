@@ -45,29 +45,36 @@ def plot_intermediate_values(jobs: Sequence[TrainingJob], *, objective_name: str
         return empty_figure(TITLE, "No completed or stopped training job has reported intermediate values yet.")
     scatter = scatter_class(sum(len(job.intermediate_values) for job in curves))
     figure = go.Figure()
-    shown: set[str] = set()
-    for job in curves:
-        stopped = job.status == TrainingJobStatus.STOPPED
-        group = STOPPED_GROUP if stopped else COMPLETED_GROUP
-        steps = [step for step, _ in job.intermediate_values]
-        values = [value for _, value in job.intermediate_values]
-        line = dict(color=STOPPED_COLOR if stopped else COMPLETED_COLOR, width=2,
-                    dash="dash" if stopped else "solid")
-        if stopped:
-            # Only the last point gets a marker: the 'x' where the job was stopped.
-            marker = dict(symbol="x", size=[0] * (len(steps) - 1) + [14], color=STOPPED_COLOR)
-            mode = "lines+markers"
-        else:
-            marker = None
-            mode = "lines"
-        reason = f" ({job.stopped_reason})" if stopped and job.stopped_reason else ""
+    # One trace per group, curves separated by None gaps: a thousand jobs draw as two
+    # traces, not a thousand (plotly's cost grows with the number of traces, not points).
+    for group, stopped in ((COMPLETED_GROUP, False), (STOPPED_GROUP, True)):
+        members = [job for job in curves if (job.status == TrainingJobStatus.STOPPED) == stopped]
+        if not members:
+            continue
+        xs: list = []
+        ys: list = []
+        texts: list = []
+        for job in members:
+            reason = f" ({job.stopped_reason})" if stopped and job.stopped_reason else ""
+            xs += [step for step, _ in job.intermediate_values] + [None]
+            ys += [value for _, value in job.intermediate_values] + [None]
+            texts += [job.name + reason] * len(job.intermediate_values) + [None]
+        colour = STOPPED_COLOR if stopped else COMPLETED_COLOR
         figure.add_trace(scatter(
-            x=steps, y=values, mode=mode, line=line, marker=marker, opacity=0.75,
-            name=group, legendgroup=group, showlegend=group not in shown,
-            text=[job.name] * len(steps),
-            hovertemplate="%{text}<br>step %{x}: %{y:.4g}<extra>" + group + reason + "</extra>",
+            x=xs, y=ys, mode="lines", connectgaps=False, opacity=0.6,
+            line=dict(color=colour, width=2, dash="dash" if stopped else "solid"),
+            name=group, legendgroup=group, text=texts,
+            hovertemplate="%{text}<br>step %{x}: %{y:.4g}<extra>" + group + "</extra>",
         ))
-        shown.add(group)
+        if stopped:  # an 'x' where each stopped job was stopped
+            figure.add_trace(scatter(
+                x=[job.intermediate_values[-1][0] for job in members],
+                y=[job.intermediate_values[-1][1] for job in members],
+                mode="markers", marker=dict(symbol="x", size=12, color=colour),
+                name="where it was stopped", legendgroup=group, showlegend=False,
+                text=[job.name for job in members],
+                hovertemplate="%{text} stopped at step %{x}: %{y:.4g}<extra></extra>",
+            ))
     figure.update_xaxes(title_text="Step (training resource, e.g. boosting rounds)")
     figure.update_yaxes(title_text=label)
     figure.update_layout(legend_title_text="Training jobs")
