@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tuning.visualization._importance import TITLE as IMPORTANCE_TITLE
 from tuning import ContinuousParameter, IntegerParameter, Store, TuningJobConfig, run_tuning_job
 
 
@@ -43,8 +46,18 @@ def test_results_shows_the_table_best_job_and_charts(finished_job):
     assert {"eta", "max_depth", "FinalObjectiveValue"} <= set(table.columns)
     axes = [box.value for box in app.selectbox if box.label in ("Horizontal axis", "Vertical axis")]
     assert axes == ["eta", "max_depth"]
-    charts = app.get("plotly_chart")
-    assert len(charts) == 6
+    assert len(app.get("plotly_chart")) == 1  # lazy tabs: only the open tab's chart is built
+    titles = []
+    for tab in ("Best so far", "Parallel coordinates", "Importance", "Each hyperparameter", "Learning curves"):
+        app.session_state["results.chart"] = tab
+        app.run()
+        assert not app.exception
+        (chart,) = app.get("plotly_chart")
+        titles.append(json.loads(chart.proto.spec)["layout"]["title"]["text"])
+    assert [title.split(":")[0].removesuffix(" for validation") for title in titles] == [
+        "Best objective so far", "Parallel coordinates", IMPORTANCE_TITLE, "Slice plot", "Intermediate values"], titles
+    app.session_state["results.chart"] = "Objective surface"
+    app.run()
     # Filtering by status narrows the table.
     app.multiselect[0].set_value([]).run()
     assert len(app.dataframe[0].value) == 0
