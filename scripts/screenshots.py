@@ -96,6 +96,7 @@ def capture(url: str, out_dir: Path, tabs: bool = True) -> list[Path]:
                     tab_name = tab.inner_text().strip()
                     tab.click()
                     page.wait_for_timeout(SETTLE_MS)
+                    wait_for_run(page)  # lazy tabs rerun the script to draw their chart
                     path = out_dir / f"{name}-tab-{tab_number + 1:02d}-{slug(tab_name)}.png"
                     full_page_shot(page, path)
                     saved.append(path)

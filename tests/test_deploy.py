@@ -271,6 +271,12 @@ def test_feature_schema_of_an_xgboost_model_falls_back_to_zero(shared):
     assert len(schema) == 30
     assert {field.kind for field in schema} == {"numeric"}
     assert {field.default for field in schema} == {0.0}  # XGBoost keeps no medians: it needs no imputing
+    from tuning.datasets import load_dataset
+    from tuning.deploy import typical_row
+
+    features = load_dataset("breast_cancer").features
+    typical = feature_schema(model_for_training_job(store, "bc"), typical_row(features))
+    assert [field.default for field in typical] == [float(features[c].median()) for c in features.columns]
 
 
 # -- taking a model away ---------------------------------------------------------------------
@@ -333,3 +339,13 @@ def test_a_tuning_job_with_no_completed_training_job_has_no_model_to_deploy():
     ))
     with pytest.raises(ValidationError, match="'empty' has no completed training job yet"):
         model_for_training_job(store, "empty")
+
+
+def test_the_form_starts_from_a_typical_row_of_the_data():
+    """Medians and most frequent values, not zeros: a student changes one value at a time."""
+    import pandas as pd
+
+    from tuning.deploy import typical_row
+
+    frame = pd.DataFrame({"age": [20, 30, 40, None], "job": ["a", "b", "b", None], "flag": [True, True, False, True]})
+    assert typical_row(frame) == {"age": 30.0, "job": "b", "flag": "True"}

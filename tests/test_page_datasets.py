@@ -29,7 +29,7 @@ def test_a_bundled_dataset_is_previewed_and_another_can_be_chosen():
     app = _page()
     assert not app.exception
     assert app.selectbox(key="datasets.chosen").value == "bank-marketing"
-    assert _metrics(app) == {"Rows": "41,188", "Feature columns": "14", "Problem type": "Binary classification",
+    assert _metrics(app) == {"Rows": "41,188", "Feature columns": "14", "Problem type": "Binary",
                              "Target column": "output"}
     head, columns = app.dataframe[0].value, app.dataframe[1].value
     assert len(head) == 20 and head.columns[0] == "output"

@@ -16,6 +16,8 @@ and saves it beside the best model, so the next call just loads it.
 
 from __future__ import annotations
 
+import dataclasses
+
 import io
 import json
 import math
@@ -322,8 +324,41 @@ class FeatureField:
     default: float | str = 0.0
 
 
-def feature_schema(predictor: Predictor) -> list[FeatureField]:
-    """One :class:`FeatureField` per raw feature column, in the model's column order."""
+def typical_row(features: pd.DataFrame) -> dict[str, Any]:
+    """A typical example: each numeric column's median, each other column's most frequent value.
+
+    A prediction form starts from it, so a student changes one value and sees the effect,
+    instead of typing thirty numbers into a form of zeros.
+    """
+    row: dict[str, Any] = {}
+    for column in features.columns:
+        values = features[column].dropna()
+        if values.empty:
+            continue
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            row[str(column)] = float(values.median())
+        else:
+            row[str(column)] = str(values.mode().iloc[0])
+    return row
+
+
+def feature_schema(predictor: Predictor, typical: dict[str, Any] | None = None) -> list[FeatureField]:
+    """One :class:`FeatureField` per raw feature column, in the model's column order.
+
+    ``typical`` (see :func:`typical_row`) gives the defaults; without it they come from
+    what the encoder kept (medians, means, the first category), else 0.
+    """
+    fields = []
+    for field in _encoder_fields(predictor):
+        value = (typical or {}).get(field.name)
+        if (field.kind == "numeric" and isinstance(value, float)) or (
+                field.kind == "categorical" and isinstance(value, str) and (not field.choices or value in field.choices)):
+            field = dataclasses.replace(field, default=value)
+        fields.append(field)
+    return fields
+
+
+def _encoder_fields(predictor: Predictor) -> list[FeatureField]:
     fields: dict[str, FeatureField] = {}
     for label, transformer, columns in getattr(predictor.preprocessor, "transformers_", []):
         columns = [str(column) for column in columns]

@@ -8,9 +8,11 @@ import streamlit as st
 
 from views.shared import get_store, pick_tuning_job
 from tuning import Predictor, TuneLabError
+from tuning.datasets import load_dataset
 from tuning.deploy import (
     artifact_archive,
     feature_schema,
+    typical_row,
     model_for_training_job,
     model_is_saved,
     predict_frame,
@@ -102,8 +104,17 @@ with csv_tab:
             st.download_button("Download predictions.csv", result.to_csv(index=False).encode("utf-8"),
                                file_name="predictions.csv", mime="text/csv")
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def typical_feature_values(dataset_name: str) -> dict:
+    """The form's starting row: medians and most frequent values of the job's data, if it loads."""
+    try:
+        return typical_row(load_dataset(dataset_name).features)
+    except TuneLabError:  # a CSV path moved or deleted: the encoder's defaults will do
+        return {}
+
+
 with form_tab:
-    schema = feature_schema(predictor)
+    schema = feature_schema(predictor, typical_feature_values(job.dataset))
     key = f"deploy:{job.name}:{training_job}"
     with st.form(f"{key}:form"):
         columns = st.columns(3)
