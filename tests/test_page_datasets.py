@@ -91,3 +91,43 @@ def test_an_uploaded_dataset_is_listed_previewed_and_deleted():
     assert not is_uploaded_dataset("tiny")
     assert "Deleted" in app.success[0].value
     assert app.selectbox(key="datasets.chosen").value == "bank-marketing"
+
+
+def test_a_sagemaker_csv_saves_with_the_defaults():
+    app = _page()
+    app.file_uploader[0].set_value(("sm.csv", b"1,0.5,3\n0,0.1,2\n1,0.7,1\n0,0.2,5\n", "text/csv")).run()
+    assert any("SageMaker's format" in caption.value for caption in app.caption)
+    assert app.text_input(key="upload.target.fixed").value == "the first column (label)"
+    app.button(key="upload.save").click().run()
+    assert not app.exception and not app.error
+    assert _metrics(app)["Target column"] == "label" and _metrics(app)["Feature columns"] == "2"
+    app.radio(key="upload.header").set_value("First row is a header").run()
+    assert app.selectbox(key="upload.target.sm.csv").options == ["1", "0.5", "3"]
+
+
+def test_a_file_over_the_cap_is_refused_before_reading(monkeypatch):
+    monkeypatch.setattr("tuning.user_datasets.UPLOAD_MAX_MB", 0)
+    app = _page()
+    app.file_uploader[0].set_value(("big.csv", b"a,b\n1,2\n3,4\n", "text/csv")).run()
+    assert not app.exception
+    assert "big.csv is 0.0 MB, over the 0 MB limit" in app.error[0].value
+    assert not [button for button in app.button if button.key == "upload.save"]
+    assert list_uploaded_datasets() == []
+
+
+def test_a_replaced_upload_is_not_shown_from_the_cache():
+    save_uploaded_dataset(b"a,label\n1,x\n2,y\n", name="swap", original_name="swap.csv")
+    app = _page()
+    app.selectbox(key="datasets.chosen").set_value("swap").run()
+    assert list(app.dataframe[0].value["a"]) == [1, 2]
+    save_uploaded_dataset(b"a,label\n7,x\n8,y\n", name="swap", original_name="swap.csv", replace=True)
+    app.run()
+    assert list(app.dataframe[0].value["a"]) == [7, 8]
+
+
+def test_tune_on_this_dataset_run_alone_says_where_to_go():
+    app = AppTest.from_file("../views/datasets.py", default_timeout=60).run()
+    next(button for button in app.button if button.label == "Tune a model on this dataset").click().run()
+    assert not app.exception
+    assert app.session_state["create_dataset"] == "bank-marketing"
+    assert "Create tuning job" in app.info[-1].value

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 import pytest
 from sklearn.datasets import load_iris
 
@@ -14,6 +17,8 @@ from tuning.user_datasets import (
     list_uploaded_datasets,
     load_uploaded_dataset,
     save_uploaded_dataset,
+    upload_columns,
+    uploaded_at,
     uploads_dir,
 )
 from tuning.visualization import plot_target_distribution
@@ -115,3 +120,41 @@ def test_the_profile_and_chart_describe_the_data():
     figure = plot_target_distribution(load_dataset("iris"))
     assert list(figure.data[0].y) == [50, 50, 50] and figure.layout.yaxis.title.text == "rows"
     assert plot_target_distribution(load_dataset("diabetes")).data[0].type == "histogram"
+
+
+def test_the_upload_form_is_offered_the_columns_load_csv_will_read(iris_csv):
+    assert upload_columns(b"size,colour,price\n1,red,10\n") == (["size", "colour", "price"], False)
+    sagemaker = b"1,0.5,3\n0,0.1,2\n"
+    assert upload_columns(sagemaker) == (["label", "f1", "f2"], True)  # detected, as load_csv does
+    assert upload_columns(sagemaker, header=True) == (["1", "0.5", "3"], False)
+    assert upload_columns(b"a,b\n1,2\n", header=False) == (["label", "f1"], True)
+    assert upload_columns(b",b\n1,2\n") == (["column_1", "b"], False)  # load_csv's name for a blank header
+    for unreadable in (b"", b"\xff\xfe\x00\x81binary\x00", b"a,a\n1,2\n"):
+        assert upload_columns(unreadable) == ([], False)
+    # what the form offers by default (detect, no target: the first column) saves as it showed
+    save_uploaded_dataset(sagemaker + b"1,0.7,1\n0,0.2,5\n", name="sm", problem_type="BinaryClassification")
+    assert load_dataset("sm").target_name == "label"
+
+
+def test_the_sidecar_describes_the_upload_and_a_replacement_gets_a_new_time(iris_csv):
+    save_uploaded_dataset(iris_csv, name="mine", original_name="Iris export.csv")
+    meta = json.loads((uploads_dir() / "mine.json").read_text())
+    assert meta["description"] == "Uploaded from Iris export.csv." and meta["header"] is True
+    assert load_uploaded_dataset("mine").description == "Uploaded from Iris export.csv."
+    first = uploaded_at("mine")
+    assert abs(first - time.time()) < 60
+    save_uploaded_dataset(iris_csv, name="mine", replace=True)
+    assert uploaded_at("mine") > first
+    with pytest.raises(ValidationError, match="no uploaded dataset named 'gone'"):
+        uploaded_at("gone")
+    with pytest.raises(ValidationError, match="no uploaded dataset named '../x'"):
+        load_uploaded_dataset("../x")
+    with pytest.raises(ValidationError, match="to delete"):
+        delete_uploaded_dataset("gone")
+
+
+def test_an_unknown_name_lists_the_bundled_datasets_and_points_to_uploads():
+    with pytest.raises(ValidationError) as caught:
+        load_dataset("nope")
+    assert "iris" in str(caught.value) and "bank-marketing" in str(caught.value)
+    assert "upload it on the dashboard's Datasets page" in str(caught.value)

@@ -18,7 +18,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tuning.datasets import Dataset, DatasetInfo, _CATALOG, load_csv
+from tuning.datasets import (
+    _CATALOG,
+    _HEADERLESS_TARGET,
+    Dataset,
+    DatasetInfo,
+    _decode,
+    _first_records,
+    _header_names,
+    _is_number,
+    load_csv,
+)
 from tuning.errors import ValidationError
 
 __all__ = [
@@ -28,6 +38,8 @@ __all__ = [
     "list_uploaded_datasets",
     "load_uploaded_dataset",
     "save_uploaded_dataset",
+    "upload_columns",
+    "uploaded_at",
     "uploads_dir",
 ]
 
@@ -103,6 +115,7 @@ def save_uploaded_dataset(
         "problem_type": dataset.problem_type,
         "header": header if header is not None else not any("headerless" in note for note in dataset.notes),
         "original_name": original_name,
+        "description": _description(original_name),
         "rows": dataset.rows,
         "columns": dataset.features.shape[1] + 1,
         "uploaded_at": time.time(),
@@ -110,6 +123,43 @@ def save_uploaded_dataset(
     _write(folder / f"{name}.csv", bytes(data))
     _write(folder / f"{name}.json", json.dumps(meta, indent=2).encode())
     return dataset
+
+
+def _description(original_name: str) -> str:
+    return f"Uploaded from {original_name or 'a CSV file'}."
+
+
+def upload_columns(data: bytes, *, header: bool | None = None) -> tuple[list[str], bool]:
+    """The columns ``data`` will have once saved, and whether it is SageMaker's headerless shape.
+
+    Why here and not in the page: the upload form offers these names as the target, so
+    they must be read by :func:`~tuning.datasets.load_csv`'s own rules. With ``header=None``
+    a first row of numbers means headerless (label first), exactly as load_csv decides;
+    otherwise a SageMaker file would be offered '0.5' as a target column, and saving would
+    fail. Headerless columns are named ``label``, ``f1`` ... ``fN``. A file that cannot be
+    read gives ``([], False)``: saving it then says what is wrong, in load_csv's words.
+    """
+    try:
+        first = _first_records(_decode(bytes(data), "the file"), "the file", count=1)[0]
+        headerless = all(_is_number(cell) for cell in first) if header is None else not header
+        if headerless:
+            return [_HEADERLESS_TARGET, *(f"f{number}" for number in range(1, len(first)))], True
+        return _header_names(first, "the file", []), False
+    except (ValidationError, TypeError):
+        return [], False
+
+
+def uploaded_at(name: str) -> float:
+    """When ``name`` was uploaded (or last replaced), as a Unix time.
+
+    The dashboard keys its cache on it, so replacing an upload is never shown stale.
+    """
+    if not is_uploaded_dataset(name):
+        raise ValidationError(f"there is no uploaded dataset named {name!r}; upload it on the Datasets page.")
+    try:
+        return float(_meta(name)["uploaded_at"])
+    except (OSError, ValueError, KeyError, TypeError):  # a damaged sidecar: the file's own time
+        return (uploads_dir() / f"{name}.csv").stat().st_mtime
 
 
 def _meta(name: str) -> dict[str, Any]:
@@ -128,7 +178,7 @@ def is_uploaded_dataset(name: str) -> bool:
 def _info(meta: dict[str, Any]) -> DatasetInfo:
     return DatasetInfo(
         meta["name"], int(meta["rows"]), int(meta["columns"]), meta["target"], meta["problem_type"],
-        f"Uploaded from {meta.get('original_name') or 'a CSV file'}.", "uploaded by you",
+        str(meta.get("description") or _description(meta.get("original_name") or "")), "uploaded by you",
     )
 
 

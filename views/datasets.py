@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import re
+import time
 
-import pandas as pd
 import streamlit as st
 
 from tuning.dataset_profile import DatasetProfile, profile_dataset
@@ -16,6 +15,8 @@ from tuning.user_datasets import (
     delete_uploaded_dataset,
     is_uploaded_dataset,
     save_uploaded_dataset,
+    upload_columns,
+    uploaded_at,
 )
 from tuning.visualization import plot_target_distribution
 
@@ -25,8 +26,12 @@ SHORT_PROBLEM = {"BinaryClassification": "Binary", "MulticlassClassification": "
 
 
 @st.cache_resource(max_entries=8, show_spinner="Reading the dataset…")
-def cached_dataset(info: DatasetInfo) -> tuple[Dataset, DatasetProfile]:
-    """Read and profile once per dataset version: bank-marketing has 41,188 rows."""
+def cached_dataset(info: DatasetInfo, version: float) -> tuple[Dataset, DatasetProfile]:
+    """Read and profile once per dataset version: bank-marketing has 41,188 rows.
+
+    ``version`` is an upload's time (0 for a bundled dataset), so an upload replaced under
+    the same name is read again rather than shown from the cache.
+    """
     dataset = load_dataset(info.name)
     return dataset, profile_dataset(dataset)
 
@@ -38,12 +43,15 @@ def slug(file_name: str) -> str:
 
 
 def preview(info: DatasetInfo) -> None:
+    """Everything to look at before tuning on ``info``'s dataset, and the way to tune on it."""
     try:
-        dataset, profile = cached_dataset(info)
+        version = uploaded_at(info.name) if is_uploaded_dataset(info.name) else 0.0
+        dataset, profile = cached_dataset(info, version)
     except TuneLabError as error:
         st.error(str(error), icon=":material/error:")
         return
-    st.caption(f"{info.description}  \nSource: {info.source}")
+    when = f" on {time.strftime('%Y-%m-%d %H:%M', time.localtime(version))}" if version else ""
+    st.caption(f"{info.description}  \nSource: {info.source}{when}")
     cells = st.columns(4)
     cells[0].metric("Rows", f"{profile.rows:,}")
     cells[1].metric("Feature columns", profile.features)
@@ -71,6 +79,7 @@ def preview(info: DatasetInfo) -> None:
 
 
 def upload_form() -> None:
+    """Pick a CSV, say how to read it, save it: every refusal is shown, and nothing is kept."""
     uploaded = st.file_uploader(
         "CSV file", type=["csv"],
         help=f"At most {UPLOAD_MAX_MB} MB. Either a header row naming the columns (you pick the target), "
@@ -85,17 +94,19 @@ def upload_form() -> None:
                  "Upload a sample of its rows instead.", icon=":material/error:")
         return
     header = HEADER_CHOICES[st.radio("Header row", list(HEADER_CHOICES), horizontal=True, key="upload.header")]
-    try:
-        first = pd.read_csv(io.BytesIO(data), nrows=0, header=0 if header is not False else None,
-                            encoding="utf-8")
-        columns = [str(c) for c in first.columns]
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
-        columns = []  # load_csv below says what is wrong, in its words
+    columns, headerless = upload_columns(data, header=header)  # [] if unreadable: saving says why
+    if headerless:
+        st.caption(f"Read without a header (SageMaker's format): {len(columns)} columns, the first is the "
+                   f"label and the others become {columns[1] if len(columns) > 1 else 'f1'} … {columns[-1]}.")
+    elif columns:
+        st.caption(f"Columns read from the header row ({len(columns)}): " + ", ".join(columns[:30])
+                   + (f" and {len(columns) - 30} more" if len(columns) > 30 else ""))
     name_column, target_column, type_column = st.columns(3)
     name = name_column.text_input("Dataset name", value=slug(uploaded.name), key=f"upload.name.{uploaded.name}")
-    if header is False or not columns:
+    if headerless or not columns:
         target = None
-        target_column.text_input("Target column", value="the first column (label)", disabled=True)
+        target_column.text_input("Target column", value="the first column (label)" if headerless else "",
+                                 disabled=True, key="upload.target.fixed")
     else:
         target = target_column.selectbox("Target column", columns, index=len(columns) - 1,
                                          key=f"upload.target.{uploaded.name}",
