@@ -68,16 +68,16 @@ else:
         frame,
         width="stretch",
         hide_index=True,
-        column_order=["HyperParameterTuningJobName", "Status", "Progress", "Strategy", "Algorithm",
-                      "Dataset", "Objective", "BestObjectiveValue", "CreationTime", "Open"],
+        column_order=["HyperParameterTuningJobName", "Open", "Status", "Progress", "Strategy", "Algorithm",
+                      "Dataset", "Objective", "BestObjectiveValue", "CreationTime"],
         column_config={
             "HyperParameterTuningJobName": st.column_config.TextColumn("Tuning job"),
-            "Progress": st.column_config.ProgressColumn("Progress", min_value=0.0, max_value=1.0, format="percent",
+            "Progress": st.column_config.ProgressColumn("Progress", min_value=0.0, max_value=1.0, format="percent", width="small",
                                                      help="Finished training jobs / MaxNumberOfTrainingJobs"),
             "Objective": st.column_config.TextColumn(help="The objective metric; ↑ higher is better, ↓ lower is better"),
-            "BestObjectiveValue": st.column_config.NumberColumn("Best objective", format="%.5g"),
-            "CreationTime": st.column_config.DatetimeColumn("Created (UTC)", format="YYYY-MM-DD HH:mm"),
-            "Open": st.column_config.LinkColumn("Monitor", display_text="watch"),
+            "BestObjectiveValue": st.column_config.NumberColumn("Best", format="%.4f"),
+            "CreationTime": st.column_config.DatetimeColumn("Created (UTC)", format="MM-DD HH:mm"),
+            "Open": st.column_config.LinkColumn("Monitor", display_text="watch", width="small"),
         },
     )
     running = sum(job.is_active for job in jobs)
