@@ -15,6 +15,7 @@ Public names live here; the machinery sits in small modules beside this file.
 from __future__ import annotations
 
 from tuning.artifacts import Predictor, load_predictor
+from tuning.completion import CompletionCriteria
 from tuning.config import TuningJobConfig
 from tuning.errors import TuneLabError, ValidationError
 from tuning.parameters import (
@@ -28,6 +29,7 @@ from tuning.runner import TuningJobHandle, TuningProgress, launch_tuning_job, pr
 from tuning.store import Store
 
 __all__ = [
+    "CompletionCriteria",
     "CategoricalParameter",
     "ContinuousParameter",
     "IntegerParameter",

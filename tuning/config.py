@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tuning.completion import CompletionCriteria
 from tuning.errors import ValidationError
 from tuning.parameters import Parameter, parameter_from_dict
 
@@ -110,6 +111,7 @@ class TuningJobConfig:
     target: str | None = None
     validation_dataset: str | Path | Dataset | None = None
     validation_fraction: float = 0.2
+    completion_criteria: CompletionCriteria | None = None
 
     def check_limits(self) -> None:
         """The checks that need no data: limits, names, types."""
@@ -144,6 +146,11 @@ class TuningJobConfig:
                 "static_hyperparameters must be a dict of name to value, but got "
                 f"{type(self.static_hyperparameters).__name__}."
             )
+        if self.completion_criteria is not None:
+            if not isinstance(self.completion_criteria, CompletionCriteria):
+                raise ValidationError("completion_criteria must be a tuning.CompletionCriteria(...) or None, but got "
+                                      f"{type(self.completion_criteria).__name__}.")
+            self.completion_criteria.check()
         if not isinstance(self.strategy_config, Mapping):
             raise ValidationError("strategy_config must be a dict such as {'MinResource': 10}.")
         unknown = sorted(set(self.strategy_config) - {"MinResource", "MaxResource", "GridPoints"})
@@ -156,7 +163,7 @@ class TuningJobConfig:
     # -- JSON ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form; a Dataset object is recorded by its name."""
-        return {
+        data = {
             "TuningJobName": self.name,
             "Dataset": _channel_to_json(self.dataset, self.target),
             "ValidationDataset": _channel_to_json(self.validation_dataset, self.target),
@@ -179,6 +186,9 @@ class TuningJobConfig:
             "EarlyStoppingType": self.early_stopping_type,
             "RandomSeed": self.random_seed,
         }
+        if self.completion_criteria is not None:
+            data["TuningJobCompletionCriteria"] = self.completion_criteria.to_json()
+        return data
 
     @classmethod
     def from_dict(cls, data: Any) -> TuningJobConfig:
@@ -189,6 +199,7 @@ class TuningJobConfig:
             "TuningJobName", "Dataset", "ValidationDataset", "ValidationFraction", "Algorithm",
             "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "RandomSeed",
+            "TuningJobCompletionCriteria",
         }
         _refuse_unknown(data, known, "")
         if "Dataset" not in data:
@@ -226,6 +237,8 @@ class TuningJobConfig:
             early_stopping_type=_string(data.get("EarlyStoppingType", "Off"), "EarlyStoppingType"),
             random_seed=data.get("RandomSeed"),
             name=data.get("TuningJobName"),
+            completion_criteria=(None if data.get("TuningJobCompletionCriteria") is None
+                                 else CompletionCriteria.from_json(data["TuningJobCompletionCriteria"])),
         )
         paths = {
             "max_jobs": "ResourceLimits.MaxNumberOfTrainingJobs",

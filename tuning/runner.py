@@ -37,6 +37,7 @@ import numpy as np
 
 from tuning.algorithms import Algorithm, TrainingData, get_algorithm
 from tuning.artifacts import remove_model, save_encoding, save_model
+from tuning.completion import CompletionTracker
 from tuning.board import start_board
 from tuning.config import TuningJobConfig, check_tuning_job_name
 from tuning.datasets import Dataset, load_csv, load_dataset, split_channels
@@ -362,6 +363,10 @@ class _TuningLoop:
         self.artifacts = store.tuning_job_artifacts(self.name)
         self.seed = prepared.config.random_seed or 0
         self.prune_live = prepared.pruning != "Off"
+        criteria = prepared.config.completion_criteria
+        self.completion = (None if criteria is None else
+                           CompletionTracker(criteria, maximize=prepared.objective_type == "Maximize"))
+        self.completion_message: str | None = None  # set when a completion criterion is met
 
     # -- the loop ------------------------------------------------------------------------
     def run(self) -> None:
@@ -425,6 +430,9 @@ class _TuningLoop:
         if self.store.stop_requested(self.name):
             self.stop_reason = "StopRequested"
             return
+        if self.completion_message is not None:
+            self.stop_reason = "CompletionCriteria"
+            return
         limit = self.prepared.config.max_runtime_seconds
         if limit is not None and now - self.started >= limit:
             self.stop_reason = "MaxRuntimeInSeconds"
@@ -478,6 +486,8 @@ class _TuningLoop:
         stopped_reason = outcome.stopped_reason
         if stopped_reason == "EarlyStopped" and self.prepared.pruning == "Hyperband":
             stopped_reason = "Hyperband"
+        elif stopped_reason == "StopRequested" and self.stop_reason == "CompletionCriteria":
+            stopped_reason = "CompletionCriteria"  # the tuning job ended, not the user
         self.store.update_training_job(
             self.name, outcome.index,
             status=outcome.status,
@@ -503,6 +513,9 @@ class _TuningLoop:
         self.finished += 1
         if outcome.status == TrainingJobStatus.COMPLETED and value is not None and self._better(value):
             self._save_best(outcome, name, hyperparameters)
+        if (self.completion is not None and self.completion_message is None
+                and outcome.status == TrainingJobStatus.COMPLETED and value is not None):
+            self.completion_message = self.completion.observe(float(value))
         if self.callback is not None:
             last = TrainingJob(
                 tuning_job_name=self.name, index=outcome.index, name=name, status=outcome.status,
@@ -561,6 +574,8 @@ class _TuningLoop:
         elif self.finished and self.failed == self.finished:
             status, reason = TuningJobStatus.FAILED, None
             failure = f"All {self.failed} training jobs failed. The first failure: {self.first_failure}"[:1024]
+        elif self.stop_reason == "CompletionCriteria":
+            status, reason, failure = TuningJobStatus.COMPLETED, self.completion_message, None
         elif self.stop_reason == "MaxRuntimeInSeconds":
             status, failure = TuningJobStatus.COMPLETED, None
             reason = f"MaxRuntimeInSeconds ({self.prepared.config.max_runtime_seconds:g} s) reached"
