@@ -132,3 +132,22 @@ def test_the_datasets_page_can_hand_over_a_dataset():
     assert app.selectbox(key="create.dataset").value == "california-housing"
     assert app.selectbox(key="create.metric.xgboost.Regression").value == "validation:rmse"
     assert "minimizing validation:rmse" in app.info[0].value
+
+
+def test_completion_criteria_end_a_launched_job_early_and_bad_ones_are_refused():
+    app = _page()
+    app.selectbox(key="create.dataset").set_value("iris").run()
+    app.radio(key="create.strategy").set_value("Random").run()
+    app.number_input(key="create.patience").set_value(2).run()
+    assert "at least 3" in _errors(app) and app.button(key="create.launch").disabled is True
+    app.number_input(key="create.patience").set_value(0).run()
+    app.checkbox(key="create.use_target").check().run()
+    app.number_input(key="create.target").set_value(0.5).run()
+    app.text_input(key="create.name").set_value("ends-early").run()
+    assert json.loads(app.code[0].value)["TuningJobCompletionCriteria"] == {"TargetObjectiveMetricValue": 0.5}
+    app.button(key="create.launch").click().run()
+    assert not app.exception and not app.error, _errors(app)
+    store = Store()
+    assert _wait_until_finished(store, "ends-early") == "Completed"
+    job = store.get_tuning_job("ends-early")
+    assert job.finished_count < 20 and job.completion_reason.startswith("TargetObjectiveMetricValue (0.5) reached")

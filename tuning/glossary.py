@@ -34,6 +34,9 @@ CONCEPTS: dict[str, str] = {
                 "after MinResource, the best ones grow up to MaxResource.",
     "grid_points": "How many evenly spaced values (on the range's scale) Grid tries per numeric "
                    "range; the grid is every combination.",
+    "completion_criteria": "TuningJobCompletionCriteria: end the tuning job before MaxNumberOfTrainingJobs "
+                           "when a target is reached, when the best stops improving by 1% or more, or "
+                           "when the search has converged.",
     "name": "HyperParameterTuningJobName: how this tuning job is listed; leave it empty for a "
             "fresh name made of the algorithm, strategy and time.",
 }

@@ -14,7 +14,7 @@ import os
 import streamlit as st
 
 from views.shared import get_launcher, get_store
-from tuning import TuningJobConfig, ValidationError, prepare
+from tuning import CompletionCriteria, TuningJobConfig, ValidationError, prepare
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
 from tuning.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
 from tuning.datasets import Dataset, DatasetInfo, list_datasets, load_dataset
@@ -164,6 +164,25 @@ with third:
     job_name = st.text_input("Tuning job name (optional)", key="create.name", max_chars=32, placeholder="fresh name if empty")
     explain(CONCEPTS["name"])
 
+with st.expander("Completion criteria: end early (optional)"):
+    explain(CONCEPTS["completion_criteria"])
+    target_column, patience_column, convergence_column = st.columns(3)
+    use_target = target_column.checkbox("Stop at a target objective", key="create.use_target")
+    target_value = target_column.number_input(
+        f"TargetObjectiveMetricValue ({metric.name})", key="create.target", format="%.4g",
+        value=0.9 if metric.higher_is_better else 0.1, disabled=not use_target)
+    patience = patience_column.number_input(
+        "Jobs without 1% improvement (0: off)", key="create.patience", min_value=0, max_value=10_000, value=0,
+        step=1, help="BestObjectiveNotImproving.MaxNumberOfTrainingJobsNotImproving; AMT asks for at least 3.")
+    convergence = convergence_column.toggle("Complete on convergence", key="create.convergence",
+                                            help="ConvergenceDetected, TuneLab's rule: from 20 completed training jobs on, "
+                                                 "end when the last 10 improved the best by less than 0.1%.")
+criteria = CompletionCriteria(
+    target_objective_metric_value=float(target_value) if use_target else None,
+    max_number_of_training_jobs_not_improving=int(patience) or None,
+    complete_on_convergence=bool(convergence),
+)
+
 # -- Check and launch --------------------------------------------------------------------
 config = TuningJobConfig(
     dataset=info.name,
@@ -180,6 +199,7 @@ config = TuningJobConfig(
     early_stopping_type="Auto" if early_stopping and early_stopping_possible else "Off",
     random_seed=int(seed),
     name=job_name.strip() or None,
+    completion_criteria=criteria if criteria.to_json() else None,
 )
 
 st.subheader("5. Check and launch")
