@@ -58,7 +58,8 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=BROWSER_SKIP_REASON))
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on loopback now (servers started by tests bind it)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -100,7 +101,7 @@ def dashboard_url(dashboard_home, tmp_path_factory):
     folder beside app.py as old-style pages until some session has run app.py, so a first
     visit by URL would show the folder's files in the sidebar. Tests open pages by URL.
     """
-    port = _free_port()
+    port = free_port()
     python = ROOT / ".venv" / "bin" / "python"
     log_path = tmp_path_factory.mktemp("dashboard-log") / "streamlit.log"
     env = {**os.environ, "TUNELAB_HOME": str(dashboard_home), "PYTHONUNBUFFERED": "1"}

@@ -5,6 +5,7 @@
     python -m tuning show NAME                       one tuning job and its training jobs
     python -m tuning stop NAME                       ask a running tuning job to stop
     python -m tuning algorithms                      the catalogue, with default ranges
+    python -m tuning serve NAME [--port 8080]        a local endpoint for its best model
 
 The store is ``$TUNELAB_HOME/tunelab.db`` unless ``--store`` names a file or a SQLAlchemy
 URL. Bad input prints ``error: ...`` (no traceback) and exits with status 2.
@@ -132,6 +133,24 @@ def _algorithms(_: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from tuning.deploy import model_for_training_job
+    from tuning.serve import create_server
+
+    predictor = model_for_training_job(_store(args.store), args.name, args.training_job)
+    try:
+        server = create_server(predictor, args.host, args.port)
+    except OSError as error:
+        raise ValidationError(f"cannot listen on {args.host}:{args.port} ({error.strerror}); pick another --port.") from None
+    print(f"Serving {predictor.training_job_name} on http://{args.host}:{server.server_address[1]} "
+          "(GET /ping, POST /invocations with text/csv or application/json). Ctrl-C stops.", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tuning", description="TuneLab: hyperparameter tuning jobs, locally.")
     parser.add_argument("--store", help="database file or SQLAlchemy URL (default: $TUNELAB_HOME/tunelab.db)")
@@ -146,6 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop = commands.add_parser("stop", help="ask a running tuning job to stop")
     stop.add_argument("name")
     commands.add_parser("algorithms", help="list the built-in algorithms and their hyperparameters")
+    serve = commands.add_parser("serve", help="serve a tuning job's best model (GET /ping, POST /invocations)")
+    serve.add_argument("name", help="the tuning job")
+    serve.add_argument("--training-job", help="serve this completed training job's model instead of the best")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default 8080, as SageMaker containers)")
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
@@ -159,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _store(args.store).request_stop(args.name)
             print(f"Asked tuning job {args.name} to stop.")
             return 0
+        if args.command == "serve":
+            return _serve(args)
         return _algorithms(args)
     except ValidationError as error:
         print(f"error: {error}", file=sys.stderr)
