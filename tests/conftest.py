@@ -24,6 +24,24 @@ def _tunelab_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TUNELAB_HOME", str(tmp_path / "home"))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """Every test's pages start with empty Streamlit caches: the store behind a cached
+    ``get_store()`` is the previous test's, in another $TUNELAB_HOME. Engine-only tests
+    never import Streamlit, so they skip this."""
+    _clear_streamlit_caches()
+    yield
+    _clear_streamlit_caches()
+
+
+def _clear_streamlit_caches() -> None:
+    if "streamlit" in sys.modules:
+        import streamlit as st
+
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
 @pytest.fixture
 def store(tmp_path):
     from tuning.store import Store

@@ -5,18 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tuning.records import TuningJob
 from tuning.store import Store
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
 
 
 def test_home_explains_itself_when_the_store_is_empty():

@@ -6,17 +6,10 @@ import json
 import time
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tuning import Store
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
 
 
 def _page() -> AppTest:

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tuning.user_datasets import is_uploaded_dataset, list_uploaded_datasets, save_uploaded_dataset
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
 
 
 def _page() -> AppTest:

@@ -6,7 +6,6 @@ import json
 import time
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tuning import ContinuousParameter, IntegerParameter, Store, TuningJob, TuningJobConfig, run_tuning_job
@@ -14,14 +13,6 @@ from tuning.deploy import model_is_saved
 
 PAGE = "../views/deploy.py"
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 @pytest.fixture

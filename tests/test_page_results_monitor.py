@@ -5,18 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tuning.visualization._importance import TITLE as IMPORTANCE_TITLE
 from tuning import ContinuousParameter, IntegerParameter, Store, TuningJobConfig, run_tuning_job
 
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -61,11 +61,14 @@ def _frame_from_csv(predictor: Predictor, text: str) -> pd.DataFrame:
 
 
 def _typed(predictor: Predictor, frame: pd.DataFrame) -> pd.DataFrame:
-    """Numbers where the model was trained on numbers, naming the first cell that is not one."""
-    from tuning.deploy import feature_schema
+    """Numbers where the model was trained on numbers, naming the first cell that is not one.
 
-    kinds = {field.name: field.kind for field in feature_schema(predictor)}
-    for column, kind in kinds.items():
+    ``predict_frame`` checks this too, but by the frame's index; an HTTP client wants the
+    row as it counted it in its request (1-based), so the endpoint checks first.
+    """
+    from tuning.deploy import _column_kinds
+
+    for column, kind in _column_kinds(predictor).items():
         if kind != "numeric" or column not in frame.columns:
             continue
         values = pd.to_numeric(frame[column], errors="coerce")

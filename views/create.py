@@ -13,7 +13,7 @@ import os
 
 import streamlit as st
 
-from views.shared import get_launcher, get_store
+from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store
 from tuning import CompletionCriteria, TuningJobConfig, ValidationError, prepare
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
 from tuning.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
@@ -25,8 +25,6 @@ from tuning.range_table import SCALING_TYPES as SCALING_NAMES
 from tuning.range_table import range_rows, read_range_rows
 from tuning.strategies import DEFAULT_GRID_POINTS, STRATEGY_NAMES
 
-SHORT_PROBLEM = {"BinaryClassification": "binary", "MulticlassClassification": "multiclass",
-                 "Regression": "regression"}
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the dataset…")
@@ -59,7 +57,7 @@ left, middle, right = st.columns(3)
 with left:
     dataset_name = st.selectbox(
         "Dataset", names, key="create.dataset",
-        format_func=lambda n: next(f"{i.name} ({SHORT_PROBLEM[i.problem_type]}, {i.rows:,} rows)"
+        format_func=lambda n: next(f"{i.name} ({PROBLEM_TYPE_SHORT[i.problem_type]}, {i.rows:,} rows)"
                                    for i in datasets if i.name == n),
     )
     info = next(i for i in datasets if i.name == dataset_name)

@@ -19,10 +19,10 @@ from tuning.user_datasets import (
     uploaded_at,
 )
 from tuning.visualization import plot_target_distribution
+from views.shared import PROBLEM_TYPE_SHORT
 
 HEADER_CHOICES = {"Detect": None, "First row is a header": True, "No header (SageMaker format, label first)": False}
 INFER = "Infer from the target"
-SHORT_PROBLEM = {"BinaryClassification": "Binary", "MulticlassClassification": "Multiclass", "Regression": "Regression"}
 
 
 @st.cache_resource(max_entries=8, show_spinner="Reading the dataset…")
@@ -55,7 +55,7 @@ def preview(info: DatasetInfo) -> None:
     cells = st.columns(4)
     cells[0].metric("Rows", f"{profile.rows:,}")
     cells[1].metric("Feature columns", profile.features)
-    cells[2].metric("Problem type", SHORT_PROBLEM[profile.problem_type], help=profile.problem_type)
+    cells[2].metric("Problem type", PROBLEM_TYPE_SHORT[profile.problem_type].capitalize(), help=profile.problem_type)
     cells[3].metric("Target column", profile.target_name)
     for note in dataset.notes:
         st.info(note, icon=":material/info:")

@@ -10,6 +10,11 @@ from tuning import TuningJobConfig, TuningJobHandle, launch_tuning_job
 from tuning.store import Store
 
 
+PROBLEM_TYPE_SHORT = {"BinaryClassification": "binary", "MulticlassClassification": "multiclass",
+                      "Regression": "regression"}
+"""Problem types in one word, for labels that must fit a selectbox or a metric."""
+
+
 @st.cache_resource
 def get_store() -> Store:
     """One Store (and its connection pool) for every browser session of this server."""
