@@ -27,6 +27,7 @@ from tuning.parameters import (
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
 from tuning.runner import TuningJobHandle, TuningProgress, launch_tuning_job, prepare, run_tuning_job
 from tuning.store import Store
+from tuning.warm_start import WarmStartConfig, WarmStartTypes
 
 __all__ = [
     "CompletionCriteria",
@@ -45,6 +46,8 @@ __all__ = [
     "TuningJobStatus",
     "TuningProgress",
     "ValidationError",
+    "WarmStartConfig",
+    "WarmStartTypes",
     "launch_tuning_job",
     "load_predictor",
     "prepare",

@@ -22,7 +22,11 @@ Its JSON shape (TuneLab's own, in AMT's words; SageMaker's exact shape is a late
       "ResourceLimits": {"MaxNumberOfTrainingJobs": 20, "MaxParallelTrainingJobs": 2,
                          "MaxRuntimeInSeconds": 3600},
       "EarlyStoppingType": "Off",
-      "RandomSeed": 42
+      "RandomSeed": 42,
+      "TuningJobCompletionCriteria": {"TargetObjectiveMetricValue": 0.95},   # optional
+      "WarmStartConfig": {"ParentHyperParameterTuningJobs":                   # optional
+                            [{"HyperParameterTuningJobName": "bank-1"}],
+                          "WarmStartType": "IdenticalDataAndAlgorithm"}
     }
 
 Errors in the JSON name the field by its path, for example
@@ -42,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from tuning.completion import CompletionCriteria
 from tuning.errors import ValidationError
 from tuning.parameters import Parameter, parameter_from_dict
+from tuning.warm_start import WarmStartConfig
 
 if TYPE_CHECKING:
     from tuning.datasets import Dataset
@@ -112,6 +117,7 @@ class TuningJobConfig:
     validation_dataset: str | Path | Dataset | None = None
     validation_fraction: float = 0.2
     completion_criteria: CompletionCriteria | None = None
+    warm_start_config: WarmStartConfig | None = None
 
     def check_limits(self) -> None:
         """The checks that need no data: limits, names, types."""
@@ -151,6 +157,9 @@ class TuningJobConfig:
                 raise ValidationError("completion_criteria must be a tuning.CompletionCriteria(...) or None, but got "
                                       f"{type(self.completion_criteria).__name__}.")
             self.completion_criteria.check()
+        if self.warm_start_config is not None and not isinstance(self.warm_start_config, WarmStartConfig):
+            raise ValidationError("warm_start_config must be a tuning.WarmStartConfig(...) or None, but got "
+                                  f"{type(self.warm_start_config).__name__}.")
         if not isinstance(self.strategy_config, Mapping):
             raise ValidationError("strategy_config must be a dict such as {'MinResource': 10}.")
         unknown = sorted(set(self.strategy_config) - {"MinResource", "MaxResource", "GridPoints"})
@@ -188,6 +197,8 @@ class TuningJobConfig:
         }
         if self.completion_criteria is not None:
             data["TuningJobCompletionCriteria"] = self.completion_criteria.to_json()
+        if self.warm_start_config is not None:
+            data["WarmStartConfig"] = self.warm_start_config.to_json()
         return data
 
     @classmethod
@@ -199,7 +210,7 @@ class TuningJobConfig:
             "TuningJobName", "Dataset", "ValidationDataset", "ValidationFraction", "Algorithm",
             "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "RandomSeed",
-            "TuningJobCompletionCriteria",
+            "TuningJobCompletionCriteria", "WarmStartConfig",
         }
         _refuse_unknown(data, known, "")
         if "Dataset" not in data:
@@ -239,6 +250,8 @@ class TuningJobConfig:
             name=data.get("TuningJobName"),
             completion_criteria=(None if data.get("TuningJobCompletionCriteria") is None
                                  else CompletionCriteria.from_json(data["TuningJobCompletionCriteria"])),
+            warm_start_config=(None if data.get("WarmStartConfig") is None
+                               else WarmStartConfig.from_json(data["WarmStartConfig"])),
         )
         paths = {
             "max_jobs": "ResourceLimits.MaxNumberOfTrainingJobs",

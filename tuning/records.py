@@ -147,8 +147,12 @@ class TuningJob:
     def finished_count(self) -> int:
         return sum(self.status_counters.get(s, 0) for s in ("Completed", "Failed", "Stopped"))
 
-    def describe(self) -> dict[str, Any]:
-        """This tuning job in the shape of AMT's DescribeHyperParameterTuningJob (in part)."""
+    def describe(self, overall_best_training_job: dict[str, Any] | None = None) -> dict[str, Any]:
+        """This tuning job in the shape of AMT's DescribeHyperParameterTuningJob (in part).
+
+        ``overall_best_training_job`` (from :func:`tuning.warm_start.overall_best_training_job`,
+        which needs the store) adds AMT's OverallBestTrainingJob for a warm-started job.
+        """
         counters = {status: self.status_counters.get(status, 0) for status in TRAINING_JOB_STATUSES}
         described: dict[str, Any] = {
             "HyperParameterTuningJobName": self.name,
@@ -178,6 +182,10 @@ class TuningJob:
                     "Value": self.best_objective_value,
                 },
             }
+        if overall_best_training_job:
+            described["OverallBestTrainingJob"] = overall_best_training_job
+        if self.config.get("WarmStartConfig"):
+            described["WarmStartConfig"] = self.config["WarmStartConfig"]
         if self.failure_reason:
             described["FailureReason"] = self.failure_reason
         if self.completion_reason:

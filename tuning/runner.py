@@ -47,6 +47,7 @@ from tuning.metrics import MAXIMIZE, ObjectiveMetric, get_metric
 from tuning.parameters import CategoricalParameter, validate_ranges
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
 from tuning.strategies import create_strategy
+from tuning.warm_start import WarmStart, load_warm_start
 from tuning.worker import TrainingOutcome, initialize, run_training_job
 
 if TYPE_CHECKING:
@@ -84,13 +85,18 @@ class PreparedTuningJob:
     min_resource: int | None = None
     max_resource: int | None = None
     notes: list[str] = field(default_factory=list)
+    warm_start: WarmStart | None = None
 
     def new_strategy(self) -> Strategy:
-        return create_strategy(
+        """A fresh strategy, already informed by the parents' results when warm-started."""
+        strategy = create_strategy(
             self.strategy_name, self.ranges, objective_type=self.objective_type,
             random_seed=self.config.random_seed, max_jobs=self.max_jobs,
             grid_points=self.config.strategy_config.get("GridPoints", 5),
         )
+        if self.warm_start is not None:
+            self.warm_start.feed(strategy)
+        return strategy
 
 
 @dataclass
@@ -220,11 +226,21 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None) -> PreparedT
             f"a tuning job named {name!r} already exists in this store. Pick another name "
             "(or leave the name out to get a fresh one)."
         )
+    warm_start = None
+    if config.warm_start_config is not None:
+        if store is None:
+            raise ValidationError("warm start needs the store that holds the parent tuning jobs: pass store=.")
+        warm_start = load_warm_start(
+            config.warm_start_config, store, algorithm=algorithm.name, metric_name=metric.name,
+            strategy_name=strategy.name, ranges=ranges, static=algorithm.resolve(static),
+            child_config=config.to_dict(), child_name=name,
+        )
     return PreparedTuningJob(
         config=config, name=name, algorithm=algorithm, metric=metric, objective_type=metric.direction,
         ranges=ranges, static=static, strategy_name=strategy.name, max_jobs=int(max_jobs),
         train=train, validation=validation, pruning=pruning,
         min_resource=min_resource, max_resource=max_resource,
+        notes=list(warm_start.notes) if warm_start else [], warm_start=warm_start,
     )
 
 
