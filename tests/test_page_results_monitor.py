@@ -110,3 +110,22 @@ def test_compare_needs_two_jobs(finished_job):
     app = AppTest.from_file("../views/compare.py", default_timeout=60).run()
     assert not app.exception
     assert "needs two or more" in app.info[0].value
+
+
+@pytest.mark.parametrize("page", ["results", "monitor"])
+def test_a_warm_started_job_shows_its_parents_and_the_overall_best(finished_job, page):
+    from tuning import WarmStartConfig, WarmStartTypes
+
+    store = Store()
+    child = run_tuning_job(TuningJobConfig.from_dict(finished_job.config).replace(
+        name="child", strategy="Bayesian", max_jobs=2,
+        warm_start_config=WarmStartConfig(WarmStartTypes.IDENTICAL_DATA_AND_ALGORITHM, ["shown"])), store)
+    best = max([*store.training_jobs("shown"), *store.training_jobs("child")], key=lambda j: j.final_objective_value)
+    app = AppTest.from_file(f"../views/{page}.py", default_timeout=60)
+    app.query_params["job"] = child.name
+    app.run()
+    assert not app.exception
+    (note,) = [box.value for box in app.info if "Warm-started" in box.value]
+    assert "IdenticalDataAndAlgorithm" in note and "shown" in note
+    assert f"**{best.name}**" in note
+    assert f"{best.final_objective_value:.6g}" in note

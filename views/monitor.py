@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views.shared import get_store, pick_tuning_job, show_training_jobs
+from views.shared import get_store, pick_tuning_job, show_training_jobs, show_warm_start
 from tuning import ValidationError
 from tuning.records import TRAINING_JOB_STATUSES
 from tuning.tables import training_jobs_frame
@@ -48,6 +48,7 @@ def live_view(name: str) -> None:
         st.info(f"Why it ended: {current.completion_reason}")
     if current.failure_reason:
         st.error(current.failure_reason)
+    show_warm_start(store, current)
     jobs = store.training_jobs(name)
     st.plotly_chart(plot_best_so_far(jobs, objective_name=current.objective_metric_name,
                                      objective_type=current.objective_type), width="stretch")

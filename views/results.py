@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from views.shared import get_store, pick_tuning_job, show_training_jobs
+from views.shared import get_store, pick_tuning_job, show_training_jobs, show_warm_start
 from tuning import TuningJobConfig, ValidationError
 from tuning.tables import training_jobs_frame
 from tuning.visualization import (
@@ -57,6 +57,7 @@ st.markdown(
 if job.best_training_job:
     st.success(f"Best training job: **{job.best_training_job}** with {job.objective_metric_name} = "
                f"{job.best_objective_value:.6g}")
+show_warm_start(store, job)
 
 st.subheader("Training jobs")
 frame = training_jobs_frame(jobs)

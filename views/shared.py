@@ -8,6 +8,7 @@ import streamlit as st
 
 from tuning import TuningJobConfig, TuningJobHandle, launch_tuning_job
 from tuning.store import Store
+from tuning.warm_start import WarmStartConfig, overall_best_training_job
 
 
 PROBLEM_TYPE_SHORT = {"BinaryClassification": "binary", "MulticlassClassification": "multiclass",
@@ -99,3 +100,22 @@ def show_training_jobs(frame, job, *, best: str | None = None, newest_first: boo
             return [colour] * len(row)
         data = frame.style.apply(highlight, axis=1)
     st.dataframe(data, width="stretch", hide_index=True, column_order=order, column_config=config)
+
+
+def show_warm_start(store: Store, job) -> None:  # noqa: ANN001 - a TuningJob
+    """For a warm-started job: its parents, and AMT's OverallBestTrainingJob across them.
+
+    A student then sees whether the new job beat what the parents had already found.
+    """
+    warm = job.config.get("WarmStartConfig")
+    if not warm:
+        return
+    config = WarmStartConfig.from_json(warm)
+    text = f"Warm-started ({config.warm_start_type}) from {', '.join(config.parents)}."
+    overall = overall_best_training_job(store, job)
+    if overall is not None:
+        value = overall["FinalHyperParameterTuningJobObjectiveMetric"]["Value"]
+        where = "this job" if overall["TuningJobName"] == job.name else f"parent {overall['TuningJobName']}"
+        text += (f" Overall best training job (this job and its parents): **{overall['TrainingJobName']}** "
+                 f"from {where}, {job.objective_metric_name} = {value:.6g}.")
+    st.info(text, icon=":material/history:")
