@@ -26,6 +26,8 @@ from tuning.deploy import (
     FeatureField,
     artifact_archive,
     feature_schema,
+    final_model_is_saved,
+    final_predictor,
     model_for_training_job,
     model_is_saved,
     predict_frame,
@@ -349,3 +351,153 @@ def test_the_form_starts_from_a_typical_row_of_the_data():
 
     frame = pd.DataFrame({"age": [20, 30, 40, None], "job": ["a", "b", "b", None], "flag": [True, True, False, True]})
     assert typical_row(frame) == {"age": 30.0, "job": "b", "flag": "True"}
+
+
+# -- the final model: AMT's optional last step -------------------------------------------------
+def _refuse_fit(*_args, **_kwargs):
+    raise AssertionError("a saved model was trained again")
+
+
+def test_the_final_model_retrains_the_best_on_train_plus_validation_once_and_deterministically(monkeypatch):
+    store = Store()
+    job = _breast_cancer_job(store, "fin", max_jobs=2)
+    best = job.best_training_job
+    final = final_predictor(store, "fin")
+    tuned = model_for_training_job(store, "fin")
+    assert (final.training_job_name, final.trained_on, final.final) == (best, "train+validation", True)
+    assert (tuned.trained_on, tuned.final) == ("train", False)
+    assert final.hyperparameters == tuned.hyperparameters
+    assert final.hyperparameters["num_round"] == 10  # the rounds the training job ran
+
+    # It predicts, and it is not the tuning-time model: it saw the validation rows too.
+    prepared = _validation(job)
+    rows = prepared.validation.features
+    assert np.mean(np.asarray(final.predict(rows)) == prepared.validation.target.to_numpy()) > 0.9
+    assert not np.allclose(final.output(rows), tuned.output(rows))
+
+    # Saved as its own artifact, with its own encoder, beside the tuning job's model.
+    folder = store.tuning_job_artifacts("fin") / f"{best}-final"
+    meta = json.loads((folder / "model.json").read_text())
+    assert meta["trained_on"] == "train+validation" and meta["training_job_name"] == best
+    assert meta["final_objective_value"] == pytest.approx(job.best_objective_value)  # the promise, not a new score
+    assert {"encoding.skops", "encoding.json", "model.ubj"} <= {path.name for path in folder.iterdir()}
+    assert final_model_is_saved(store, "fin", best)
+    assert load_predictor(store, "fin").trained_on == "train"  # the best model itself is untouched
+
+    # The second call loads it: no training.
+    from tuning.algorithms._xgboost import XGBoostAlgorithm
+
+    blob = (folder / "model.ubj").read_bytes()
+    with monkeypatch.context() as patched:
+        patched.setattr(XGBoostAlgorithm, "fit", _refuse_fit)
+        again = final_predictor(store, "fin", best)
+    np.testing.assert_array_equal(again.output(rows), final.output(rows))
+    assert again.final
+
+    # Trained again from scratch, it is the same model, byte for byte.
+    import shutil
+
+    shutil.rmtree(folder)
+    assert not final_model_is_saved(store, "fin", best)
+    retrained = final_predictor(store, "fin")
+    assert (folder / "model.ubj").read_bytes() == blob
+    np.testing.assert_array_equal(retrained.output(rows), final.output(rows))
+
+    # The archive holds the final model and its own encoder, and says what it is.
+    with zipfile.ZipFile(io.BytesIO(artifact_archive(store, "fin", best, final=True))) as archive:
+        names = set(archive.namelist())
+        readme = archive.read("README.txt").decode()
+    assert names == {"README.txt", f"fin/{best}-final/encoding.skops", f"fin/{best}-final/encoding.json",
+                     f"fin/{best}-final/model.ubj", f"fin/{best}-final/model.json"}
+    assert "training plus validation" in readme and f'load_predictor(Store(), "fin", "{best}-final")' in readme
+
+
+def test_a_scikit_learn_final_model_of_a_non_best_job_refits_its_encoder_on_every_row():
+    store = Store()
+    job = run_tuning_job(TuningJobConfig(
+        dataset="iris", algorithm="linear-learner", hyperparameter_ranges={"learning_rate": ContinuousParameter(0.01, 0.1)},
+        static_hyperparameters={"epochs": 3}, strategy="Random", max_jobs=2, random_seed=3, name="lin"), store)
+    other = next(t.name for t in store.training_jobs("lin") if t.name != job.best_training_job)
+    final = final_predictor(store, "lin", other)
+    tuned = model_for_training_job(store, "lin", other)  # retrained (and checked) on the way
+    assert final.final and final.training_job_name == other and not tuned.final
+
+    def rows_seen(predictor):
+        numeric = next(step for label, step, _ in predictor.preprocessor.transformers_ if label == "numeric")
+        return numeric.named_steps["scale"].n_samples_seen_
+
+    prepared = _validation(job)
+    assert rows_seen(tuned) == len(prepared.train.target)
+    assert rows_seen(final) == len(prepared.train.target) + len(prepared.validation.target) == 150
+    predictions = final.predict(prepared.validation.features)
+    assert set(predictions) <= {"setosa", "versicolor", "virginica"}
+    assert final.classes == tuned.classes
+    assert final_model_is_saved(store, "lin", other) and not final_model_is_saved(store, "lin", job.best_training_job)
+
+
+def test_a_final_model_of_two_csv_channels_learns_from_both_and_refuses_changed_or_missing_data(tmp_path):
+    train_path, validation_path = tmp_path / "train.csv", tmp_path / "valid.csv"
+    _mixed_csv(train_path, seed=0)
+    frame = _mixed_csv(validation_path, rows=80, seed=5)
+    frame.loc[:9, "job"] = "astronaut"  # a category only the validation channel has
+    frame.to_csv(validation_path, index=False)
+    store = Store()
+    job = run_tuning_job(TuningJobConfig(
+        dataset=train_path, validation_dataset=validation_path, target="y", algorithm="random-forest",
+        strategy="Random", max_jobs=2, random_seed=2, name="two"), store)
+
+    def job_categories(predictor):
+        field = next(f for f in feature_schema(predictor) if f.name == "job")
+        return set(field.choices)
+
+    final = final_predictor(store, "two")
+    tuned = model_for_training_job(store, "two")
+    assert "astronaut" in job_categories(final) and "astronaut" not in job_categories(tuned)
+    result = predict_frame(final, read_rows_csv(final, validation_path.read_bytes()))
+    assert set(result["prediction"]) <= {"no", "yes"}
+
+    other = next(t.name for t in store.training_jobs("two") if t.name != job.best_training_job)
+    model_for_training_job(store, "two", other)  # its tuning-time model, saved while the data is intact
+    _mixed_csv(validation_path, rows=80, seed=9)  # same columns, other rows
+    with pytest.raises(ValidationError, match=r"data has changed since the tuning job ran.*it was not trained"):
+        final_predictor(store, "two", other)
+    assert not final_model_is_saved(store, "two", other)
+    train_path.unlink()
+    with pytest.raises(ValidationError, match=r"final model of training job '.*': the data of tuning job 'two' "
+                                              r"can no longer be loaded.*train\.csv"):
+        final_predictor(store, "two", other)
+    assert final_predictor(store, "two").final  # the one already trained still loads
+
+
+def test_a_final_model_of_an_in_memory_dataset_that_cannot_be_reloaded_is_refused_clearly():
+    import dataclasses
+
+    from tuning.datasets import load_dataset
+
+    frame = dataclasses.replace(load_dataset("iris"), name="my-iris-frame")
+    store = Store()
+    job = run_tuning_job(TuningJobConfig(
+        dataset=frame, algorithm="knn", strategy="Random", max_jobs=1, random_seed=1, name="mem"), store)
+    assert model_for_training_job(store, "mem").training_job_name == job.best_training_job  # saved: it loads
+    with pytest.raises(ValidationError, match=r"data of tuning job 'mem' can no longer be loaded.*my-iris-frame"):
+        final_predictor(store, "mem")
+    assert not final_model_is_saved(store, "mem", job.best_training_job)
+
+
+def test_final_models_of_unknown_or_unfinished_training_jobs_are_refused(shared, tmp_path):
+    store, _ = shared
+    with pytest.raises(ValidationError, match="no tuning job named 'nope'"):
+        final_predictor(store, "nope")
+    with pytest.raises(ValidationError, match=r"no training job named 'bc-999'.*Completed training jobs are: bc-001"):
+        final_predictor(store, "bc", "bc-999")
+    with pytest.raises(ValidationError, match="no training job named 'bc-999'"):
+        artifact_archive(store, "bc", "bc-999", final=True)
+    own = Store(tmp_path / "own.db")
+    _breast_cancer_job(own, "half", max_jobs=1)
+    own.add_training_job(TrainingJob(
+        tuning_job_name="half", index=1, name="half-002", status="Stopped",
+        hyperparameters={"eta": 0.1, "max_depth": 3}, created_at=time.time(), stopped_reason="EarlyStopped",
+    ))
+    with pytest.raises(ValidationError, match=r"'half-002' is Stopped \(EarlyStopped\); only Completed"):
+        final_predictor(own, "half", "half-002")
+    assert not final_model_is_saved(own, "half", "half-002")

@@ -1,10 +1,12 @@
-"""`python -m tuning serve`: SageMaker's inference contract on loopback, with a real server process."""
+"""Local endpoints with SageMaker's inference contract on loopback: in-process threads
+(:mod:`tuning.endpoints`, as the dashboard starts them) and ``python -m tuning serve``."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -15,34 +17,44 @@ import pytest
 from conftest import free_port
 from sklearn.datasets import load_breast_cancer
 
-from tuning import ContinuousParameter, Store, TuningJobConfig, load_predictor, run_tuning_job
+from tuning import ContinuousParameter, Store, TuningJobConfig, ValidationError, load_predictor, run_tuning_job
+from tuning.endpoints import list_endpoints, start_endpoint, stop_endpoint
+from tuning.serve import create_server, describe_model, serve_model
 
 
 @pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
+def served_store(tmp_path_factory):
     home = tmp_path_factory.mktemp("serve-home")
     store = Store(home / "tunelab.db", artifact_dir=home / "artifacts")
     run_tuning_job(TuningJobConfig(dataset="breast_cancer", hyperparameter_ranges={"eta": ContinuousParameter(0.1, 0.5)},
                                    static_hyperparameters={"num_round": 10}, strategy="Random", max_jobs=2,
                                    random_seed=1, name="served"), store)
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tuning", "serve", "served", "--port", str(port)],
-                               env={**os.environ, "TUNELAB_HOME": str(home)}, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/ping", timeout=2).status == 200:
-                break
-        except OSError:
-            if process.poll() is not None or time.time() > deadline:
-                pytest.fail(f"the endpoint did not start: {process.stdout.read().decode()}")
-            time.sleep(0.3)
-    yield url, load_predictor(store, "served")
+    yield home, store
     store.dispose()
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=10)
+
+
+def _ports() -> set[int]:
+    return {running.port for running in list_endpoints()}
+
+
+@pytest.fixture(autouse=True)
+def _no_endpoint_left_running():
+    """Stop what a test started, even when it fails (the module's own endpoint stays)."""
+    before = _ports()
+    yield
+    for port in _ports() - before:
+        stop_endpoint(port)
+
+
+@pytest.fixture(scope="module")
+def endpoint(served_store):
+    """The tuning-time model served from a thread of this process, on a free loopback port."""
+    _, store = served_store
+    predictor = serve_model(store, "served", final=False)
+    running = start_endpoint(predictor, port=free_port(), tuning_job_name="served")
+    yield running.url, load_predictor(store, "served")
+    if running.port in _ports():
+        stop_endpoint(running.port)
 
 
 def _post(url, body: bytes, content_type: str, accept: str | None = None):
@@ -115,6 +127,100 @@ def test_other_paths_are_404(endpoint):
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(f"{url}/predict", timeout=5)
     assert error.value.code == 404
+
+
+def _get(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status
+
+
+def test_an_endpoint_in_a_thread_serves_the_final_model_and_stop_frees_the_port(served_store):
+    _, store = served_store
+    final = serve_model(store, "served")  # final by default
+    assert final.final and final.trained_on == "train+validation"
+    port = free_port()
+    running = start_endpoint(final, port=port, tuning_job_name="served")
+    assert (running.port, running.url, running.final) == (port, f"http://127.0.0.1:{port}", True)
+    assert running.training_job_name == final.training_job_name and running.tuning_job_name == "served"
+    assert running.started_at <= time.time() and running.model == "final"
+    assert port in _ports()
+
+    assert _get(f"{running.url}/ping") == 200
+    rows = _rows(6)
+    status, kind, body = _post(running.url, rows.to_csv(index=False, header=False).encode(), "text/csv")
+    assert (status, kind) == (200, "text/csv")
+    assert body.split() == [str(label) for label in final.predict(rows)]
+
+    stop_endpoint(port)
+    assert port not in _ports()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"{running.url}/ping", timeout=5)
+    again = start_endpoint(final, port=port)  # the port is free again
+    assert _get(f"{again.url}/ping") == 200
+    stop_endpoint(port)
+
+
+def test_a_busy_port_or_a_bad_one_is_refused_clearly(served_store):
+    _, store = served_store
+    predictor = serve_model(store, "served", final=False)
+    with socket.socket() as other_program:
+        other_program.bind(("127.0.0.1", 0))
+        other_program.listen()
+        busy = other_program.getsockname()[1]
+        with pytest.raises(ValidationError, match=f"port {busy} on 127.0.0.1 is already in use.*Pick another port"):
+            start_endpoint(predictor, port=busy)
+    assert busy not in _ports()
+
+    running = start_endpoint(predictor)  # port 0: any free port
+    assert running.port > 0 and not running.final and running.model == "as tuned"
+    with pytest.raises(ValidationError, match=f"port {running.port} is already in use by the endpoint of "
+                                              f"{predictor.training_job_name}"):
+        start_endpoint(predictor, port=running.port)
+    for port in (-1, 70000, "8080", True):
+        with pytest.raises(ValidationError, match="port must be a whole number from 0 to 65535"):
+            start_endpoint(predictor, port=port)
+    with pytest.raises(ValidationError, match=r"no endpoint is running on port 1 \(ports of running endpoints: "
+                                              rf".*\b{running.port}\b"):
+        stop_endpoint(1)
+    with pytest.raises(ValidationError, match="needs a Predictor"):
+        start_endpoint("served")
+    with pytest.raises(ValidationError, match="host must be an address"):
+        create_server(predictor, "", 0)
+
+
+def test_serve_model_picks_the_final_model_or_the_model_as_tuned(served_store):
+    _, store = served_store
+    tuned, final = serve_model(store, "served", final=False), serve_model(store, "served", final=True)
+    assert describe_model(tuned) == f"{tuned.training_job_name} (as tuned: trained on the training channel)"
+    assert describe_model(final) == f"{final.training_job_name} (final: retrained on train + validation)"
+    with pytest.raises(ValidationError, match="final must be True .* or False"):
+        serve_model(store, "served", final="yes")
+    with pytest.raises(ValidationError, match="no tuning job named 'nope'"):
+        serve_model(store, "nope")
+
+
+def test_python_m_tuning_serve_answers_ping_and_invocations(served_store):
+    home, _ = served_store
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "tuning", "serve", "served", "--port", str(port)],
+                               env={**os.environ, "TUNELAB_HOME": str(home)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if _get(f"{url}/ping") == 200:
+                    break
+            except OSError:
+                if process.poll() is not None or time.time() > deadline:
+                    pytest.fail(f"the endpoint did not start: {process.stdout.read().decode()}")
+                time.sleep(0.3)
+        status, _, body = _post(url, _rows(2).to_csv(index=False, header=False).encode(), "text/csv")
+        assert status == 200 and set(body.split()) <= {"malignant", "benign"}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
 
 
 def test_serving_an_unknown_job_is_a_clear_cli_error(tmp_path):

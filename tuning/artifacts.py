@@ -8,6 +8,8 @@ its best training job::
     artifacts/<tuning job>/<training job>/model.ubj   XGBoost's own format, or
                                           .../model.skops XGBoost-free models, via skops
     artifacts/<tuning job>/<training job>/model.json  algorithm, hyperparameters, scaling
+    artifacts/<tuning job>/<training job>-final/...   a final model (retrained on train plus
+                                          validation), with its own encoding.skops/.json
 
 No file is pickled: XGBoost's UBJSON and skops files are data that loading cannot turn
 into code, so a model shared by a classmate is safe to open.
@@ -54,8 +56,12 @@ def save_encoding(folder: Path, preprocessor: Any, target_encoder: TargetEncoder
 
 def save_model(folder: Path, algorithm: Algorithm, blob: bytes, *, training_job_name: str,
                hyperparameters: dict[str, Any], n_classes: int, target_mean: float,
-               target_scale: float, objective: float | None) -> Path:
-    """Write one training job's model; return its folder."""
+               target_scale: float, objective: float | None, trained_on: str = "train") -> Path:
+    """Write one training job's model; return its folder.
+
+    ``trained_on`` is ``"train"`` for a model of the tuning job itself, or
+    ``"train+validation"`` for a final model (see :func:`tuning.deploy.final_predictor`).
+    """
     target = folder / training_job_name
     target.mkdir(parents=True, exist_ok=True)
     (target / algorithm.model_file).write_bytes(blob)
@@ -68,6 +74,7 @@ def save_model(folder: Path, algorithm: Algorithm, blob: bytes, *, training_job_
         "target_mean": target_mean,
         "target_scale": target_scale,
         "final_objective_value": objective,
+        "trained_on": trained_on,
     }, indent=2))
     return target
 
@@ -82,6 +89,8 @@ class Predictor:
 
     ``predict`` gives class labels (as in the training data) or numbers;
     ``predict_proba`` gives class probabilities, columns in :attr:`classes` order.
+    ``trained_on`` says which data made it: ``"train"`` (the model the tuning job scored)
+    or ``"train+validation"`` (a final model, AMT's optional last step; :attr:`final`).
     """
 
     algorithm: Algorithm
@@ -91,6 +100,12 @@ class Predictor:
     feature_columns: list[str]
     training_job_name: str
     hyperparameters: dict[str, Any]
+    trained_on: str = "train"
+
+    @property
+    def final(self) -> bool:
+        """Whether this is a final model, retrained on the training plus validation channels."""
+        return self.trained_on == "train+validation"
 
     @property
     def classes(self) -> list[Any] | None:
@@ -141,14 +156,18 @@ def load_predictor(store: Store, tuning_job_name: str, training_job_name: str | 
             f"training job's model ({job.best_training_job})."
         )
     meta = json.loads((model_dir / "model.json").read_text())
-    encoding = json.loads((folder / "encoding.json").read_text())
+    # A final model was trained with an encoder of its own (refit on train + validation),
+    # kept beside it; the tuning job's models share the tuning job's encoder.
+    encoding_dir = model_dir if (model_dir / "encoding.json").is_file() else folder
+    encoding = json.loads((encoding_dir / "encoding.json").read_text())
     algorithm = get_algorithm(meta["algorithm"])
     model = algorithm.load(
         (model_dir / meta["model_file"]).read_bytes(),
         n_classes=meta["n_classes"], target_mean=meta["target_mean"], target_scale=meta["target_scale"],
     )
-    preprocessor = skops.io.load(folder / "encoding.skops", trusted=TRUSTED_SKOPS_TYPES)
+    preprocessor = skops.io.load(encoding_dir / "encoding.skops", trusted=TRUSTED_SKOPS_TYPES)
     return Predictor(
         algorithm, model, preprocessor, TargetEncoder.from_dict(encoding["target_encoder"]),
-        encoding["feature_columns"], name, meta["hyperparameters"],
+        encoding["feature_columns"], meta.get("training_job_name", name), meta["hyperparameters"],
+        meta.get("trained_on", "train"),
     )

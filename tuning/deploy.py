@@ -9,6 +9,9 @@ hyperparameters. :func:`model_for_training_job` retrains it once, with the seed 
 gave it, checks that the retrained model scores the objective the training job recorded,
 and saves it beside the best model, so the next call just loads it.
 
+:func:`final_predictor` is AMT's optional last step: the chosen hyperparameters trained
+again on the training plus validation channels (saved once as ``<training job>-final``).
+
 :func:`predict_frame` turns rows into a table of predictions (and class probabilities),
 :func:`feature_schema` describes the raw feature columns for a form, and
 :func:`artifact_archive` packs a model and its encoder into a zip file to take away.
@@ -43,8 +46,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FeatureField",
+    "FINAL_SUFFIX",
     "artifact_archive",
     "feature_schema",
+    "final_model_is_saved",
+    "final_predictor",
     "model_for_training_job",
     "model_is_saved",
     "predict_frame",
@@ -71,6 +77,64 @@ def model_for_training_job(store: Store, tuning_job_name: str, training_job_name
     Unknown names, training jobs that are not Completed, and tuning jobs whose data can no
     longer be loaded are refused with a :class:`~tuning.errors.ValidationError`.
     """
+    job, training_job = _completed_training_job(store, tuning_job_name, training_job_name)
+    name = training_job.name
+    if model_is_saved(store, tuning_job_name, name):
+        return load_predictor(store, tuning_job_name, name)
+    with _lock_for(store, tuning_job_name, name):  # two sessions at once: the second loads the first's model
+        if not model_is_saved(store, tuning_job_name, name):
+            _retrain(job, training_job, store.tuning_job_artifacts(tuning_job_name))
+    return load_predictor(store, tuning_job_name, name)
+
+
+FINAL_SUFFIX = "-final"
+"""A final model's folder is its training job's name plus this (``<job>-003-final``)."""
+
+
+def final_predictor(store: Store, tuning_job_name: str, training_job_name: str | None = None) -> Predictor:
+    """AMT's optional last step: the training job's hyperparameters retrained on all the data.
+
+    Tuning holds the validation channel back to score each training job. Once the best
+    hyperparameters are chosen, that channel can teach the model too: this trains the
+    given Completed training job (the best one if no name is given) again on the training
+    channel plus the validation channel (a split dataset: the whole dataset; two channels:
+    both, concatenated), with the feature encoder refit on those rows, the same seed and
+    the same number of rounds or epochs. It is saved once, as ``<training job>-final``
+    beside the tuning job's models, with its own encoder, and loaded afterwards; the
+    Predictor's ``trained_on`` is ``"train+validation"`` (``final`` is True).
+
+    No rows are left over to score it, so it has no objective of its own: its quality is
+    the promise of the training job's FinalObjectiveValue (measured on the validation
+    channel before it saw it), not a new measurement. Before training, the tuning-time
+    model is checked against that recorded value on the reloaded data, so a changed data
+    file is refused rather than silently trained on.
+    """
+    job, training_job = _completed_training_job(store, tuning_job_name, training_job_name)
+    name = training_job.name
+    if final_model_is_saved(store, tuning_job_name, name):
+        return load_predictor(store, tuning_job_name, name + FINAL_SUFFIX)
+    with _lock_for(store, tuning_job_name, name + FINAL_SUFFIX):
+        if not final_model_is_saved(store, tuning_job_name, name):
+            tuned = model_for_training_job(store, tuning_job_name, name)
+            _train_final(job, training_job, tuned, store.tuning_job_artifacts(tuning_job_name))
+    return load_predictor(store, tuning_job_name, name + FINAL_SUFFIX)
+
+
+def final_model_is_saved(store: Store, tuning_job_name: str, training_job_name: str) -> bool:
+    """Whether the training job's final model is on disk (loads at once) or must be trained first."""
+    folder = store.tuning_job_artifacts(tuning_job_name) / (training_job_name + FINAL_SUFFIX)
+    return (folder / "model.json").is_file()
+
+
+def _lock_for(store: Store, tuning_job_name: str, folder_name: str) -> threading.Lock:
+    key = (str(store.artifact_dir), tuning_job_name, folder_name)
+    with _retrain_locks_guard:
+        return _retrain_locks.setdefault(key, threading.Lock())
+
+
+def _completed_training_job(store: Store, tuning_job_name: str,
+                            training_job_name: str | None) -> tuple[TuningJob, TrainingJob]:
+    """The tuning job and its named (default: best) training job, which must be Completed."""
     job = store.get_tuning_job(tuning_job_name)  # unknown name: ValidationError listing known ones
     name = training_job_name or job.best_training_job
     if not name:
@@ -86,16 +150,7 @@ def model_for_training_job(store: Store, tuning_job_name: str, training_job_name
             f"{f' ({reason})' if reason else ''}; only Completed training jobs have a model "
             "to deploy. Pick a Completed training job."
         )
-    if model_is_saved(store, tuning_job_name, name):
-        return load_predictor(store, tuning_job_name, name)
-
-    key = (str(store.artifact_dir), tuning_job_name, name)
-    with _retrain_locks_guard:
-        lock = _retrain_locks.setdefault(key, threading.Lock())
-    with lock:  # two sessions asking at once: the second waits and loads the first's model
-        if not model_is_saved(store, tuning_job_name, name):
-            _retrain(job, training_job, store.tuning_job_artifacts(tuning_job_name))
-    return load_predictor(store, tuning_job_name, name)
+    return job, training_job
 
 
 def model_is_saved(store: Store, tuning_job_name: str, training_job_name: str) -> bool:
@@ -127,21 +182,11 @@ def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
 
     from tuning.algorithms import TrainingData
     from tuning.algorithms._base import TRUSTED_SKOPS_TYPES
-    from tuning.config import TuningJobConfig
     from tuning.features import TargetEncoder
-    from tuning.runner import prepare
 
     name = training_job.name
     kept = f"TuneLab keeps only the best training job's model ({job.best_training_job})"
-    try:
-        config = TuningJobConfig.from_dict(job.config)
-        prepared = prepare(config)
-    except (TuneLabError, OSError) as error:
-        raise ValidationError(
-            f"cannot retrain training job {name!r}: the data of tuning job {job.name!r} can no longer "
-            f"be loaded ({error}). {kept}; to deploy this one, restore the data where the tuning "
-            "job found it (same path, same contents)."
-        ) from None
+    config, prepared = _prepare_again(job, f"retrain training job {name!r}", kept)
     try:
         encoding = json.loads((folder / "encoding.json").read_text())
         preprocessor = skops.io.load(folder / "encoding.skops", trusted=TRUSTED_SKOPS_TYPES)
@@ -184,15 +229,9 @@ def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
         warnings.simplefilter("ignore")
         model = algorithm.fit(hyperparameters, data, metric, _Silent(), seed=seed)
     value = float(metric(data.y_validation, algorithm.output(model, data.x_validation)))
-    recorded = training_job.final_objective_value
-    if recorded is not None and not math.isclose(value, recorded, rel_tol=OBJECTIVE_REL_TOL,
-                                                 abs_tol=OBJECTIVE_ABS_TOL):
-        raise ValidationError(
-            f"retraining training job {name!r} gave {metric.name} = {value:.6g}, but the training "
-            f"job recorded {recorded:.6g}: the data has changed since the tuning job ran (or the "
-            f"installed libraries have), so this would not be the same model, and it was not saved. {kept}; restore the original "
-            "data to deploy this one."
-        )
+    _check_objective(training_job, metric.name, value, f"retraining training job {name!r}",
+                     f"so this would not be the same model, and it was not saved. {kept}; restore the "
+                     "original data to deploy this one.")
     # Write into a scratch folder first and move it into place, so a reader never sees a
     # half-written model.
     folder.mkdir(parents=True, exist_ok=True)
@@ -205,6 +244,98 @@ def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
         if not (folder / name / "model.json").is_file():
             shutil.rmtree(folder / name, ignore_errors=True)
             written.rename(folder / name)
+
+
+def _prepare_again(job: TuningJob, action: str, kept: str) -> tuple[Any, Any]:
+    """The tuning job's configuration and data, loaded again; refused clearly if they are gone."""
+    from tuning.config import TuningJobConfig
+    from tuning.runner import prepare
+
+    try:
+        config = TuningJobConfig.from_dict(job.config)
+        return config, prepare(config)
+    except (TuneLabError, OSError) as error:
+        raise ValidationError(
+            f"cannot {action}: the data of tuning job {job.name!r} can no longer "
+            f"be loaded ({error}). {kept}; to deploy this one, restore the data where the tuning "
+            "job found it (same path, same contents)."
+        ) from None
+
+
+def _check_objective(training_job: TrainingJob, metric_name: str, value: float, what: str, consequence: str) -> None:
+    """Refuse a model whose objective is not the one the training job recorded: the data changed."""
+    recorded = training_job.final_objective_value
+    if recorded is not None and not math.isclose(value, recorded, rel_tol=OBJECTIVE_REL_TOL,
+                                                 abs_tol=OBJECTIVE_ABS_TOL):
+        raise ValidationError(
+            f"{what} gave {metric_name} = {value:.6g}, but the training job recorded {recorded:.6g}: "
+            f"the data has changed since the tuning job ran (or the installed libraries have), {consequence}"
+        )
+
+
+def _train_final(job: TuningJob, training_job: TrainingJob, tuned: Predictor, folder: Path) -> None:
+    """Train ``training_job``'s final model on train + validation; save it as ``<name>-final``."""
+    from tuning.algorithms import TrainingData
+    from tuning.artifacts import save_encoding
+    from tuning.features import build_preprocessor
+
+    name = training_job.name
+    action = f"train the final model of training job {name!r}"
+    config, prepared = _prepare_again(job, action, "A final model is trained on the tuning job's own data")
+    train, validation = prepared.train, prepared.validation
+    columns = [str(column) for column in train.features.columns]
+    if columns != list(tuned.feature_columns):
+        raise ValidationError(
+            f"cannot {action}: the data of tuning job {job.name!r} now has the columns {columns}, but "
+            f"the tuning job was trained on {list(tuned.feature_columns)}. Restore the original data file."
+        )
+    algorithm, metric = prepared.algorithm, prepared.metric
+    mismatch = (f"cannot {action}: the data of tuning job {job.name!r} no longer matches the tuned "
+                "model's encoding ({}). Restore the original data file.")
+    try:
+        value = float(metric(tuned.target_encoder.encode(validation.target), tuned.output(validation.features)))
+    except (TuneLabError, ValueError) as error:
+        raise ValidationError(mismatch.format(error)) from None
+    # The tuning-time model must still score its recorded objective on the reloaded
+    # validation channel: otherwise the data is not what the tuning job measured.
+    _check_objective(training_job, metric.name, value, f"the model of training job {name!r}",
+                     "so a final model would not keep its promise, and it was not trained. Restore the "
+                     "original data to train it.")
+    features = pd.concat([train.features, validation.features], ignore_index=True)
+    target = pd.concat([train.target, validation.target], ignore_index=True)
+    target_encoder = tuned.target_encoder  # same classes, same codes as the tuned model
+    try:
+        preprocessor = build_preprocessor(features, scale=algorithm.needs_scaling,
+                                          impute=not algorithm.handles_missing)
+        data = TrainingData(
+            x_train=np.asarray(preprocessor.fit_transform(features), dtype=np.float32),
+            y_train=target_encoder.encode(target),
+            # Training reports on this channel (to a silent reporter); nothing is held out.
+            x_validation=np.asarray(preprocessor.transform(validation.features), dtype=np.float32),
+            y_validation=target_encoder.encode(validation.target),
+            problem_type=train.problem_type,
+            n_classes=target_encoder.n_classes,
+        )
+    except (TuneLabError, ValueError) as error:
+        raise ValidationError(mismatch.format(error)) from None
+    hyperparameters = {**algorithm.resolve(prepared.static), **training_job.hyperparameters}
+    seed = (config.random_seed or 0) + training_job.index  # the runner's seed for this training job
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = algorithm.fit(hyperparameters, data, metric, _Silent(), seed=seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    target_folder = folder / (name + FINAL_SUFFIX)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".final-") as scratch:
+        written = save_model(
+            Path(scratch), algorithm, algorithm.dump(model), training_job_name=name,
+            hyperparameters=hyperparameters, n_classes=data.n_classes, target_mean=model.target_mean,
+            target_scale=model.target_scale, objective=training_job.final_objective_value,
+            trained_on="train+validation",
+        )
+        save_encoding(written, preprocessor, target_encoder, features, train.problem_type, train.target_name)
+        if not (target_folder / "model.json").is_file():
+            shutil.rmtree(target_folder, ignore_errors=True)
+            written.rename(target_folder)
 
 
 # -- predictions -------------------------------------------------------------------------
@@ -391,12 +522,13 @@ TuneLab model artifact
 
 Tuning job:   {tuning_job}
 Training job: {training_job} ({algorithm}; {objective})
+Trained on:   {trained_on}
 
 Files
-  {tuning_job}/encoding.skops    the fitted feature encoder (scikit-learn, saved with skops)
-  {tuning_job}/encoding.json     feature columns, problem type, class labels
-  {tuning_job}/{training_job}/{model_file}   the model
-  {tuning_job}/{training_job}/model.json     algorithm, hyperparameters, target scaling
+  {encoding_dir}/encoding.skops    the fitted feature encoder (scikit-learn, saved with skops)
+  {encoding_dir}/encoding.json     feature columns, problem type, class labels
+  {model_dir}/{model_file}   the model
+  {model_dir}/model.json     algorithm, hyperparameters, target scaling
 
 None of these files is a pickle: loading them cannot run code.
 
@@ -406,22 +538,28 @@ Unzip into the artifacts folder of a TuneLab store that has this tuning job (by 
 ~/.tunelab/artifacts, or $TUNELAB_HOME/artifacts), then:
 
     from tuning import Store, load_predictor
-    predictor = load_predictor(Store(), "{tuning_job}", "{training_job}")
+    predictor = load_predictor(Store(), "{tuning_job}", "{folder_name}")
     predictor.predict(rows)          # rows: a pandas DataFrame with the feature columns
     predictor.predict_proba(rows)    # classification: one column per class
 
 With another store, give its artifacts folder: Store(url, artifact_dir="path/to/unzipped").
 {plain}"""
 
+_TRAINED_ON = {
+    "train": "the training channel (the model the tuning job scored on the validation channel)",
+    "train+validation": "the training plus validation channels (a final model, AMT's optional last step);\n"
+                        "              the objective above is the tuning job's measurement, its promise",
+}
+
 _PLAIN_XGBOOST = """
 Load it without TuneLab's store (xgboost, skops and pandas)
 -----------------------------------------------------------
     import json, skops.io, xgboost
-    encoding = json.load(open("{tuning_job}/encoding.json"))
-    encoder = skops.io.load("{tuning_job}/encoding.skops",
-                            trusted=skops.io.get_untrusted_types(file="{tuning_job}/encoding.skops"))
+    encoding = json.load(open("{encoding_dir}/encoding.json"))
+    encoder = skops.io.load("{encoding_dir}/encoding.skops",
+                            trusted=skops.io.get_untrusted_types(file="{encoding_dir}/encoding.skops"))
     booster = xgboost.Booster()
-    booster.load_model("{tuning_job}/{training_job}/model.ubj")
+    booster.load_model("{model_dir}/model.ubj")
     x = encoder.transform(rows[encoding["feature_columns"]])
     output = booster.predict(xgboost.DMatrix(x))
     # binary: output is the probability of encoding["target_encoder"]["classes"][1];
@@ -429,31 +567,41 @@ Load it without TuneLab's store (xgboost, skops and pandas)
 """
 
 
-def artifact_archive(store: Store, tuning_job_name: str, training_job_name: str) -> bytes:
-    """A zip of the tuning job's encoding, this training job's model and a README.
+def artifact_archive(store: Store, tuning_job_name: str, training_job_name: str, *, final: bool = False) -> bytes:
+    """A zip of the feature encoding, this training job's model and a README.
 
     A non-best training job's model is retrained first (see :func:`model_for_training_job`),
-    so every Completed training job can be taken away.
+    so every Completed training job can be taken away. With ``final=True`` the archive
+    holds the final model instead (see :func:`final_predictor`), trained first if needed,
+    with the encoder that was refit for it.
     """
-    model_for_training_job(store, tuning_job_name, training_job_name)
+    if final:
+        final_predictor(store, tuning_job_name, training_job_name)
+        folder_name = training_job_name + FINAL_SUFFIX
+    else:
+        model_for_training_job(store, tuning_job_name, training_job_name)
+        folder_name = training_job_name
     folder = store.tuning_job_artifacts(tuning_job_name)
-    model_dir = folder / training_job_name
+    model_dir = folder / folder_name
+    encoding_dir = model_dir if final else folder
     meta = json.loads((model_dir / "model.json").read_text())
     job = store.get_tuning_job(tuning_job_name)
     value = meta.get("final_objective_value")
     objective = f"{job.objective_metric_name} = {value:.6g}" if value is not None else job.objective_metric_name
+    paths = {"encoding_dir": encoding_dir.relative_to(folder.parent).as_posix(),
+             "model_dir": model_dir.relative_to(folder.parent).as_posix()}
     readme = _README.format(
-        tuning_job=tuning_job_name, training_job=training_job_name, algorithm=meta["algorithm"],
-        objective=objective, model_file=meta["model_file"],
-        plain=_PLAIN_XGBOOST.format(tuning_job=tuning_job_name, training_job=training_job_name)
-        if meta["model_file"].endswith(".ubj") else "",
+        tuning_job=tuning_job_name, training_job=training_job_name, folder_name=folder_name,
+        algorithm=meta["algorithm"], objective=objective, model_file=meta["model_file"],
+        trained_on=_TRAINED_ON.get(meta.get("trained_on", "train"), meta.get("trained_on")),
+        plain=_PLAIN_XGBOOST.format(**paths) if meta["model_file"].endswith(".ubj") else "", **paths,
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", readme)
         for file_name in ("encoding.skops", "encoding.json"):
-            archive.write(folder / file_name, f"{tuning_job_name}/{file_name}")
+            archive.write(encoding_dir / file_name, f"{paths['encoding_dir']}/{file_name}")
         for path in sorted(model_dir.iterdir()):
-            if path.is_file():
-                archive.write(path, f"{tuning_job_name}/{training_job_name}/{path.name}")
+            if path.is_file() and not (final and path.name.startswith("encoding.")):
+                archive.write(path, f"{paths['model_dir']}/{path.name}")
     return buffer.getvalue()

@@ -18,15 +18,20 @@ A malformed request gets a 4xx status with the reason in the body, never a crash
 for rows that cannot be read, 404 for another path, 411/413 for a missing or too large
 body, 415 for another content type. The standard library's threading HTTP server is
 enough for a laptop endpoint; a production server is out of scope.
+
+:func:`serve_model` picks the model: the final one (retrained on train + validation, AMT's
+optional last step) by default, or the model as tuned. :mod:`tuning.endpoints` runs
+servers in background threads, for the dashboard.
 """
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import math
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +40,10 @@ from tuning.artifacts import Predictor
 from tuning.datasets import MISSING_VALUES
 from tuning.errors import TuneLabError, ValidationError
 
-__all__ = ["MAX_BODY_BYTES", "create_server", "predict_payload"]
+if TYPE_CHECKING:
+    from tuning.store import Store
+
+__all__ = ["MAX_BODY_BYTES", "create_server", "describe_model", "predict_payload", "serve_model"]
 
 MAX_BODY_BYTES = 6 * 1024 * 1024
 """SageMaker real-time endpoints take at most 6 MB per request; so does this one."""
@@ -133,8 +141,41 @@ def predict_payload(predictor: Predictor, body: bytes, content_type: str, accept
     return ("\n".join(lines) + "\n").encode(), "text/csv"
 
 
+def serve_model(store: Store, tuning_job_name: str, training_job_name: str | None = None, *,
+                final: bool = True) -> Predictor:
+    """The model an endpoint serves: the final one by default, as AMT's last step would give.
+
+    ``final=True``: the training job's hyperparameters retrained on the training plus
+    validation channels (:func:`tuning.deploy.final_predictor`, trained once and saved).
+    ``final=False``: the model as tuned, trained on the training channel only, the one the
+    tuning job scored (:func:`tuning.deploy.model_for_training_job`). The best training job
+    unless ``training_job_name`` names another Completed one.
+    """
+    from tuning.deploy import final_predictor, model_for_training_job
+
+    if not isinstance(final, bool):
+        raise ValidationError(f"final must be True (final model) or False (model as tuned), but got {final!r}.")
+    pick = final_predictor if final else model_for_training_job
+    return pick(store, tuning_job_name, training_job_name)
+
+
+def describe_model(predictor: Predictor) -> str:
+    """One line saying which model this is, for a console or a page: ``job-002 (final: ...)``."""
+    if predictor.final:
+        return f"{predictor.training_job_name} (final: retrained on train + validation)"
+    return f"{predictor.training_job_name} (as tuned: trained on the training channel)"
+
+
 def create_server(predictor: Predictor, host: str = "127.0.0.1", port: int = 8080) -> ThreadingHTTPServer:
-    """A server (not yet serving: call ``serve_forever()``) answering /ping and /invocations."""
+    """A server (not yet serving: call ``serve_forever()``) answering /ping and /invocations.
+
+    ``port=0`` lets the system pick a free port (read it from ``server.server_address``).
+    A port already in use, or an address that cannot be bound, raises a ValidationError.
+    """
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ValidationError(f"port must be a whole number from 0 to 65535 (0: any free port), but got {port!r}.")
+    if not isinstance(host, str) or not host.strip():
+        raise ValidationError(f"host must be an address such as '127.0.0.1', but got {host!r}.")
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by default
@@ -181,4 +222,15 @@ def create_server(predictor: Predictor, host: str = "127.0.0.1", port: int = 808
                 return
             self._answer(200, answer, answer_type)
 
-    return ThreadingHTTPServer((host, port), Handler)
+    try:
+        return ThreadingHTTPServer((host, port), Handler)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ValidationError(
+                f"port {port} on {host} is already in use (another endpoint or program listens there). "
+                "Pick another port, or stop what is using it."
+            ) from None
+        raise ValidationError(
+            f"cannot listen on {host}:{port} ({error.strerror or error}). Use 127.0.0.1 (this machine "
+            "only) and a port from 1024 to 65535, or 0 for any free port."
+        ) from None
