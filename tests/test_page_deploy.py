@@ -9,9 +9,29 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tuning import ContinuousParameter, IntegerParameter, Store, TuningJob, TuningJobConfig, run_tuning_job
-from tuning.deploy import model_is_saved
+from tuning.deploy import final_model_is_saved, model_is_saved
+from tuning.endpoints import list_endpoints, stop_endpoint
 
 PAGE = "../views/deploy.py"
+
+
+@pytest.fixture(autouse=True)
+def _stop_endpoints_started_here():
+    """AppTest runs the page in this process: stop every endpoint a test started, even on failure."""
+    before = {endpoint.port for endpoint in list_endpoints()}
+    yield
+    for endpoint in list_endpoints():
+        if endpoint.port not in before:
+            stop_endpoint(endpoint.port)
+
+
+def _feature_inputs(app):
+    """The form's number inputs (not the endpoint's Port)."""
+    return [number for number in app.number_input if number.label != "Port"]
+
+
+def _model_radio(app):
+    return next(radio for radio in app.radio if radio.label == "Model")
 
 
 
@@ -71,7 +91,7 @@ def test_the_page_lists_completed_jobs_best_first_and_predicts_from_the_form(fin
     hyperparameters = app.dataframe[0].value
     assert {"eta", "max_depth", "num_round"} <= set(hyperparameters["Hyperparameter"])
     assert [tab.label for tab in app.tabs] == ["Predict a CSV", "Type feature values"]
-    assert len(app.number_input) == 30
+    assert len(_feature_inputs(app)) == 30
     assert [b.label for b in app.get("download_button")] == ["Download model artifact (.zip)"]
 
     app.button[0].click().run()  # the form's Predict button
@@ -140,7 +160,7 @@ def test_text_columns_get_choices_and_a_job_whose_data_is_gone_gets_a_message(tm
     assert not app.exception and not app.error
     job_box = next(box for box in app.selectbox if box.label == "job")
     assert job_box.options == ["admin", "retired", "student"]
-    assert [number.label for number in app.number_input] == ["age"]
+    assert [number.label for number in _feature_inputs(app)] == ["age"]
     next(number for number in app.number_input if number.label == "age").set_value(30)
     job_box.set_value("student")
     app.button[0].click().run()
@@ -153,3 +173,74 @@ def test_text_columns_get_choices_and_a_job_whose_data_is_gone_gets_a_message(tm
     assert not app.exception
     assert "can no longer be loaded" in app.error[0].value
     assert not app.tabs  # nothing below the message
+
+
+def test_the_best_job_serves_its_final_model_by_default_and_as_tuned_on_request(finished_job):
+    job, store = finished_job
+    best = job.best_training_job
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not app.exception and not app.error
+    radio = _model_radio(app)
+    assert radio.options == ["final (retrained on train + validation, AMT's last step)",
+                             "as tuned (trained on the training channel)"]
+    assert radio.value is True  # final, for the best job
+    assert final_model_is_saved(store, "deployed", best)
+    assert any(f"{best} (final: retrained on train + validation)" in caption.value for caption in app.caption)
+    assert any("promise" in caption.value for caption in app.caption)
+    app.button[0].click().run()
+    final_answer = app.success[0].value
+    assert final_answer.startswith("Prediction: **")
+
+    _model_radio(app).set_value(False).run()
+    assert not app.exception and not app.error
+    assert any(f"{best} (as tuned: trained on the training channel)" in caption.value for caption in app.caption)
+    archive = app.get("download_button")[-1]
+    assert archive.label == "Download model artifact (.zip)"
+
+    # Another training job starts from its model as tuned.
+    other = _training_job_box(app).options[1].split(" — ")[0]
+    _training_job_box(app).set_value(other).run()
+    assert _model_radio(app).value is False
+    assert not final_model_is_saved(store, "deployed", other)
+
+
+def test_start_endpoint_serves_over_http_and_stop_stops_it(finished_job):
+    import urllib.error
+    import urllib.request
+
+    from conftest import free_port
+
+    job, _ = finished_job
+    port = free_port()
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert any("No endpoint is running" in caption.value for caption in app.caption)
+    next(number for number in app.number_input if number.label == "Port").set_value(port).run()
+    code = app.code[0].value
+    assert f"curl -s http://127.0.0.1:{port}/ping" in code
+    assert f"--data-binary '" in code and f"http://127.0.0.1:{port}/invocations" in code
+    next(button for button in app.button if button.label == "Start endpoint").click().run()
+    assert not app.exception and not app.error
+    assert f"Endpoint running at http://127.0.0.1:{port}" in app.success[0].value
+    running = {endpoint.port: endpoint for endpoint in list_endpoints()}
+    assert port in running and running[port].final and running[port].training_job_name == job.best_training_job
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=5) as response:
+        assert response.status == 200
+    # The curl example's row is a real row: the endpoint answers it with a class label.
+    row = code.split("--data-binary '")[1].split("'")[0]
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/invocations", data=row.encode(), method="POST",
+                                     headers={"Content-Type": "text/csv"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.read().decode().strip() in ("malignant", "benign")
+    assert any(f"http://127.0.0.1:{port}" in block.value for block in app.markdown)
+
+    # Starting it again on the same port is refused with the reason.
+    next(button for button in app.button if button.label == "Start endpoint").click().run()
+    assert not app.exception
+    assert f"port {port} is already in use" in app.error[0].value
+
+    next(button for button in app.button if button.label == "Stop").click().run()
+    assert not app.exception and not app.error
+    assert port not in {endpoint.port for endpoint in list_endpoints()}
+    assert not [button for button in app.button if button.label == "Stop"]
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=5)

@@ -1,6 +1,16 @@
-"""Deploy: a training job's model answers new rows, from a CSV file or a form."""
+"""Deploy: a training job's model answers new rows, from a CSV file, a form or a local endpoint.
+
+The model is the training job's as tuned (trained on the training channel) or its final
+model (retrained on train + validation, AMT's optional last step). Endpoints started here
+run in threads of the dashboard's server process (:mod:`tuning.endpoints`), so every
+browser session sees them and can stop them.
+"""
 
 from __future__ import annotations
+
+import csv
+import datetime
+import io
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -12,27 +22,52 @@ from tuning.datasets import load_dataset
 from tuning.deploy import (
     artifact_archive,
     feature_schema,
+    final_model_is_saved,
     typical_row,
-    model_for_training_job,
     model_is_saved,
     predict_frame,
     read_rows_csv,
 )
+from tuning.endpoints import list_endpoints, start_endpoint, stop_endpoint
+from tuning.serve import describe_model, serve_model
+
+MODEL_CHOICES = {
+    True: "final (retrained on train + validation, AMT's last step)",
+    False: "as tuned (trained on the training channel)",
+}
+DEFAULT_PORT = 8080
 
 
 @st.cache_resource(show_spinner=False)
-def _model(tuning_job: str, training_job: str, created_at: float) -> Predictor:
-    """One loaded (or retrained) model per training job, shared by every session.
+def _model(tuning_job: str, training_job: str, created_at: float, final: bool) -> Predictor:
+    """One loaded (or trained) model per training job and kind, shared by every session.
 
     ``created_at`` is in the key so a tuning job deleted and run again under the same
     name does not get the old model.
     """
-    return model_for_training_job(get_store(), tuning_job, training_job)
+    return serve_model(get_store(), tuning_job, training_job, final=final)
 
 
 @st.cache_data(show_spinner=False)
-def _archive(tuning_job: str, training_job: str, created_at: float) -> bytes:
-    return artifact_archive(get_store(), tuning_job, training_job)
+def _archive(tuning_job: str, training_job: str, created_at: float, final: bool) -> bytes:
+    return artifact_archive(get_store(), tuning_job, training_job, final=final)
+
+
+def _stop(port: int) -> None:
+    """The Stop button's callback: another session may have stopped it already."""
+    try:
+        stop_endpoint(port)
+    except TuneLabError as error:
+        st.session_state["deploy:endpoint-message"] = str(error)
+
+
+def _curl_examples(url: str, row: dict) -> str:
+    """Two shell commands a student can paste: the health check and one typical row."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(row.values())
+    line = buffer.getvalue().replace("'", "'\\''")
+    return (f"curl -s {url}/ping\n"
+            f"curl -s -X POST -H 'Content-Type: text/csv' --data-binary '{line}' {url}/invocations")
 
 
 st.title("Deploy")
@@ -70,14 +105,32 @@ st.caption(
     "The best training job's model is saved on disk. Any other completed training job's model was not "
     "kept: it is retrained once, on demand, with its own hyperparameters and seed, then saved."
 )
+final = st.radio(
+    "Model", list(MODEL_CHOICES), format_func=MODEL_CHOICES.get, horizontal=True,
+    index=0 if training_job == job.best_training_job else 1, key=f"deploy:{job.name}:{training_job}:model",
+)
+st.caption(
+    "Tuning holds the validation channel back to score each training job. AMT's optional last step trains "
+    "the chosen hyperparameters again on the training *and* validation rows, with the same seed and rounds: "
+    "the final model. No rows are left to score it, so its quality is the promise of the objective above "
+    "(measured before it saw the validation rows), not a new measurement. It is trained once, then saved."
+)
 
 try:
-    saved = model_is_saved(store, job.name, training_job)
-    with st.spinner("Loading the model..." if saved else f"Retraining {training_job} (once; it is saved for next time)..."):
-        predictor = _model(job.name, training_job, job.created_at)
+    if final:
+        saved = final_model_is_saved(store, job.name, training_job)
+        waiting = f"Training the final model of {training_job} on train + validation (once; it is saved)..."
+    else:
+        saved = model_is_saved(store, job.name, training_job)
+        waiting = f"Retraining {training_job} (once; it is saved for next time)..."
+    with st.spinner("Loading the model..." if saved else waiting):
+        predictor = _model(job.name, training_job, job.created_at, final)
 except TuneLabError as error:
     st.error(str(error))
+    if final:
+        st.info("The model as tuned may still load: choose **as tuned** above.")
     st.stop()
+st.caption(f"Serving **{describe_model(predictor)}**.")
 
 with st.expander("Hyperparameters", expanded=True):
     st.dataframe(
@@ -149,9 +202,41 @@ with form_tab:
                 st.plotly_chart(figure, width="stretch")
 
 try:
-    archive = _archive(job.name, training_job, job.created_at)
+    archive = _archive(job.name, training_job, job.created_at, final)
 except TuneLabError as error:
     st.error(str(error))
 else:
-    st.download_button("Download model artifact (.zip)", archive, file_name=f"{training_job}.zip",
-                       mime="application/zip")
+    st.download_button("Download model artifact (.zip)", archive,
+                       file_name=f"{training_job}{'-final' if final else ''}.zip", mime="application/zip")
+
+st.subheader("Endpoint")
+st.caption(
+    "A local endpoint answers HTTP requests as a SageMaker endpoint does (GET /ping, POST /invocations with "
+    "text/csv or application/json), on this machine only (127.0.0.1). It runs inside the dashboard's server "
+    "and keeps running when you close the tab, until you stop it here or the dashboard stops."
+)
+port = st.number_input("Port", min_value=1, max_value=65535, value=DEFAULT_PORT, step=1, key="deploy:port")
+if st.button("Start endpoint"):
+    try:
+        started = start_endpoint(predictor, port=int(port), tuning_job_name=job.name)
+    except TuneLabError as error:
+        st.error(str(error))
+    else:
+        st.success(f"Endpoint running at {started.url}, serving {describe_model(predictor)}.")
+st.caption("Try it from a terminal (the second command sends a typical row, the features in training order):")
+st.code(_curl_examples(f"http://127.0.0.1:{int(port)}",
+                       {f.name: f.default for f in feature_schema(predictor, typical_feature_values(job.dataset))}),
+        language="bash")
+
+message = st.session_state.pop("deploy:endpoint-message", None)
+if message:
+    st.error(message)
+running = list_endpoints()
+if not running:
+    st.caption("No endpoint is running.")
+for endpoint in running:
+    text, stop = st.columns([5, 1])
+    started_at = datetime.datetime.fromtimestamp(endpoint.started_at).strftime("%H:%M:%S")
+    text.markdown(f"`{endpoint.url}` — {endpoint.tuning_job_name or ''} / {endpoint.training_job_name} "
+                  f"({endpoint.model}), started {started_at}")
+    stop.button("Stop", key=f"deploy:stop:{endpoint.port}", on_click=_stop, args=(endpoint.port,), width="stretch")
