@@ -1,6 +1,8 @@
 """The command line: run a tuning job from a JSON file, and read the store.
 
-    python -m tuning run CONFIG.json [--store URL]   run it, with a progress bar
+    python -m tuning run CONFIG.json [--store URL]   run it, with a progress bar (TuneLab's JSON
+                                                     or SageMaker's CreateHyperParameterTuningJob request)
+    python -m tuning export NAME [--format F]        a stored job's config as JSON (sagemaker|tunelab)
     python -m tuning list                            every tuning job in the store
     python -m tuning show NAME                       one tuning job and its training jobs
     python -m tuning stop NAME                       ask a running tuning job to stop
@@ -38,7 +40,7 @@ def _print_frame(frame: pd.DataFrame) -> None:
 
 
 def _read_config(path: str):  # noqa: ANN202
-    from tuning.config import TuningJobConfig
+    from tuning.sagemaker_json import read_tuning_job_json
 
     file = Path(path)
     if not file.is_file():
@@ -47,7 +49,7 @@ def _read_config(path: str):  # noqa: ANN202
         data = json.loads(file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValidationError(f"{path} is not valid JSON: {error}.") from None
-    config = TuningJobConfig.from_dict(data)
+    config = read_tuning_job_json(data)  # either shape; AWS's is told apart by its top-level fields
     # A CSV path in the file is relative to the file, as a user would expect.
     for attribute in ("dataset", "validation_dataset"):
         value = getattr(config, attribute)
@@ -120,6 +122,22 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    """Print a stored job's configuration: the store keeps TuneLab's dict, AWS's shape is derived."""
+    from tuning.config import TuningJobConfig
+
+    job = _store(args.store).get_tuning_job(args.name)  # an unknown name: ValidationError naming the known ones
+    config = TuningJobConfig.from_dict(job.config)
+    if args.format == "sagemaker":
+        from tuning.sagemaker_json import to_sagemaker_request
+
+        data = to_sagemaker_request(config)
+    else:
+        data = config.to_dict()
+    print(json.dumps(data, indent=2))
+    return 0
+
+
 def _algorithms(_: argparse.Namespace) -> int:
     from tuning.algorithms import list_algorithms
 
@@ -159,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("config", help="path of the tuning job's JSON configuration")
     run.add_argument("--name", help="name of the tuning job (overrides TuningJobName)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    export = commands.add_parser("export", help="print a stored tuning job's configuration as JSON")
+    export.add_argument("name", help="the tuning job")
+    export.add_argument("--format", choices=("sagemaker", "tunelab"), default="sagemaker",
+                        help="sagemaker: the CreateHyperParameterTuningJob request (default); tunelab: TuneLab's JSON")
     commands.add_parser("list", help="list the tuning jobs in the store")
     show = commands.add_parser("show", help="show a tuning job and its training jobs")
     show.add_argument("name")
@@ -185,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "serve":
             return _serve(args)
+        if args.command == "export":
+            return _export(args)
         return _algorithms(args)
     except ValidationError as error:
         print(f"error: {error}", file=sys.stderr)
