@@ -217,7 +217,7 @@ def test_start_endpoint_serves_over_http_and_stop_stops_it(finished_job):
     next(number for number in app.number_input if number.label == "Port").set_value(port).run()
     code = app.code[0].value
     assert f"curl -s http://127.0.0.1:{port}/ping" in code
-    assert f"--data-binary '" in code and f"http://127.0.0.1:{port}/invocations" in code
+    assert "--data-binary '" in code and f"http://127.0.0.1:{port}/invocations" in code
     next(button for button in app.button if button.label == "Start endpoint").click().run()
     assert not app.exception and not app.error
     assert f"Endpoint running at http://127.0.0.1:{port}" in app.success[0].value
