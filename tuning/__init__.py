@@ -27,10 +27,24 @@ from tuning.parameters import (
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
 from tuning.runner import TuningJobHandle, TuningProgress, launch_tuning_job, prepare, run_tuning_job
 from tuning.store import Store
+from tuning.inputs import TrainingInput
+from tuning.tuner import (
+    HyperbandStrategyConfig,
+    HyperparameterTuner,
+    HyperparameterTuningJobAnalytics,
+    StrategyConfig,
+    TuningJobCompletionCriteriaConfig,
+)
 from tuning.warm_start import WarmStartConfig, WarmStartTypes
 
 __all__ = [
     "CompletionCriteria",
+    "HyperbandStrategyConfig",
+    "HyperparameterTuner",
+    "HyperparameterTuningJobAnalytics",
+    "StrategyConfig",
+    "TrainingInput",
+    "TuningJobCompletionCriteriaConfig",
     "CategoricalParameter",
     "ContinuousParameter",
     "IntegerParameter",
