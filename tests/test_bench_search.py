@@ -1,0 +1,101 @@
+"""The search benchmark's scoring (Bayesmark's normalisation) and one tiny real run.
+
+The benchmark itself is slow and timed; here only its arithmetic and the shape of its
+output are checked, on hand-made numbers and on 8 jobs of Branin.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import bench_search  # noqa: E402
+from bench_search import (  # noqa: E402
+    RANDOM,
+    bayesmark_score,
+    best_so_far,
+    report,
+    run_benchmark,
+    score_runs,
+)
+
+
+@pytest.mark.parametrize(
+    "opt_mean, random_mean, best, direction, expected",
+    [
+        (1.0, 1.0, 0.0, "Minimize", 0.0),     # random's mean scores 0
+        (0.0, 1.0, 0.0, "Minimize", 100.0),   # the best value scores 100
+        (0.5, 1.0, 0.0, "Minimize", 50.0),
+        (1.5, 1.0, 0.0, "Minimize", -50.0),   # worse than random goes negative
+        (0.90, 0.90, 1.0, "Maximize", 0.0),
+        (1.0, 0.90, 1.0, "Maximize", 100.0),
+        (0.95, 0.90, 1.0, "Maximize", 50.0),
+        (0.85, 0.90, 1.0, "Maximize", -50.0),
+        (3.0, 3.0, 3.0, "Minimize", 0.0),     # random already at the best: no gap to share
+        (4.0, 3.0, 3.0, "Minimize", -100.0),
+    ],
+)
+def test_bayesmark_score_maps_random_mean_to_0_and_best_to_100(opt_mean, random_mean, best, direction, expected):
+    assert bayesmark_score(opt_mean, random_mean, best, direction) == pytest.approx(expected)
+
+
+def test_best_so_far_follows_the_direction():
+    assert best_so_far([3, 1, 2, 0], "Minimize").tolist() == [3, 1, 1, 0]
+    assert best_so_far([3, 1, 4, 0], "Maximize").tolist() == [3, 3, 4, 4]
+
+
+def _run(optimizer: str, seed: int, values: list[float], problem: str = "branin") -> dict:
+    return {"problem": problem, "optimizer": optimizer, "seed": seed, "values": values,
+            "seconds": list(np.linspace(0.1, 0.1 * len(values), len(values)))}
+
+
+@pytest.mark.parametrize("direction, sign", [("Minimize", 1.0), ("Maximize", -1.0)])
+def test_score_runs_uses_random_mean_per_budget_and_best_of_anyone(direction, sign):
+    # Values in "minimise" units, flipped for Maximize: the scores must not change.
+    runs = [
+        _run(RANDOM, 0, [sign * v for v in [10, 8, 6, 6]]),
+        _run(RANDOM, 1, [sign * v for v in [12, 10, 8, 4]]),
+        _run("X", 0, [sign * v for v in [9, 5, 2, 2]]),
+        _run("X", 1, [sign * v for v in [11, 7, 6, 3]]),
+    ]
+    for run in runs:
+        run["direction"] = direction
+    scores = score_runs(runs, [2, 4])
+    # budget 2: random mean 9, X mean 6, best anyone 2 -> 100 * 3 / 7
+    assert scores[2]["branin"]["X"] == pytest.approx(100 * 3 / 7)
+    assert scores[2]["branin"][RANDOM] == pytest.approx(0.0)
+    # budget 4: random mean 5, X mean 2.5, best 2 -> 100 * 2.5 / 3
+    assert scores[4]["branin"]["X"] == pytest.approx(100 * 2.5 / 3)
+
+
+def test_score_runs_needs_random_search():
+    with pytest.raises(ValueError, match="random search"):
+        score_runs([_run("X", 0, [1.0, 2.0])], [2])
+
+
+def test_tiny_real_run_has_one_value_and_one_time_per_job():
+    optimizers = ["TuneLab Bayesian", RANDOM]
+    runs = run_benchmark(["branin"], optimizers, seeds=1, budget=8, processes=1)
+    assert sorted(run["optimizer"] for run in runs) == sorted(optimizers)
+    for run in runs:
+        assert len(run["values"]) == len(run["seconds"]) == 8
+        assert all(np.isfinite(run["values"]))
+        assert run["seconds"] == sorted(run["seconds"])  # cumulative
+    text = report(runs, optimizers, budget=8)
+    assert "| branin |" in text and "TuneLab Bayesian" in text and "8 jobs" in text
+
+
+def test_random_search_stays_inside_the_ranges():
+    problem = bench_search.PROBLEMS["rf-bank"]
+    points = bench_search.RandomSearch(problem, seed=3).suggest(200)
+    for name, parameter in problem.ranges.items():
+        values = [point[name] for point in points]
+        if hasattr(parameter, "values"):
+            assert set(values) <= set(parameter.values)
+        else:
+            assert parameter.min_value <= min(values) and max(values) <= parameter.max_value
