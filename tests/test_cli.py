@@ -87,3 +87,10 @@ def test_algorithms_lists_the_catalogue(tmp_path):
     assert result.returncode == 0
     for name in ("xgboost", "linear-learner", "random-forest", "knn", "mlp", "num_round", "0.1 to 0.5"):
         assert name in result.stdout
+
+
+def test_export_of_an_unknown_job_or_format_is_a_clear_error(tmp_path):
+    result = _cli("export", "nobody", store=tmp_path / "empty.db")
+    assert result.returncode == 2 and "error: no tuning job named 'nobody'" in result.stderr
+    result = _cli("export", "nobody", "--format", "yaml", store=tmp_path / "empty.db")
+    assert result.returncode == 2 and "invalid choice: 'yaml'" in result.stderr

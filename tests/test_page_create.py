@@ -22,6 +22,14 @@ def _errors(app: AppTest) -> str:
     return "\n".join(element.value for element in app.error)
 
 
+def _code(app: AppTest, tab: str) -> str:
+    """The text of one export tab: "sagemaker", "tunelab" (both JSON) or "sdk" (Python)."""
+    codes = [code for code in app.code if code.language == ("python" if tab == "sdk" else "json")]
+    if tab == "sdk":
+        return codes[0].value
+    return next(code.value for code in codes if ('"Dataset"' in code.value) == (tab == "tunelab"))
+
+
 def _wait_until_finished(store: Store, name: str, seconds: float = 120) -> str:
     deadline = time.time() + seconds
     while store.get_tuning_job(name).is_active and time.time() < deadline:
@@ -42,7 +50,7 @@ def test_defaults_are_valid_and_explained():
     assert app.button(key="create.launch").disabled is False
     captions = " ".join(caption.value for caption in app.caption)
     assert "MaxParallelTrainingJobs" in captions and "RandomSeed" in captions
-    shown = json.loads(app.code[0].value)
+    shown = json.loads(_code(app, "tunelab"))
     assert shown["Dataset"] == "bank-marketing" and shown["Strategy"] == "Bayesian"
     assert shown["ResourceLimits"]["MaxNumberOfTrainingJobs"] == 20
 
@@ -137,10 +145,109 @@ def test_completion_criteria_end_a_launched_job_early_and_bad_ones_are_refused()
     app.checkbox(key="create.use_target").check().run()
     app.number_input(key="create.target").set_value(0.5).run()
     app.text_input(key="create.name").set_value("ends-early").run()
-    assert json.loads(app.code[0].value)["TuningJobCompletionCriteria"] == {"TargetObjectiveMetricValue": 0.5}
+    assert json.loads(_code(app, "tunelab"))["TuningJobCompletionCriteria"] == {"TargetObjectiveMetricValue": 0.5}
     app.button(key="create.launch").click().run()
     assert not app.exception and not app.error, _errors(app)
     store = Store()
     assert _wait_until_finished(store, "ends-early") == "Completed"
     job = store.get_tuning_job("ends-early")
     assert job.finished_count < 20 and job.completion_reason.startswith("TargetObjectiveMetricValue (0.5) reached")
+
+
+# -- SageMaker JSON: import, export, SDK code, warm start -------------------------------------------------
+def _import(app: AppTest, text: str) -> AppTest:
+    app.text_area(key="create.import_text").set_value(text)
+    return app.button(key="create.import").click().run()
+
+
+def test_importing_a_sagemaker_json_fills_the_form_in():
+    from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig
+    from tuning.sagemaker_json import to_sagemaker_request
+
+    request = to_sagemaker_request(TuningJobConfig(
+        dataset="iris", algorithm="xgboost", objective_metric_name="validation:accuracy", objective_type="Maximize",
+        hyperparameter_ranges={"eta": ContinuousParameter(0.2, 0.4, "Linear"), "max_depth": IntegerParameter(2, 5)},
+        static_hyperparameters={"num_round": 5}, strategy="Random", max_jobs=7, max_parallel_jobs=1,
+        early_stopping_type="Auto", random_seed=3, name="imported-job"))
+    app = _page()
+    assert app.radio(key="create.strategy").value == "Bayesian"
+    app = _import(app, json.dumps(request))
+    assert not app.exception, app.exception
+    assert not app.error, _errors(app)
+    assert "Imported SageMaker JSON for imported-job" in app.success[0].value
+    assert app.selectbox(key="create.dataset").value == "iris"
+    assert app.radio(key="create.strategy").value == "Random"
+    assert app.number_input(key="create.max_jobs").value == 7
+    assert app.number_input(key="create.seed").value == 3
+    assert app.text_input(key="create.name").value == "imported-job"
+    assert app.toggle(key="create.early_stopping").value is True
+    # The ranges table took the file's ranges and static values: the export says the same job back.
+    assert json.loads(_code(app, "sagemaker")) == request
+    assert app.button(key="create.launch").disabled is False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{not json", "not valid JSON"),
+        (json.dumps({"HyperParameterTuningJobConfig": {"ParameterRanges": {"IntegerParameterRanges": [
+            {"Name": "max_depth", "MinValue": 1.5, "MaxValue": "10"}]}}, "TrainingJobDefinition": {
+            "AlgorithmSpecification": {"TrainingImage": "tunelab/knn:latest"},
+            "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {
+                "S3Uri": "tunelab://dataset/iris"}}}]}}),
+         "HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges[0].MinValue: must be a string"),
+        (json.dumps({"HyperParameterTuningJobConfig": {}, "TrainingJobDefinition": {
+            "AlgorithmSpecification": {"TrainingImage": "tunelab/knn:latest"},
+            "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {
+                "S3Uri": "file:///data/mine.csv"}}}]}}),
+         "TrainingJobDefinition.InputDataConfig[0].DataSource.S3DataSource.S3Uri: this page tunes"),
+    ],
+)
+def test_importing_a_bad_json_names_the_path_and_changes_nothing(text, expected):
+    app = _import(_page(), text)
+    assert not app.exception
+    assert expected in _errors(app)
+    assert app.selectbox(key="create.dataset").value == "bank-marketing"
+    assert app.radio(key="create.strategy").value == "Bayesian"
+
+
+def test_the_sdk_tab_shows_python_code_for_the_same_job():
+    import ast
+
+    app = _page()
+    app.selectbox(key="create.dataset").set_value("iris").run()
+    app.radio(key="create.strategy").set_value("Random").run()
+    code = _code(app, "sdk")
+    ast.parse(code)
+    assert "HyperparameterTuner(" in code and "strategy='Random'" in code
+    assert "image_uris.retrieve('xgboost'" in code and "'eta': ContinuousParameter(0.1, 0.5" in code
+    request = json.loads(_code(app, "sagemaker"))
+    assert request["HyperParameterTuningJobConfig"]["Strategy"] == "Random"
+    assert request["TrainingJobDefinition"]["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"] == (
+        "tunelab://dataset/iris")
+
+
+def test_warm_start_from_a_finished_job_is_accepted_and_another_algorithm_is_refused():
+    from tuning import TuningJobConfig, run_tuning_job
+
+    store = Store()
+    for name, algorithm, statics in (("iris-parent", "xgboost", {"num_round": 3}), ("knn-parent", "knn", {})):
+        run_tuning_job(TuningJobConfig(dataset="iris", algorithm=algorithm, static_hyperparameters=statics,
+                                       strategy="Random", max_jobs=2, random_seed=42, name=name), store)
+    app = _page()
+    app.selectbox(key="create.dataset").set_value("iris").run()
+    parents = app.multiselect(key="create.warm_parents")
+    assert parents.options[0].startswith("iris-parent")  # same algorithm and metric first
+    parents.set_value(["iris-parent"]).run()
+    assert not app.exception and not app.error, _errors(app)
+    assert app.button(key="create.launch").disabled is False
+    assert json.loads(_code(app, "sagemaker"))["WarmStartConfig"] == {
+        "ParentHyperParameterTuningJobs": [{"HyperParameterTuningJobName": "iris-parent"}],
+        "WarmStartType": "IdenticalDataAndAlgorithm"}
+    app.radio(key="create.warm_type").set_value("TransferLearning").run()
+    assert not app.error, _errors(app)
+    assert "WarmStartTypes.TRANSFER_LEARNING, parents={'iris-parent'}" in _code(app, "sdk")
+
+    app.multiselect(key="create.warm_parents").set_value(["knn-parent"]).run()
+    assert "parent 'knn-parent' tuned knn, this job xgboost" in _errors(app)
+    assert app.button(key="create.launch").disabled is True

@@ -3,6 +3,11 @@
 The page checks the whole configuration with the engine's own ``prepare`` on every
 change, so a mistake shows up inline, beside its input, before the Launch button is even
 enabled; launching then starts the job in a background thread of the server and returns.
+
+A SageMaker tuning job JSON (or TuneLab's) can be imported at the top: it fills the form
+in, widget by widget, so what follows is checked exactly as if typed. At the bottom the
+job is shown in AWS's CreateHyperParameterTuningJob shape, TuneLab's shape and as
+SageMaker Python SDK code, so a job designed here runs on SageMaker and back.
 """
 
 from __future__ import annotations
@@ -11,19 +16,25 @@ import dataclasses
 import json
 import os
 
+import pandas as pd
 import streamlit as st
 
 from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store
-from tuning import CompletionCriteria, TuningJobConfig, ValidationError, prepare
+from tuning import CompletionCriteria, TuningJobConfig, ValidationError, WarmStartConfig, WarmStartTypes, prepare
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
 from tuning.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
 from tuning.datasets import Dataset, DatasetInfo, list_datasets, load_dataset
 from tuning.errors import TuneLabError
 from tuning.glossary import CONCEPTS, SCALING_TYPES, STRATEGIES
 from tuning.metrics import ObjectiveMetric
+from tuning.parameters import CategoricalParameter, Parameter
 from tuning.range_table import SCALING_TYPES as SCALING_NAMES
 from tuning.range_table import range_rows, read_range_rows
+from tuning.records import ACTIVE_TUNING_STATUSES
+from tuning.sagemaker_json import is_sagemaker_request, read_tuning_job_json, to_sagemaker_request
+from tuning.sdk_code import sdk_code
 from tuning.strategies import DEFAULT_GRID_POINTS, STRATEGY_NAMES
+from tuning.warm_start import MAX_PARENTS
 
 
 
@@ -42,14 +53,171 @@ def metric_label(metric: ObjectiveMetric) -> str:
     return f"{metric.name} — {metric.direction} ({better} is better)"
 
 
+# Where each field the page needs sits in either JSON shape, so an import error names it.
+IMPORT_PATHS = {
+    "dataset": ("TrainingJobDefinition.InputDataConfig[0].DataSource.S3DataSource.S3Uri", "Dataset"),
+    "algorithm": ("TrainingJobDefinition.AlgorithmSpecification.TrainingImage", "Algorithm"),
+    "metric": ("HyperParameterTuningJobConfig.HyperParameterTuningJobObjective.MetricName", "Objective.MetricName"),
+    "strategy": ("HyperParameterTuningJobConfig.Strategy", "Strategy"),
+}
+WARM_START_TYPES = {
+    "IdenticalDataAndAlgorithm": "Same dataset, split and algorithm as the parents: their results are taken "
+                                 "as if this job had run them.",
+    "TransferLearning": "The data may differ (new rows, another CSV): the parents' results still guide "
+                        "where to look first.",
+}
+
+
+def read_import(text: str) -> tuple[TuningJobConfig, bool]:
+    """Either JSON shape from an upload or the text area; bad JSON becomes a ValidationError."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValidationError(f"the text is not valid JSON: {error}.") from None
+    return read_tuning_job_json(data), is_sagemaker_request(data)
+
+
+def prefill(config: TuningJobConfig, aws: bool, datasets: list[DatasetInfo]) -> list[str]:
+    """Set the page's widget keys from an imported job, before the widgets are drawn.
+
+    Refuses (ValidationError naming the JSON path) what the page cannot show at all, and
+    returns notes on the parts it leaves out.
+    """
+    def where(field: str) -> str:
+        return IMPORT_PATHS[field][0 if aws else 1]
+
+    by_name = {info.name: info for info in datasets}
+    if not isinstance(config.dataset, str) or config.dataset not in by_name:
+        raise ValidationError(
+            f"{where('dataset')}: this page tunes the bundled and uploaded datasets ({', '.join(by_name)}), "
+            f"but the file names {str(config.dataset)!r}. Upload the CSV on the Datasets page and refer to it "
+            "as tunelab://dataset/<name>, or run the file with `python -m tuning run`.")
+    info = by_name[config.dataset]
+    problem = info.problem_type
+    algorithm = get_algorithm(config.algorithm)
+    if problem not in algorithm.problem_types:
+        raise ValidationError(f"{where('algorithm')}: {algorithm.title} does not handle {info.name} ({problem}).")
+    metrics = [m.name for m in algorithm.objective_metrics(problem)]
+    metric = config.objective_metric_name or algorithm.default_objective(problem)
+    if metric not in metrics:
+        raise ValidationError(f"{where('metric')}: {metric!r} does not apply to {info.name} ({problem}); "
+                              f"use one of {', '.join(metrics)}.")
+    if config.strategy not in STRATEGY_NAMES:
+        raise ValidationError(f"{where('strategy')}: must be one of {', '.join(STRATEGY_NAMES)}, "
+                              f"but got {config.strategy!r}.")
+    state = st.session_state
+    state["create.dataset"] = info.name
+    state[f"create.algorithm.{problem}"] = algorithm.name
+    state[f"create.metric.{algorithm.name}.{problem}"] = metric
+    state["create.strategy"] = config.strategy
+    strategy_config = config.strategy_config
+    for field, key in (("MaxResource", "max_resource"), ("MinResource", "min_resource")):
+        if field in strategy_config:
+            state[f"create.{key}.{algorithm.name}"] = int(strategy_config[field])
+    if "GridPoints" in strategy_config:
+        state["create.grid_points"] = int(strategy_config["GridPoints"])
+    notes = []
+    if config.max_jobs is not None:
+        state["create.max_jobs"] = int(config.max_jobs)
+    else:
+        notes.append("MaxNumberOfTrainingJobs is not set in the file: the page keeps its own limit.")
+    state["create.max_parallel"] = int(config.max_parallel_jobs)
+    state["create.max_runtime"] = float(config.max_runtime_seconds or 0) / 60
+    state["create.early_stopping"] = config.early_stopping_type == "Auto"
+    if config.random_seed is not None:
+        state["create.seed"] = int(config.random_seed)
+    state["create.name"] = config.name or ""
+    criteria = config.completion_criteria or CompletionCriteria()
+    state["create.use_target"] = criteria.target_objective_metric_value is not None
+    if criteria.target_objective_metric_value is not None:
+        state["create.target"] = float(criteria.target_objective_metric_value)
+    state["create.patience"] = int(criteria.max_number_of_training_jobs_not_improving or 0)
+    state["create.convergence"] = bool(criteria.complete_on_convergence)
+    warm = config.warm_start_config
+    state["create.warm_parents"] = list(warm.parents) if warm else []
+    state["create.warm_extra"] = list(warm.parents) if warm else []
+    if warm:
+        state["create.warm_type"] = str(warm.warm_start_type)
+    state["create.imported_ranges"] = (algorithm.name, config.hyperparameter_ranges,
+                                       dict(config.static_hyperparameters))
+    state["create.import_nonce"] = state.get("create.import_nonce", 0) + 1
+    if config.validation_dataset is not None or config.validation_fraction != 0.2:
+        notes.append("The file's validation channel or ValidationFraction is not shown here: the page holds out "
+                     "20% of the dataset. Run the file with `python -m tuning run` to keep them.")
+    return notes
+
+
+def _cell(value: object) -> str:
+    return "true" if value is True else "false" if value is False else str(value)
+
+
+def overlay_import(rows: pd.DataFrame, algorithm: Algorithm) -> tuple[pd.DataFrame, list[str]]:
+    """The ranges table with an imported job's ranges and static values filled in."""
+    imported = st.session_state.get("create.imported_ranges")
+    if not imported or imported[0] != algorithm.name:
+        return rows, []
+    _, ranges, static = imported
+    rows = rows.copy()
+    notes = []
+    shown = set(rows["Hyperparameter"])
+    for index, name in rows["Hyperparameter"].items():
+        parameter: Parameter | None = None if ranges is None else ranges.get(name)
+        if ranges is not None and parameter is None:
+            rows.at[index, "Tune"] = False
+        if parameter is not None:
+            if parameter.kind != rows.at[index, "Type"]:
+                notes.append(f"{name} is a {parameter.kind} range in the file, but {rows.at[index, 'Type']} in "
+                             f"{algorithm.title}'s table: fill it in by hand.")
+            elif isinstance(parameter, CategoricalParameter):
+                rows.at[index, "Tune"] = True
+                rows.at[index, "Values"] = ", ".join(_cell(value) for value in parameter.values)
+            else:
+                rows.at[index, "Tune"] = True
+                rows.at[index, "MinValue"] = float(parameter.min_value)
+                rows.at[index, "MaxValue"] = float(parameter.max_value)
+                rows.at[index, "ScalingType"] = str(parameter.scaling_type)
+        if name in static:
+            rows.at[index, "Value"] = _cell(static[name])
+    left_out = sorted((set(ranges or {}) | set(static)) - shown)
+    if left_out:
+        notes.append(f"Not in this table (the strategy owns it, or {algorithm.title} has no such hyperparameter): "
+                     f"{', '.join(left_out)}.")
+    return rows, notes
+
+
 st.title("Create tuning job")
 st.caption("Choose the data, the model and the search. Everything is checked as you type; "
            "Launch starts the job in the background and you can watch it on the Monitor page.")
 
-# -- 1. Data, algorithm, objective ------------------------------------------------------
-st.subheader("1. Data and model")
 datasets = list_datasets(include_uploaded=True)
 names = [info.name for info in datasets]
+
+with st.expander("Import a SageMaker tuning job JSON", icon=":material/upload_file:"):
+    st.caption("A CreateHyperParameterTuningJob request as SageMaker takes it (`aws sagemaker "
+               "create-hyper-parameter-tuning-job --cli-input-json`), or TuneLab's own JSON: the form below is "
+               "filled in from it.")
+    uploaded = st.file_uploader("JSON file", type=["json"], key="create.import_file")
+    pasted = st.text_area("…or paste the JSON", key="create.import_text", height=150)
+    if st.button("Import", key="create.import", icon=":material/download:"):
+        text = uploaded.getvalue().decode("utf-8", errors="replace") if uploaded is not None else pasted
+        try:
+            imported, aws = read_import(text)
+            notes = prefill(imported, aws, datasets)
+        except TuneLabError as error:
+            st.error(f"Cannot import it: {error}", icon=":material/error:")
+        else:
+            st.session_state["create.import_notes"] = (
+                f"Imported {'SageMaker' if aws else 'TuneLab'} JSON{f' for {imported.name}' if imported.name else ''}.",
+                notes)
+            st.rerun()
+    if "create.import_notes" in st.session_state:
+        done, notes = st.session_state["create.import_notes"]
+        st.success(done, icon=":material/check_circle:")
+        for note in notes:
+            st.warning(note, icon=":material/warning:")
+
+# -- 1. Data, algorithm, objective ------------------------------------------------------
+st.subheader("1. Data and model")
 wanted = st.session_state.pop("create_dataset", None)  # handed over by the Datasets page
 if wanted in names:
     st.session_state["create.dataset"] = wanted
@@ -109,9 +277,13 @@ for message in strategy_errors:
 st.subheader("3. Hyperparameter ranges")
 explain(CONCEPTS["ranges"])
 owned_by_hyperband = (resource,) if strategy == "Hyperband" and resource else ()
+rows, import_notes = overlay_import(range_rows(algorithm, exclude=owned_by_hyperband), algorithm)
+for message in import_notes:
+    st.warning(message, icon=":material/warning:")
 edited = st.data_editor(
-    range_rows(algorithm, exclude=owned_by_hyperband),
-    key=f"ranges-{algorithm.name}-{bool(owned_by_hyperband)}",
+    rows,
+    # A new import starts a fresh editor, so the imported table is not hidden by older edits.
+    key=f"ranges-{algorithm.name}-{bool(owned_by_hyperband)}-{st.session_state.get('create.import_nonce', 0)}",
     hide_index=True,
     num_rows="fixed",
     width="stretch",
@@ -181,6 +353,24 @@ criteria = CompletionCriteria(
     complete_on_convergence=bool(convergence),
 )
 
+with st.expander("Warm start from earlier tuning jobs (optional)"):
+    st.caption("A warm-started job begins where up to five finished ones left off: their training jobs "
+               "inform the search before its first training job (AMT's WarmStartConfig).")
+    store = get_store()
+    ended = [job for job in store.list_tuning_jobs() if job.status not in ACTIVE_TUNING_STATUSES]
+    ended.sort(key=lambda job: (job.algorithm, job.objective_metric_name) != (algorithm.name, metric.name))
+    jobs_by_name = {job.name: job for job in ended}
+    extra = [name for name in st.session_state.get("create.warm_extra", []) if name not in jobs_by_name]
+    parents = st.multiselect(
+        "Parent tuning jobs", [*jobs_by_name, *extra], key="create.warm_parents", max_selections=MAX_PARENTS,
+        format_func=lambda name: (f"{name} ({jobs_by_name[name].algorithm}, {jobs_by_name[name].objective_metric_name}, "
+                                  f"{jobs_by_name[name].status})" if name in jobs_by_name else f"{name} (not in the store)"),
+        help="Finished tuning jobs; those with the same algorithm and objective metric come first.",
+        placeholder="No warm start",
+    )
+    warm_type = st.radio("WarmStartType", list(WARM_START_TYPES), key="create.warm_type",
+                         captions=list(WARM_START_TYPES.values()), horizontal=True, disabled=not parents)
+
 # -- Check and launch --------------------------------------------------------------------
 config = TuningJobConfig(
     dataset=info.name,
@@ -198,6 +388,7 @@ config = TuningJobConfig(
     random_seed=int(seed),
     name=job_name.strip() or None,
     completion_criteria=criteria if criteria.to_json() else None,
+    warm_start_config=WarmStartConfig(WarmStartTypes(warm_type), parents) if parents else None,
 )
 
 st.subheader("5. Check and launch")
@@ -220,8 +411,30 @@ else:
         f"{tuned}, {metric.direction.lower()[:-1]}ing {metric.name} on {info.name}.",
         icon=":material/check_circle:",
     )
-with st.expander("The same tuning job as JSON (for `python -m tuning run job.json`)"):
-    st.code(json.dumps(config.to_dict(), indent=2), language="json")
+with st.expander("The same tuning job as SageMaker JSON, TuneLab JSON or SageMaker Python SDK code"):
+    sagemaker_tab, tunelab_tab, sdk_tab = st.tabs(["SageMaker JSON", "TuneLab JSON", "SageMaker Python SDK"])
+    file_name = config.name or f"{info.name}-{algorithm.name}"
+    try:
+        request = json.dumps(to_sagemaker_request(config), indent=2)
+        code = sdk_code(config)
+    except TuneLabError as error:
+        request = code = None
+        st.error(str(error), icon=":material/error:")
+    with sagemaker_tab:
+        if request is not None:
+            st.caption("The CreateHyperParameterTuningJob request: `aws sagemaker create-hyper-parameter-tuning-job "
+                       "--cli-input-json file://job.json` after replacing the placeholders (role, S3 URIs), or "
+                       "`python -m tuning run job.json` here.")
+            st.download_button("Download SageMaker JSON", request, file_name=f"{file_name}.json",
+                               mime="application/json", key="create.download.sagemaker", icon=":material/download:")
+            st.code(request, language="json")
+    with tunelab_tab:
+        st.caption("TuneLab's own JSON, for `python -m tuning run job.json`.")
+        st.code(json.dumps(config.to_dict(), indent=2), language="json")
+    with sdk_tab:
+        if code is not None:
+            st.caption("The same job with the SageMaker Python SDK, for a SageMaker notebook.")
+            st.code(code, language="python")
 
 if st.button("Launch tuning job", key="create.launch", type="primary", disabled=bool(problems), icon=":material/rocket_launch:"):
     try:
