@@ -95,6 +95,12 @@ def test_estimators_refuse_bad_arguments(make, message):
         make()
 
 
+def test_script_arguments_are_accepted_with_a_warning_that_they_are_not_run():
+    with pytest.warns(UserWarning, match="entry_point/source_dir are not run"):
+        estimator = XGBoost(entry_point="train.py", framework_version="1.7-1", role="role")
+    assert estimator.sdk_arguments["entry_point"] == "train.py"
+
+
 def test_estimator_fit_points_to_the_tuner():
     with pytest.raises(ValidationError, match="HyperparameterTuner"):
         _xgb().fit({"train": "iris"})
@@ -110,6 +116,8 @@ def test_estimator_fit_points_to_the_tuner():
      r"hyperparameter_ranges\['max_depth'\]: .*valid in \[0, 64\]"),
     ({"hyperparameter_ranges": {}}, r"hyperparameter_ranges must be a non-empty dict"),
     ({"objective_metric_name": "validation:banana"}, r"objective_metric_name: unknown objective metric"),
+    ({"objective_metric_name": "validation:logloss"}, r"pass objective_type='Minimize'"),
+    ({"objective_type": "Minimize"}, r"validation:auc is Maximized .*pass objective_type='Maximize'"),
     ({"max_jobs": 0}, r"max_jobs \(MaxNumberOfTrainingJobs\): must be from 1"),
     ({"max_parallel_jobs": 0}, r"max_parallel_jobs \(MaxParallelTrainingJobs\)"),
     ({"early_stopping_type": "Sometimes"}, r"early_stopping_type must be 'Off' or 'Auto'"),
@@ -166,7 +174,8 @@ def test_fit_refuses_bad_inputs(store, inputs, message):
 
 
 def test_fit_refuses_a_metric_or_objective_that_does_not_fit_the_data(store):
-    tuner = HyperparameterTuner(_xgb(), "validation:rmse", RANGES, max_jobs=2, store=store)
+    tuner = HyperparameterTuner(_xgb(), "validation:rmse", RANGES, objective_type="Minimize", max_jobs=2,
+                                store=store)
     with pytest.raises(ValidationError, match="'validation:rmse' does not apply to BinaryClassification"):
         tuner.fit("breast_cancer")
     tuner = HyperparameterTuner(_xgb(), "validation:accuracy", RANGES, max_jobs=2, store=store)
@@ -285,10 +294,13 @@ def test_warm_start_describe_has_best_and_overall_best(fitted, module_store):
     assert overall["TuningJobName"] in (parent, child.latest_tuning_job.name)
     values = [module_store.get_tuning_job(name).best_objective_value for name in (parent, child.latest_tuning_job.name)]
     assert overall["FinalHyperParameterTuningJobObjectiveMetric"]["Value"] == max(values)
+    rows = load_dataset("breast_cancer").features.head(3)
+    assert len(child.deploy().predict(rows)) == 3  # a warm-started job deploys too
 
 
 def test_deploy_predicts_labels_for_frames_arrays_and_csv(fitted):
     predictor = fitted.deploy(initial_instance_count=1, instance_type="ml.m5.large")
+    assert predictor.predictor.final  # the best hyperparameters retrained on train + validation
     features = load_dataset("breast_cancer").features.head(7)
     classes = {"benign", "malignant"}
     for data in (features, features.to_numpy(), features.to_numpy().tolist(),

@@ -41,7 +41,6 @@ from tuning.estimators import Estimator, estimator_for_algorithm
 from tuning.inputs import resolve_channels
 from tuning.metrics import get_metric
 from tuning.parameters import CategoricalParameter, Parameter, parameter_from_dict
-from tuning.records import TuningJobStatus
 from tuning.store import Store
 from tuning.tables import training_jobs_frame
 from tuning.warm_start import WarmStartConfig, overall_best_training_job
@@ -257,9 +256,15 @@ class HyperparameterTuner:
             raise ValidationError(f"objective_metric_name must be a metric name such as 'validation:auc', but got "
                                   f"{objective_metric_name!r}.")
         try:
-            get_metric(objective_metric_name)
+            metric = get_metric(objective_metric_name)
         except ValidationError as error:
             raise ValidationError(f"objective_metric_name: {error} {algorithm.title} reports these.") from None
+        if not isinstance(objective_type, str) or objective_type.strip().capitalize() != metric.direction:
+            raise ValidationError(
+                f"objective_type={objective_type!r}, but {objective_metric_name} is {metric.direction}d (lower is "
+                f"{'better' if metric.direction == 'Minimize' else 'worse'}): pass objective_type='{metric.direction}'. "
+                "The SDK's default is 'Maximize', so metrics to minimize need it said."
+            )
         self.objective_metric_name = objective_metric_name
         self.hyperparameter_ranges = _check_ranges(hyperparameter_ranges, estimator)
         self.metric_definitions = metric_definitions
@@ -409,24 +414,21 @@ class HyperparameterTuner:
                wait: bool = True, **kwargs: Any) -> TunedPredictor:
         """A local endpoint for the best training job's model; the SDK's hosting arguments are unused.
 
-        The model is :func:`tuning.deploy.final_predictor`'s (the best hyperparameters
-        retrained on train + validation, AMT's optional final step) where that exists, else
-        the best training job's own model (:func:`tuning.deploy.model_for_training_job`).
+        The model is :func:`tuning.deploy.final_predictor`'s: the best hyperparameters
+        retrained on train + validation (AMT's optional final step). If that model cannot be
+        trained (its data is gone, say), a warning says why and the best training job's own
+        model (:func:`tuning.deploy.model_for_training_job`) serves instead.
         """
-        from tuning import deploy as deploying
+        from tuning.deploy import final_predictor, model_for_training_job
 
         name = self._require_job("deploy")
         training_job = self.best_training_job()
-        final = getattr(deploying, "final_predictor", None)
-        predictor = None
-        if final is not None:
-            try:
-                predictor = final(self.store, name, training_job)
-            except ValidationError as error:  # e.g. its data is gone: the tuning-time model still serves
-                warnings.warn(f"deploy: no final model (train + validation) for {training_job}: {error} "
-                              "Deploying the training job's own model instead.", stacklevel=2)
-        if predictor is None:
-            predictor = deploying.model_for_training_job(self.store, name, training_job)
+        try:
+            predictor = final_predictor(self.store, name, training_job)
+        except ValidationError as error:
+            warnings.warn(f"deploy: no final model (train + validation) for {training_job}: {error} "
+                          "Deploying the training job's own model instead.", stacklevel=2)
+            predictor = model_for_training_job(self.store, name, training_job)
         return TunedPredictor(predictor, endpoint_name or f"{name}-endpoint")
 
     # -- attach ----------------------------------------------------------------------------
