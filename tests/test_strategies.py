@@ -15,6 +15,7 @@ from tuning import CategoricalParameter, ContinuousParameter, IntegerParameter, 
 from tuning.strategies import (
     STRATEGY_NAMES,
     BayesianStrategy,
+    TPEStrategy,
     GridStrategy,
     HyperbandStrategy,
     RandomStrategy,
@@ -351,21 +352,62 @@ def test_a_grid_of_ten_million_is_refused_at_once_even_without_max_jobs():
 # -- Bayesian and Hyperband -------------------------------------------------------------------
 
 
-def test_bayesian_parallel_suggestions_are_distinct_and_kept_running():
+def test_bayesian_parallel_suggestions_are_distinct_and_spread_out():
     strategy = create_strategy("Bayesian", MIXED, random_seed=0)
     startup = strategy.suggest(12)
     assert len({tuple(sorted(point.items())) for point in startup}) == 12
     for point in startup:
         strategy.observe(point, _score(MIXED, point))
-    batch = strategy.suggest(4)  # from the model now: the constant liar spreads them out
-    assert len({tuple(sorted(point.items())) for point in batch}) == 4
-    states = [trial.state for trial in strategy.study.trials]
-    assert states.count(TrialState.RUNNING) == 4
-    strategy.observe(batch[2], 1.0)
-    assert [trial.state for trial in strategy.study.trials].count(TrialState.RUNNING) == 3
+    assert strategy.observed == 12
+    batch = strategy.suggest(4)  # from the model now: each pick is "believed" before the next
+    keys = {tuple(sorted(point.items())) for point in batch}
+    assert len(keys) == 4
+    assert not keys & {tuple(sorted(point.items())) for point in startup}
+    # Jobs still running count too: the next batch avoids them.
+    again = strategy.suggest(4)
+    assert not keys & {tuple(sorted(point.items())) for point in again}
 
 
-def test_bayesian_records_failed_stopped_and_foreign_results_as_optuna_trials():
+def test_bayesian_learns_from_failed_and_foreign_results_and_stays_inside_the_ranges():
+    strategy = create_strategy("Bayesian", MIXED, random_seed=0)
+    first = strategy.suggest(6)
+    strategy.observe(first[0], None)  # failed: counts as the worst result seen
+    for point in first[1:]:
+        strategy.observe(point, _score(MIXED, point))
+    foreign = {"eta": 0.2, "alpha": 10.0, "momentum": 0.99, "max_depth": 3, "booster": "dart"}
+    strategy.observe(foreign, 0.75)
+    assert strategy.observed == 7
+    for point in strategy.suggest(8):
+        assert 0.1 <= point["eta"] <= 0.5 and 1e-3 <= point["alpha"] <= 1e3
+        assert 0.9 <= point["momentum"] <= 0.999 and isinstance(point["max_depth"], int)
+        assert point["booster"] in {"gbtree", "dart", "gblinear"}
+
+
+def test_bayesian_suggestions_repeat_with_the_same_seed():
+    def run(seed):
+        strategy = create_strategy("Bayesian", MIXED, random_seed=seed)
+        return _run(strategy, MIXED, rounds=4, batch=3)
+
+    assert run(7) == run(7)
+    assert run(7) != run(8)
+
+
+def test_bayesian_model_stays_bounded_with_many_results():
+    from tuning.strategies._gaussian_process import MAX_MODEL_POINTS
+
+    strategy = create_strategy("Bayesian", MIXED, random_seed=0, objective_type="Minimize")
+    random = create_strategy("Random", MIXED, random_seed=1)
+    for point in random.suggest(MAX_MODEL_POINTS * 2):
+        strategy.observe(point, _score(MIXED, point))
+    x, y = strategy._training_set()
+    assert len(x) == len(y) == MAX_MODEL_POINTS
+    # The best results are always kept in the model.
+    assert y.min() == min(_score(MIXED, p) for p in create_strategy("Random", MIXED, random_seed=1)
+                          .suggest(MAX_MODEL_POINTS * 2))
+    assert len(strategy.suggest(4)) == 4
+
+
+def test_hyperband_records_failed_stopped_and_foreign_results_as_optuna_trials():
     strategy = create_strategy("Hyperband", MIXED, random_seed=0)
     failed, stopped = strategy.suggest(2)
     strategy.observe(failed, None)
@@ -381,8 +423,8 @@ def test_bayesian_records_failed_stopped_and_foreign_results_as_optuna_trials():
     assert strategy.suggest(1)[0]["booster"] in {"gbtree", "dart", "gblinear"}
 
 
-def test_bayesian_maps_ranges_to_matching_optuna_distributions():
-    strategy = create_strategy("Bayesian", MIXED, random_seed=0)
+def test_hyperband_maps_ranges_to_matching_optuna_distributions():
+    strategy = create_strategy("Hyperband", MIXED, random_seed=0)
     strategy.observe(strategy.suggest(1)[0], 0.5)
     distributions = strategy.study.trials[0].distributions
     assert distributions["eta"] == optuna.distributions.FloatDistribution(0.1, 0.5)
@@ -434,12 +476,12 @@ def test_bayesian_concentrates_where_the_objective_is_best_for_its_direction(obj
         assert statistics.median(late) < 0.2
 
 
-def test_bayesian_keeps_optuna_quiet_and_restores_its_verbosity(caplog):
+def test_hyperband_keeps_optuna_quiet_and_restores_its_verbosity(caplog):
     optuna.logging.enable_propagation()
     optuna.logging.set_verbosity(optuna.logging.INFO)
     try:
         with caplog.at_level(logging.INFO, logger="optuna"):
-            strategy = create_strategy("Bayesian", MIXED, random_seed=0)
+            strategy = create_strategy("Hyperband", MIXED, random_seed=0)
             _run(strategy, MIXED, rounds=3, batch=2)
         assert not [record for record in caplog.records if record.name.startswith("optuna")]
         assert optuna.logging.get_verbosity() == optuna.logging.INFO
@@ -451,4 +493,4 @@ def test_bayesian_keeps_optuna_quiet_and_restores_its_verbosity(caplog):
 def test_hyperband_docstring_says_who_stops_jobs_early():
     doc = HyperbandStrategy.__doc__
     assert "HyperbandPruner" in doc and "MinResource" in doc and "MaxResource" in doc
-    assert issubclass(HyperbandStrategy, BayesianStrategy)
+    assert issubclass(HyperbandStrategy, TPEStrategy)

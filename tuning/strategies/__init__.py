@@ -13,11 +13,12 @@ contract.
 from __future__ import annotations
 
 from tuning.strategies._base import Strategy
-from tuning.strategies._bayesian import BayesianStrategy
+from tuning.strategies._gaussian_process import BayesianStrategy
 from tuning.strategies._factory import STRATEGY_NAMES, create_strategy
 from tuning.strategies._grid import DEFAULT_GRID_POINTS, MAX_GRID_SIZE, GridStrategy
 from tuning.strategies._hyperband import HyperbandStrategy
 from tuning.strategies._random import RandomStrategy
+from tuning.strategies._tpe import TPEStrategy
 
 __all__ = [
     "DEFAULT_GRID_POINTS",
@@ -28,5 +29,6 @@ __all__ = [
     "HyperbandStrategy",
     "RandomStrategy",
     "Strategy",
+    "TPEStrategy",
     "create_strategy",
 ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from tuning.strategies._bayesian import BayesianStrategy
+from tuning.strategies._tpe import TPEStrategy
 
 __all__ = ["HyperbandStrategy"]
 
 
-class HyperbandStrategy(BayesianStrategy):
+class HyperbandStrategy(TPEStrategy):
     """Spend little on poor hyperparameters: start many jobs, let only the promising finish.
 
     Hyperband treats training rounds (epochs, boosting rounds) as a budget. It runs jobs
@@ -18,11 +18,11 @@ class HyperbandStrategy(BayesianStrategy):
     job runner watches each job's reported values and stops weak ones with Optuna's
     ``HyperbandPruner`` between MinResource and MaxResource.
 
-    This strategy chooses *which* hyperparameters to start, as Bayesian does (TPE), in the
+    This strategy chooses *which* hyperparameters to start with Optuna's TPE, in the
     manner of BOHB (Bayesian Optimisation and HyperBand). A job the runner stopped is
     observed with ``stopped_at``, the step it reached, and becomes a PRUNED trial: TPE
     ranks stopped jobs by how far they got and how well they did there, so it learns from
-    them without mistaking a short run for a finished one. Seeds behave as for Bayesian.
+    them without mistaking a short run for a finished one. With the same seed and the same results in the same order it suggests the same points.
     """
 
     name = "Hyperband"

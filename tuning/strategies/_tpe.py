@@ -1,4 +1,10 @@
-"""Bayesian optimisation with Optuna's Tree-structured Parzen Estimator (TPE)."""
+"""Model-based sampling with Optuna's Tree-structured Parzen Estimator (TPE).
+
+TuneLab's Bayesian strategy is a Gaussian process (``_gaussian_process.py``); TPE stays as
+the sampler behind Hyperband, where, as in BOHB, it learns from jobs stopped at different
+resources (a PRUNED trial keeps the step it reached), which a plain regression model on
+final values cannot tell apart.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +36,7 @@ if TYPE_CHECKING:
 
     from tuning.parameters import Parameter
 
-__all__ = ["BayesianStrategy"]
+__all__ = ["TPEStrategy"]
 
 _OPTUNA_LOCK = threading.RLock()
 
@@ -104,7 +110,7 @@ class _Codec:
         return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-15)
 
 
-class BayesianStrategy(Strategy):
+class TPEStrategy(Strategy):
     """Learn from finished jobs where the good hyperparameters are, and sample there.
 
     Bayesian optimisation keeps a probabilistic model of the objective and picks each new
@@ -132,7 +138,7 @@ class BayesianStrategy(Strategy):
     diverge after the first result; there is no guarantee then.
     """
 
-    name = "Bayesian"
+    name = "TPE"
 
     def __init__(
         self,
