@@ -199,10 +199,12 @@ def test_serve_model_picks_the_final_model_or_the_model_as_tuned(served_store):
         serve_model(store, "nope")
 
 
-def test_python_m_tuning_serve_answers_ping_and_invocations(served_store):
+@pytest.mark.parametrize("flags, model", [([], "final: retrained on train + validation"),
+                                          (["--tuning-model"], "as tuned: trained on the training channel")])
+def test_python_m_tuning_serve_answers_ping_and_invocations(served_store, flags, model):
     home, _ = served_store
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tuning", "serve", "served", "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "tuning", "serve", "served", "--port", str(port), *flags],
                                env={**os.environ, "TUNELAB_HOME": str(home)}, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -221,6 +223,7 @@ def test_python_m_tuning_serve_answers_ping_and_invocations(served_store):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+    assert f"({model}) on {url}" in process.stdout.read().decode()
 
 
 def test_serving_an_unknown_job_is_a_clear_cli_error(tmp_path):

@@ -240,3 +240,16 @@ def test_a_warm_started_bayesian_search_reaches_the_parents_best_sooner_than_a_c
     # cold; warm is faster on 14 of the 16 parents, slower on 1.
     assert np.median(warm_counts) < 0.5 * np.median(cold_counts), (warm_counts, cold_counts)
     assert sum(w < c for w, c in zip(warm_counts, cold_counts)) > 2 * sum(w > c for w, c in zip(warm_counts, cold_counts))
+
+
+def test_a_warm_started_job_deploys_its_final_model(store, parent):
+    from tuning.deploy import final_predictor
+
+    child = run_tuning_job(_config(name="child", strategy="Bayesian", max_jobs=2,
+                                   warm_start_config=WarmStartConfig(IDENTICAL, ["parent"])), store)
+    predictor = final_predictor(store, child.name)
+    assert predictor.final and predictor.training_job_name == child.best_training_job
+    from tuning.datasets import load_dataset
+
+    rows = load_dataset("breast_cancer").features.head(3)
+    assert len(predictor.predict(rows)) == 3

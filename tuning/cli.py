@@ -7,7 +7,8 @@
     python -m tuning show NAME                       one tuning job and its training jobs
     python -m tuning stop NAME                       ask a running tuning job to stop
     python -m tuning algorithms                      the catalogue, with default ranges
-    python -m tuning serve NAME [--port 8080]        a local endpoint for its best model
+    python -m tuning serve NAME [--port 8080]        a local endpoint for its best model (final: retrained
+                                                     on train + validation; --tuning-model: as tuned)
 
 The store is ``$TUNELAB_HOME/tunelab.db`` unless ``--store`` names a file or a SQLAlchemy
 URL. Bad input prints ``error: ...`` (no traceback) and exits with status 2.
@@ -109,6 +110,13 @@ def _show(store, name: str) -> None:  # noqa: ANN001
         print("  hyperparameters: " + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                                              for k, v in best.hyperparameters.items()))
         print(f"  model: {store.tuning_job_artifacts(name) / best.name}")
+    from tuning.warm_start import overall_best_training_job
+
+    overall = overall_best_training_job(store, job)
+    if overall is not None:
+        value = overall["FinalHyperParameterTuningJobObjectiveMetric"]["Value"]
+        print(f"Overall best training job (with the warm-start parents): {overall['TrainingJobName']} "
+              f"of {overall['TuningJobName']}  {job.objective_metric_name} = {value:.6g}")
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -152,15 +160,11 @@ def _algorithms(_: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from tuning.deploy import model_for_training_job
-    from tuning.serve import create_server
+    from tuning.serve import create_server, describe_model, serve_model
 
-    predictor = model_for_training_job(_store(args.store), args.name, args.training_job)
-    try:
-        server = create_server(predictor, args.host, args.port)
-    except OSError as error:
-        raise ValidationError(f"cannot listen on {args.host}:{args.port} ({error.strerror}); pick another --port.") from None
-    print(f"Serving {predictor.training_job_name} on http://{args.host}:{server.server_address[1]} "
+    predictor = serve_model(_store(args.store), args.name, args.training_job, final=args.final)
+    server = create_server(predictor, args.host, args.port)  # a busy port: ValidationError saying so
+    print(f"Serving {describe_model(predictor)} on http://{args.host}:{server.server_address[1]} "
           "(GET /ping, POST /invocations with text/csv or application/json). Ctrl-C stops.", flush=True)
     try:
         server.serve_forever()
@@ -190,6 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve a tuning job's best model (GET /ping, POST /invocations)")
     serve.add_argument("name", help="the tuning job")
     serve.add_argument("--training-job", help="serve this completed training job's model instead of the best")
+    serve.add_argument("--tuning-model", dest="final", action="store_false",
+                       help="serve the model as tuned (training channel only) instead of the final model "
+                            "(retrained on train + validation, AMT's last step)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=8080, help="port (default 8080, as SageMaker containers)")
     args = parser.parse_args(argv)

@@ -252,7 +252,9 @@ def _prepare_again(job: TuningJob, action: str, kept: str) -> tuple[Any, Any]:
     from tuning.runner import prepare
 
     try:
-        config = TuningJobConfig.from_dict(job.config)
+        # Retraining needs the data and the hyperparameters, not the warm-start parents
+        # (which prepare() would otherwise look up in a store).
+        config = TuningJobConfig.from_dict(job.config).replace(warm_start_config=None)
         return config, prepare(config)
     except (TuneLabError, OSError) as error:
         raise ValidationError(
