@@ -352,6 +352,12 @@ def report(runs: Sequence[Mapping[str, Any]], optimizers: Sequence[str], budget:
                 line += f"; lead over Optuna TPE {mean - peers[TPE]:+.1f} (target: +10 or more)"
             parts.append(line)
         parts.append("")
+    if TL_RANDOM in names:
+        # Same distribution as random search: whatever it scores is what the seeds leave to chance.
+        chance = [scores[table_budget][p][TL_RANDOM] for p in problems]
+        parts += [f"Noise yardstick: TuneLab Random samples the same distribution as random search, "
+                  f"so its scores are chance alone: at {table_budget} jobs, mean {np.mean(chance):.1f}, "
+                  f"per problem {min(chance):.1f} to {max(chance):.1f} with {seeds} seeds.", ""]
     return "\n".join(parts)
 
 
