@@ -439,7 +439,7 @@ def main(argv: Sequence[str] | None = None) -> str:
         header.append(f"TuneLab Bayesian was `{'`, `'.join(used)}` (from `create_strategy`).  ")
     header.append("")
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text("\n".join(header) + text)
+    args.output.write_text("\n".join(header) + "\n" + text)
     print(f"written to {args.output}")
     return text
 
