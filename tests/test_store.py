@@ -185,3 +185,35 @@ def test_delete_removes_jobs_and_artifacts_but_refuses_running_ones(store):
     store.delete_tuning_job("job-1")
     assert not folder.exists()
     assert store.list_tuning_jobs() == []
+
+
+def test_many_training_jobs_in_one_call_and_read_back_without_their_curves(store):
+    store.create_tuning_job(_tuning_job(status="Completed"))
+    store.add_training_jobs([_training_job(index, value=index / 10) for index in range(50)])
+    assert store.get_tuning_job("job-1").status_counters == {"Completed": 50}
+    whole = store.training_jobs("job-1")
+    light = store.training_jobs("job-1", with_curves=False)
+    assert whole[3].intermediate_values == [(1, 0.1), (2, 0.3)] and light[3].intermediate_values == []
+    assert [(j.name, j.final_objective_value, j.hyperparameters) for j in light] == [
+        (j.name, j.final_objective_value, j.hyperparameters) for j in whole]
+
+
+def test_a_finished_job_and_the_jobs_that_took_its_worker_are_one_write(store):
+    store.create_tuning_job(_tuning_job())
+    store.add_training_job(_training_job(0, status="InProgress", value=None))
+    store.finish_training_job("job-1", 0, started=[_training_job(1, status="InProgress", value=None)],
+                              status="Completed", final_objective_value=float("nan"), end_time=time.time())
+    jobs = store.training_jobs("job-1")
+    assert [(j.index, j.status) for j in jobs] == [(0, "Completed"), (1, "InProgress")]
+    assert jobs[0].final_objective_value is None  # not finite: stored as missing
+
+
+def test_a_queued_job_can_start_and_finish_in_the_same_write(store):
+    # Two short jobs ended before the runner looked: the second is inserted, then finished.
+    store.create_tuning_job(_tuning_job())
+    started = _training_job(0, status="InProgress", value=None)
+    store.finish_training_job("job-1", 0, started=[started], status="Completed", final_objective_value=0.8)
+    [job] = store.training_jobs("job-1")
+    assert (job.status, job.final_objective_value) == ("Completed", 0.8)
+    with pytest.raises(TypeError, match="unknown training job field"):
+        store.finish_training_job("job-1", 0, colour="blue")

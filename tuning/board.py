@@ -95,6 +95,18 @@ class TrainingBoard:
             else:
                 self._study.tell(trial, state=TrialState.FAIL)
 
+    def forget(self, indexes: list[int]) -> None:
+        """Drop finished jobs' curves and trials, many in one call.
+
+        Without a pruner the runner does not call :meth:`begin` and :meth:`end` for each
+        job (two round trips to this process that decide nothing); it forgets finished
+        jobs in batches instead, once a second.
+        """
+        with self._lock:
+            for index in indexes:
+                self._curves.pop(index, None)
+                self._trials.pop(index, None)
+
     def stop_all(self) -> None:
         """From now on every report is answered STOP."""
         with self._lock:

@@ -17,12 +17,26 @@ then runs it:
 
 The loop is shaped like Optuna's ``_optimize``: a stop flag checked every turn, a
 budget, a callback with each finished training job, and clean-up in ``finally``.
+
+Keeping the workers busy. With the Random and Grid strategies, whose suggestions never
+depend on results, the runner *queues ahead*: up to ``MaxParallelTrainingJobs`` further
+jobs wait in the pool while the running ones train, so a worker that finishes one job
+starts the next at once, and the runner does its bookkeeping for the finished job (store,
+strategy, best model, callback) while the next one trains. The pool has
+``MaxParallelTrainingJobs`` processes, so no more than that many ever train at once. A
+queued job is written to the store (InProgress) only when it really starts, that is when
+a running job's result comes back and frees its worker, in the same transaction as that
+result. Bayesian and Hyperband jobs do not queue ahead: each suggestion should see every
+result that could be known. When the tuning job stops, a queued job that has not started
+finds the shared stop flag set and never runs (nothing is recorded for it); one that had
+already taken a freed worker runs and is recorded like the others.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import sys
 import threading
 import time
@@ -48,7 +62,7 @@ from tuning.parameters import CategoricalParameter, validate_ranges
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
 from tuning.strategies import create_strategy
 from tuning.warm_start import WarmStart, load_warm_start
-from tuning.worker import TrainingOutcome, initialize, run_training_job
+from tuning.worker import NOT_STARTED, TrainingOutcome, initialize, run_training_job
 
 if TYPE_CHECKING:
     from tuning.parameters import Parameter
@@ -58,7 +72,9 @@ if TYPE_CHECKING:
 __all__ = ["PreparedTuningJob", "TuningProgress", "prepare", "run_tuning_job"]
 
 POLL_SECONDS = 0.2
-"""How often the loop looks for finished jobs and stop requests."""
+"""How often the loop looks for finished jobs and stop requests (at the most)."""
+QUEUE_AHEAD_STRATEGIES = frozenset({"Random", "Grid"})
+"""Strategies whose suggestions never depend on results: their jobs are queued ahead."""
 LIVE_WRITE_SECONDS = 1.0
 """How often live curves and the heartbeat are written to the store."""
 STOP_GRACE_SECONDS = 10.0
@@ -308,9 +324,9 @@ def run_tuning_job(
         on_start(prepared)
     loop = _TuningLoop(prepared, store, data, callback)
     try:
-        save_encoding(store.tuning_job_artifacts(prepared.name), preprocessor, target_encoder,
-                      prepared.train.features, prepared.train.problem_type, prepared.train.target_name)
-        loop.run()
+        loop.run(lambda: save_encoding(
+            store.tuning_job_artifacts(prepared.name), preprocessor, target_encoder,
+            prepared.train.features, prepared.train.problem_type, prepared.train.target_name))
     except BaseException as error:
         interrupted = isinstance(error, KeyboardInterrupt)
         store.update_tuning_job(
@@ -369,6 +385,11 @@ class _TuningLoop:
         self.strategy = prepared.new_strategy()
         self.maximize = prepared.objective_type == MAXIMIZE
         self.running: dict[Future, tuple[int, dict[str, Any]]] = {}
+        # Submitted, not yet known to have started, oldest first: (index, hyperparameters, created).
+        self.queued: dict[Future, tuple[int, dict[str, Any], float]] = {}
+        self.queue_ahead = prepared.strategy_name in QUEUE_AHEAD_STRATEGIES
+        self.ended: list[int] = []  # finished jobs the board has not forgotten yet
+        self.last_stop_check = float("-inf")
         self.launched = 0
         self.finished = 0
         self.failed = 0
@@ -385,17 +406,37 @@ class _TuningLoop:
         self.completion_message: str | None = None  # set when a completion criterion is met
 
     # -- the loop ------------------------------------------------------------------------
-    def run(self) -> None:
+    def run(self, setup: Callable[[], None] = lambda: None) -> None:
+        """Run the loop; ``setup`` runs in this process while the board process starts."""
         with _MainModuleHidden():
-            self._run()
+            self._run(setup)
 
-    def _run(self) -> None:
+    def _run(self, setup: Callable[[], None]) -> None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["tuning.worker"])
-        manager, self.board = start_board(
-            context, pruning=self.prepared.pruning, direction=self.prepared.objective_type,
-            min_resource=self.prepared.min_resource, max_resource=self.prepared.max_resource,
-        )
+        self.stop_flag = context.Value("b", 0, lock=False)
+        started: dict[str, Any] = {}
+
+        def board() -> None:
+            try:
+                started["board"] = start_board(
+                    context, pruning=self.prepared.pruning, direction=self.prepared.objective_type,
+                    min_resource=self.prepared.min_resource, max_resource=self.prepared.max_resource,
+                )
+            except BaseException as error:  # noqa: BLE001 - raised below, in this thread
+                started["error"] = error
+
+        # The board's process boots (the forkserver's first start imports the worker's
+        # modules) while this process does its own set-up: they overlap on two cores.
+        thread = threading.Thread(target=board, name=f"board-{self.name}", daemon=True)
+        thread.start()
+        try:
+            setup()
+        finally:
+            thread.join()
+        if "error" in started:
+            raise started["error"]
+        manager, self.board = started["board"]
         self.pool = self._new_pool(context)
         stop_deadline: float | None = None
         last_write = time.monotonic()
@@ -405,13 +446,13 @@ class _TuningLoop:
                 if self.stop_reason is None:
                     self._check_stop(now)
                     if self.stop_reason is not None:
-                        self.board.stop_all()
+                        self._stop_all()
                         stop_deadline = now + STOP_GRACE_SECONDS
                 if self.stop_reason is None:
                     self._launch()
-                if not self.running:
+                if not self.running and not self.queued:
                     break
-                done, _ = wait(list(self.running), timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                done, _ = wait([*self.running, *self.queued], timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
                 for future in done:
                     self._collect(future, context)
                 if time.monotonic() - last_write >= LIVE_WRITE_SECONDS:
@@ -423,7 +464,7 @@ class _TuningLoop:
         except BaseException:
             # Ctrl-C or an error of the loop itself: running jobs stop at their next
             # round rather than run to the end, and are recorded as Stopped.
-            self.board.stop_all()
+            self._stop_all()
             now = time.time()
             for index, _ in self.running.values():
                 self.store.update_training_job(self.name, index, status=TrainingJobStatus.STOPPED,
@@ -439,13 +480,26 @@ class _TuningLoop:
             max_workers=self.prepared.config.max_parallel_jobs,
             mp_context=context,
             initializer=initialize,
-            initargs=(self.data, self.prepared.algorithm.name, self.prepared.metric.name, self.board, os.getpid()),
+            initargs=(self.data, self.prepared.algorithm.name, self.prepared.metric.name, self.board,
+                      os.getpid(), self.stop_flag),
         )
 
+    def _stop_all(self) -> None:
+        """Tell every job to stop: the flag (read by workers for free), then the board."""
+        self.stop_flag.value = 1
+        self.board.stop_all()
+        for future in list(self.queued):
+            if future.cancel():  # still in the pool's own queue: it will never run
+                self.queued.pop(future)
+                self.launched -= 1
+
     def _check_stop(self, now: float) -> None:
-        if self.store.stop_requested(self.name):
-            self.stop_reason = "StopRequested"
-            return
+        # The store is asked at most every POLL_SECONDS, not after every short job.
+        if now - self.last_stop_check >= POLL_SECONDS:
+            self.last_stop_check = now
+            if self.store.stop_requested(self.name):
+                self.stop_reason = "StopRequested"
+                return
         if self.completion_message is not None:
             self.stop_reason = "CompletionCriteria"
             return
@@ -454,39 +508,80 @@ class _TuningLoop:
             self.stop_reason = "MaxRuntimeInSeconds"
 
     def _launch(self) -> None:
-        free = self.prepared.config.max_parallel_jobs - len(self.running)
+        parallel = self.prepared.config.max_parallel_jobs
+        capacity = 2 * parallel if self.queue_ahead else parallel
+        free = capacity - len(self.running) - len(self.queued)
         budget = self.prepared.max_jobs - self.launched
         if free <= 0 or budget <= 0 or self.strategy.exhausted:
             return
         for hyperparameters in self.strategy.suggest(min(free, budget)):
             index = self.launched
             self.launched += 1
-            now = time.time()
-            training_job = TrainingJob(
-                tuning_job_name=self.name, index=index, name=f"{self.name}-{index + 1:03d}",
-                status=TrainingJobStatus.IN_PROGRESS, hyperparameters=hyperparameters,
-                created_at=now, start_time=now,
-            )
+            if self.prune_live:  # the pruner needs a trial per job; without one, skip the round trip
+                self.board.begin(index)
+            self.queued[self._submit(index, hyperparameters)] = (index, hyperparameters, time.time())
+        for training_job in self._promote(time.time()):  # taken by a free worker: started now
             self.store.add_training_job(training_job)
-            self.board.begin(index)
-            full = {**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters}
-            future = self.pool.submit(run_training_job, index, full, self.seed + index, self.prune_live)
+
+    def _submit(self, index: int, hyperparameters: dict[str, Any]) -> Future:
+        full = {**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters}
+        return self.pool.submit(run_training_job, index, full, self.seed + index, self.prune_live)
+
+    def _started(self, index: int, hyperparameters: dict[str, Any], created: float, start: float) -> TrainingJob:
+        return TrainingJob(
+            tuning_job_name=self.name, index=index, name=f"{self.name}-{index + 1:03d}",
+            status=TrainingJobStatus.IN_PROGRESS, hyperparameters=hyperparameters,
+            created_at=created, start_time=start,
+        )
+
+    def _promote(self, start: float, *, through: Future | None = None) -> list[TrainingJob]:
+        """Queued jobs that have started: the oldest while a worker is free (or up to
+        ``through``, a queued job already done). The pool runs its queue in order, so a
+        worker freed by a finished job took the oldest queued job."""
+        started = []
+        while self.queued:
+            if through is None and (self.stop_reason is not None
+                                    or len(self.running) >= self.prepared.config.max_parallel_jobs):
+                break
+            future = next(iter(self.queued))
+            index, hyperparameters, created = self.queued.pop(future)
             self.running[future] = (index, hyperparameters)
+            started.append(self._started(index, hyperparameters, created, start))
+            if future is through:
+                break
+        return started
 
     def _collect(self, future: Future, context: Any) -> None:
+        if future not in self.running and future not in self.queued:
+            return  # settled already, with the jobs of a broken pool
+        error = future.exception()
+        if future in self.queued:
+            if isinstance(error, BrokenProcessPool):  # never ran: the new pool runs it
+                self._replace_broken_pool(context)
+                return
+            if error is None and future.result().status == NOT_STARTED:
+                self.queued.pop(future)  # the stop came first: it never ran
+                self.launched -= 1
+                return
+        now = time.time()
+        started = self._promote(now, through=future) if future in self.queued else []
         index, hyperparameters = self.running.pop(future)
-        try:
-            outcome: TrainingOutcome = future.result()
-        except BrokenProcessPool:
+        if isinstance(error, BrokenProcessPool):
             # A worker process died (out of memory, killed): its jobs fail, a new pool goes on.
-            outcome = TrainingOutcome(index, "Failed", time.time(), time.time(),
-                                      failure_reason="The worker process running this training job died "
-                                      "(out of memory, or killed).")
+            self._record(TrainingOutcome(index, "Failed", now, now,
+                                         failure_reason="The worker process running this training job died "
+                                         "(out of memory, or killed)."), hyperparameters, started)
             self._replace_broken_pool(context)
-        except Exception as error:  # noqa: BLE001 - e.g. a result that could not be sent back
-            outcome = TrainingOutcome(index, "Failed", time.time(), time.time(),
+            return
+        if error is not None:  # e.g. a result that could not be sent back
+            outcome = TrainingOutcome(index, "Failed", now, now,
                                       failure_reason=f"{type(error).__name__}: {error}"[:1024])
-        self._record(outcome, hyperparameters)
+        else:
+            outcome = future.result()
+            if outcome.status == NOT_STARTED:  # recorded as started, but the stop came first
+                outcome = TrainingOutcome(index, TrainingJobStatus.STOPPED, outcome.start_time,
+                                          outcome.end_time, stopped_reason="StopRequested")
+        self._record(outcome, hyperparameters, started + self._promote(outcome.end_time))
 
     def _replace_broken_pool(self, context: Any) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -496,16 +591,22 @@ class _TuningLoop:
                                          failure_reason="A worker process died while this job ran."),
                          hyperparameters)
         self.pool = self._new_pool(context)
+        for future, (index, hyperparameters, created) in list(self.queued.items()):
+            self.queued.pop(future)
+            self.queued[self._submit(index, hyperparameters)] = (index, hyperparameters, created)
+        for training_job in self._promote(time.time()):
+            self.store.add_training_job(training_job)
 
-    def _record(self, outcome: TrainingOutcome, hyperparameters: dict[str, Any]) -> None:
+    def _record(self, outcome: TrainingOutcome, hyperparameters: dict[str, Any],
+                started: list[TrainingJob] | None = None) -> None:
         name = f"{self.name}-{outcome.index + 1:03d}"
         stopped_reason = outcome.stopped_reason
         if stopped_reason == "EarlyStopped" and self.prepared.pruning == "Hyperband":
             stopped_reason = "Hyperband"
         elif stopped_reason == "StopRequested" and self.stop_reason == "CompletionCriteria":
             stopped_reason = "CompletionCriteria"  # the tuning job ended, not the user
-        self.store.update_training_job(
-            self.name, outcome.index,
+        self.store.finish_training_job(
+            self.name, outcome.index, started=started or (),
             status=outcome.status,
             start_time=outcome.start_time,
             end_time=outcome.end_time,
@@ -519,13 +620,17 @@ class _TuningLoop:
             self.failed += 1
             self.first_failure = self.first_failure or outcome.failure_reason
             self.strategy.observe(hyperparameters, None)
-            self.board.end(outcome.index, "fail", None)
+            state = "fail"
         elif outcome.status == TrainingJobStatus.STOPPED and outcome.intermediate_values:
             self.strategy.observe(hyperparameters, value, stopped_at=outcome.intermediate_values[-1][0])
-            self.board.end(outcome.index, "pruned", value)
+            state = "pruned"
         else:
             self.strategy.observe(hyperparameters, value)
-            self.board.end(outcome.index, "complete", value)
+            state = "complete"
+        if self.prune_live:
+            self.board.end(outcome.index, state, value)
+        else:
+            self.ended.append(outcome.index)  # forgotten in a batch by _write_live
         self.finished += 1
         if outcome.status == TrainingJobStatus.COMPLETED and value is not None and self._better(value):
             self._save_best(outcome, name, hyperparameters)
@@ -552,8 +657,10 @@ class _TuningLoop:
 
     def _save_best(self, outcome: TrainingOutcome, name: str, hyperparameters: dict[str, Any]) -> None:
         previous = self.best[1] if self.best else None
+        # The worker sent the model pickled; the artifact is the algorithm's safe format.
+        model = pickle.loads(outcome.model_blob)  # noqa: S301 - our own worker's result
         save_model(
-            self.artifacts, self.prepared.algorithm, outcome.model_blob or b"", training_job_name=name,
+            self.artifacts, self.prepared.algorithm, self.prepared.algorithm.dump(model), training_job_name=name,
             hyperparameters={**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters},
             n_classes=self.data.n_classes, target_mean=outcome.target_mean,
             target_scale=outcome.target_scale, objective=outcome.final_objective_value,
@@ -566,8 +673,13 @@ class _TuningLoop:
 
     def _write_live(self) -> None:
         self.store.heartbeat(self.name)
+        if self.ended:
+            self.board.forget(self.ended)
+            self.ended = []
         if self.running:
-            self.store.update_intermediate_values(self.name, self.board.curves())
+            running = {index for index, _ in self.running.values()}
+            curves = {index: curve for index, curve in self.board.curves().items() if index in running}
+            self.store.update_intermediate_values(self.name, curves)
 
     def _end_stuck_jobs(self) -> None:
         """Jobs that did not stop within the grace period: end their processes."""
@@ -576,6 +688,8 @@ class _TuningLoop:
         for process in list(getattr(self.pool, "_processes", {}).values()):
             process.kill()
         now = time.time()
+        self.launched -= len(self.queued)  # never recorded as started: they end unseen
+        self.queued.clear()
         for future, (index, hyperparameters) in list(self.running.items()):
             self.running.pop(future)
             self.store.update_training_job(
