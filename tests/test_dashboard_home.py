@@ -7,7 +7,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tuning.records import TuningJob
+from tuning.records import TrainingJob, TuningJob
 from tuning.store import Store
 
 
@@ -46,3 +46,23 @@ def test_the_demo_button_launches_a_real_bayesian_job_on_bank_marketing():
     while store.get_tuning_job(job.name).is_active and time.time() < deadline:
         time.sleep(0.2)
     assert store.get_tuning_job(job.name).status == "Stopped"
+
+
+def test_home_lists_a_store_of_a_hundred_tuning_jobs_newest_first_with_their_progress():
+    store = Store()
+    now = time.time()
+    for number in range(100):
+        store.create_tuning_job(TuningJob(
+            name=f"job-{number:03d}", status="Completed", strategy="Random", algorithm="xgboost",
+            dataset="breast_cancer", objective_metric_name="validation:auc", objective_type="Maximize",
+            max_jobs=20, max_parallel_jobs=2, config={}, created_at=now - 60 * number, best_objective_value=0.9,
+        ))
+    store.add_training_jobs([TrainingJob(tuning_job_name="job-000", index=index, name=f"job-000-{index + 1:03d}",
+                                         status="Completed", hyperparameters={"eta": 0.1}, created_at=now,
+                                         final_objective_value=0.9) for index in range(5)])
+    app = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not app.exception
+    frame = app.dataframe[0].value
+    assert len(frame) == 100 and frame["HyperParameterTuningJobName"].iloc[0] == "job-000"
+    assert frame["Progress"].iloc[0] == pytest.approx(5 / 20) and frame["Progress"].iloc[1] == 0
+    assert any("100 tuning jobs, 0 running" in caption.value for caption in app.caption)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -129,3 +131,50 @@ def test_a_warm_started_job_shows_its_parents_and_the_overall_best(finished_job,
     assert "IdenticalDataAndAlgorithm" in note and "shown" in note
     assert f"**{best.name}**" in note
     assert f"{best.final_objective_value:.6g}" in note
+
+
+# -- a tuning job of thousands of training jobs ----------------------------------------------
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from bench_pages import fill_synthetic_job  # noqa: E402
+
+TABLE_ROWS = 300  # views/monitor.py's TABLE_ROWS (a page script cannot be imported)
+
+
+@pytest.fixture
+def big_job():
+    """A finished tuning job of 3,000 synthetic training jobs, written in two transactions."""
+    store = Store()
+    fill_synthetic_job(store, "big", 3000, seed=5)
+    return store.get_tuning_job("big")
+
+
+def test_monitor_shows_only_the_newest_rows_of_a_big_job_and_says_where_the_rest_are(big_job):
+    app = AppTest.from_file("../views/monitor.py", default_timeout=60).run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert len(table) == TABLE_ROWS
+    assert list(table["TrainingJobName"][:2]) == ["big-3000", "big-2999"]  # newest first
+    (note,) = [caption.value for caption in app.caption if "newest" in caption.value]
+    assert f"The newest {TABLE_ROWS} of 3,000 training jobs" in note and "Results page" in note
+    assert {metric.label: metric.value for metric in app.metric}["Status"] == "Completed"
+    (chart,) = app.get("plotly_chart")
+    assert {trace["type"] for trace in json.loads(chart.proto.spec)["data"]} == {"scattergl"}
+
+
+def test_results_lists_every_job_of_a_big_job_with_the_best_first_and_starred(big_job):
+    app = AppTest.from_file("../views/results.py", default_timeout=60).run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert len(table) == 3000
+    assert table["TrainingJobName"].iloc[0] == big_job.best_training_job
+    assert list(table["Best"]).count("★") == 1 and table["Best"].iloc[0] == "★"
+    assert any("3,000 of 3,000 training jobs" in caption.value for caption in app.caption)
+    titles = {}
+    for tab in ("Objective surface", "Parallel coordinates", "Learning curves"):
+        app.session_state["results.chart"] = tab
+        app.run()
+        assert not app.exception
+        (chart,) = app.get("plotly_chart")
+        titles[tab] = json.loads(chart.proto.spec)["layout"]["title"]["text"]
+    assert "mean objective per grid cell" in titles["Objective surface"]
+    assert "sampled" in titles["Parallel coordinates"] and "sampled" in titles["Learning curves"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -299,3 +300,126 @@ def test_every_chart_refuses_an_unknown_objective_type(chart):
 def test_the_chart_package_never_imports_streamlit():
     folder = Path(viz.__file__).parent
     assert not [p.name for p in folder.glob("*.py") if "streamlit" in p.read_text()]
+
+
+# -- a tuning job of thousands of training jobs ----------------------------------------------
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from bench_pages import synthetic_training_jobs  # noqa: E402
+
+from tuning.visualization._common import BEST_LINES, MAX_LINES, MAX_POINTS  # noqa: E402
+from tuning.visualization._importance import MAX_IMPORTANCE_JOBS  # noqa: E402
+from tuning.visualization._intermediate import MAX_CURVES  # noqa: E402
+from tuning.visualization._objective_surface import GRID_POINTS  # noqa: E402
+
+BIG_RANGES = {"eta": ContinuousParameter(0.01, 0.5, "Logarithmic"), "max_depth": IntegerParameter(1, 10),
+              "min_child_weight": ContinuousParameter(1, 20), "subsample": ContinuousParameter(0.5, 1.0)}
+AUC = dict(objective_name="validation:auc", objective_type="Maximize")
+
+
+@pytest.fixture(scope="module")
+def big():
+    """3,000 synthetic training jobs as the page benchmark writes them (Failed, Stopped, curves)."""
+    jobs = synthetic_training_jobs("big", 3000, seed=7)
+    best = max((j for j in jobs if j.status == "Completed"), key=lambda j: j.final_objective_value)
+    return jobs, best
+
+
+def _points(trace):
+    return sum(x is not None for x in trace.x)
+
+
+def test_a_big_job_draws_the_best_points_and_a_bounded_sample_with_webgl_and_says_so(big):
+    jobs, best = big
+    completed = _completed(jobs)
+    top = {j.name for j in sorted(completed, key=lambda j: -j.final_objective_value)[:BEST_LINES]}
+    surface = viz.plot_objective_surface(jobs, "eta", "max_depth", ranges=BIG_RANGES, **AUC)
+    (points,) = _scatters(surface)
+    assert type(points) is go.Scattergl and len(points.x) == MAX_POINTS < len(completed)
+    assert top <= set(points.text)
+    drawn = {j.name: j for j in completed if j.name in set(points.text)}
+    assert list(points.marker.color) == [drawn[name].final_objective_value for name in points.text]
+    values = [j.final_objective_value for j in completed]  # the colour scale counts every job
+    assert (points.marker.cmin, points.marker.cmax) == (min(values), max(values))
+    assert f"{MAX_POINTS:,} of {len(completed):,} jobs drawn (sampled)" in surface.layout.title.text
+    slices = viz.plot_slice(jobs, ranges=BIG_RANGES, **AUC)
+    assert {type(t) for t in slices.data} == {go.Scattergl}
+    assert all(len(t.x) == MAX_POINTS and top <= set(t.text) for t in slices.data)
+    assert f"{MAX_POINTS:,} of {len(completed):,} training jobs drawn (sampled)" in slices.layout.title.text
+
+
+def test_a_big_job_best_so_far_samples_the_markers_but_its_line_counts_every_job(big):
+    jobs, best = big
+    figure = viz.plot_best_so_far(jobs, **AUC)
+    by_name = {trace.name: trace for trace in figure.data}
+    assert {type(t) for t in figure.data} == {go.Scattergl}
+    finished = [j for j in jobs if j.status in ("Completed", "Stopped")]
+    assert len(by_name["Completed"].x) + len(by_name["Stopped early"].x) == MAX_POINTS < len(finished)
+    assert best.name in set(by_name["Completed"].text)
+    line = by_name["Best so far"]
+    completed = _completed(jobs)
+    every_step = np.maximum.accumulate([j.final_objective_value for j in completed])
+    assert len(line.x) < 100 and line.y[-1] == best.final_objective_value and line.x[-1] == completed[-1].index + 1
+    for x, y in zip(line.x, line.y):  # each kept point is where the full running best stands
+        assert every_step[[j.index + 1 for j in completed].index(x)] == y
+    assert "sampled" in figure.layout.title.text and "the line counts all" in figure.layout.title.text
+
+
+def test_a_big_job_surface_is_the_mean_objective_per_grid_cell_and_says_so(big):
+    jobs, _ = big
+    completed = _completed(jobs)
+    figure = viz.plot_objective_surface(jobs, "eta", "max_depth", ranges=BIG_RANGES, **AUC)
+    (contour,) = [t for t in figure.data if isinstance(t, go.Contour)]
+    assert len(contour.x) == GRID_POINTS and list(contour.y) == list(range(1, 11))  # one row per depth
+    z = np.asarray(contour.z, dtype=float)
+    assert z.shape == (10, GRID_POINTS)
+    depth_one = [j.final_objective_value for j in completed if j.hyperparameters["max_depth"] == 1]
+    assert np.nanmin(z[0]) >= min(depth_one) and np.nanmax(z[0]) <= max(depth_one)
+    assert "mean objective per grid cell" in figure.layout.title.text
+
+
+def test_a_big_job_parallel_coordinates_draw_the_best_and_a_sample_and_say_so(big):
+    jobs, best = big
+    finished = _completed(jobs)
+    (parcoords,) = viz.plot_parallel_coordinates(jobs, ranges=BIG_RANGES, **AUC).data
+    colours = list(parcoords.line.color)
+    assert len(colours) == MAX_LINES < len(finished)
+    assert all(len(dimension.values) == MAX_LINES for dimension in parcoords.dimensions)
+    top = sorted((j.final_objective_value for j in finished), reverse=True)[:BEST_LINES]
+    assert set(top) <= set(colours) and best.final_objective_value in colours
+    every = [j.final_objective_value for j in finished]  # the colour scale spans all, drawn or not
+    assert (parcoords.line.cmin, parcoords.line.cmax) == (min(every), best.final_objective_value)
+    title = viz.plot_parallel_coordinates(jobs, ranges=BIG_RANGES, **AUC).layout.title.text
+    assert f"{MAX_LINES:,} of {len(finished):,} training jobs drawn (sampled)" in title
+
+
+def test_a_big_job_learning_curves_draw_a_bounded_sample_over_a_band_of_all(big):
+    jobs, best = big
+    figure = viz.plot_intermediate_values(jobs, **AUC)
+    lines = [t for t in figure.data if t.mode == "lines" and isinstance(t, go.Scattergl)]
+    assert [t.legendgroup for t in lines] == ["Completed", "Stopped early"]
+    assert all(len({name for name in t.text if name}) == MAX_CURVES for t in lines)
+    assert sum(_points(t) for t in lines) <= 2 * MAX_CURVES * 30
+    assert best.name in set(lines[0].text)  # the best job is always drawn
+    bands = [t for t in figure.data if t.fill == "tonexty"]
+    assert [t.legendgroup for t in bands] == ["Completed", "Stopped early"]
+    completed = [j for j in jobs if j.status == "Completed"]
+    step_one = sorted(j.intermediate_values[0][1] for j in completed)
+    assert bands[0].y[0] == pytest.approx(np.percentile(step_one, 90))  # the band is of every job
+    (marks,) = [t for t in figure.data if t.mode == "markers"]
+    assert len(marks.x) == MAX_CURVES
+    assert "curves drawn (sampled" in figure.layout.title.text and "10-90% of all" in figure.layout.title.text
+    assert "(150 of" in lines[0].name and "sampled" in lines[0].name
+
+
+def test_a_big_job_importance_learns_from_a_sample_and_says_so(big):
+    jobs, _ = big
+    figure = viz.plot_importance(jobs, **AUC)
+    assert set(figure.data[0].y) == set(BIG_RANGES)
+    assert f"random {MAX_IMPORTANCE_JOBS:,} of {len(_completed(jobs)):,} completed" in figure.layout.title.text
+
+
+@pytest.mark.parametrize("chart", CHARTS[:-1])
+def test_a_small_job_is_drawn_whole_and_never_called_sampled(chart):
+    jobs = synthetic_training_jobs("small", 60, seed=3)
+    figure = chart(jobs, **AUC)
+    assert "sampled" not in figure.layout.title.text and "per grid cell" not in figure.layout.title.text

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views.shared import get_store, pick_tuning_job, show_training_jobs, show_warm_start
+from views.shared import get_store, job_version, pick_tuning_job, show_training_jobs, show_warm_start
 from tuning import ValidationError
 from tuning.records import TRAINING_JOB_STATUSES
 from tuning.tables import training_jobs_frame
 from tuning.visualization import plot_best_so_far
 
 REFRESH_SECONDS = 2
+TABLE_ROWS = 300
+"""The Monitor's table shows the newest this many training jobs; Results has them all."""
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def snapshot(name: str, version: tuple, objective_name: str, objective_type: str):  # noqa: ANN201
+    """The best-so-far chart and the newest :data:`TABLE_ROWS` rows, built once per state of the job.
+
+    One store read (without learning curves) serves both. A finished job is read once; a
+    running one once per started or finished training job, not every two seconds.
+    """
+    jobs = get_store().training_jobs(name, with_curves=False)
+    figure = plot_best_so_far(jobs, objective_name=objective_name, objective_type=objective_type)
+    return figure, training_jobs_frame(jobs[-TABLE_ROWS:]), len(jobs)
 
 st.title("Monitor")
 st.caption("Training jobs appear here as they start and finish; the page keeps itself up to date.")
@@ -49,12 +63,14 @@ def live_view(name: str) -> None:
     if current.failure_reason:
         st.error(current.failure_reason)
     show_warm_start(store, current)
-    jobs = store.training_jobs(name)
-    st.plotly_chart(plot_best_so_far(jobs, objective_name=current.objective_metric_name,
-                                     objective_type=current.objective_type), width="stretch")
-    frame = training_jobs_frame(jobs)
+    figure, frame, total = snapshot(name, job_version(current), current.objective_metric_name,
+                                    current.objective_type)
+    st.plotly_chart(figure, width="stretch")
     if not frame.empty:
         show_training_jobs(frame, current, newest_first=True)
+    if total > len(frame):
+        st.caption(f"The newest {len(frame):,} of {total:,} training jobs. The full table, with filters "
+                   f"and a CSV download, is on the [Results page](./results?job={name}).")
 
 
 live_view(job.name)

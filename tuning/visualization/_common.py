@@ -179,3 +179,50 @@ class EncodedAxis:
 
     def title(self) -> str:
         return f"{self.name} (log scale)" if self.log else self.name
+
+
+MAX_POINTS = 2000
+"""Point charts draw at most this many jobs as markers: the best ones and a sample of the rest.
+
+Measured in chromium (software WebGL, as in ``bench/bench_pages.py``): 10,000 markers take
+about 1.3 s to draw, 2,000 about 0.2 s, whether WebGL or SVG.
+"""
+MAX_LINES = 1000
+"""Parallel coordinates draw at most this many lines: the best ones and a sample of the rest."""
+BEST_LINES = 100
+"""How many of the best jobs a sampled chart always draws (the best one among them)."""
+
+
+def best_first(jobs: Sequence[TrainingJob], maximize: bool) -> list[TrainingJob]:
+    """Jobs with a final objective value, the best first (ties: the earlier job first)."""
+    scored = [job for job in jobs if _has_value(job)]
+    return sorted(scored, key=lambda job: (-job.final_objective_value if maximize else job.final_objective_value,
+                                           job.index))
+
+
+def sample_jobs(
+    jobs: Sequence[TrainingJob], limit: int, *, maximize: bool, best: int = BEST_LINES, seed: int = 0
+) -> list[TrainingJob]:
+    """At most ``limit`` of ``jobs``: the ``best`` best ones and a random sample of the rest.
+
+    Why: a chart of 10,000 lines (parallel coordinates, learning curves) takes seconds to
+    draw and shows a solid block of colour; the best jobs, which a student looks for, and
+    an unbiased sample of the others tell the same story. The sample is seeded, so a
+    rerun draws the same lines; the result is in launch order. Jobs without a value
+    (never the best) can only be drawn as part of the random sample.
+    """
+    if len(jobs) <= limit:
+        return list(jobs)
+    top = best_first(jobs, maximize)[:min(best, limit)]
+    chosen = {job.index for job in top}
+    rest = [job for job in jobs if job.index not in chosen]
+    picks = np.random.default_rng(seed).choice(len(rest), size=limit - len(top), replace=False)
+    drawn = top + [rest[int(pick)] for pick in picks]
+    return sorted(drawn, key=lambda job: job.index)
+
+
+def sampled_note(drawn: int, total: int, *, best: int = BEST_LINES, what: str = "training jobs",
+                 more: str = "") -> str:
+    """A title's second line saying that a chart shows a sample, and of how many."""
+    return (f"<br><sup>{drawn:,} of {total:,} {what} drawn (sampled): the best {best} and a "
+            f"random sample of the rest{more}</sup>")

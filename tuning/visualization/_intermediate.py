@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import plotly.graph_objects as go
 
 from tuning.records import TrainingJobStatus
@@ -12,6 +13,7 @@ from tuning.visualization._common import (
     empty_figure,
     is_maximize,
     objective_label,
+    sample_jobs,
     scatter_class,
     style,
 )
@@ -24,6 +26,11 @@ COMPLETED_GROUP = "Completed"
 STOPPED_GROUP = "Stopped early"
 COMPLETED_COLOR = "#1f77b4"
 STOPPED_COLOR = "#d62728"
+MAX_CURVES = 150
+"""Per group, at most this many curves are drawn one by one; above it, a sample and a band."""
+BEST_CURVES = 10
+BAND = (10, 90)
+"""The percentiles of the band drawn under a sampled group's curves."""
 
 
 def plot_intermediate_values(jobs: Sequence[TrainingJob], *, objective_name: str, objective_type: str) -> go.Figure:
@@ -33,8 +40,13 @@ def plot_intermediate_values(jobs: Sequence[TrainingJob], *, objective_name: str
     by Hyperband) are dashed and end in an ``x`` at the step where they were stopped:
     the chart shows how soon the weak ones were cut and how much training that saved.
     The legend has one entry per group; clicking it hides or shows the whole group.
+
+    A group of more than :data:`MAX_CURVES` jobs draws its best :data:`BEST_CURVES` and
+    a random sample of the rest (the best job is always drawn), over a shaded band of
+    every job's 10th-90th percentile at each step and a dotted median: 10,000 curves
+    would take seconds to draw and hide each other anyway. The title says when.
     """
-    is_maximize(objective_type)
+    maximize = is_maximize(objective_type)
     label = objective_label(objective_name, objective_type)
     curves = sorted(
         (job for job in jobs
@@ -43,39 +55,83 @@ def plot_intermediate_values(jobs: Sequence[TrainingJob], *, objective_name: str
     )
     if not curves:
         return empty_figure(TITLE, "No completed or stopped training job has reported intermediate values yet.")
-    scatter = scatter_class(sum(len(job.intermediate_values) for job in curves))
-    figure = go.Figure()
-    # One trace per group, curves separated by None gaps: a thousand jobs draw as two
-    # traces, not a thousand (plotly's cost grows with the number of traces, not points).
+    groups = []
     for group, stopped in ((COMPLETED_GROUP, False), (STOPPED_GROUP, True)):
         members = [job for job in curves if (job.status == TrainingJobStatus.STOPPED) == stopped]
-        if not members:
-            continue
+        if members:
+            drawn = sample_jobs(members, MAX_CURVES, maximize=maximize, best=BEST_CURVES)
+            groups.append((group, stopped, members, drawn))
+    scatter = scatter_class(sum(len(job.intermediate_values) for *_, drawn in groups for job in drawn))
+    figure = go.Figure()
+    for group, stopped, members, drawn in groups:
+        colour = STOPPED_COLOR if stopped else COMPLETED_COLOR
+        if len(drawn) < len(members):
+            _add_band(figure, members, group, colour)
+        # One trace per group, curves separated by None gaps: a thousand jobs draw as two
+        # traces, not a thousand (plotly's cost grows with the number of traces, not points).
         xs: list = []
         ys: list = []
         texts: list = []
-        for job in members:
+        for job in drawn:
             reason = f" ({job.stopped_reason})" if stopped and job.stopped_reason else ""
             xs += [step for step, _ in job.intermediate_values] + [None]
             ys += [value for _, value in job.intermediate_values] + [None]
             texts += [job.name + reason] * len(job.intermediate_values) + [None]
-        colour = STOPPED_COLOR if stopped else COMPLETED_COLOR
+        name = group if len(drawn) == len(members) else f"{group} ({len(drawn):,} of {len(members):,}, sampled)"
         figure.add_trace(scatter(
             x=xs, y=ys, mode="lines", connectgaps=False, opacity=0.6,
             line=dict(color=colour, width=2, dash="dash" if stopped else "solid"),
-            name=group, legendgroup=group, text=texts,
+            name=name, legendgroup=group, text=texts,
             hovertemplate="%{text}<br>step %{x}: %{y:.4g}<extra>" + group + "</extra>",
         ))
         if stopped:  # an 'x' where each stopped job was stopped
             figure.add_trace(scatter(
-                x=[job.intermediate_values[-1][0] for job in members],
-                y=[job.intermediate_values[-1][1] for job in members],
+                x=[job.intermediate_values[-1][0] for job in drawn],
+                y=[job.intermediate_values[-1][1] for job in drawn],
                 mode="markers", marker=dict(symbol="x", size=12, color=colour),
                 name="where it was stopped", legendgroup=group, showlegend=False,
-                text=[job.name for job in members],
+                text=[job.name for job in drawn],
                 hovertemplate="%{text} stopped at step %{x}: %{y:.4g}<extra></extra>",
             ))
     figure.update_xaxes(title_text="Step (training resource, e.g. boosting rounds)")
     figure.update_yaxes(title_text=label)
     figure.update_layout(legend_title_text="Training jobs")
-    return style(figure, f"{TITLE}: {label}")
+    sampled = [(len(drawn), len(members)) for *_, members, drawn in groups if len(drawn) < len(members)]
+    note = ""
+    if sampled:
+        drawn_count = sum(len(drawn) for *_, drawn in groups)
+        note = (f"<br><sup>{drawn_count:,} of {len(curves):,} curves drawn (sampled: the best "
+                f"{BEST_CURVES} per group and a random sample); the band holds "
+                f"{BAND[0]}-{BAND[1]}% of all</sup>")
+    style(figure, f"{TITLE}: {label}{note}")
+    if note:
+        figure.update_layout(margin=dict(t=110))
+    return figure
+
+
+def _add_band(figure: go.Figure, members: Sequence[TrainingJob], group: str, colour: str) -> None:
+    """Every member's spread at each step: a shaded 10-90% band and a dotted median.
+
+    A step's percentiles count the jobs that reached it, so a stopped group's band
+    thins out where most of its jobs had already been stopped.
+    """
+    by_step: dict[int, list[float]] = {}
+    for job in members:
+        for step, value in job.intermediate_values:
+            by_step.setdefault(step, []).append(value)
+    steps = sorted(by_step)
+    low, middle, high = (np.asarray([np.percentile(by_step[step], q) for step in steps])
+                         for q in (BAND[0], 50, BAND[1]))
+    hover = f"step %{{x}}: %{{y:.4g}}<extra>{group}, all {len(members):,} jobs</extra>"
+    figure.add_trace(go.Scatter(x=steps, y=low, mode="lines", line=dict(width=0, color=colour),
+                                legendgroup=group, showlegend=False, hovertemplate=f"{BAND[0]}% " + hover))
+    figure.add_trace(go.Scatter(x=steps, y=high, mode="lines", line=dict(width=0, color=colour), fill="tonexty",
+                                fillcolor=_transparent(colour), legendgroup=group,
+                                name=f"{group}: {BAND[0]}-{BAND[1]}% of all", hovertemplate=f"{BAND[1]}% " + hover))
+    figure.add_trace(go.Scatter(x=steps, y=middle, mode="lines", line=dict(color=colour, width=3, dash="dot"),
+                                legendgroup=group, name=f"{group}: median of all", hovertemplate="median " + hover))
+
+
+def _transparent(colour: str, alpha: float = 0.18) -> str:
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"

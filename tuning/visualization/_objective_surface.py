@@ -10,7 +10,9 @@ import plotly.graph_objects as go
 
 from tuning.errors import ValidationError
 from tuning.visualization._common import (
+    BEST_LINES,
     COLORSCALE,
+    MAX_POINTS,
     NO_COMPLETED_JOBS,
     EncodedAxis,
     empty_figure,
@@ -18,6 +20,7 @@ from tuning.visualization._common import (
     hyperparameter_names,
     is_maximize,
     objective_label,
+    sample_jobs,
     scatter_class,
     style,
 )
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
 TITLE = "Objective surface"
 GRID_POINTS = 60
 MIN_SURFACE_POINTS = 4
+MAX_INTERPOLATED_POINTS = 1000
+"""Above this many jobs the surface is each grid cell's mean objective, not an interpolation."""
 
 
 def plot_objective_surface(
@@ -47,6 +52,13 @@ def plot_objective_surface(
     ``log10`` for a Logarithmic range). It is a guide to where the good region lies, not
     a measurement: only the markers are real training jobs. The colour scale runs from
     worst to best (bright is best) for both objective types.
+
+    Above :data:`MAX_INTERPOLATED_POINTS` jobs the layer is the mean objective of the jobs
+    in each cell of a 60 x 60 grid (one cell per value of an integer or categorical
+    hyperparameter), and the title says so: triangulating 10,000 points takes seconds,
+    and with that many the cell means show the same landscape, measured rather than guessed.
+    Above :data:`MAX_POINTS` jobs the markers are the best ones and a random sample of the
+    rest; the shading and the colour scale still count every job.
     """
     maximize = is_maximize(objective_type)
     names = hyperparameter_names(jobs, ranges)
@@ -70,7 +82,8 @@ def plot_objective_surface(
     values = np.asarray([job.final_objective_value for job in completed], dtype=float)
 
     figure = go.Figure()
-    surface = _surface(x_axis, y_axis, values)
+    binned = len(completed) > MAX_INTERPOLATED_POINTS
+    surface = _binned_surface(x_axis, y_axis, values) if binned else _surface(x_axis, y_axis, values)
     if surface is not None:
         grid_x, grid_y, grid_z = surface
         figure.add_trace(go.Contour(
@@ -78,14 +91,21 @@ def plot_objective_surface(
             colorscale=COLORSCALE, reversescale=not maximize, showscale=False,
             zmin=float(values.min()), zmax=float(values.max()),
             opacity=0.55, contours=dict(showlines=False),
-            name="interpolated", hoverinfo="skip", connectgaps=False,
+            name="mean per cell" if binned else "interpolated", hoverinfo="skip", connectgaps=False,
         ))
-    figure.add_trace(scatter_class(len(completed))(
-        x=x_axis.plotted, y=y_axis.plotted, mode="markers", name="training jobs",
-        text=[job.name for job in completed],
+    drawn = sample_jobs(completed, MAX_POINTS, maximize=maximize)
+    if len(drawn) < len(completed):
+        position = {job.index: k for k, job in enumerate(completed)}
+        rows = np.asarray([position[job.index] for job in drawn])
+        x_points, y_points, colours = x_axis.plotted[rows], y_axis.plotted[rows], values[rows]
+    else:
+        x_points, y_points, colours = x_axis.plotted, y_axis.plotted, values
+    figure.add_trace(scatter_class(len(drawn))(
+        x=x_points, y=y_points, mode="markers", name="training jobs",
+        text=[job.name for job in drawn],
         # Each trace carries its own colour scale: a shared ``coloraxis`` clashes with the
         # template's contour scale in plotly.js, which then never finishes drawing.
-        marker=dict(color=values, colorscale=COLORSCALE, reversescale=not maximize, cmin=float(values.min()),
+        marker=dict(color=colours, colorscale=COLORSCALE, reversescale=not maximize, cmin=float(values.min()),
                     cmax=float(values.max()), size=12, line=dict(width=1, color="white"), showscale=True,
                     colorbar=dict(title=dict(text=label, side="right"))),
         hovertemplate=f"%{{text}}<br>{x} %{{x}}<br>{y} %{{y}}<br>objective %{{marker.color:.4g}}<extra></extra>",
@@ -93,7 +113,42 @@ def plot_objective_surface(
     figure.update_layout(showlegend=False)
     figure.update_xaxes(title_text=x_axis.title(), **x_axis.axis_layout())
     figure.update_yaxes(title_text=y_axis.title(), **y_axis.axis_layout())
-    return style(figure, f"{TITLE}: {objective_name} over {x} × {y}")
+    parts = []
+    if len(drawn) < len(completed):
+        parts.append(f"{len(drawn):,} of {len(completed):,} jobs drawn (sampled): the best {BEST_LINES} "
+                     "and a random sample of the rest")
+    if binned and surface is not None:
+        parts.append(f"the shading is the mean objective per grid cell of all {len(completed):,}")
+    note = f"<br><sup>{'; '.join(parts)}</sup>" if parts else ""
+    style(figure, f"{TITLE}: {objective_name} over {x} × {y}{note}")
+    if note:
+        figure.update_layout(margin=dict(t=110))
+    return figure
+
+
+def _cells(scaled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bin edges and centres along one axis: one bin per distinct value if there are few."""
+    distinct = np.unique(scaled)
+    if len(distinct) <= GRID_POINTS:
+        middles = (distinct[:-1] + distinct[1:]) / 2
+        half = (distinct[-1] - distinct[0]) / (2 * max(1, len(distinct) - 1))
+        return np.concatenate([[distinct[0] - half], middles, [distinct[-1] + half]]), distinct
+    edges = np.linspace(distinct[0], distinct[-1], GRID_POINTS + 1)
+    return edges, (edges[:-1] + edges[1:]) / 2
+
+
+def _binned_surface(
+    x_axis: EncodedAxis, y_axis: EncodedAxis, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each grid cell's mean objective in scaled space (NaN where no job fell), or None."""
+    if np.ptp(x_axis.scaled) == 0 or np.ptp(y_axis.scaled) == 0:
+        return None
+    (x_edges, x_centres), (y_edges, y_centres) = _cells(x_axis.scaled), _cells(y_axis.scaled)
+    sums, _, _ = np.histogram2d(x_axis.scaled, y_axis.scaled, bins=[x_edges, y_edges], weights=values)
+    counts, _, _ = np.histogram2d(x_axis.scaled, y_axis.scaled, bins=[x_edges, y_edges])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, sums / counts, np.nan)
+    return x_centres, y_centres, means.T  # plotly's z is indexed [y][x]
 
 
 def _surface(

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from tuning.visualization._common import (
     COLORSCALE,
+    MAX_LINES,
     NO_COMPLETED_JOBS,
     EncodedAxis,
     empty_figure,
@@ -17,6 +18,8 @@ from tuning.visualization._common import (
     hyperparameter_names,
     is_maximize,
     objective_label,
+    sample_jobs,
+    sampled_note,
     short_objective_label,
     style,
 )
@@ -41,12 +44,18 @@ def plot_parallel_coordinates(
     Logarithmic range is drawn in ``log10`` with ticks labelled in real values, because
     parallel-coordinate axes cannot be log axes themselves. Drag along an axis to keep
     only the lines through a band (for example, the best objectives).
+
+    Above :data:`MAX_LINES` completed jobs it draws the best ones and a random sample of
+    the rest (the title says so); the colour scale still spans every job's objective.
     """
     maximize = is_maximize(objective_type)
     label = objective_label(objective_name, objective_type)
-    completed = finished_jobs(jobs)
-    if not completed:
+    finished = finished_jobs(jobs)
+    if not finished:
         return empty_figure(TITLE, NO_COMPLETED_JOBS)
+    completed = sample_jobs(finished, MAX_LINES, maximize=maximize)
+    note = sampled_note(len(completed), len(finished)) if len(completed) < len(finished) else ""
+    every_value = [job.final_objective_value for job in finished]
     values = [job.final_objective_value for job in completed]
     dimensions = []
     for name in hyperparameter_names(completed, ranges):
@@ -57,11 +66,12 @@ def plot_parallel_coordinates(
     figure = go.Figure(go.Parcoords(
         dimensions=dimensions,
         line=dict(color=values, colorscale=COLORSCALE, reversescale=not maximize, showscale=True,
+                  cmin=min(every_value), cmax=max(every_value),
                   colorbar=dict(title=dict(text=objective_name, side="right"))),
         labelfont=dict(size=15), tickfont=dict(size=13), labelangle=-12, labelside="top",
     ))
-    style(figure, f"{TITLE}: {label}")
-    figure.update_layout(margin=dict(l=100, r=100, t=120, b=60))
+    style(figure, f"{TITLE}: {label}{note}")
+    figure.update_layout(margin=dict(l=100, r=100, t=140 if note else 120, b=60))
     return figure
 
 

@@ -11,12 +11,16 @@ from plotly.subplots import make_subplots
 
 from tuning.visualization._common import (
     COLORSCALE,
+    MAX_POINTS,
     NO_COMPLETED_JOBS,
     EncodedAxis,
     empty_figure,
     finished_jobs,
     hyperparameter_names,
+    is_maximize,
     objective_label,
+    sample_jobs,
+    sampled_note,
     short_objective_label,
     scatter_class,
     style,
@@ -41,12 +45,15 @@ def plot_slice(
 
     Markers are coloured by training job number (dark early, bright late), so a student
     sees where a strategy moved its tries. A Logarithmic range gets a log x axis and a
-    categorical one a category axis; all subplots share the objective's y axis.
+    categorical one a category axis; all subplots share the objective's y axis. Above
+    :data:`MAX_POINTS` completed jobs each subplot draws the same best jobs and random
+    sample of the rest (the title says so).
     """
     label = objective_label(objective_name, objective_type)
-    completed = finished_jobs(jobs)
-    if not completed:
+    every = finished_jobs(jobs)
+    if not every:
         return empty_figure(TITLE, NO_COMPLETED_JOBS)
+    completed = sample_jobs(every, MAX_POINTS, maximize=is_maximize(objective_type))
     names = [name for name in hyperparameter_names(completed, ranges)
              if any(name in job.hyperparameters for job in completed)]
     columns = min(len(names), MAX_COLUMNS) or 1
@@ -69,6 +76,9 @@ def plot_slice(
         figure.update_xaxes(title_text=axis.title(), row=row, col=column, **axis.axis_layout())
         if column == 1:
             figure.update_yaxes(title_text=short_objective_label(objective_name, objective_type), row=row, col=column)
-    style(figure, f"{TITLE}: {label}")
+    note = sampled_note(len(completed), len(every)) if len(completed) < len(every) else ""
+    style(figure, f"{TITLE}: {label}{note}")
     figure.update_layout(showlegend=False, height=max(450, 330 * rows))
+    if note:
+        figure.update_layout(margin=dict(t=110))
     return figure
