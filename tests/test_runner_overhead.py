@@ -112,3 +112,20 @@ def test_the_stop_flag_is_heard_at_the_next_round_without_the_board(worker_state
     assert reporter.report(1, 0.5) is False
     worker_state.flag.value = 1
     assert reporter.report(2, 0.6) is True and reporter.verdict == STOP
+
+
+def test_a_model_is_serialised_only_when_it_beats_the_best_so_far(worker_state):
+    first = run_training_job(0, worker_state.hyperparameters, 0, False)
+    assert first.status == "Completed" and first.model_blob  # no best yet: it is the best
+    value = first.final_objective_value
+    beaten = value + 1 if _higher_is_better() else value - 1  # a best this job cannot beat
+    worse = run_training_job(0, worker_state.hyperparameters, 0, False, beaten)
+    assert worse.model_blob is None and worse.final_objective_value == value
+    easy = value - 1 if _higher_is_better() else value + 1
+    assert run_training_job(0, worker_state.hyperparameters, 0, False, easy).model_blob
+
+
+def _higher_is_better() -> bool:
+    from tuning import worker
+
+    return worker._state["metric"].higher_is_better

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import sys
 import threading
 import time
@@ -525,7 +524,8 @@ class _TuningLoop:
 
     def _submit(self, index: int, hyperparameters: dict[str, Any]) -> Future:
         full = {**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters}
-        return self.pool.submit(run_training_job, index, full, self.seed + index, self.prune_live)
+        best = self.best[0] if self.best else None  # the worker serialises only a model that beats it
+        return self.pool.submit(run_training_job, index, full, self.seed + index, self.prune_live, best)
 
     def _started(self, index: int, hyperparameters: dict[str, Any], created: float, start: float) -> TrainingJob:
         return TrainingJob(
@@ -657,10 +657,8 @@ class _TuningLoop:
 
     def _save_best(self, outcome: TrainingOutcome, name: str, hyperparameters: dict[str, Any]) -> None:
         previous = self.best[1] if self.best else None
-        # The worker sent the model pickled; the artifact is the algorithm's safe format.
-        model = pickle.loads(outcome.model_blob)  # noqa: S301 - our own worker's result
         save_model(
-            self.artifacts, self.prepared.algorithm, self.prepared.algorithm.dump(model), training_job_name=name,
+            self.artifacts, self.prepared.algorithm, outcome.model_blob or b"", training_job_name=name,
             hyperparameters={**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters},
             n_classes=self.data.n_classes, target_mean=outcome.target_mean,
             target_scale=outcome.target_scale, objective=outcome.final_objective_value,

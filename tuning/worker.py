@@ -7,11 +7,10 @@ a training job's cost is its training, not copying the dataset again.
 A training job that raises fails alone: the exception becomes the job's FailureReason
 and the worker goes on to the next job.
 
-Two things keep a short training job cheap. The model comes back *pickled* (microseconds,
-and no import of skops in the worker, which costs seconds): it only crosses our own
-process boundary, as every ``ProcessPoolExecutor`` result does, and the runner writes the
-algorithm's safe artifact format (skops, XGBoost's UBJSON) only for the best model. And a
-stop is heard through a flag in shared memory (:func:`initialize`'s ``stop_flag``), read
+Two things keep a short training job cheap. The model is serialised (skops, XGBoost's
+UBJSON: about half a millisecond for a small model) only when it beats the best objective
+the runner knew when it sent the job (``best``); the best can only have improved since,
+so a model that is not serialised cannot be the new best. And a stop is heard through a flag in shared memory (:func:`initialize`'s ``stop_flag``), read
 before a job starts and at each reported round, with no round trip to the board; a job
 queued ahead that finds the flag set does not start at all (:data:`NOT_STARTED`).
 """
@@ -19,7 +18,6 @@ queued ahead that finds the flag set does not start at all (:data:`NOT_STARTED`)
 from __future__ import annotations
 
 import math
-import pickle
 import time
 import traceback
 import warnings
@@ -59,7 +57,7 @@ class TrainingOutcome:
     failure_reason: str | None = None
     stopped_reason: str | None = None
     model_blob: bytes | None = None
-    """The fitted model, pickled (see the module docstring)."""
+    """The model in the algorithm's artifact format; ``None`` when it could not be the best."""
     target_mean: float = 0.0
     target_scale: float = 1.0
 
@@ -112,8 +110,12 @@ class _BoardReporter:
         self.last_flush = time.monotonic()
 
 
-def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, prune_live: bool) -> TrainingOutcome:
-    """Train one model with ``hyperparameters`` and score it on the validation channel."""
+def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, prune_live: bool,
+                     best: float | None = None) -> TrainingOutcome:
+    """Train one model with ``hyperparameters`` and score it on the validation channel.
+
+    The model comes back serialised only if its objective beats ``best`` (``None``: always).
+    """
     data: TrainingData = _state["data"]
     algorithm = _state["algorithm"]
     metric = _state["metric"]
@@ -126,7 +128,8 @@ def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, pru
         value = metric(data.y_validation, algorithm.output(model, data.x_validation))
         if not math.isfinite(value):
             raise FloatingPointError(f"the final objective is {value}: the model diverged")
-        blob = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+        better = best is None or (value > best if metric.higher_is_better else value < best)
+        blob = algorithm.dump(model) if better else None
     except Exception as error:  # noqa: BLE001 - any failure fails this job only
         return TrainingOutcome(
             index, "Failed", start, time.time(),
