@@ -22,8 +22,9 @@ way a tuning job with ``MaxParallelTrainingJobs=4`` drives a strategy: suggest 4
   here independently of TuneLab so that the zero of the score does not depend on TuneLab.
 
 **Score** (Bayesmark's normalisation), per problem and budget: 100 for the best value any
-optimizer found on that problem (in any run, at any budget), 0 for random search's mean
-best at that budget over the seeds; an optimizer's score is its mean best at that budget
+optimizer found on that problem (in any run, at any budget), 0 for random search's
+expected best at that budget, computed from all its evaluations on the problem pooled
+(``expected_best_of``: far less noisy than the mean of a few seeds); an optimizer's score is its mean best at that budget
 mapped on that scale. Negative means worse than random. One run of the largest budget
 gives the smaller budgets too, as its best-so-far after 16 and 32 jobs (the same thing a
 shorter run would have seen, since no optimizer here is told the budget).
@@ -262,17 +263,49 @@ def bayesmark_score(opt_mean: float, random_mean: float, best: float, direction:
     return 100.0 * gained / gap
 
 
+def expected_best_of(pool: Sequence[float], n: int, direction: str) -> float:
+    """The expected best of ``n`` draws, without replacement, from the values in ``pool``.
+
+    Random search's zero point from *all* its evaluations on a problem (seeds x budget of
+    them) rather than the mean of a few seeds' best-so-far: much less noise for the same
+    runs (Bayesmark estimates its baseline from many random-search runs for the same
+    reason). The k-th best of N values is the best of a draw of n with probability
+    C(N - k, n - 1) / C(N, n).
+    """
+    values = np.sort(np.asarray(pool, dtype=float))
+    if direction == "Maximize":
+        values = values[::-1]
+    size = len(values)
+    if not 1 <= n <= size:
+        raise ValueError(f"need 1 <= n <= {size} values in the pool, but got n={n}")
+    ranks = np.arange(1, size + 1)
+    # log C(N - k, n - 1) - log C(N, n), with log-gamma for large N.
+    from scipy.special import gammaln
+
+    def log_choose(a: np.ndarray | float, b: float) -> np.ndarray:
+        a = np.asarray(a, dtype=float)
+        with np.errstate(invalid="ignore"):
+            out = gammaln(a + 1) - gammaln(b + 1) - gammaln(a - b + 1)
+        return np.where(a >= b, out, -np.inf)
+
+    weights = np.exp(log_choose(size - ranks, n - 1) - log_choose(size, n))
+    return float(np.sum(weights * values) / np.sum(weights))
+
+
 def score_runs(
     runs: Sequence[Mapping[str, Any]], budgets: Sequence[int]
 ) -> dict[int, dict[str, dict[str, float]]]:
     """``scores[budget][problem][optimizer]`` from finished runs (random search must be among them)."""
     by_pair: dict[tuple[str, str], list[np.ndarray]] = {}
     direction: dict[str, str] = {}
+    random_pool: dict[str, list[float]] = {}
     for run in runs:
         problem = run["problem"]
         direction[problem] = run.get("direction") or PROBLEMS[problem].direction
         trace = best_so_far(run["values"], direction[problem])
         by_pair.setdefault((problem, run["optimizer"]), []).append(trace)
+        if run["optimizer"] == RANDOM:
+            random_pool.setdefault(problem, []).extend(run["values"])
     scores: dict[int, dict[str, dict[str, float]]] = {budget: {} for budget in budgets}
     for problem, sense in direction.items():
         if (problem, RANDOM) not in by_pair:
@@ -281,7 +314,7 @@ def score_runs(
                   for trace in traces]
         best = max(finals) if sense == "Maximize" else min(finals)
         for budget in budgets:
-            random_mean = float(np.mean([t[budget - 1] for t in by_pair[(problem, RANDOM)]]))
+            random_mean = expected_best_of(random_pool[problem], budget, sense)
             row = scores[budget].setdefault(problem, {})
             for (name, optimizer), traces in by_pair.items():
                 if name == problem:
@@ -318,7 +351,8 @@ def report(runs: Sequence[Mapping[str, Any]], optimizers: Sequence[str], budget:
     names = [name for name in optimizers if any(run["optimizer"] == name for run in runs)]
     seeds = len({run["seed"] for run in runs})
     parts = [f"### Score per problem at {table_budget} jobs (batches of {BATCH}, {seeds} seeds; "
-             "100 = best value anyone found, 0 = random search's mean; optimizer seconds per run "
+             "100 = best value anyone found, 0 = random search's expected best at that budget, from all its "
+             "evaluations pooled; optimizer seconds per run "
              "in brackets)", ""]
     rows = []
     for problem in problems:
@@ -401,6 +435,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="3 problems, 2 seeds, 16 jobs: a smoke run")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--save-runs", type=Path, help="also write every run's values as JSON (for rescoring)")
+    parser.add_argument("--rescore", type=Path, help="score runs saved by --save-runs instead of running")
     args = parser.parse_args(argv)
     if args.quick:
         args.problems = args.problems or list(QUICK_PROBLEMS)
@@ -419,8 +455,15 @@ def main(argv: Sequence[str] | None = None) -> str:
               "(pip install -r requirements-bench.txt)", flush=True)
         args.optimizers.remove(GP)
     started = time.perf_counter()
-    runs = run_benchmark(args.problems, args.optimizers, args.seeds, args.budget,
-                         processes=args.processes, progress=True)
+    if args.rescore:
+        runs = json.loads(args.rescore.read_text())
+        args.optimizers = list(dict.fromkeys(run["optimizer"] for run in runs))
+        args.budget = min(len(run["values"]) for run in runs)
+    else:
+        runs = run_benchmark(args.problems, args.optimizers, args.seeds, args.budget,
+                             processes=args.processes, progress=True)
+    if args.save_runs:
+        args.save_runs.write_text(json.dumps(runs))
     elapsed = time.perf_counter() - started
     text = report(runs, args.optimizers, args.budget)
     print(text)

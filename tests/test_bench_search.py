@@ -6,6 +6,8 @@ output are checked, on hand-made numbers and on 8 jobs of Branin.
 
 from __future__ import annotations
 
+import itertools
+
 import sys
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import bench_search  # noqa: E402
 from bench_search import (  # noqa: E402
     RANDOM,
     bayesmark_score,
+    expected_best_of,
     best_so_far,
     report,
     run_benchmark,
@@ -54,8 +57,18 @@ def _run(optimizer: str, seed: int, values: list[float], problem: str = "branin"
             "seconds": list(np.linspace(0.1, 0.1 * len(values), len(values)))}
 
 
+def test_expected_best_of_matches_every_possible_draw():
+    pool = [10, 8, 6, 6, 12, 10, 8, 4]
+    for n in (1, 2, 3, 8):
+        draws = list(itertools.combinations(pool, n))
+        assert expected_best_of(pool, n, "Minimize") == pytest.approx(np.mean([min(d) for d in draws]))
+        assert expected_best_of(pool, n, "Maximize") == pytest.approx(np.mean([max(d) for d in draws]))
+    with pytest.raises(ValueError):
+        expected_best_of(pool, 9, "Minimize")
+
+
 @pytest.mark.parametrize("direction, sign", [("Minimize", 1.0), ("Maximize", -1.0)])
-def test_score_runs_uses_random_mean_per_budget_and_best_of_anyone(direction, sign):
+def test_score_runs_uses_random_searchs_pooled_expected_best_and_best_of_anyone(direction, sign):
     # Values in "minimise" units, flipped for Maximize: the scores must not change.
     runs = [
         _run(RANDOM, 0, [sign * v for v in [10, 8, 6, 6]]),
@@ -66,11 +79,11 @@ def test_score_runs_uses_random_mean_per_budget_and_best_of_anyone(direction, si
     for run in runs:
         run["direction"] = direction
     scores = score_runs(runs, [2, 4])
-    # budget 2: random mean 9, X mean 6, best anyone 2 -> 100 * 3 / 7
-    assert scores[2]["branin"]["X"] == pytest.approx(100 * 3 / 7)
-    assert scores[2]["branin"][RANDOM] == pytest.approx(0.0)
-    # budget 4: random mean 5, X mean 2.5, best 2 -> 100 * 2.5 / 3
-    assert scores[4]["branin"]["X"] == pytest.approx(100 * 2.5 / 3)
+    pool = [10, 8, 6, 6, 12, 10, 8, 4]
+    for budget, x_mean in ((2, 6.0), (4, 2.5)):
+        zero = np.mean([min(d) for d in itertools.combinations(pool, budget)])
+        # best anyone found: 2 (X, seed 0)
+        assert scores[budget]["branin"]["X"] == pytest.approx(100 * (zero - x_mean) / (zero - 2))
 
 
 def test_score_runs_needs_random_search():
