@@ -163,9 +163,10 @@ def _plain_loop(config: TuningJobConfig, points: list[dict]) -> float:
 
 def _tunelab(config: TuningJobConfig, store: Store, points: list[dict]) -> dict[str, float]:
     """One timed ``run_tuning_job``, split into start-up, the jobs and the wind-down."""
-    started, called = time.perf_counter(), time.time()
+    started, called, cpu = time.perf_counter(), time.time(), time.process_time()
     job = run_tuning_job(config, store)
     total = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     assert job.status == "Completed", job
     training_jobs = store.training_jobs(job.name)
     assert [t.hyperparameters for t in training_jobs] == points
@@ -173,7 +174,7 @@ def _tunelab(config: TuningJobConfig, store: Store, points: list[dict]) -> dict[
     last_end = max(t.end_time for t in training_jobs)
     gaps = [b.start_time - a.end_time for a, b in zip(training_jobs, training_jobs[1:])]
     return dict(total=total, startup=first_start - called, jobs=last_end - first_start,
-                winddown=total - (last_end - called), idle_median=statistics.median(gaps),
+                winddown=total - (last_end - called), cpu=cpu, idle_median=statistics.median(gaps),
                 idle_mean=statistics.mean(gaps))
 
 
@@ -206,6 +207,8 @@ def runner_overhead(jobs: int) -> None:
         print(f"    wind-down (last end -> return)        {run['winddown']:6.2f} s")
         print(f"    worker idle between jobs: median {run['idle_median'] * 1000:.2f} ms, "
               f"mean {run['idle_mean'] * 1000:.2f} ms")
+        print(f"    runner process CPU {run['cpu']:.2f} s ({run['cpu'] / jobs * 1000:.2f} ms a job; it runs "
+              "beside the worker, on the other core)")
     # Other work on the machine moves every run; the fastest run of each is the least disturbed.
     best_warm = min(runs["warm"]["total"], runs["warm again"]["total"])
     print(f"  fastest warm TuneLab / fastest plain loop: {best_warm:.2f} / {min(plains):.2f} s = "

@@ -412,7 +412,14 @@ class _TuningLoop:
 
     def _run(self, setup: Callable[[], None]) -> None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["tuning.worker"])
+        # Modules every worker needs are imported once, in the forkserver, when it first
+        # starts (later tuning jobs in this process reuse it). skops, which writes the
+        # scikit-learn models, takes a second or more to import: in the forkserver it is
+        # paid while this process imports it too for the encoder, not in the first job.
+        preload = ["tuning.worker"]
+        if self.prepared.algorithm.model_file.endswith(".skops"):
+            preload.append("skops.io")
+        context.set_forkserver_preload(preload)
         self.stop_flag = context.Value("b", 0, lock=False)
         started: dict[str, Any] = {}
 
