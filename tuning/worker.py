@@ -10,9 +10,10 @@ and the worker goes on to the next job.
 Two things keep a short training job cheap. The model is serialised (skops, XGBoost's
 UBJSON: about half a millisecond for a small model) only when it beats the best objective
 the runner knew when it sent the job (``best``); the best can only have improved since,
-so a model that is not serialised cannot be the new best. And a stop is heard through a flag in shared memory (:func:`initialize`'s ``stop_flag``), read
-before a job starts and at each reported round, with no round trip to the board; a job
-queued ahead that finds the flag set does not start at all (:data:`NOT_STARTED`).
+so a model that is not serialised cannot be the new best. And a stop is heard through a
+flag in shared memory (:func:`initialize`'s ``stop_flag``), read before a job starts and
+at each reported round, with no round trip to the board; a job queued ahead that finds
+the flag set does not start at all (:data:`NOT_STARTED`).
 """
 
 from __future__ import annotations
