@@ -181,11 +181,14 @@ class EncodedAxis:
         return f"{self.name} (log scale)" if self.log else self.name
 
 
-MAX_POINTS = 2000
+MAX_POINTS = WEBGL_THRESHOLD
 """Point charts draw at most this many jobs as markers: the best ones and a sample of the rest.
 
-Measured in chromium (software WebGL, as in ``bench/bench_pages.py``): 10,000 markers take
-about 1.3 s to draw, 2,000 about 0.2 s, whether WebGL or SVG.
+Measured in chromium (software WebGL, as ``bench/bench_pages.py`` runs it) on the Monitor
+page of a 10,000-job tuning job: 2,000 WebGL markers drew in 2.9 s, 1,000 SVG markers in
+1.8 s (10,000 markers take over a second more either way). So above this many jobs a
+point chart samples down to a number that SVG draws quickly; charts that cannot be
+sampled without losing their meaning (Compare's curves) still switch to WebGL.
 """
 MAX_LINES = 1000
 """Parallel coordinates draw at most this many lines: the best ones and a sample of the rest."""
