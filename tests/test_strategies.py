@@ -383,6 +383,22 @@ def test_bayesian_learns_from_failed_and_foreign_results_and_stays_inside_the_ra
         assert point["booster"] in {"gbtree", "dart", "gblinear"}
 
 
+def test_bayesian_shares_each_batch_between_its_gaussian_process_and_tpe():
+    strategy = create_strategy("Bayesian", MIXED, random_seed=0)
+    for point in strategy.suggest(12):
+        strategy.observe(point, _score(MIXED, point))
+    assert len(strategy._tpe.study.trials) == 12 and strategy._gp.observed == 12  # both learn from all
+    batch = strategy.suggest(4)
+    running = [t for t in strategy._tpe.study.trials if t.state == TrialState.RUNNING]
+    assert len(running) == 2  # two of the four are TPE's
+    assert len(strategy._gp._pending) == 4  # the GP chose its two knowing TPE's two
+    assert len({tuple(sorted(p.items())) for p in batch}) == 4
+    # Single suggestions take turns.
+    singles = [strategy.suggest(1) for _ in range(2)]
+    assert len([t for t in strategy._tpe.study.trials if t.state == TrialState.RUNNING]) == 3
+    assert all(len(s) == 1 for s in singles)
+
+
 def test_bayesian_suggestions_repeat_with_the_same_seed():
     def run(seed):
         strategy = create_strategy("Bayesian", MIXED, random_seed=seed)
@@ -399,7 +415,7 @@ def test_bayesian_model_stays_bounded_with_many_results():
     random = create_strategy("Random", MIXED, random_seed=1)
     for point in random.suggest(MAX_MODEL_POINTS * 2):
         strategy.observe(point, _score(MIXED, point))
-    x, y = strategy._training_set()
+    x, y = strategy._gp._training_set()  # the portfolio's Gaussian process
     assert len(x) == len(y) == MAX_MODEL_POINTS
     # The best results are always kept in the model.
     assert y.min() == min(_score(MIXED, p) for p in create_strategy("Random", MIXED, random_seed=1)

@@ -46,8 +46,8 @@ STRATEGIES: dict[str, str] = {
             "with each range.",
     "Random": "Draws each training job's hyperparameters at random from the ranges: simple, parallel, "
               "hard to beat with few jobs.",
-    "Bayesian": "Fits a model of the objective to the results so far (a Gaussian process) and picks "
-                "the next hyperparameters where improvement is likely.",
+    "Bayesian": "Fits models of the objective to the results so far (a Gaussian process and TPE) and "
+                "picks the next hyperparameters where improvement is likely.",
     "Hyperband": "Starts many jobs with a small budget and lets only the most promising ones train "
                  "longer.",
 }

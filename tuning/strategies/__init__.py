@@ -13,7 +13,7 @@ contract.
 from __future__ import annotations
 
 from tuning.strategies._base import Strategy
-from tuning.strategies._gaussian_process import BayesianStrategy
+from tuning.strategies._portfolio import BayesianStrategy
 from tuning.strategies._factory import STRATEGY_NAMES, create_strategy
 from tuning.strategies._grid import DEFAULT_GRID_POINTS, MAX_GRID_SIZE, GridStrategy
 from tuning.strategies._hyperband import HyperbandStrategy

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tuning.errors import ValidationError
 from tuning.parameters import validate_ranges
 from tuning.strategies._base import MAXIMIZE, Strategy, check_max_jobs, check_objective_type
-from tuning.strategies._gaussian_process import BayesianStrategy
+from tuning.strategies._portfolio import BayesianStrategy
 from tuning.strategies._grid import DEFAULT_GRID_POINTS, GridStrategy, check_grid_points
 from tuning.strategies._hyperband import HyperbandStrategy
 from tuning.strategies._random import RandomStrategy

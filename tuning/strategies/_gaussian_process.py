@@ -1,4 +1,6 @@
-"""Bayesian optimisation with a Gaussian process: AMT's own kind of Bayesian strategy.
+"""Bayesian optimisation with a Gaussian process: AMT's own kind of model.
+
+It is one half of TuneLab's Bayesian strategy (``_portfolio.py``), TPE the other.
 
 Why this is written here rather than taken from Optuna: Optuna's ``GPSampler`` needs
 PyTorch (a 700 MB dependency for a laptop tool) and, in batch mode, does not account for
@@ -15,9 +17,10 @@ How a suggestion is made (each step is a common, published practice):
    position of a whole number; a categorical range becomes one 0/1 column per value.
 2. *Start.* The first jobs come from a scrambled Sobol sequence (evenly spread, unlike
    independent random draws) until ``n_initial`` results are in.
-3. *Model.* The results, seen as "lower is better", are standardised with their bad
-   tail squashed (a few terrible jobs no longer flatten the rest of the surface), then
-   fitted by a Gaussian process with a Matérn-5/2 kernel, one length scale per dimension (so
+3. *Model.* The results, seen as "lower is better", are replaced by the normal scores of
+   their ranks (a Gaussian copula, as in Salinas et al. 2020: only their order counts, so
+   a few terrible jobs no longer flatten the rest of the surface, and a plateau of nearly
+   equal good values is spread out), then fitted by a Gaussian process with a Matérn-5/2 kernel, one length scale per dimension (so
    it learns which hyperparameters matter), and a noise term. Failed jobs count as the
    worst result seen. Beyond :data:`MAX_MODEL_POINTS` results the model keeps the best
    quarter and a seeded sample of the rest, so a suggestion never grows without bound.
@@ -41,7 +44,8 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.special import erfcx, log_ndtr
+from scipy.special import erfcx, log_ndtr, ndtri
+from scipy.stats import rankdata
 from scipy.stats import qmc
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
@@ -52,7 +56,7 @@ from tuning.errors import ValidationError
 from tuning.parameters import CategoricalParameter, IntegerParameter, Parameter
 from tuning.strategies._base import MAXIMIZE, Strategy
 
-__all__ = ["MAX_MODEL_POINTS", "BayesianStrategy"]
+__all__ = ["MAX_MODEL_POINTS", "GaussianProcessStrategy"]
 
 MAX_MODEL_POINTS = 160
 """Most results the Gaussian process is fitted on (its cost grows with the cube)."""
@@ -150,7 +154,7 @@ def _bounded_lbfgs(objective: Any, theta: np.ndarray, bounds: np.ndarray) -> tup
     return result.x, float(result.fun)
 
 
-class BayesianStrategy(Strategy):
+class GaussianProcessStrategy(Strategy):
     """Bayesian optimisation with a Gaussian process and expected improvement.
 
     See the module docstring for the steps. ``n_initial`` is the number of Sobol jobs
@@ -214,6 +218,12 @@ class BayesianStrategy(Strategy):
         self._rows.append(row)
         self._values.append(value)
 
+    def suggest_beside(self, n: int, others: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``n`` suggestions made knowing that ``others`` (another model's picks) run too."""
+        with self._lock:
+            self._pending.extend(self._space.encode(point) for point in others)
+        return self.suggest(n) if n > 0 else []
+
     @property
     def observed(self) -> int:
         """How many results the strategy has learnt from (its own jobs, and warm-start ones)."""
@@ -256,19 +266,16 @@ class BayesianStrategy(Strategy):
         return model
 
     def _warp(self, y: np.ndarray) -> np.ndarray:
-        """Standardise; squash only the *bad* tail (log beyond median + 2 IQR).
+        """Results -> normal scores of their ranks (a Gaussian copula transform).
 
-        A job that diverged or failed would otherwise stretch the scale so much that the
-        differences between good jobs vanish; the good tail keeps its full resolution,
-        since that is where the search must tell points apart.
+        Only the order of the results matters then, as for TPE: a plateau of near-equal
+        good values is spread out so the model can tell its points apart, and a few
+        diverged jobs cannot flatten everything else. Ties share their mean rank.
         """
         if np.ptp(y) <= 0:
             return np.zeros_like(y)
-        median = float(np.median(y))
-        spread = float(np.subtract(*np.percentile(y, [75, 25]))) or float(np.ptp(y))
-        limit = median + 2.0 * spread
-        squashed = np.where(y > limit, limit + spread * np.log1p(np.maximum(y - limit, 0.0) / spread), y)
-        return (squashed - squashed.mean()) / max(float(squashed.std()), 1e-12)
+        ranks = rankdata(y)  # 1 = lowest = best
+        return ndtri((ranks - 0.5) / len(y))
 
     def _candidates(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         dims = len(self._ranges)

@@ -1,0 +1,65 @@
+"""Bayesian optimisation as a portfolio: a Gaussian process and TPE share every batch.
+
+Why two models: measured on TuneLab's benchmark (``bench/bench_search.py``), the Gaussian
+process wins where the objective is smooth (Branin, logistic regression's C, XGBoost on
+housing) and TPE where it is rugged or flat near the optimum (SVC, random forests,
+ElasticNet). Neither wins everywhere, and a user cannot know in advance which kind of
+objective they have. Both learn from every result; each batch of suggestions is split
+between them (the Gaussian process "believes" TPE's picks before choosing its own, so
+they do not collide), and for single suggestions they take turns. This is the idea of
+a portfolio of acquisition strategies (GP-Hedge, HEBO's ensembles), at its simplest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tuning.parameters import Parameter
+from tuning.strategies._base import MAXIMIZE, Strategy
+from tuning.strategies._gaussian_process import GaussianProcessStrategy
+from tuning.strategies._tpe import TPEStrategy
+
+__all__ = ["BayesianStrategy"]
+
+
+class BayesianStrategy(Strategy):
+    """A Gaussian process and Optuna's TPE, sharing each batch; see the module docstring.
+
+    ``observed`` counts the results learnt from. Seeds: the same ``random_seed`` and the
+    same calls with the same values give the same suggestions.
+    """
+
+    name = "Bayesian"
+
+    def __init__(
+        self,
+        *,
+        hyperparameter_ranges: Mapping[str, Parameter],
+        objective_type: str = MAXIMIZE,
+        random_seed: int | None = None,
+        max_jobs: int | None = None,
+    ) -> None:
+        super().__init__(hyperparameter_ranges=hyperparameter_ranges, objective_type=objective_type,
+                         random_seed=random_seed, max_jobs=max_jobs)
+        common: dict[str, Any] = dict(hyperparameter_ranges=self._ranges, objective_type=self._objective_type,
+                                      random_seed=random_seed, max_jobs=max_jobs)
+        self._gp = GaussianProcessStrategy(**common)
+        self._tpe = TPEStrategy(**common)
+        self._turn = 0
+
+    @property
+    def observed(self) -> int:
+        return self._gp.observed
+
+    def _suggest(self, n: int) -> list[dict[str, Any]]:
+        tpe_count = n // 2 if n > 1 else self._turn % 2
+        self._turn += 1
+        tpe_points = self._tpe.suggest(tpe_count) if tpe_count else []
+        gp_points = self._gp.suggest_beside(n - tpe_count, tpe_points)
+        return [*gp_points, *tpe_points]
+
+    def _observe(self, hyperparameters: dict[str, Any], value: float | None, stopped_at: int | None) -> None:
+        self._gp.observe(hyperparameters, value, stopped_at=stopped_at)
+        self._tpe.observe(hyperparameters, value, stopped_at=stopped_at)
+
