@@ -92,7 +92,7 @@ def real_data() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=16)
+    parser.add_argument("--jobs", type=int, default=48)
     parser.add_argument("--skip-real-data", action="store_true")
     args = parser.parse_args()
     speed_up(args.jobs)
