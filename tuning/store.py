@@ -10,7 +10,8 @@ mode, in which readers never wait for the writer and the writer never waits for 
 writers queue for each other (a busy timeout of 30 s instead of failing at once with
 "database is locked"). Each tuning job has one writer, its runner, and the runner writes
 in short transactions: one when a training job starts, one when it ends, one a second
-for live intermediate values and the heartbeat.
+for live intermediate values and the heartbeat (with Random and Grid, which queue jobs
+ahead, a finished job and the job that took its worker share one transaction).
 
 Why hand-written tables rather than Optuna's RDBStorage: AMT's records (training-job
 status, failure and stop reasons, start and end times, the tuning job's limits and
@@ -109,6 +110,27 @@ def _finite_or_none(value: float | None) -> float | None:
         return None
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def _training_row(job: TrainingJob) -> dict[str, Any]:
+    """A training job as a row of the table (JSON columns encoded, NaN stored as NULL)."""
+    row = {name: getattr(job, name) for name in _TRAINING_FIELDS}
+    row["hyperparameters"] = json.dumps(job.hyperparameters)
+    row["intermediate_values"] = json.dumps(job.intermediate_values)
+    row["final_objective_value"] = _finite_or_none(job.final_objective_value)
+    return row
+
+
+def _training_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Column updates of a training job, checked and encoded as :func:`_training_row` does."""
+    unknown = set(values) - _TRAINING_FIELDS
+    if unknown:
+        raise TypeError(f"unknown training job field(s): {sorted(unknown)}")
+    if "intermediate_values" in values:
+        values["intermediate_values"] = json.dumps(values["intermediate_values"])
+    if "final_objective_value" in values:
+        values["final_objective_value"] = _finite_or_none(values["final_objective_value"])
+    return values
 
 
 class Store:
@@ -334,11 +356,8 @@ class Store:
 
     # -- training jobs -------------------------------------------------------------------
     def add_training_job(self, job: TrainingJob) -> None:
-        row = {name: getattr(job, name) for name in _TRAINING_FIELDS}
-        row["hyperparameters"] = json.dumps(job.hyperparameters)
-        row["intermediate_values"] = json.dumps(job.intermediate_values)
         with self.engine.begin() as connection:
-            connection.execute(_training_jobs.insert().values(**row))
+            connection.execute(_training_jobs.insert().values(**_training_row(job)))
 
     def add_training_jobs(self, jobs: Iterable[TrainingJob]) -> None:
         """Insert many training jobs in one transaction (an import, or a benchmark's fill).
@@ -346,25 +365,13 @@ class Store:
         The runner adds jobs one at a time as they start; 10,000 records written that way
         are 10,000 commits, here they are one.
         """
-        rows = []
-        for job in jobs:
-            row = {name: getattr(job, name) for name in _TRAINING_FIELDS}
-            row["hyperparameters"] = json.dumps(job.hyperparameters)
-            row["intermediate_values"] = json.dumps(job.intermediate_values)
-            row["final_objective_value"] = _finite_or_none(job.final_objective_value)
-            rows.append(row)
+        rows = [_training_row(job) for job in jobs]
         if rows:
             with self.engine.begin() as connection:
                 connection.execute(_training_jobs.insert(), rows)
 
     def update_training_job(self, tuning_job_name: str, index: int, **values: Any) -> None:
-        unknown = set(values) - _TRAINING_FIELDS
-        if unknown:
-            raise TypeError(f"unknown training job field(s): {sorted(unknown)}")
-        if "intermediate_values" in values:
-            values["intermediate_values"] = json.dumps(values["intermediate_values"])
-        if "final_objective_value" in values:
-            values["final_objective_value"] = _finite_or_none(values["final_objective_value"])
+        values = _training_values(values)
         with self.engine.begin() as connection:
             connection.execute(
                 _training_jobs.update()
@@ -383,19 +390,8 @@ class Store:
         both in one commit halves the runner's commits per job, and a reader never sees
         the worker idle in between.
         """
-        unknown = set(values) - _TRAINING_FIELDS
-        if unknown:
-            raise TypeError(f"unknown training job field(s): {sorted(unknown)}")
-        if "intermediate_values" in values:
-            values["intermediate_values"] = json.dumps(values["intermediate_values"])
-        if "final_objective_value" in values:
-            values["final_objective_value"] = _finite_or_none(values["final_objective_value"])
-        rows = []
-        for job in started:
-            row = {name: getattr(job, name) for name in _TRAINING_FIELDS}
-            row["hyperparameters"] = json.dumps(job.hyperparameters)
-            row["intermediate_values"] = json.dumps(job.intermediate_values)
-            rows.append(row)
+        values = _training_values(values)
+        rows = [_training_row(job) for job in started]
         with self.engine.begin() as connection:
             if rows:  # first: the finished job may be one of them (queued, started and done)
                 connection.execute(_training_jobs.insert(), rows)
