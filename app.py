@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from views.shared import get_launcher
+
 st.set_page_config(page_title="TuneLab", page_icon=":material/tune:", layout="wide")
+get_launcher()  # once per server: also starts the worker processes' forkserver in the background
 
 navigation = st.navigation([
     st.Page("views/home.py", title="Home", icon=":material/home:", default=True),

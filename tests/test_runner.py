@@ -375,3 +375,18 @@ def test_ctrl_c_stops_the_cli_job_quickly_and_keeps_what_finished(tmp_path):
     job = store.get_tuning_job("ctrl-c")
     assert job.status == "Stopped"
     assert {j.status for j in store.training_jobs("ctrl-c")} == {"Stopped"}
+
+
+def test_warm_up_starts_the_forkserver_once_and_jobs_still_run(store):
+    import os
+    from multiprocessing import forkserver
+
+    from tuning.runner import warm_up
+
+    warm_up()
+    pid = forkserver._forkserver._forkserver_pid  # CPython's module-level forkserver
+    os.kill(pid, 0)  # alive
+    warm_up()
+    assert forkserver._forkserver._forkserver_pid == pid  # started once
+    job = run_tuning_job(_config(max_jobs=2), store)
+    assert job.status == "Completed" and job.status_counters["Completed"] == 2

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from tuning import TuningJobConfig, TuningJobHandle, launch_tuning_job
+from tuning.runner import warm_up
 from tuning.store import Store
 from tuning.tables import training_jobs_frame
 from tuning.warm_start import WarmStartConfig, overall_best_training_job
@@ -50,6 +51,11 @@ class JobLauncher:
 
 @st.cache_resource
 def get_launcher() -> JobLauncher:
+    """The server's one launcher; its first call also warms up the worker processes.
+
+    ``warm_up`` runs in a background thread, so no page waits for it.
+    """
+    threading.Thread(target=warm_up, name="tunelab-warm-up", daemon=True).start()
     return JobLauncher(get_store())
 
 
