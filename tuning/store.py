@@ -371,14 +371,7 @@ class Store:
                 connection.execute(_training_jobs.insert(), rows)
 
     def update_training_job(self, tuning_job_name: str, index: int, **values: Any) -> None:
-        values = _training_values(values)
-        with self.engine.begin() as connection:
-            connection.execute(
-                _training_jobs.update()
-                .where(_training_jobs.c.tuning_job_name == tuning_job_name)
-                .where(_training_jobs.c.index == index)
-                .values(**values)
-            )
+        self.finish_training_job(tuning_job_name, index, **values)
 
     def finish_training_job(
         self, tuning_job_name: str, index: int, *, started: Iterable[TrainingJob] = (), **values: Any
