@@ -41,15 +41,13 @@ def _print_frame(frame: pd.DataFrame) -> None:
 
 
 def _read_config(path: str):  # noqa: ANN202
+    from tuning.json_input import parse_json
     from tuning.sagemaker_json import read_tuning_job_json
 
     file = Path(path)
     if not file.is_file():
         raise ValidationError(f"no configuration file at {path!r}. Give the path of a JSON file.")
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValidationError(f"{path} is not valid JSON: {error}.") from None
+    data = parse_json(file.read_bytes(), path)  # hostile text (binary, 10,000 levels deep) gets a message too
     config = read_tuning_job_json(data)  # either shape; AWS's is told apart by its top-level fields
     # A CSV path in the file is relative to the file, as a user would expect.
     for attribute in ("dataset", "validation_dataset"):

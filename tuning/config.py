@@ -168,6 +168,7 @@ class TuningJobConfig:
                 f"strategy_config has unknown field(s) {', '.join(unknown)}; it takes MinResource "
                 "and MaxResource (Hyperband) and GridPoints (Grid)."
             )
+        _check_strategy_config_types(self.strategy_config)
 
     # -- JSON ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -285,6 +286,30 @@ class TuningJobConfig:
         return dataclasses.replace(self, **changes)
 
 
+def _check_strategy_config_types(strategy_config: Mapping[str, Any]) -> None:
+    """Whole numbers where whole numbers go, before anything converts them with int().
+
+    The values' ranges are checked where they are used (Hyperband, the grid); here only
+    their types, so that a JSON import such as ``"MaxResource": "x"`` or ``Infinity`` is a
+    ValidationError rather than a crash of whoever reads the config next.
+    """
+    def whole(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    for field in ("MinResource", "MaxResource"):
+        if field in strategy_config and not whole(strategy_config[field]):
+            raise ValidationError(f"strategy_config {field} must be a whole number >= 1, but got "
+                                  f"{strategy_config[field]!r}.")
+    if "GridPoints" in strategy_config:
+        points = strategy_config["GridPoints"]
+        values = points.values() if isinstance(points, Mapping) else [points]
+        if not all(whole(value) for value in values):
+            raise ValidationError(
+                "strategy_config GridPoints must be a whole number (values per numeric range, such as 5) or an "
+                f'object of range name to whole number (such as {{"eta": 7}}), but got {points!r}.'
+            )
+
+
 def _refuse_unknown(data: Mapping[str, Any], known: set[str], prefix: str) -> None:
     unknown = sorted(set(data) - known)
     if unknown:
@@ -338,4 +363,4 @@ def _channel_from_json(value: Any, where: str, *, optional: bool = False) -> tup
 
 
 def _looks_like_path(channel: str | Path) -> bool:
-    return isinstance(channel, Path) or str(channel).lower().endswith(".csv") or "/" in str(channel)
+    return isinstance(channel, Path) or str(channel).strip().lower().endswith(".csv")  # as runner._load_channel

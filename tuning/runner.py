@@ -130,7 +130,8 @@ class TuningProgress:
 def _load_channel(channel: Any, target: str | None, what: str) -> Dataset:
     if isinstance(channel, Dataset):
         return channel
-    if isinstance(channel, Path) or (isinstance(channel, str) and (channel.lower().endswith(".csv") or os.sep in channel)):
+    # A string is a CSV path only when it ends in .csv: '../../etc/passwd' is a (refused) dataset name, never read.
+    if isinstance(channel, Path) or (isinstance(channel, str) and channel.strip().lower().endswith(".csv")):
         path = Path(channel)
         if not path.is_file():
             raise ValidationError(f"{what}: no file at {str(path)!r}. Check the path, or give a bundled dataset's name.")

@@ -25,6 +25,7 @@ from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
 from tuning.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
 from tuning.datasets import Dataset, DatasetInfo, list_datasets, load_dataset
 from tuning.errors import TuneLabError
+from tuning.json_input import parse_json
 from tuning.glossary import CONCEPTS, SCALING_TYPES, STRATEGIES
 from tuning.metrics import ObjectiveMetric
 from tuning.parameters import CategoricalParameter, Parameter
@@ -68,12 +69,9 @@ WARM_START_TYPES = {
 }
 
 
-def read_import(text: str) -> tuple[TuningJobConfig, bool]:
+def read_import(text: str | bytes) -> tuple[TuningJobConfig, bool]:
     """Either JSON shape from an upload or the text area; bad JSON becomes a ValidationError."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValidationError(f"the text is not valid JSON: {error}.") from None
+    data = parse_json(text, "the text")
     return read_tuning_job_json(data), is_sagemaker_request(data)
 
 
@@ -114,9 +112,13 @@ def prefill(config: TuningJobConfig, aws: bool, datasets: list[DatasetInfo]) -> 
     for field, key in (("MaxResource", "max_resource"), ("MinResource", "min_resource")):
         if field in strategy_config:
             state[f"create.{key}.{algorithm.name}"] = int(strategy_config[field])
-    if "GridPoints" in strategy_config:
-        state["create.grid_points"] = int(strategy_config["GridPoints"])
     notes = []
+    if "GridPoints" in strategy_config:
+        if isinstance(strategy_config["GridPoints"], int) and 2 <= strategy_config["GridPoints"] <= 50:
+            state["create.grid_points"] = int(strategy_config["GridPoints"])
+        else:  # per-range points, or more than the page's field takes
+            notes.append(f"StrategyConfig GridPoints {strategy_config['GridPoints']!r} is not shown here: the page "
+                         "takes one number from 2 to 50. Run the file with `python -m tuning run` to keep it.")
     if config.max_jobs is not None:
         state["create.max_jobs"] = int(config.max_jobs)
     else:
@@ -199,7 +201,7 @@ with st.expander("Import a SageMaker tuning job JSON", icon=":material/upload_fi
     uploaded = st.file_uploader("JSON file", type=["json"], key="create.import_file")
     pasted = st.text_area("…or paste the JSON", key="create.import_text", height=150)
     if st.button("Import", key="create.import", icon=":material/download:"):
-        text = uploaded.getvalue().decode("utf-8", errors="replace") if uploaded is not None else pasted
+        text = uploaded.getvalue() if uploaded is not None else pasted  # bytes: binary gets its own message
         try:
             imported, aws = read_import(text)
             notes = prefill(imported, aws, datasets)
