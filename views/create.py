@@ -19,7 +19,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store
+from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store, literal
 from tuning import CompletionCriteria, TuningJobConfig, ValidationError, WarmStartConfig, WarmStartTypes, prepare
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
 from tuning.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
@@ -206,7 +206,7 @@ with st.expander("Import a SageMaker tuning job JSON", icon=":material/upload_fi
             imported, aws = read_import(text)
             notes = prefill(imported, aws, datasets)
         except TuneLabError as error:
-            st.error(f"Cannot import it: {error}", icon=":material/error:")
+            st.error(f"Cannot import it: {literal(str(error))}", icon=":material/error:")
         else:
             st.session_state["create.import_notes"] = (
                 f"Imported {'SageMaker' if aws else 'TuneLab'} JSON{f' for {imported.name}' if imported.name else ''}.",
@@ -216,7 +216,7 @@ with st.expander("Import a SageMaker tuning job JSON", icon=":material/upload_fi
         done, notes = st.session_state["create.import_notes"]
         st.success(done, icon=":material/check_circle:")
         for note in notes:
-            st.warning(note, icon=":material/warning:")
+            st.warning(literal(note), icon=":material/warning:")
 
 # -- 1. Data, algorithm, objective ------------------------------------------------------
 st.subheader("1. Data and model")
@@ -273,7 +273,7 @@ elif strategy == "Grid":
     strategy_config = {"GridPoints": int(points)}
     explain(CONCEPTS["grid_points"])
 for message in strategy_errors:
-    st.error(message, icon=":material/error:")
+    st.error(literal(message), icon=":material/error:")
 
 # -- 3. Ranges --------------------------------------------------------------------------
 st.subheader("3. Hyperparameter ranges")
@@ -281,7 +281,7 @@ explain(CONCEPTS["ranges"])
 owned_by_hyperband = (resource,) if strategy == "Hyperband" and resource else ()
 rows, import_notes = overlay_import(range_rows(algorithm, exclude=owned_by_hyperband), algorithm)
 for message in import_notes:
-    st.warning(message, icon=":material/warning:")
+    st.warning(literal(message), icon=":material/warning:")
 edited = st.data_editor(
     rows,
     # A new import starts a fresh editor, so the imported table is not hidden by older edits.
@@ -306,7 +306,7 @@ with st.expander("What do the scaling types mean?"):
         st.markdown(f"- **{name}**: {sentence}")
 table = read_range_rows(algorithm, edited)
 for message in table.errors:
-    st.error(message, icon=":material/error:")
+    st.error(literal(message), icon=":material/error:")
 
 # -- 4. Limits --------------------------------------------------------------------------
 st.subheader("4. Limits and reproducibility")
@@ -404,7 +404,7 @@ if not problems:
     except TuneLabError as error:
         problems.append(str(error))
 if problems:
-    st.error("Fix these before launching:\n\n" + "\n".join(f"- {message}" for message in problems),
+    st.error("Fix these before launching:\n\n" + "\n".join(f"- {literal(message)}" for message in problems),
              icon=":material/error:")
 else:
     tuned = ", ".join(prepared.ranges)
@@ -421,7 +421,7 @@ with st.expander("The same tuning job as SageMaker JSON, TuneLab JSON or SageMak
         code = sdk_code(config)
     except TuneLabError as error:
         request = code = None
-        st.error(str(error), icon=":material/error:")
+        st.error(literal(str(error)), icon=":material/error:")
     with sagemaker_tab:
         if request is not None:
             st.caption("The CreateHyperParameterTuningJob request: `aws sagemaker create-hyper-parameter-tuning-job "
@@ -443,7 +443,7 @@ if st.button("Launch tuning job", key="create.launch", type="primary", disabled=
         with st.spinner("Starting…"):
             name = get_launcher().launch(dataclasses.replace(config, dataset=cached_dataset(info)))
     except TuneLabError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(literal(str(error)), icon=":material/error:")
     else:
         st.session_state["tuning_job"] = name
         st.success(f"Launched **{name}**; it runs in the background. Launch more, or watch it live.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views.shared import get_store, job_version, pick_tuning_job, show_training_jobs, show_warm_start
+from views.shared import get_store, job_version, literal, pick_tuning_job, show_training_jobs, show_warm_start
 from tuning import ValidationError
 from tuning.records import TRAINING_JOB_STATUSES
 from tuning.tables import training_jobs_frame
@@ -40,7 +40,7 @@ if job.is_active and st.button("Stop tuning job", type="primary",
         store.request_stop(job.name)
         st.toast(f"Asked {job.name} to stop.")
     except ValidationError as error:
-        st.error(str(error))
+        st.error(literal(str(error)))
 
 
 @st.fragment(run_every=REFRESH_SECONDS if job.is_active else None)
@@ -59,9 +59,9 @@ def live_view(name: str) -> None:
     st.progress(min(1.0, current.finished_count / max(1, current.max_jobs)),
                 text=f"{current.finished_count} of {current.max_jobs} training jobs finished")
     if current.completion_reason:
-        st.info(f"Why it ended: {current.completion_reason}")
+        st.info(f"Why it ended: {literal(current.completion_reason)}")
     if current.failure_reason:
-        st.error(current.failure_reason)
+        st.error(literal(current.failure_reason))
     show_warm_start(store, current)
     figure, frame, total = snapshot(name, job_version(current), current.objective_metric_name,
                                     current.objective_type)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pandas as pd
@@ -12,6 +13,29 @@ from tuning.runner import warm_up
 from tuning.store import Store
 from tuning.tables import training_jobs_frame
 from tuning.warm_start import WarmStartConfig, overall_best_training_job
+
+
+# What turns plain text into Markdown: always \ ` * $ ~; a < that could open a tag or autolink;
+# a ] that closes a link or image; a [ that follows a Streamlit directive (:red[...]);
+# an & that starts an entity. Other punctuation stays as typed ("min < max", "[0.1, 1]").
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*$~]|<(?=[A-Za-z/!?])|\](?=[(\[])|:[A-Za-z-]+\[|&(?=#?\w+;)")
+
+
+def literal(text: object) -> str:
+    """``text`` as Markdown that Streamlit shows character for character.
+
+    Why: st.error, st.info, st.caption and widget labels render Markdown, and column names,
+    file names, failure reasons and error messages quoting them come from users. Escaped
+    here, ``![x](http://...)`` fetches no image, ``[a](b)`` is no link, ``$x$`` no formula,
+    ``:red[x]`` no colour, and ``<script>`` stays text. (Streamlit never renders raw HTML
+    in them without ``unsafe_allow_html=True``, which TuneLab never passes.) Only what
+    would act is escaped, so "MinResource < MaxResource" and "[0.0001, 1]" read as written.
+    """
+    def escape(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return f"{found[:-1]}\\[" if found.startswith(":") else f"\\{found}"
+
+    return _MARKDOWN_ACTIVE.sub(escape, str(text))
 
 
 PROBLEM_TYPE_SHORT = {"BinaryClassification": "binary", "MulticlassClassification": "multiclass",
