@@ -559,6 +559,12 @@ def _resolve_problem_type(
     distinct = target.unique()
     whole = numeric and bool(np.all(np.mod(target.to_numpy(dtype=float), 1) == 0))
     given = None if problem_type is None else _parse_problem_type(problem_type)
+    if numeric and len(distinct) < 2 and (given == REGRESSION or (given is None and not whole)):
+        raise ValidationError(  # a constant: no model can learn anything, and R² divides by zero
+            f"{what}: the target {name!r} has the same value ({_native(distinct[0])!r}) in all "
+            f"{len(target):,} rows, so there is nothing to predict. Check that target names the "
+            "column to predict, or use data where it varies."
+        )
     if given == REGRESSION:
         if not numeric:
             raise ValidationError(
