@@ -445,6 +445,30 @@ def test_the_cli_refuses_hostile_files_in_one_line(world, config, csv, extra, ke
     _check_message(lines[0], keywords)
 
 
+CLI_COMMANDS = {  # id: (arguments, key words); a file named notes.txt holding text sits in the working folder
+    "show-path-traversal": (("show", "../../etc/passwd"), ("no tuning job named '../../etc/passwd'", KEPT)),
+    "export-script-tag": (("export", "<script>alert(1)</script>"), ("no tuning job named",)),
+    "serve-path-traversal": (("serve", "../../etc/passwd", "--port", "0"), ("no tuning job named",)),
+    "stop-path-traversal": (("stop", "../../etc/passwd"), ("no tuning job named",)),
+    "store-is-a-text-file": (("--store", "notes.txt", "list"), ("cannot open the store", "not a database")),
+    "store-is-a-folder": (("--store", "..", "list"), ("cannot open the store",)),
+}
+
+
+@pytest.mark.parametrize(("arguments", "keywords"), list(CLI_COMMANDS.values()), ids=list(CLI_COMMANDS))
+def test_other_cli_commands_refuse_hostile_names_in_one_line(world, arguments, keywords):
+    notes = world.workdir / "notes.txt"
+    notes.write_text("not a database\n")
+    result = _cli(world, *arguments)
+    assert notes.read_text() == "not a database\n"
+    notes.unlink()  # the test's own input
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    _check_message(lines[0], keywords)
+
+
 # -- 5. The dashboard: the Datasets page's upload and the Create page's import ------------------------------
 def _page(path: str):
     from streamlit.testing.v1 import AppTest

@@ -159,7 +159,7 @@ class Store:
                 f"({error}). Give a file path, or a URL such as sqlite:///tunelab.db or "
                 "postgresql+psycopg://user@host/tunelab."
             ) from None
-        except sa.exc.OperationalError as error:
+        except sa.exc.DatabaseError as error:  # OperationalError, or a file that is no database at all
             raise ValidationError(
                 f"cannot open the store {self.url!r}: {error.orig}. Check that the folder "
                 "exists and is writable, or that the database server is running."
