@@ -189,6 +189,16 @@ def test_the_upload_api_refuses_hostile_files(world, data, options, keywords):
     assert not (world.home / "datasets").exists() or not any((world.home / "datasets").iterdir())
 
 
+def test_the_server_caps_uploads_where_the_engine_does():
+    """Streamlit refuses bigger uploads before any Python runs; the engine's cap and message agree."""
+    import tomllib
+
+    from tuning.user_datasets import UPLOAD_MAX_MB
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == UPLOAD_MAX_MB
+
+
 ODD_BUT_USABLE = {  # id: (file bytes, what must be kept exactly, a note's key words or None)
     "unicode-column-names": ("Größe,名前,ÿ-ß,y\n1,a,2,0\n2,b,3,1\n3,a,4,0\n4,b,5,1\n".encode(),
                              ["Größe", "名前", "ÿ-ß"], None),
