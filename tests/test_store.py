@@ -1,4 +1,8 @@
-"""The store: a real SQLite file that survives restarts and lets readers read during writes."""
+"""The store: a real database that survives restarts and lets readers read during writes.
+
+Every test that takes ``store`` (or ``store_url``) runs twice: on a SQLite file and on a
+fresh database of a real PostgreSQL server (tests/postgres_server.py).
+"""
 
 from __future__ import annotations
 
@@ -35,15 +39,30 @@ def _training_job(index, tuning_job="job-1", status="Completed", value=0.5):
     )
 
 
-def test_finished_jobs_survive_reopening_the_file(tmp_path):
-    path = tmp_path / "t.db"
-    first = Store(path)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    """A new, empty store's URL: a SQLite file, or a database on the real PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store" / "tunelab.db")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(store_url):
+    """Overrides conftest's SQLite-only ``store``: this module's tests run on both databases."""
+    store = Store(store_url)
+    yield store
+    store.dispose()
+
+
+def test_finished_jobs_survive_reopening_the_store(store_url):
+    first = Store(store_url)
     first.create_tuning_job(_tuning_job(status="Completed", best_training_job="job-1-002", best_objective_value=0.9))
     for index in range(3):
         first.add_training_job(_training_job(index, value=0.5 + index / 10))
     first.dispose()
 
-    again = Store(f"sqlite:///{path}")
+    again = Store(first.url)
     job = again.get_tuning_job("job-1")
     assert job.status == "Completed"
     assert job.status_counters == {"Completed": 3}
