@@ -220,6 +220,22 @@ def test_a_database_missing_on_a_running_server_says_how_to_create_it(postgres_s
 
 
 @pytest.mark.postgres
+def test_a_user_who_may_not_create_tables_is_told_what_to_grant(postgres_server, postgres_url):
+    # PostgreSQL 15 no longer lets every user create tables in the schema public.
+    role = f"student_{os.getpid()}_{time.time_ns()}"
+    postgres_server.execute(f'CREATE ROLE "{role}" LOGIN')
+    try:
+        url = postgres_url.replace("//tunelab@", f"//{role}@")
+        with pytest.raises(ValidationError) as caught:
+            Store(url)
+        message = str(caught.value)
+        assert "permission denied for schema public" in message
+        assert f"GRANT CREATE, USAGE ON SCHEMA public TO {role}" in message
+    finally:
+        postgres_server.execute(f'DROP ROLE "{role}"')
+
+
+@pytest.mark.postgres
 def test_stores_opening_a_new_postgresql_database_at_once_all_succeed(postgres_server):
     # Four stores (each with its own connection, as four processes have) open each of five
     # new databases at the same moment: without a lock around creating the tables, two

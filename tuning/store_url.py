@@ -52,15 +52,25 @@ def open_failure(url: str, error: Exception) -> ValidationError:
     reason = str(getattr(error, "orig", None) or error).strip().splitlines()
     reason = " ".join(line.strip() for line in reason)
     reason = reason if reason.endswith((".", "?", "!")) else reason + "."
-    backend = sa.engine.make_url(url).get_backend_name()
+    parsed = sa.engine.make_url(url)
+    backend = parsed.get_backend_name()
+    server = {"postgresql": "PostgreSQL", "mysql": "MySQL"}.get(backend, backend)
     if backend == "sqlite":
         advice = "Check that the folder exists and is writable."
+    elif not isinstance(error, sa.exc.OperationalError):
+        # Connected, but TuneLab may not create or read its tables there. PostgreSQL 15
+        # no longer lets every user create tables in the schema public.
+        advice = (
+            f"The server answered, but the user {parsed.username!r} may not create or read TuneLab's "
+            f"tables in the database {parsed.database!r}: have its owner run "
+            f"GRANT CREATE, USAGE ON SCHEMA public TO {parsed.username or 'USER'} (or give the user its "
+            "own database), or give another store with --store or "
+            f"${STORE_URL_VARIABLE}."
+        )
     else:
-        parsed = sa.engine.make_url(url)
         host = parsed.host or "localhost"
         where = f"{host}:{parsed.port}" if parsed.port else host
         port = f" -p {parsed.port}" if parsed.port else ""
-        server = {"postgresql": "PostgreSQL", "mysql": "MySQL"}.get(backend, backend)
         advice = (
             f"Check that the {server} server is running and accepts connections at {where}, that "
             f"the user {parsed.username!r} and its password are right, and that the database "
