@@ -40,7 +40,14 @@ REQUIRE_POSTGRES = bool(os.environ.get("TUNELAB_REQUIRE_POSTGRES"))
 
 
 def find_postgres_bindir() -> Path | None:
-    """The newest ``/usr/lib/postgresql/<version>/bin`` with initdb, else initdb on PATH."""
+    """``$TUNELAB_POSTGRES_BIN``, else the newest ``/usr/lib/postgresql/<version>/bin``, else PATH.
+
+    The variable is for other layouts (Homebrew, a self-built server): a folder holding
+    initdb and pg_ctl.
+    """
+    chosen = os.environ.get("TUNELAB_POSTGRES_BIN")
+    if chosen:
+        return Path(chosen) if (Path(chosen) / "initdb").is_file() else None
     found = glob.glob("/usr/lib/postgresql/*/bin/initdb")
     if found:
         newest = max(found, key=lambda path: int(Path(path).parts[-3]) if Path(path).parts[-3].isdigit() else 0)
@@ -141,7 +148,8 @@ def postgres_server() -> Iterator[PostgresServer]:
     """A real PostgreSQL server for the whole session, stopped and removed at its end."""
     bindir = find_postgres_bindir()
     if bindir is None:
-        _unavailable("initdb was found neither in /usr/lib/postgresql/*/bin nor on PATH")
+        where = os.environ.get("TUNELAB_POSTGRES_BIN") or "/usr/lib/postgresql/*/bin nor on PATH"
+        _unavailable(f"initdb was found neither in {where}")
     try:
         server = PostgresServer(bindir)
     except RuntimeError as error:
