@@ -69,8 +69,9 @@ class PostgresServer:
     password. ``url(database)`` is the SQLAlchemy URL TuneLab's ``Store`` takes.
     """
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         self.bindir = bindir
+        self.durable = durable  # keep PostgreSQL's fsync and synchronous commits (a benchmark's fair setting)
         self.folder = Path(tempfile.mkdtemp(prefix="tunelab-postgres-"))
         self.data = self.folder / "data"
         self.log = self.folder / "server.log"
@@ -101,8 +102,9 @@ class PostgresServer:
                   "--locale=C", "--no-sync")
         for attempt in range(3):  # another process may take the free port before the server binds it
             self.port = _free_port()
-            options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off "
-                       "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+            options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c max_connections=200"
+            if not self.durable:
+                options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             try:
                 self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w",
                           "-t", str(SERVER_START_TIMEOUT), "-o", options, "start")
