@@ -2,8 +2,11 @@
 
 By default the store is a SQLite file, ``$TUNELAB_HOME/tunelab.db`` (``TUNELAB_HOME``
 defaults to ``~/.tunelab``); any SQLAlchemy URL works too, for example
-``postgresql+psycopg://user@host/tunelab``. Model artifacts sit beside it in
-``$TUNELAB_HOME/artifacts`` (or the folder given as ``artifact_dir``).
+``postgresql+psycopg://user@host/tunelab``, given to ``Store(url)``, the CLI's ``--store``
+or, for the CLI and the dashboard, ``$TUNELAB_STORE_URL``. The same tables and queries run
+on both (the tests run them on a real PostgreSQL server too). Model artifacts sit beside
+the SQLite file, or in ``$TUNELAB_HOME/artifacts`` for a server (or the folder given as
+``artifact_dir``).
 
 Why SQLite works with a dashboard reading while jobs run: the file is opened in WAL
 mode, in which readers never wait for the writer and the writer never waits for readers;
