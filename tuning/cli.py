@@ -10,8 +10,8 @@
     python -m tuning serve NAME [--port 8080]        a local endpoint for its best model (final: retrained
                                                      on train + validation; --tuning-model: as tuned)
 
-The store is ``$TUNELAB_HOME/tunelab.db`` unless ``--store`` names a file or a SQLAlchemy
-URL. Bad input prints ``error: ...`` (no traceback) and exits with status 2.
+The store is ``$TUNELAB_HOME/tunelab.db`` unless ``--store`` (or ``$TUNELAB_STORE_URL``) names
+a file or a SQLAlchemy URL, such as ``postgresql+psycopg://user:password@host/tunelab``. Bad input prints ``error: ...`` (no traceback) and exits with status 2.
 """
 
 from __future__ import annotations
@@ -173,7 +173,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tuning", description="TuneLab: hyperparameter tuning jobs, locally.")
-    parser.add_argument("--store", help="database file or SQLAlchemy URL (default: $TUNELAB_HOME/tunelab.db)")
+    parser.add_argument("--store", help="database file or SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host/tunelab "
+                        "(default: $TUNELAB_STORE_URL, else $TUNELAB_HOME/tunelab.db)")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run a tuning job described by a JSON file")
     run.add_argument("config", help="path of the tuning job's JSON configuration")
