@@ -28,8 +28,8 @@ import pandas as pd
 
 from tuning.algorithms import get_algorithm
 from tuning.errors import ValidationError
-from tuning.safe_skops import load_skops
 from tuning.features import TargetEncoder
+from tuning.safe_skops import load_skops
 
 if TYPE_CHECKING:
     from tuning.algorithms import Algorithm, FittedModel

@@ -95,6 +95,9 @@ class TuningJobConfig:
     ``dataset`` is a bundled dataset's name (see :func:`tuning.datasets.list_datasets`),
     a path to a CSV file (``target`` names its label column; without it, the last column,
     or the first in SageMaker's headerless format), or a :class:`tuning.datasets.Dataset`.
+    A path is a :class:`~pathlib.Path` or a string ending in ``.csv``; any other string is a
+    dataset name, looked up and never opened as a file (so ``'../../etc/passwd'`` is refused
+    as an unknown name).
     Leave ``hyperparameter_ranges`` out to tune the algorithm's default ranges, and
     ``objective_metric_name`` out to use the algorithm's default metric for the problem.
     """

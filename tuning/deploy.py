@@ -37,10 +37,10 @@ import numpy as np
 import pandas as pd
 
 from tuning.artifacts import Predictor, load_predictor, save_model
-from tuning.safe_skops import TRUSTED_SKOPS_TYPES
 from tuning.datasets import MISSING_VALUES
 from tuning.errors import TuneLabError, ValidationError
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob
+from tuning.safe_skops import TRUSTED_SKOPS_TYPES
 
 if TYPE_CHECKING:
     from tuning.store import Store
