@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views.shared import get_store, job_version, pick_tuning_job, show_training_jobs, show_warm_start
+from views.shared import get_launcher, get_store, job_version, pick_tuning_job, show_training_jobs, show_warm_start
 from tuning import ValidationError
-from tuning.records import TRAINING_JOB_STATUSES
+from tuning.records import TRAINING_JOB_STATUSES, TuningJobStatus
 from tuning.tables import training_jobs_frame
 from tuning.visualization import plot_best_so_far
 
@@ -42,6 +42,20 @@ if job.is_active and st.button("Stop tuning job", type="primary",
     except ValidationError as error:
         st.error(str(error))
 
+if job.status == TuningJobStatus.INTERRUPTED:
+    st.warning(f"{job.failure_reason} Resume goes on where it stood: finished training jobs are kept as they are, "
+               "those it cut short (Failed, RunnerGone) run again under their own names, then new ones up to "
+               f"{job.max_jobs}.", icon=":material/power_off:")
+    if st.button("Resume tuning job", type="primary", icon=":material/play_arrow:",
+                 help="Runs in the background of this server, like a job launched here."):
+        try:
+            get_launcher().resume(job.name)
+        except ValidationError as error:
+            st.error(str(error))
+        else:
+            st.toast(f"Resumed {job.name}.")
+            st.rerun()
+
 
 @st.fragment(run_every=REFRESH_SECONDS if job.is_active else None)
 def live_view(name: str) -> None:
@@ -60,7 +74,7 @@ def live_view(name: str) -> None:
                 text=f"{current.finished_count} of {current.max_jobs} training jobs finished")
     if current.completion_reason:
         st.info(f"Why it ended: {current.completion_reason}")
-    if current.failure_reason:
+    if current.failure_reason and current.status != TuningJobStatus.INTERRUPTED:  # said above, with Resume
         st.error(current.failure_reason)
     show_warm_start(store, current)
     figure, frame, total = snapshot(name, job_version(current), current.objective_metric_name,
