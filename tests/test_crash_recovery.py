@@ -31,6 +31,8 @@ from tuning.resume import prepare_resume, resume_tuning_job
 from tuning.store import Store
 
 PYTHON = sys.executable
+PAGE_MS = 30_000
+"""Playwright's wait for a page element: a first page run imports pandas, plotly, xgboost..."""
 SELF_KILLING_RUN = """
 import json, os, signal, sys
 from tuning import Store, TuningJobConfig, run_tuning_job
@@ -321,24 +323,27 @@ def test_sigkill_of_the_dashboard_server_while_a_job_runs_then_resume_from_the_m
     from playwright.sync_api import expect
 
     assert CHROMIUM.exists()
-    home, name, max_jobs = tmp_path / "home", "dash-crash", 8
-    page.set_default_timeout(30_000)
+    home, name, max_jobs = tmp_path / "home", "dash-crash", 10
+    page.set_default_timeout(PAGE_MS)
     marker = f"dash-crash-{os.getpid()}-{time.time()}"
     first = _Dashboard(home, tmp_path / "first.log", marker)
     try:
         page.goto(f"{first.url}/create")
-        expect(page.get_by_role("heading", level=1, name="Create tuning job")).to_be_visible()
+        expect(page.get_by_role("heading", level=1, name="Create tuning job")).to_be_visible(timeout=PAGE_MS)
         idle = page.get_by_test_id("stStatusWidget")
-        expect(idle).to_have_count(0)
+        expect(idle).to_have_count(0, timeout=PAGE_MS)
+        page.get_by_test_id("stSelectbox").filter(has_text="Dataset").click()
+        page.get_by_role("option", name=re.compile(r"^digits \(")).click()  # XGBoost: 1-2 s a job here
+        expect(idle).to_have_count(0, timeout=PAGE_MS)
         page.get_by_test_id("stRadio").get_by_text("Random", exact=True).click()
-        expect(idle).to_have_count(0)
+        expect(idle).to_have_count(0, timeout=PAGE_MS)
         for label, value in (("Maximum training jobs", str(max_jobs)), ("Tuning job name (optional)", name)):
             page.get_by_label(label).fill(value)
             page.get_by_label(label).press("Enter")
-            expect(idle).to_have_count(0)
-        expect(page.get_by_text(re.compile(rf"{max_jobs} training jobs.*Random search"))).to_be_visible()
+            expect(idle).to_have_count(0, timeout=PAGE_MS)
+        expect(page.get_by_text(re.compile(rf"{max_jobs} training jobs.*Random search"))).to_be_visible(timeout=PAGE_MS)
         page.get_by_role("button", name=re.compile("Launch tuning job")).click()
-        expect(page.get_by_text(f"Launched {name}", exact=False)).to_be_visible()
+        expect(page.get_by_text(f"Launched {name}", exact=False)).to_be_visible(timeout=PAGE_MS)
 
         store = Store(home / "tunelab.db")
         _wait_for(lambda: store.get_tuning_job(name).status_counters.get("Completed", 0) >= max_jobs // 2 - 1,
@@ -355,13 +360,16 @@ def test_sigkill_of_the_dashboard_server_while_a_job_runs_then_resume_from_the_m
     second = _Dashboard(home, tmp_path / "second.log", marker)  # a restart, on the same TUNELAB_HOME
     try:
         page.goto(f"{second.url}/monitor?job={name}")
-        expect(page.get_by_role("heading", level=1, name="Monitor")).to_be_visible()
+        expect(page.get_by_role("heading", level=1, name="Monitor")).to_be_visible(timeout=PAGE_MS)
         status = page.get_by_test_id("stMetric").first.get_by_test_id("stMetricValue")
-        expect(status).to_have_text("Interrupted")
-        expect(page.get_by_text("stopped before the job ended", exact=False)).to_be_visible()
+        expect(status).to_have_text("Interrupted", timeout=PAGE_MS)
+        expect(page.get_by_text("stopped before the job ended", exact=False)).to_be_visible(timeout=PAGE_MS)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=PAGE_MS)
+        page.screenshot(path=tmp_path / "monitor-interrupted.png", full_page=True)
         page.get_by_role("button", name=re.compile("Resume tuning job")).click()
         expect(page.get_by_text(f"{max_jobs} of {max_jobs} training jobs finished")).to_be_visible(timeout=150_000)
-        expect(status).to_have_text("Completed")
+        expect(status).to_have_text("Completed", timeout=PAGE_MS)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=PAGE_MS)
         assert page.get_by_test_id("stException").count() == 0
         page.screenshot(path=tmp_path / "monitor-resumed.png", full_page=True)
 
