@@ -215,8 +215,9 @@ class TuningJobConfig:
             "TuningJobName", "Dataset", "ValidationDataset", "ValidationFraction", "Algorithm",
             "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "RandomSeed",
-            "TuningJobCompletionCriteria", "WarmStartConfig", RUN_RECORD,
+            "TuningJobCompletionCriteria", "WarmStartConfig",
         }
+        data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
         _refuse_unknown(data, known, "")
         if "Dataset" not in data:
             raise ValidationError('Dataset: required, for example "bank-marketing" or {"Path": "my.csv", "Target": "y"}.')
