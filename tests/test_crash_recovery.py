@@ -199,8 +199,9 @@ def test_a_resumed_grid_evaluates_every_grid_point_exactly_once(tmp_path):
 
 def test_a_resume_restores_what_the_strategy_learnt_the_best_and_the_clock(tmp_path):
     """The resumed loop starts where the dead one stood: a Bayesian strategy that has
-    observed every finished job, the best so far, the counters, MaxRuntimeInSeconds'
-    clock; then it runs to the end without replacing the best by a worse job."""
+    observed every finished job, the best so far, the counters, the completion criteria's
+    history, MaxRuntimeInSeconds' clock; then it runs to the end without replacing the
+    best by a worse job."""
     from tuning.runner import _encode, _TuningLoop
 
     db, name = tmp_path / "bayes.db", "bayes-crash"
@@ -210,6 +211,7 @@ def test_a_resume_restores_what_the_strategy_learnt_the_best_and_the_clock(tmp_p
                                  "max_depth": {"Type": "Integer", "MinValue": 1, "MaxValue": 6}},
         "StaticHyperparameters": {"num_round": 30},
         "ResourceLimits": {"MaxNumberOfTrainingJobs": 8, "MaxParallelTrainingJobs": 2, "MaxRuntimeInSeconds": 3600},
+        "TuningJobCompletionCriteria": {"BestObjectiveNotImproving": {"MaxNumberOfTrainingJobsNotImproving": 20}},
         "RandomSeed": 4,
     }
     _killed_halfway(db, config, kill_after=4)
@@ -224,6 +226,7 @@ def test_a_resume_restores_what_the_strategy_learnt_the_best_and_the_clock(tmp_p
     assert loop.strategy.strategy.observed == len(point.kept) >= 4  # Bayesian heard every finished job
     assert loop.launched == loop.finished == len(point.kept)
     assert loop.best == (before.best_objective_value, before.best_training_job)
+    assert loop.completion.values == [job.final_objective_value for job in point.kept if job.status == "Completed"]
     assert sorted(loop.refill) == sorted(job.index for job in point.reruns)
     assert point.seconds_before == pytest.approx(before.ended_at - before.created_at)
     assert time.monotonic() - loop.started >= point.seconds_before > 0

@@ -308,6 +308,7 @@ def run_tuning_job(
     """
     prepared = config if isinstance(config, PreparedTuningJob) else prepare(config, store=store)
     data, preprocessor, target_encoder = _encode(prepared)
+    loop = _TuningLoop(prepared, store, data, callback)  # writes nothing: a loop that cannot start leaves no record
     record = TuningJob(
         name=prepared.name,
         status=TuningJobStatus.IN_PROGRESS,
@@ -329,7 +330,6 @@ def run_tuning_job(
     store.claim_runner(prepared.name)
     if on_start is not None:
         on_start(prepared)
-    loop = _TuningLoop(prepared, store, data, callback)
     try:
         loop.run(lambda: save_encoding(
             store.tuning_job_artifacts(prepared.name), preprocessor, target_encoder,
