@@ -36,7 +36,7 @@ class TuningJobStatus:
 
     ``Interrupted`` marks a job whose process died (killed, machine restarted) before it
     ended: AMT's service never dies that way, a laptop does. Its finished training jobs
-    are intact.
+    are intact, and it can be resumed (:mod:`tuning.resume`, ``python -m tuning resume``).
     """
 
     IN_PROGRESS = "InProgress"
