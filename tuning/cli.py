@@ -6,6 +6,8 @@
     python -m tuning list                            every tuning job in the store
     python -m tuning show NAME                       one tuning job and its training jobs
     python -m tuning stop NAME                       ask a running tuning job to stop
+    python -m tuning resume NAME                     go on with an Interrupted tuning job (its process
+                                                     died): rerun what was cut short, then the rest
     python -m tuning algorithms                      the catalogue, with default ranges
     python -m tuning serve NAME [--port 8080]        a local endpoint for its best model (final: retrained
                                                      on train + validation; --tuning-model: as tuned)
@@ -77,6 +79,42 @@ def _run(args: argparse.Namespace) -> int:
         if progress.best_objective_value is not None:
             bar.set_postfix(best=f"{progress.best_objective_value:.5g}", refresh=False)
 
+    try:
+        job = run_tuning_job(prepared, store, callback=on_progress)
+    finally:
+        bar.close()
+    _show(store, job.name)
+    return 0 if job.status != "Failed" else 1
+
+
+def _progress_bar(total: int, done: int, quiet: bool):  # noqa: ANN202
+    """A tqdm bar over the training jobs (``done`` of them already finished), and its callback."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, initial=done, unit="job", disable=quiet, dynamic_ncols=True)
+
+    def on_progress(progress) -> None:  # noqa: ANN001
+        bar.update(1)
+        if progress.best_objective_value is not None:
+            bar.set_postfix(best=f"{progress.best_objective_value:.5g}", refresh=False)
+
+    return bar, on_progress
+
+
+def _resume(args: argparse.Namespace) -> int:
+    from tuning.resume import prepare_resume
+    from tuning.runner import run_tuning_job
+
+    store = _store(args.store)
+    prepared = prepare_resume(args.name, store)  # not Interrupted, or its data changed: a clear error
+    point = prepared.resume
+    print(f"Resuming tuning job {prepared.name}: {len(point.kept)} of {prepared.max_jobs} training jobs "
+          f"finished before it was interrupted; rerunning {len(point.reruns) + len(point.holes)} cut short, "
+          f"then {max(0, prepared.max_jobs - len(point.kept) - len(point.reruns) - len(point.holes))} new, "
+          f"{prepared.config.max_parallel_jobs} at a time.")
+    for note in point.notes:
+        print(f"note: {note}")
+    bar, on_progress = _progress_bar(prepared.max_jobs, len(point.kept), args.quiet)
     try:
         job = run_tuning_job(prepared, store, callback=on_progress)
     finally:
@@ -189,6 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     show.add_argument("name")
     stop = commands.add_parser("stop", help="ask a running tuning job to stop")
     stop.add_argument("name")
+    resume = commands.add_parser("resume", help="go on with an Interrupted tuning job (its process died)")
+    resume.add_argument("name")
+    resume.add_argument("--quiet", action="store_true", help="no progress bar")
     commands.add_parser("algorithms", help="list the built-in algorithms and their hyperparameters")
     serve = commands.add_parser("serve", help="serve a tuning job's best model (GET /ping, POST /invocations)")
     serve.add_argument("name", help="the tuning job")
@@ -211,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _store(args.store).request_stop(args.name)
             print(f"Asked tuning job {args.name} to stop.")
             return 0
+        if args.command == "resume":
+            return _resume(args)
         if args.command == "serve":
             return _serve(args)
         if args.command == "export":

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_PARALLEL_JOBS",
     "MAX_TRAINING_JOBS",
+    "RUN_RECORD",
     "TuningJobConfig",
     "check_tuning_job_name",
 ]
@@ -63,6 +64,10 @@ MAX_TRAINING_JOBS = 100_000
 MAX_PARALLEL_JOBS = 100
 """AMT's limit on MaxParallelTrainingJobs."""
 EARLY_STOPPING_TYPES = ("Off", "Auto")
+RUN_RECORD = "RunRecord"
+"""A key the runner adds to a stored configuration: facts about the run, not settings (the
+data's fingerprint, when it was resumed; see :mod:`tuning.resume`). Reading it back
+ignores it, so a stored configuration still reads as a configuration."""
 _NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
 
 
@@ -216,6 +221,7 @@ class TuningJobConfig:
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "RandomSeed",
             "TuningJobCompletionCriteria", "WarmStartConfig",
         }
+        data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
         _refuse_unknown(data, known, "")
         if "Dataset" not in data:
             raise ValidationError('Dataset: required, for example "bank-marketing" or {"Path": "my.csv", "Target": "y"}.')

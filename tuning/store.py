@@ -44,6 +44,7 @@ import sqlalchemy as sa
 from tuning.errors import ValidationError
 from tuning.records import (
     ACTIVE_TUNING_STATUSES,
+    RUNNER_GONE,
     TrainingJob,
     TrainingJobStatus,
     TuningJob,
@@ -255,6 +256,36 @@ class Store:
             name, runner_host=socket.gethostname(), runner_pid=os.getpid(), heartbeat_at=time.time()
         )
 
+    def reopen_tuning_job(self, name: str, *, config: dict[str, Any], rerun_indexes: Iterable[int]) -> bool:
+        """Take an Interrupted tuning job up again in this process, in one transaction.
+
+        It becomes InProgress (end time, reasons and any stop request cleared), this
+        process becomes its runner, and the training jobs to rerun are removed so that
+        they start again under their own index. One transaction, with the status as its
+        condition: two resumes at once (two browser tabs) cannot both win, and no reader
+        sees the job InProgress under its dead runner. False, with nothing changed, when
+        the job is not Interrupted (any more).
+        """
+        with self.engine.begin() as connection:
+            claimed = connection.execute(
+                _tuning_jobs.update()
+                .where(_tuning_jobs.c.name == name)
+                .where(_tuning_jobs.c.status == TuningJobStatus.INTERRUPTED)
+                .values(status=TuningJobStatus.IN_PROGRESS, ended_at=None, failure_reason=None,
+                        completion_reason=None, stop_requested=False, config=json.dumps(config),
+                        runner_host=socket.gethostname(), runner_pid=os.getpid(), heartbeat_at=time.time())
+            ).rowcount
+            if claimed != 1:
+                return False
+            indexes = list(rerun_indexes)
+            if indexes:
+                connection.execute(
+                    _training_jobs.delete()
+                    .where(_training_jobs.c.tuning_job_name == name)
+                    .where(_training_jobs.c.index.in_(indexes))
+                )
+        return True
+
     def heartbeat(self, name: str) -> None:
         self.update_tuning_job(name, heartbeat_at=time.time())
 
@@ -361,7 +392,7 @@ class Store:
             if _runner_alive(host, pid, heartbeat if heartbeat is not None else created, now):
                 continue
             reason = (
-                f"The process running this tuning job (pid {pid} on {host}) ended before the job "
+                f"{RUNNER_GONE}: The process running this tuning job (pid {pid} on {host}) ended before the job "
                 "did. Finished training jobs are kept; this one did not finish."
             )
             with self.engine.begin() as connection:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from tuning import TuningJobConfig, TuningJobHandle, launch_tuning_job
+from tuning.resume import launch_resume
 from tuning.runner import warm_up
 from tuning.store import Store
 from tuning.tables import training_jobs_frame
@@ -64,6 +65,13 @@ class JobLauncher:
     def launch(self, config: TuningJobConfig) -> str:
         """Check and start a tuning job; return its name. Bad input raises ValidationError."""
         handle = launch_tuning_job(config, self.store)
+        with self._lock:
+            self._handles[handle.name] = handle
+        return handle.name
+
+    def resume(self, name: str) -> str:
+        """Resume an Interrupted tuning job in the background. Bad input raises ValidationError."""
+        handle = launch_resume(name, self.store)
         with self._lock:
             self._handles[handle.name] = handle
         return handle.name
