@@ -11,8 +11,8 @@ from tuning.tables import training_jobs_frame
 from tuning.visualization import plot_best_so_far
 
 REFRESH_SECONDS = 2
-TABLE_ROWS = 300
-"""The Monitor's table shows the newest this many training jobs; Results has them all."""
+TABLE_ROWS = 300  # the newest this many training jobs; Results has them all (a comment: Streamlit's
+# "magic" would print a bare string here at the top of the page)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
