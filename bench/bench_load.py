@@ -65,13 +65,14 @@ def run_load(folder: Path, configs: list[dict]) -> dict:
     store = Store(url, artifact_dir=folder / "artifacts")
     env = {**os.environ, "TUNELAB_HOME": str(folder)}
     processes = []
+    launched = time.time()
     started = time.perf_counter()
     for item in configs:
         path = folder / f"{item['TuningJobName']}.json"
         path.write_text(json.dumps(item), encoding="utf-8")
         log = open(folder / f"{item['TuningJobName']}.log", "wb")  # noqa: SIM115 - closed below
         processes.append((item["TuningJobName"], log, subprocess.Popen(
-            [sys.executable, "-m", "tuning", "run", str(path), "--quiet", "--store", url],
+            [sys.executable, "-m", "tuning", "--store", url, "run", str(path), "--quiet"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)))
     finished = sa.select(_training_jobs.c.tuning_job_name, _training_jobs.c.index, _training_jobs.c.end_time).where(
         _training_jobs.c.end_time.is_not(None))
@@ -91,6 +92,9 @@ def run_load(folder: Path, configs: list[dict]) -> dict:
             reads.append(time.perf_counter() - read_started)
         time.sleep(POLL_SECONDS)
     wall = time.perf_counter() - started
+    with store.engine.connect() as connection:
+        first_start, last_end = connection.execute(
+            sa.select(sa.func.min(_training_jobs.c.start_time), sa.func.max(_training_jobs.c.end_time))).one()
     problems = []
     for name, log, process in processes:
         log.close()
@@ -102,13 +106,16 @@ def run_load(folder: Path, configs: list[dict]) -> dict:
     total = sum(sum(job.status_counters.values()) for job in jobs)
     problems += [f"{job.name} is {job.status}: {job.failure_reason}" for job in jobs if job.status != "Completed"]
     store.dispose()
-    return dict(wall=wall, total=total, visible=list(seen.values()), reads=reads, problems=problems,
+    return dict(wall=wall, startup=(first_start or launched) - launched,
+                jobs_phase=(last_end or launched) - (first_start or launched), total=total, visible=list(seen.values()), reads=reads, problems=problems,
                 expected=sum(item["ResourceLimits"]["MaxNumberOfTrainingJobs"] for item in configs))
 
 
 def report(label: str, result: dict) -> None:
     print(f"{label}: {result['total']:,} of {result['expected']:,} training jobs in {result['wall']:.1f} s "
           f"= {result['total'] / result['wall']:.1f} jobs/s  [load {os.getloadavg()[0]:.2f}]")
+    print(f"  start-up (launch -> first training job starts) {result['startup']:.1f} s; first start -> "
+          f"last end {result['jobs_phase']:.1f} s")
     print(f"  finish -> visible to another process (polled every {POLL_SECONDS * 1000:g} ms): "
           f"{percentiles(result['visible'])}")
     print(f"  a page's store reads (list + get + training_jobs), {len(result['reads'])} times: "
@@ -133,8 +140,8 @@ def main() -> None:
     total = args.tuning_jobs * args.training_jobs
     peer = run_load(folder / "peer", [config("one", total, 2, 0)])
     report(f"peer: one tuning job of {total:,}, MaxParallelTrainingJobs 2", peer)
-    print(f"ratio, wall time of the {args.tuning_jobs} concurrent tuning jobs / the one: "
-          f"{load['wall'] / peer['wall']:.2f}x")
+    print(f"ratio, {args.tuning_jobs} concurrent tuning jobs / the one: wall {load['wall'] / peer['wall']:.2f}x, "
+          f"first start -> last end {load['jobs_phase'] / peer['jobs_phase']:.2f}x")
 
 
 if __name__ == "__main__":

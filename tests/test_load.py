@@ -20,6 +20,7 @@ The same load with figures to compare (jobs per second, against one tuning job o
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from tuning.records import ACTIVE_TUNING_STATUSES
@@ -128,11 +130,11 @@ def render_page(page: str, job_name: str | None, readings: Readings) -> None:
 def test_eight_cli_tuning_jobs_of_200_training_jobs_share_one_sqlite_store(tmp_path):
     home = default_home()  # the test's own TUNELAB_HOME (conftest), also what the pages open
     home.mkdir(parents=True, exist_ok=True)
-    store = Store()
     readings = Readings()
     started = time.perf_counter()
-    runners = start_runners(tmp_path, home)
+    runners = start_runners(tmp_path, home)  # on a new store: the eight create its tables
     try:
+        store = Store()
         turn = 0
         while any(process.poll() is None for _, process, _, _ in runners):
             read_store_once(store, readings)
@@ -185,3 +187,30 @@ def test_eight_cli_tuning_jobs_of_200_training_jobs_share_one_sqlite_store(tmp_p
     print("  " + readings.summary("store reads (list + get + training_jobs of all 8)", readings.store_reads))
     for page, times in readings.pages.items():
         print("  " + readings.summary(f"{page} page renders under load", times))
+
+
+def _open_store(path: str, barrier, results) -> None:  # noqa: ANN001 - multiprocessing objects
+    barrier.wait()  # all at the same moment, as eight CLI runs started together
+    try:
+        Store(path).dispose()
+        results.put("ok")
+    except Exception as error:  # noqa: BLE001 - reported to the test
+        results.put(f"{type(error).__name__}: {error}")
+
+
+def test_eight_processes_opening_a_new_store_at_once_all_get_it(tmp_path):
+    """Each process finds the tables missing and creates them; before the fix the losers of
+    the race failed with "table tuning_jobs already exists" (16 of 20 rounds)."""
+    context = multiprocessing.get_context("fork")
+    for round_ in range(5):
+        path = str(tmp_path / f"round-{round_}" / "tunelab.db")
+        barrier, results = context.Barrier(8), context.Queue()
+        processes = [context.Process(target=_open_store, args=(path, barrier, results)) for _ in range(8)]
+        for process in processes:
+            process.start()
+        outcomes = [results.get(timeout=60) for _ in processes]
+        for process in processes:
+            process.join(60)
+        assert outcomes == ["ok"] * 8, f"round {round_}: {outcomes}"
+        tables = sa.inspect(sa.create_engine(f"sqlite:///{path}")).get_table_names()
+        assert sorted(tables) == ["training_jobs", "tuning_jobs"]

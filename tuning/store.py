@@ -152,7 +152,7 @@ class Store:
         self.url = str(url)
         try:
             self.engine = self._create_engine(self.url)
-            _metadata.create_all(self.engine)
+            self._create_tables(self.engine)
         except sa.exc.ArgumentError as error:
             raise ValidationError(
                 f"the store URL {self.url!r} is not a database URL SQLAlchemy understands "
@@ -188,6 +188,23 @@ class Store:
             cursor.close()
 
         return engine
+
+    @staticmethod
+    def _create_tables(engine: sa.Engine) -> None:
+        """Create the missing tables, even when several processes open a new store at once.
+
+        Eight ``python -m tuning run`` started together on a new file each find a table
+        missing and race to create it; the losers got "table tuning_jobs already exists"
+        (exit 2). Checking again finds the winner's table, so a loser tries again, once per
+        table at most; a real problem (a read-only folder) fails every time and is raised.
+        """
+        for attempt in range(len(_metadata.tables) + 1):
+            try:
+                _metadata.create_all(engine)
+                return
+            except sa.exc.DatabaseError:
+                if attempt == len(_metadata.tables):
+                    raise
 
     def dispose(self) -> None:
         """Close pooled connections (call before handing the store to another process)."""
