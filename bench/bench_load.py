@@ -18,6 +18,21 @@ percentiles, and any "database is locked" or other failure. The peer in the same
 is the same number of training jobs as *one* tuning job in one CLI process with
 MaxParallelTrainingJobs 2 (the machine's two cores): the ratio says what splitting the
 work into eight runners on one store costs or gains.
+
+Measured on 2 cores shared with other work (load average 14-18)::
+
+    8 tuning jobs at once: 1,600 training jobs in 170.6 s = 9.4 jobs/s
+      start-up (launch -> first training job starts) 102.0 s; first start -> last end 52.0 s
+      finish -> visible to another process: p50 99 ms, p95 363 ms, max 1997 ms
+      a page's store reads (list + get + training_jobs): p50 2 ms, p95 128 ms, max 670 ms
+      problems: none
+    peer: one tuning job of 1,600, MaxParallelTrainingJobs 2: 35.5 s = 45.1 jobs/s
+      start-up 19.2 s; first start -> last end 13.2 s
+    ratio: wall 4.81x, first start -> last end 3.95x
+
+Each CLI run costs about 4 s of CPU before its first training job (imports, the data,
+the worker forkserver's preload), so eight at once on two busy cores spend most of the
+wall time starting; no writer ever waited long enough to fail.
 """
 
 from __future__ import annotations

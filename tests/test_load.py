@@ -11,7 +11,9 @@ What must hold: every process exits 0; no "database is locked" (or any Operation
 in any output or failure reason; exactly 1,600 training jobs, none lost, none duplicated;
 every tuning job Completed with counters summing to 200; each best objective is its best
 training job's value; and the pages answered while the load ran (their render times are
-printed; run with ``-s`` to see them). About 60-90 s on two cores.
+printed; run with ``-s`` to see them). On two cores shared with other work: 85 s at load
+average 12, 131 s at 16 (the eight CLI runs alone took 56 s on the idle machine); most of
+it is the eight start-ups (about 4 s of CPU each: imports, data, the worker forkserver).
 
 The same load with figures to compare (jobs per second, against one tuning job of 1,600):
 ``bench/bench_load.py``.
