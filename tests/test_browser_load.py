@@ -99,6 +99,8 @@ def current_status(page: Page) -> str:
     """The status the Monitor shows once its run has finished (no stale element left)."""
     wait_until_idle(page)
     expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=PAGE_TIMEOUT_MS)
+    # One picker: unkeyed, a new one appeared beside the old as jobs started and ended.
+    expect(picker(page)).to_have_count(1)
     expect(page.get_by_text(re.compile(rf"of {TRAINING_JOBS} training jobs finished"))).to_be_visible(
         timeout=PAGE_TIMEOUT_MS)
     return page.get_by_test_id("stMetric").first.get_by_test_id("stMetricValue").inner_text(
