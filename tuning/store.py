@@ -120,16 +120,26 @@ _SCHEMA_LOCK = 7_146_857  # any fixed number: the key of PostgreSQL's advisory l
 
 
 def _create_tables(engine: sa.Engine) -> None:
-    """Create the tables if missing; on PostgreSQL one process at a time.
+    """Create the missing tables, even when several processes open a new store at once.
 
-    Two processes opening a new PostgreSQL database at once would both see no tables and
-    both create them, and one would fail on the catalog's unique index. An advisory lock,
-    held to the end of the transaction, makes the second wait and then find the tables.
+    On PostgreSQL, two processes would both see no tables and both create them, and one
+    would fail on the catalog's unique index: an advisory lock, held to the end of the
+    transaction, makes the second wait and then find the tables. SQLite has no such lock:
+    eight ``python -m tuning run`` started together on a new file raced, and the losers got
+    "table tuning_jobs already exists" (exit 2). Checking again finds the winner's table,
+    so a loser tries again, once per table at most; a real problem (a read-only folder)
+    fails every time and is raised.
     """
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
-        _metadata.create_all(connection)
+    for attempt in range(len(_metadata.tables) + 1):
+        try:
+            with engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+                _metadata.create_all(connection)
+            return
+        except sa.exc.DatabaseError:
+            if attempt == len(_metadata.tables):
+                raise
 
 
 # Ties broken by name: PostgreSQL and SQLite return equal created_at in different orders.

@@ -103,7 +103,10 @@ def pick_tuning_job(store: Store):  # noqa: ANN201 - returns TuningJob | None
     names = [job.name for job in jobs]
     wanted = st.query_params.get("job") or st.session_state.get("tuning_job")
     index = names.index(wanted) if wanted in names else 0
-    name = st.selectbox("Tuning job", names, index=index,
+    # The key keeps the picker one widget: unkeyed, its identity included ``index`` and the
+    # labels with each job's status, so a pick or a job ending made a new picker, and with
+    # jobs running the old one stayed on screen beside it (tests/test_browser_load.py).
+    name = st.selectbox("Tuning job", names, index=index, key="pick_tuning_job",
                         format_func=lambda n: f"{n} ({next(j.status for j in jobs if j.name == n)})")
     st.session_state["tuning_job"] = name
     return next(job for job in jobs if job.name == name)
