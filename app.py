@@ -2,24 +2,37 @@
 
 Run it with ``bash scripts/dashboard.sh`` (or ``streamlit run app.py``). Pages are thin:
 they collect input, call the engine in ``tuning/``, and draw what it returns.
+
+Why everything sits in :func:`main` behind ``if __name__ == "__main__"``: Streamlit runs
+this script as a fresh ``__main__`` module at every rerun and leaves it installed in
+``sys.modules``. A worker process that a tuning job starts meanwhile is told, by
+multiprocessing's rule for a main script, to import this file again as ``__mp_main__``;
+there it must draw nothing, start nothing (a worker starting the forkserver during its
+own start-up fails) and not even import Streamlit.
 """
 
 from __future__ import annotations
 
-import streamlit as st
 
-from views.shared import get_launcher
+def main() -> None:
+    import streamlit as st
 
-st.set_page_config(page_title="TuneLab", page_icon=":material/tune:", layout="wide")
-get_launcher()  # once per server: also starts the worker processes' forkserver in the background
+    from views.shared import get_launcher
 
-navigation = st.navigation([
-    st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("views/datasets.py", title="Datasets", icon=":material/table_view:"),
-    st.Page("views/create.py", title="Create tuning job", icon=":material/add_circle:"),
-    st.Page("views/monitor.py", title="Monitor", icon=":material/monitoring:"),
-    st.Page("views/results.py", title="Results", icon=":material/insights:"),
-    st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
-    st.Page("views/deploy.py", title="Deploy", icon=":material/rocket_launch:"),
-])
-navigation.run()
+    st.set_page_config(page_title="TuneLab", page_icon=":material/tune:", layout="wide")
+    get_launcher()  # once per server: also starts the worker processes' forkserver in the background
+
+    navigation = st.navigation([
+        st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("views/datasets.py", title="Datasets", icon=":material/table_view:"),
+        st.Page("views/create.py", title="Create tuning job", icon=":material/add_circle:"),
+        st.Page("views/monitor.py", title="Monitor", icon=":material/monitoring:"),
+        st.Page("views/results.py", title="Results", icon=":material/insights:"),
+        st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("views/deploy.py", title="Deploy", icon=":material/rocket_launch:"),
+    ])
+    navigation.run()
+
+
+if __name__ == "__main__":
+    main()

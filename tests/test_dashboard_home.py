@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -66,3 +69,13 @@ def test_home_lists_a_store_of_a_hundred_tuning_jobs_newest_first_with_their_pro
     assert len(frame) == 100 and frame["HyperParameterTuningJobName"].iloc[0] == "job-000"
     assert frame["Progress"].iloc[0] == pytest.approx(5 / 20) and frame["Progress"].iloc[1] == 0
     assert any("100 tuning jobs, 0 running" in caption.value for caption in app.caption)
+
+
+def test_a_worker_importing_the_dashboard_script_as_mp_main_draws_and_starts_nothing():
+    """multiprocessing re-imports Streamlit's __main__ (app.py) in workers as __mp_main__."""
+    probe = ("import runpy, sys; runpy.run_path('app.py', run_name='__mp_main__'); "
+             "print(sorted(m for m in ('streamlit', 'views.shared', 'tuning.runner') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parent.parent,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
