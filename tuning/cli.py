@@ -1,7 +1,9 @@
 """The command line: run a tuning job from a JSON file, and read the store.
 
     python -m tuning run CONFIG.json [--store URL]   run it, with a progress bar (TuneLab's JSON
-                                                     or SageMaker's CreateHyperParameterTuningJob request)
+                                                     or SageMaker's CreateHyperParameterTuningJob request);
+                     [--scheduler tcp://HOST:8786]   its training jobs on a Dask cluster
+                                                     (default: $TUNELAB_SCHEDULER, else this machine)
     python -m tuning export NAME [--format F]        a stored job's config as JSON (sagemaker|tunelab)
     python -m tuning list                            every tuning job in the store
     python -m tuning show NAME                       one tuning job and its training jobs
@@ -62,8 +64,10 @@ def _read_config(path: str):  # noqa: ANN202
 def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from tuning.cluster import default_scheduler, scheduler_or_none
     from tuning.runner import prepare, run_tuning_job
 
+    scheduler = default_scheduler() if args.scheduler is None else scheduler_or_none(args.scheduler)
     store = _store(args.store)
     config = _read_config(args.config)
     if args.name:
@@ -71,7 +75,8 @@ def _run(args: argparse.Namespace) -> int:
     prepared = prepare(config, store=store)
     print(f"Tuning job {prepared.name}: {prepared.strategy_name} search of {prepared.algorithm.title} "
           f"on {prepared.train.name}, {prepared.metric.name} ({prepared.objective_type}), "
-          f"{prepared.max_jobs} training jobs, {config.max_parallel_jobs} at a time.")
+          f"{prepared.max_jobs} training jobs, {config.max_parallel_jobs} at a time"
+          + (f", on the Dask cluster at {scheduler}." if scheduler else "."))
     bar = tqdm(total=prepared.max_jobs, unit="job", disable=args.quiet, dynamic_ncols=True)
 
     def on_progress(progress) -> None:  # noqa: ANN001
@@ -80,7 +85,7 @@ def _run(args: argparse.Namespace) -> int:
             bar.set_postfix(best=f"{progress.best_objective_value:.5g}", refresh=False)
 
     try:
-        job = run_tuning_job(prepared, store, callback=on_progress)
+        job = run_tuning_job(prepared, store, callback=on_progress, scheduler=scheduler)
     finally:
         bar.close()
     _show(store, job.name)
@@ -181,6 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("config", help="path of the tuning job's JSON configuration")
     run.add_argument("--name", help="name of the tuning job (overrides TuningJobName)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                     help="run the training jobs on this Dask scheduler's cluster ('local': this machine's "
+                     "process pool; default: $TUNELAB_SCHEDULER if set, else local)")
     export = commands.add_parser("export", help="print a stored tuning job's configuration as JSON")
     export.add_argument("name", help="the tuning job")
     export.add_argument("--format", choices=("sagemaker", "tunelab"), default="sagemaker",

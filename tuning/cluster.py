@@ -48,10 +48,27 @@ if TYPE_CHECKING:
 
     from tuning.algorithms import TrainingData
 
-__all__ = ["CONNECT_TIMEOUT_SECONDS", "DaskPool", "WorkerLost", "board_address", "connect_scheduler"]
+__all__ = ["CONNECT_TIMEOUT_SECONDS", "LOCAL", "SCHEDULER_ENV", "DaskPool", "WorkerLost", "board_address",
+           "connect_scheduler", "default_scheduler", "scheduler_or_none"]
 
 CONNECT_TIMEOUT_SECONDS = 5.0
 """How long to wait for the scheduler (and for a first worker) before refusing the address."""
+SCHEDULER_ENV = "TUNELAB_SCHEDULER"
+"""The environment variable a lab sets once to send every CLI and dashboard tuning job to
+its cluster (a run may still choose the local pool)."""
+LOCAL = "local"
+"""The scheduler value that means this machine's process pool."""
+
+
+def scheduler_or_none(value: str | None) -> str | None:
+    """``value`` as a scheduler address, or ``None`` for the local pool (empty, ``local``)."""
+    text = (value or "").strip()
+    return None if not text or text.lower() == LOCAL else text
+
+
+def default_scheduler() -> str | None:
+    """The scheduler named by ``$TUNELAB_SCHEDULER``; ``None`` (the local pool) if unset."""
+    return scheduler_or_none(os.environ.get(SCHEDULER_ENV))
 
 
 class WorkerLost(RuntimeError):

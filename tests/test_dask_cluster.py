@@ -1,0 +1,189 @@
+"""Tuning jobs on a real Dask cluster: a LocalCluster with two worker processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, ValidationError, launch_tuning_job, run_tuning_job
+
+distributed = pytest.importorskip("distributed")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, worker_dashboard_address=None) as local:
+        yield local
+
+
+@pytest.fixture(scope="module")
+def client(cluster):
+    with distributed.Client(cluster.scheduler_address, set_as_default=False) as observer:
+        yield observer
+
+
+def _config(**overrides):
+    values = dict(
+        dataset="breast_cancer",
+        algorithm="xgboost",
+        objective_metric_name="validation:auc",
+        hyperparameter_ranges={"eta": ContinuousParameter(0.05, 0.5, "Logarithmic"), "max_depth": IntegerParameter(1, 6)},
+        static_hyperparameters={"num_round": 10},
+        strategy="Random",
+        max_jobs=4,
+        max_parallel_jobs=2,
+        random_seed=5,
+    )
+    values.update(overrides)
+    return TuningJobConfig(**values)
+
+
+def _setups(client):
+    """Per worker: how many times it built its state, for each tuning job it served."""
+    import tuning.cluster
+
+    return client.run(lambda: dict(tuning.cluster.setups))
+
+
+def _wait_for(condition, timeout=60.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.mark.parametrize("strategy", ["Random", "Bayesian"])
+def test_every_training_job_completes_on_the_cluster_with_a_real_objective(store, cluster, client, strategy):
+    job = run_tuning_job(_config(strategy=strategy), store, scheduler=cluster.scheduler_address)
+    assert job.status == "Completed"
+    jobs = store.training_jobs(job.name)
+    assert len(jobs) == 4
+    for training_job in jobs:
+        assert training_job.status == "Completed", training_job.failure_reason
+        assert 0.5 < training_job.final_objective_value <= 1.0  # AUC of a real model
+    assert job.best_objective_value == max(j.final_objective_value for j in jobs)
+    assert len({tuple(sorted(j.hyperparameters.items())) for j in jobs}) == 4
+
+
+def test_the_data_goes_to_each_worker_once_per_tuning_job(store, cluster, client):
+    before = _setups(client)
+    with distributed.get_task_stream(client) as stream:
+        job = run_tuning_job(_config(max_jobs=8), store, scheduler=cluster.scheduler_address)
+    assert job.status == "Completed"
+    trainings = [task for task in stream.data if task["key"].startswith(job.name)]
+    assert len(trainings) == 8  # one task per training job, named after it
+    assert not [task for task in stream.data if any(s["action"] == "transfer" for s in task["startstops"])]
+    per_worker = {}
+    for task in trainings:
+        per_worker[task["worker"]] = per_worker.get(task["worker"], 0) + 1
+    after = _setups(client)
+    for worker, ran in per_worker.items():
+        new = {key: count for key, count in after[worker].items() if key not in before.get(worker, {})}
+        assert list(new.values()) == [1], (worker, ran, new)  # built once, for all its `ran` jobs
+    assert max(per_worker.values()) > 1
+
+
+def test_median_early_stopping_stops_weak_jobs_on_the_cluster(store, cluster):
+    config = _config(
+        hyperparameter_ranges={"eta": ContinuousParameter(0.001, 0.5, "Logarithmic")},
+        static_hyperparameters={"num_round": 40}, objective_metric_name="validation:logloss",
+        max_jobs=14, early_stopping_type="Auto", random_seed=3,
+    )
+    job = run_tuning_job(config, store, scheduler=cluster.scheduler_address)
+    jobs = store.training_jobs(job.name)
+    stopped = [j for j in jobs if j.status == "Stopped"]
+    assert len(jobs) == 14 and stopped, "no job was stopped early"
+    for training_job in stopped:
+        assert training_job.stopped_reason == "EarlyStopped"
+        assert training_job.intermediate_values[-1][0] < 40
+    assert job.best_training_job not in {j.name for j in stopped}
+
+
+def test_hyperband_stops_weak_jobs_on_the_cluster(store, cluster):
+    config = _config(
+        strategy="Hyperband", strategy_config={"MinResource": 1, "MaxResource": 27},
+        static_hyperparameters={}, objective_metric_name="validation:logloss", max_jobs=16,
+    )
+    job = run_tuning_job(config, store, scheduler=cluster.scheduler_address)
+    jobs = store.training_jobs(job.name)
+    stopped = [j for j in jobs if j.status == "Stopped"]
+    completed = [j for j in jobs if j.status == "Completed"]
+    assert stopped and completed
+    assert all(j.stopped_reason == "Hyperband" and j.intermediate_values[-1][0] < 27 for j in stopped)
+    assert all(j.intermediate_values[-1][0] == 27 for j in completed)
+
+
+def test_a_stop_request_stops_the_running_training_jobs_on_the_cluster(store, cluster):
+    handle = launch_tuning_job(_config(static_hyperparameters={"num_round": 100_000}, max_jobs=6), store,
+                               scheduler=cluster.scheduler_address)
+    _wait_for(lambda: any(j.intermediate_values for j in store.training_jobs(handle.name)))
+    store.request_stop(handle.name)
+    job = handle.wait(timeout=60)
+    assert job.status == "Stopped"
+    jobs = store.training_jobs(handle.name)
+    assert len(jobs) == 2  # nothing launched after the stop
+    for training_job in jobs:
+        assert (training_job.status, training_job.stopped_reason) == ("Stopped", "StopRequested")
+        assert training_job.intermediate_values[-1][0] < 100_000
+
+
+@pytest.mark.parametrize(
+    "scheduler, message",
+    [
+        ("127.0.0.1:8786", r"not a Dask scheduler address.*tcp://HOST:8786"),
+        ("tcp://127.0.0.1:9", r"could not reach a Dask scheduler at 'tcp://127.0.0.1:9'"),
+    ],
+)
+def test_a_bad_scheduler_address_is_refused_before_anything_is_stored(store, scheduler, message):
+    with pytest.raises(ValidationError, match=message):
+        launch_tuning_job(_config(), store, scheduler=scheduler)
+    assert store.list_tuning_jobs() == []
+
+
+def test_the_cli_runs_a_tuning_job_on_the_scheduler_it_is_given(tmp_path, cluster, client):
+    before = _setups(client)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "tuning", "--store", str(tmp_path / "cli.db"), "run",
+         str(ROOT / "examples" / "iris-grid.json"), "--name", "iris-dask", "--quiet",
+         "--scheduler", cluster.scheduler_address],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"on the Dask cluster at {cluster.scheduler_address}" in result.stdout
+    assert "Why it ended: MaxNumberOfTrainingJobs (8) reached" in result.stdout
+    after = _setups(client)
+    assert sum(len(after[w]) - len(before.get(w, {})) for w in after) >= 1  # the cluster's workers trained
+
+
+def test_a_worker_killed_mid_job_costs_a_retry_and_the_tuning_job_finishes(store, cluster, client):
+    config = _config(hyperparameter_ranges={"eta": ContinuousParameter(0.01, 0.02)},
+                     static_hyperparameters={"num_round": 6000}, max_jobs=3)
+    handle = launch_tuning_job(config, store, scheduler=cluster.scheduler_address)
+    _wait_for(lambda: any(j.intermediate_values for j in store.training_jobs(handle.name)))
+    busy = [worker for worker, keys in client.processing().items() if keys]
+    victim = client.run(os.getpid, workers=busy[:1])[busy[0]]
+    os.kill(victim, signal.SIGKILL)
+
+    job = handle.wait(timeout=120)
+    assert job.status == "Completed"
+    jobs = store.training_jobs(job.name)
+    assert len(jobs) == 3
+    for training_job in jobs:
+        assert training_job.status in {"Completed", "Failed"}
+        if training_job.status == "Failed":
+            assert "died" in training_job.failure_reason
+    assert all(j.status == "Completed" for j in jobs)  # one death is within Dask's allowed failures
+    client.wait_for_workers(2, timeout=60)  # the nanny restarted the killed worker
+    assert victim not in client.run(os.getpid).values()
