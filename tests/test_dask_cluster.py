@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, ValidationError, launch_tuning_job, run_tuning_job
+from tuning.cli import main
 
 distributed = pytest.importorskip("distributed")
 
@@ -21,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, worker_dashboard_address=None) as local:
+                                  dashboard_address=":0") as local:
         yield local
 
 
@@ -151,20 +150,25 @@ def test_a_bad_scheduler_address_is_refused_before_anything_is_stored(store, sch
     assert store.list_tuning_jobs() == []
 
 
-def test_the_cli_runs_a_tuning_job_on_the_scheduler_it_is_given(tmp_path, cluster, client):
+def test_the_cli_runs_a_tuning_job_on_the_scheduler_it_is_given(tmp_path, cluster, client, capsys):
+    # In this process (argv to exit status, as `python -m tuning` runs it): a subprocess
+    # would spend most of the test importing scikit-learn again.
     before = _setups(client)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run(
-        [sys.executable, "-m", "tuning", "--store", str(tmp_path / "cli.db"), "run",
-         str(ROOT / "examples" / "iris-grid.json"), "--name", "iris-dask", "--quiet",
-         "--scheduler", cluster.scheduler_address],
-        capture_output=True, text=True, env=env, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    assert f"on the Dask cluster at {cluster.scheduler_address}" in result.stdout
-    assert "Why it ended: MaxNumberOfTrainingJobs (8) reached" in result.stdout
+    status = main(["--store", str(tmp_path / "cli.db"), "run", str(ROOT / "examples" / "iris-grid.json"),
+                   "--name", "iris-dask", "--quiet", "--scheduler", cluster.scheduler_address])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert f"on the Dask cluster at {cluster.scheduler_address}" in out
+    assert "Why it ended: MaxNumberOfTrainingJobs (8) reached" in out
     after = _setups(client)
     assert sum(len(after[w]) - len(before.get(w, {})) for w in after) >= 1  # the cluster's workers trained
+
+
+def test_the_cli_refuses_a_bad_scheduler_with_the_reason(tmp_path, capsys):
+    status = main(["--store", str(tmp_path / "cli.db"), "run", str(ROOT / "examples" / "iris-grid.json"),
+                   "--scheduler", "scheduler-host"])
+    assert status == 2
+    assert "error: scheduler 'scheduler-host' is not a Dask scheduler address" in capsys.readouterr().err
 
 
 def test_a_worker_killed_mid_job_costs_a_retry_and_the_tuning_job_finishes(store, cluster, client):
@@ -187,3 +191,47 @@ def test_a_worker_killed_mid_job_costs_a_retry_and_the_tuning_job_finishes(store
     assert all(j.status == "Completed" for j in jobs)  # one death is within Dask's allowed failures
     client.wait_for_workers(2, timeout=60)  # the nanny restarted the killed worker
     assert victim not in client.run(os.getpid).values()
+
+
+def _create_page():
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file("../app.py", default_timeout=60).run()
+    app = app.switch_page("views/create.py").run()
+    app.selectbox(key="create.dataset").set_value("iris").run()
+    app.number_input(key="create.max_jobs").set_value(3).run()
+    app.radio(key="create.strategy").set_value("Random").run()
+    return app
+
+
+def test_the_create_page_launches_a_job_on_the_cluster_it_names(cluster, client):
+    from tuning import Store
+
+    before = _setups(client)
+    app = _create_page()
+    app.radio(key="create.run_on").set_value("A Dask cluster").run()
+    app.text_input(key="create.scheduler").set_value("localhost:8786").run()  # no tcp://
+    assert app.button(key="create.launch").disabled is True
+    assert "is not a Dask scheduler address" in "\n".join(e.value for e in app.error)
+    app.text_input(key="create.scheduler").set_value(cluster.scheduler_address).run()
+    app.text_input(key="create.name").set_value("from-the-page").run()
+    assert not app.error and f"on the Dask cluster at {cluster.scheduler_address}" in app.info[0].value
+    app.button(key="create.launch").click().run()
+    assert "Launched **from-the-page**" in app.success[0].value
+    store = Store()
+    _wait_for(lambda: not store.get_tuning_job("from-the-page").is_active, timeout=120)
+    assert len(store.training_jobs("from-the-page", status="Completed")) == 3
+    after = _setups(client)
+    assert any(len(after[w]) > len(before.get(w, {})) for w in after)  # trained on the cluster's workers
+
+
+def test_the_create_page_shows_an_unreachable_scheduler_and_stores_nothing(monkeypatch):
+    from tuning import Store
+
+    monkeypatch.setenv("TUNELAB_SCHEDULER", "tcp://127.0.0.1:9")  # a lab's default: preselected
+    app = _create_page()
+    assert app.radio(key="create.run_on").value == "A Dask cluster"
+    assert app.text_input(key="create.scheduler").value == "tcp://127.0.0.1:9"
+    app.button(key="create.launch").click().run()
+    assert "could not reach a Dask scheduler at 'tcp://127.0.0.1:9'" in "\n".join(e.value for e in app.error)
+    assert Store().list_tuning_jobs() == []

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from tuning.algorithms import TrainingData
 
 __all__ = ["CONNECT_TIMEOUT_SECONDS", "LOCAL", "SCHEDULER_ENV", "DaskPool", "WorkerLost", "board_address",
-           "connect_scheduler", "default_scheduler", "scheduler_or_none"]
+           "check_scheduler_address", "connect_scheduler", "default_scheduler", "scheduler_or_none"]
 
 CONNECT_TIMEOUT_SECONDS = 5.0
 """How long to wait for the scheduler (and for a first worker) before refusing the address."""
@@ -83,12 +83,7 @@ def connect_scheduler(address: str, *, timeout: float = CONNECT_TIMEOUT_SECONDS)
     """
     from distributed import Client
 
-    text = str(address).strip()
-    if "://" not in text or not text.split("://", 1)[1]:
-        raise ValidationError(
-            f"scheduler {address!r} is not a Dask scheduler address. Give one like tcp://HOST:8786 "
-            "(what `dask scheduler` prints), or leave it empty to use this machine's process pool."
-        )
+    text = check_scheduler_address(address)
     try:
         client = Client(text, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError, TypeError) as error:
@@ -106,6 +101,19 @@ def connect_scheduler(address: str, *, timeout: float = CONNECT_TIMEOUT_SECONDS)
             "Start one with `dask worker " + text + "`, then launch the tuning job again."
         ) from None
     return client
+
+
+def check_scheduler_address(address: str) -> str:
+    """``address`` stripped, if it has a scheduler address's shape (``PROTOCOL://HOST[:PORT]``);
+    a ValidationError otherwise. Nothing is contacted: pages call this on every change."""
+    text = str(address).strip()
+    protocol, _, location = text.partition("://")
+    if not protocol.isalpha() or not location or any(char.isspace() for char in text):
+        raise ValidationError(
+            f"scheduler {address!r} is not a Dask scheduler address. Give one like tcp://HOST:8786 "
+            "(what `dask scheduler` prints), or leave it empty to use this machine's process pool."
+        )
+    return text
 
 
 def board_address(client: Client) -> tuple[str, int]:
