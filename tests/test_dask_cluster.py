@@ -123,6 +123,22 @@ def test_hyperband_stops_weak_jobs_on_the_cluster(store, cluster):
     assert all(j.intermediate_values[-1][0] == 27 for j in completed)
 
 
+def test_the_sdk_style_tuner_fits_on_the_cluster(store, cluster, client, capsys):
+    from tuning import HyperparameterTuner
+    from tuning.estimators import XGBoost
+
+    estimator = XGBoost(role="arn:aws:iam::1:role/x", instance_count=1, instance_type="ml.m5.xlarge")
+    estimator.set_hyperparameters(num_round="5", objective="binary:logistic", eval_metric="auc")
+    tuner = HyperparameterTuner(estimator, "validation:auc", {"eta": ContinuousParameter(0.1, 0.5)}, max_jobs=3,
+                                max_parallel_jobs=2, random_seed=3, store=store, scheduler=cluster.scheduler_address)
+    before = _setups(client)
+    tuner.fit("breast_cancer")
+    job = tuner.wait()
+    assert job.status == "Completed" and len(store.training_jobs(job.name, status="Completed")) == 3
+    after = _setups(client)
+    assert any(len(after[w]) > len(before.get(w, {})) for w in after)
+
+
 def test_a_stop_request_stops_the_running_training_jobs_on_the_cluster(store, cluster):
     handle = launch_tuning_job(_config(static_hyperparameters={"num_round": 100_000}, max_jobs=6), store,
                                scheduler=cluster.scheduler_address)
