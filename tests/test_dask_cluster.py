@@ -187,9 +187,14 @@ def test_the_cli_refuses_a_bad_scheduler_with_the_reason(tmp_path, capsys):
     assert "error: scheduler 'scheduler-host' is not a Dask scheduler address" in capsys.readouterr().err
 
 
-def test_a_worker_killed_mid_job_costs_a_retry_and_the_tuning_job_finishes(store, cluster, client):
+@pytest.mark.parametrize("allowed_failures, expected", [(3, "Completed"), (0, "Failed")])
+def test_a_worker_killed_mid_job_is_retried_or_failed_and_the_tuning_job_finishes(
+        store, cluster, client, monkeypatch, allowed_failures, expected):
+    # Dask's own rule (distributed.scheduler.allowed-failures, 3 by default): a task whose
+    # worker died is run again elsewhere, until it has killed that many workers.
+    monkeypatch.setattr(cluster.scheduler, "allowed_failures", allowed_failures)
     config = _config(hyperparameter_ranges={"eta": ContinuousParameter(0.01, 0.02)},
-                     static_hyperparameters={"num_round": 6000}, max_jobs=3)
+                     static_hyperparameters={"num_round": 4000}, max_jobs=2)
     handle = launch_tuning_job(config, store, scheduler=cluster.scheduler_address)
     _wait_for(lambda: any(j.intermediate_values for j in store.training_jobs(handle.name)))
     busy = [worker for worker, keys in client.processing().items() if keys]
@@ -199,12 +204,11 @@ def test_a_worker_killed_mid_job_costs_a_retry_and_the_tuning_job_finishes(store
     job = handle.wait(timeout=120)
     assert job.status == "Completed"
     jobs = store.training_jobs(job.name)
-    assert len(jobs) == 3
+    assert sorted(j.status for j in jobs) == sorted(["Completed", expected])
     for training_job in jobs:
-        assert training_job.status in {"Completed", "Failed"}
         if training_job.status == "Failed":
-            assert "died" in training_job.failure_reason
-    assert all(j.status == "Completed" for j in jobs)  # one death is within Dask's allowed failures
+            assert training_job.failure_reason.startswith(
+                "WorkerLost: The Dask workers running this training job died"), training_job.failure_reason
     client.wait_for_workers(2, timeout=60)  # the nanny restarted the killed worker
     assert victim not in client.run(os.getpid).values()
 

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
     from tuning.algorithms import TrainingData
 
-__all__ = ["CONNECT_TIMEOUT_SECONDS", "LOCAL", "SCHEDULER_ENV", "DaskPool", "WorkerLost", "board_address",
+__all__ = ["CONNECT_TIMEOUT_SECONDS", "LOCAL", "SCHEDULER_ENV", "ClusterLost", "DaskPool", "WorkerLost", "board_address",
            "check_scheduler_address", "connect_scheduler", "default_scheduler", "scheduler_or_none"]
 
 CONNECT_TIMEOUT_SECONDS = 5.0
@@ -73,6 +73,10 @@ def default_scheduler() -> str | None:
 
 class WorkerLost(RuntimeError):
     """The Dask workers that ran a training job kept dying, and Dask gave up on it."""
+
+
+class ClusterLost(RuntimeError):
+    """Dask cancelled a training job the runner had not cancelled (scheduler lost or restarted)."""
 
 
 def connect_scheduler(address: str, *, timeout: float = CONNECT_TIMEOUT_SECONDS) -> Client:
@@ -151,10 +155,21 @@ def _train_on_worker(data: TrainingData, setup: _WorkerSetup, fn: Callable[..., 
         with _states_lock:
             state = _states.get(setup.key)
             if state is None:
+                _forget_ended()
                 state = worker_state(data, setup.algorithm, setup.metric, setup.board.connect())
                 _states[setup.key] = state
                 setups[setup.key] += 1
     return fn(*args, state=state)
+
+
+def _forget_ended() -> None:
+    """Drop the state of tuning jobs whose data this worker no longer holds: they ended
+    (in case the runner's :func:`_forget` never arrived)."""
+    from distributed import get_worker
+
+    held = get_worker().data
+    for key in [key for key in _states if key not in held]:
+        del _states[key]
 
 
 def _forget(key: str) -> None:
@@ -203,8 +218,9 @@ class DaskPool(cf.Executor):
         try:
             if task.status == "finished":
                 future.set_result(task.result())
-            elif task.status == "cancelled":
-                future.cancel()
+            elif task.status == "cancelled":  # not by the runner (that cancels `future` first)
+                future.set_exception(ClusterLost(
+                    "Dask cancelled this training job: the scheduler lost its connection, or was restarted."))
             else:
                 error = task.exception()
                 if isinstance(error, KilledWorker):
