@@ -2,7 +2,8 @@
 
 The runner sends each worker process the tuning job's data once, when the process starts
 (:func:`initialize`), and then only small job descriptions (:func:`run_training_job`):
-a training job's cost is its training, not copying the dataset again.
+a training job's cost is its training, not copying the dataset again. On a Dask cluster,
+:mod:`tuning.cluster` does the same with :func:`worker_state`, once per tuning job.
 
 A training job that raises fails alone: the exception becomes the job's FailureReason
 and the worker goes on to the next job.
@@ -97,8 +98,7 @@ class _BoardReporter:
     def __init__(self, index: int, state: dict[str, Any], prune_live: bool) -> None:
         self.index = index
         self.state = state
-        board = state["board"]
-        self.board = board
+        self.board = state["board"]
         self.prune_live = prune_live
         self.curve: list[tuple[int, float]] = []
         self.pending: list[tuple[int, float]] = []
