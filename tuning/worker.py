@@ -95,10 +95,10 @@ def _stopping(state: dict[str, Any]) -> bool:
 class _BoardReporter:
     """Passes a training job's points to the board and remembers why it was told to stop."""
 
-    def __init__(self, index: int, state: dict[str, Any], prune_live: bool) -> None:
+    def __init__(self, index: int, board: Any, prune_live: bool, state: dict[str, Any] | None = None) -> None:
         self.index = index
-        self.state = state
-        self.board = state["board"]
+        self.state = _state if state is None else state  # where the stop flag is
+        self.board = board
         self.prune_live = prune_live
         self.curve: list[tuple[int, float]] = []
         self.pending: list[tuple[int, float]] = []
@@ -137,7 +137,7 @@ def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, pru
     start = time.time()
     if _stopping(state):
         return TrainingOutcome(index, NOT_STARTED, start, start)
-    reporter = _BoardReporter(index, state, prune_live)
+    reporter = _BoardReporter(index, state["board"], prune_live, state)
     try:
         model = algorithm.fit(hyperparameters, data, metric, reporter, seed=seed)
         value = metric(data.y_validation, algorithm.output(model, data.x_validation))
