@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -164,6 +165,15 @@ def test_a_bad_scheduler_address_is_refused_before_anything_is_stored(store, sch
     with pytest.raises(ValidationError, match=message):
         launch_tuning_job(_config(), store, scheduler=scheduler)
     assert store.list_tuning_jobs() == []
+
+
+def test_a_server_that_is_not_a_scheduler_is_refused_in_seconds():
+    from tuning.cluster import connect_scheduler
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers (a wrong port)
+        address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+        with pytest.raises(ValidationError, match=r"could not reach a Dask scheduler at .*no answer as a Dask scheduler"):
+            connect_scheduler(address, timeout=1)
 
 
 def test_the_cli_runs_a_tuning_job_on_the_scheduler_it_is_given(tmp_path, cluster, client, capsys):

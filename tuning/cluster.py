@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
+import socket
 import threading
 import uuid
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from tuning.board import BoardTicket
 from tuning.errors import ValidationError
@@ -56,6 +58,10 @@ CONNECT_TIMEOUT_SECONDS = 5.0
 SCHEDULER_ENV = "TUNELAB_SCHEDULER"
 """The environment variable a lab sets once to send every CLI and dashboard tuning job to
 its cluster (a run may still choose the local pool)."""
+HANDSHAKE_SECONDS = 2.0
+"""How long a scheduler may take to answer once connected (it takes milliseconds)."""
+DEFAULT_PORT = 8786
+"""The port of a Dask scheduler address that names none (Dask's default)."""
 LOCAL = "local"
 """The scheduler value that means this machine's process pool."""
 
@@ -85,16 +91,21 @@ def connect_scheduler(address: str, *, timeout: float = CONNECT_TIMEOUT_SECONDS)
     The scheduler must answer within ``timeout`` seconds and have at least one worker:
     a cluster without workers would leave the tuning job waiting forever.
     """
-    from distributed import Client
-
     text = check_scheduler_address(address)
     try:
-        client = Client(text, timeout=timeout, set_as_default=False)
+        _check_port_open(text, timeout)  # a refused connection fails now, not after Dask's retries
+        client = _client_within(text, timeout)
     except (OSError, TimeoutError, ValueError, TypeError) as error:
+        reason = (f"no answer as a Dask scheduler within {timeout:g} s" if isinstance(error, TimeoutError)
+                  else f"{type(error).__name__}: {error}")
         raise ValidationError(
-            f"could not reach a Dask scheduler at {text!r} within {timeout:g} s ({type(error).__name__}: "
-            f"{error}). Check the address and that `dask scheduler` runs there, or leave the scheduler "
-            "empty to use this machine's process pool."
+            f"could not reach a Dask scheduler at {text!r} ({reason}). Check the address and that "
+            "`dask scheduler` runs there, or leave the scheduler empty to use this machine's process pool."
+        ) from None
+    except Exception as error:  # noqa: BLE001 - something answered, but not Dask's protocol
+        raise ValidationError(
+            f"{text!r} answered, but not as a Dask scheduler ({type(error).__name__}: {str(error)[:200]}). "
+            "Check the port: a scheduler listens on 8786 by default (8787 is its web dashboard)."
         ) from None
     try:
         client.wait_for_workers(1, timeout=timeout)
@@ -118,6 +129,40 @@ def check_scheduler_address(address: str) -> str:
             "(what `dask scheduler` prints), or leave it empty to use this machine's process pool."
         )
     return text
+
+
+def _client_within(address: str, timeout: float) -> Client:
+    """``Client(address)``, or TimeoutError after about ``timeout`` seconds.
+
+    Client's own ``timeout`` covers the TCP connection, not the handshake after it: a
+    server that accepts and never answers (a web server, a wrong port) would hang it.
+    """
+    from distributed import Client
+
+    made: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            made["client"] = Client(address, timeout=timeout, set_as_default=False)
+        except BaseException as error:  # noqa: BLE001 - raised below, in the caller's thread
+            made["error"] = error
+
+    thread = threading.Thread(target=connect, name=f"dask-connect-{address}", daemon=True)
+    thread.start()
+    thread.join(timeout + HANDSHAKE_SECONDS)
+    if thread.is_alive():
+        raise TimeoutError(f"no Dask handshake within {timeout + HANDSHAKE_SECONDS:g} s")
+    if "error" in made:
+        raise made["error"]
+    return made["client"]
+
+
+def _check_port_open(address: str, timeout: float) -> None:
+    """Raise OSError at once if nothing listens at a tcp:// or tls:// ``address``."""
+    parts = urlsplit(address)
+    if parts.scheme in ("tcp", "tls") and parts.hostname:
+        with socket.create_connection((parts.hostname, parts.port or DEFAULT_PORT), timeout=timeout):
+            pass
 
 
 def board_address(client: Client) -> tuple[str, int]:
