@@ -176,6 +176,14 @@ def test_a_server_that_is_not_a_scheduler_is_refused_in_seconds():
             connect_scheduler(address, timeout=1)
 
 
+def test_a_scheduler_without_workers_is_refused_with_how_to_start_one():
+    from tuning.cluster import connect_scheduler
+
+    with distributed.LocalCluster(n_workers=0, dashboard_address=":0") as empty:
+        with pytest.raises(ValidationError, match=r"has no worker.*Start one with `dask worker tcp://"):
+            connect_scheduler(empty.scheduler_address, timeout=1)
+
+
 def test_the_cli_runs_a_tuning_job_on_the_scheduler_it_is_given(tmp_path, cluster, client, capsys):
     # In this process (argv to exit status, as `python -m tuning` runs it): a subprocess
     # would spend most of the test importing scikit-learn again.

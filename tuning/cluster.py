@@ -20,7 +20,13 @@ runner uses there, so the loop in :mod:`tuning.runner` stays the same:
   training job Failed with that reason and goes on.
 
 Dask runs tasks in threads, which cannot be killed: a training job cancelled while it
-runs goes on until its next report to the board, which answers STOP (or is gone).
+runs goes on until its next report to the board, which answers STOP (or is gone). Jobs
+are not queued ahead on a cluster (see :mod:`tuning.runner`), so no more than
+``MaxParallelTrainingJobs`` tasks exist at once, however many workers the cluster has.
+
+The workers must be able to import this ``tuning`` package (same version): a
+``LocalCluster`` started from the same Python is; a remote cluster needs TuneLab
+installed in its workers' environment.
 
 Only Dask's public API is used; what is written here by hand is the bridge from Dask's
 futures to ``concurrent.futures`` ones (Dask's own ``ClientExecutor`` neither cancels on
@@ -51,7 +57,7 @@ if TYPE_CHECKING:
     from tuning.algorithms import TrainingData
 
 __all__ = ["CONNECT_TIMEOUT_SECONDS", "LOCAL", "SCHEDULER_ENV", "ClusterLost", "DaskPool", "WorkerLost", "board_address",
-           "check_scheduler_address", "connect_scheduler", "default_scheduler", "scheduler_or_none"]
+           "check_scheduler_address", "connect_scheduler", "default_scheduler", "new_authkey", "scheduler_or_none"]
 
 CONNECT_TIMEOUT_SECONDS = 5.0
 """How long to wait for the scheduler (and for a first worker) before refusing the address."""
@@ -172,7 +178,7 @@ def board_address(client: Client) -> tuple[str, int]:
     from distributed.comm import get_address_host
     from distributed.utils import get_ip
 
-    return get_ip(get_address_host(client.scheduler.address)), 0
+    return get_ip(get_address_host(client.scheduler_info()["address"])), 0
 
 
 @dataclass(frozen=True)
