@@ -8,12 +8,11 @@ import socket
 import time
 from pathlib import Path
 
+import distributed
 import pytest
 
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, ValidationError, launch_tuning_job, run_tuning_job
 from tuning.cli import main
-
-distributed = pytest.importorskip("distributed")
 
 ROOT = Path(__file__).resolve().parent.parent
 
