@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.postgres_server"]  # a real PostgreSQL server: fixtures postgres_server, postgres_url
+
 
 @pytest.fixture(autouse=True)
 def _tunelab_home(tmp_path, monkeypatch):

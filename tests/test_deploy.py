@@ -308,8 +308,10 @@ def test_the_archive_holds_encoding_model_and_readme_and_loads_back(shared, tmp_
 
     folder = tmp_path / "unzipped" / "bc"
     encoding = json.loads((folder / "encoding.json").read_text())
-    encoder = skops.io.load(folder / "encoding.skops",
-                            trusted=skops.io.get_untrusted_types(file=folder / "encoding.skops"))
+    from tuning.safe_skops import TRUSTED_SKOPS_TYPES
+
+    assert str(TRUSTED_SKOPS_TYPES) in readme  # the README lists the trusted types, never trusted=True
+    encoder = skops.io.load(folder / "encoding.skops", trusted=TRUSTED_SKOPS_TYPES)
     booster = xgboost.Booster()
     booster.load_model(folder / best / "model.ubj")
     positive = booster.predict(xgboost.DMatrix(encoder.transform(rows[encoding["feature_columns"]])))

@@ -1,8 +1,14 @@
-"""The store: a real SQLite file that survives restarts and lets readers read during writes."""
+"""The store: a real database that survives restarts and lets readers read during writes.
+
+Every test that takes ``store`` (or ``store_url``) runs twice: on a SQLite file and on a
+fresh database of a real PostgreSQL server (tests/postgres_server.py).
+"""
 
 from __future__ import annotations
 
+import math
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -35,15 +41,30 @@ def _training_job(index, tuning_job="job-1", status="Completed", value=0.5):
     )
 
 
-def test_finished_jobs_survive_reopening_the_file(tmp_path):
-    path = tmp_path / "t.db"
-    first = Store(path)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    """A new, empty store's URL: a SQLite file, or a database on the real PostgreSQL server."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store" / "tunelab.db")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def store(store_url):
+    """Overrides conftest's SQLite-only ``store``: this module's tests run on both databases."""
+    store = Store(store_url)
+    yield store
+    store.dispose()
+
+
+def test_finished_jobs_survive_reopening_the_store(store_url):
+    first = Store(store_url)
     first.create_tuning_job(_tuning_job(status="Completed", best_training_job="job-1-002", best_objective_value=0.9))
     for index in range(3):
         first.add_training_job(_training_job(index, value=0.5 + index / 10))
     first.dispose()
 
-    again = Store(f"sqlite:///{path}")
+    again = Store(first.url)
     job = again.get_tuning_job("job-1")
     assert job.status == "Completed"
     assert job.status_counters == {"Completed": 3}
@@ -166,11 +187,132 @@ def test_readers_in_other_processes_read_while_this_one_writes(store):
 @pytest.mark.parametrize(
     "url, message",
     [("notadb://x", r"not a database URL SQLAlchemy understands"),
-     ("sqlite:////nonexistent-dir/sub/x.db", r"cannot open the store")],
+     ("postgresql+psycopg://me@127.0.0.1:notaport/x", r"'postgresql\+psycopg://me@127.0.0.1:notaport/x' is not a "
+                                                      r"database URL SQLAlchemy understands.*postgresql\+psycopg://"),
+     ("mysql://me@127.0.0.1/x", r"needs a database driver that is not installed.*MySQLdb.*postgresql\+psycopg://"),
+     ("sqlite:////nonexistent-dir/sub/x.db", r"cannot open the store.*Check that the folder exists")],
 )
 def test_bad_store_urls(url, message):
     with pytest.raises(ValidationError, match=message):
         Store(url)
+
+
+def test_a_postgresql_server_that_does_not_answer_is_named_without_its_password():
+    with socket.socket() as sock:  # a port nothing listens on once the socket closes
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(ValidationError) as caught:
+        Store(f"postgresql+psycopg://teacher:s3cret@127.0.0.1:{port}/tunelab")
+    message = str(caught.value)
+    assert f"cannot open the store 'postgresql+psycopg://teacher:***@127.0.0.1:{port}/tunelab'" in message
+    assert "Connection refused" in message
+    assert f"Check that the PostgreSQL server is running and accepts connections at 127.0.0.1:{port}" in message
+    assert "s3cret" not in message
+
+
+@pytest.mark.postgres
+def test_a_database_missing_on_a_running_server_says_how_to_create_it(postgres_server):
+    with pytest.raises(ValidationError) as caught:
+        Store(postgres_server.url("no_such_db"))
+    message = str(caught.value)
+    assert 'database "no_such_db" does not exist' in message
+    assert f"createdb -h 127.0.0.1 -p {postgres_server.port} -U tunelab no_such_db" in message
+
+
+@pytest.mark.postgres
+def test_a_user_who_may_not_create_tables_is_told_what_to_grant(postgres_server, postgres_url):
+    # PostgreSQL 15 no longer lets every user create tables in the schema public.
+    role = f"student_{os.getpid()}_{time.time_ns()}"
+    postgres_server.execute(f'CREATE ROLE "{role}" LOGIN')
+    try:
+        url = postgres_url.replace("//tunelab@", f"//{role}@")
+        with pytest.raises(ValidationError) as caught:
+            Store(url)
+        message = str(caught.value)
+        assert "permission denied for schema public" in message
+        assert f"GRANT CREATE, USAGE ON SCHEMA public TO {role}" in message
+    finally:
+        postgres_server.execute(f'DROP ROLE "{role}"')
+
+
+@pytest.mark.postgres
+def test_stores_opening_a_new_postgresql_database_at_once_all_succeed(postgres_server):
+    # Four stores (each with its own connection, as four processes have) open each of five
+    # new databases at the same moment: without a lock around creating the tables, two
+    # CREATE TABLEs race and one fails on PostgreSQL's catalog.
+    for round_ in range(5):
+        name = f"race_{os.getpid()}_{round_}_{time.time_ns()}"
+        postgres_server.execute(f'CREATE DATABASE "{name}"')
+        start = threading.Barrier(4)
+        errors: list[BaseException] = []
+
+        def open_store(url=postgres_server.url(name)):
+            try:
+                start.wait(10)
+                Store(url).dispose()
+            except BaseException as error:  # noqa: BLE001
+                errors.append(error)
+
+        threads = [threading.Thread(target=open_store) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        postgres_server.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        assert errors == []
+
+
+def test_values_come_back_exactly_as_written(store):
+    created = time.time()
+    store.create_tuning_job(_tuning_job(created_at=created, dataset="données/ünïcode 数据.csv",
+                                        config={"Strategy": "Random", "Nested": {"list": [1, 2.5, None]}}))
+    job = _training_job(0, status="Failed", value=float("inf"))
+    job.hyperparameters = {"eta": 0.1 + 0.2, "booster": "dart ✓", "n": 2**40}
+    job.intermediate_values = [(1, 0.1), (2, float("nan"))]
+    job.failure_reason = "could not parse b'\x89PNG\x00\x00' " + "x" * 10_000
+    store.add_training_job(job)
+    store.update_tuning_job("job-1", status="Failed", best_objective_value=float("-inf"),
+                            failure_reason="stopped at byte \x00 of the file")
+
+    tuning_job = store.get_tuning_job("job-1")
+    assert tuning_job.created_at == created  # double precision on both databases
+    assert tuning_job.dataset == "données/ünïcode 数据.csv"
+    assert tuning_job.config == {"Strategy": "Random", "Nested": {"list": [1, 2.5, None]}}
+    assert tuning_job.best_objective_value is None  # not finite: stored as missing
+    assert tuning_job.failure_reason == "stopped at byte \ufffd of the file"  # PostgreSQL text holds no NUL
+    assert tuning_job.stop_requested is False
+    [read] = store.training_jobs("job-1")
+    assert read.hyperparameters == {"eta": 0.1 + 0.2, "booster": "dart ✓", "n": 2**40}
+    assert read.final_objective_value is None
+    assert read.intermediate_values[0] == (1, 0.1) and math.isnan(read.intermediate_values[1][1])
+    assert read.failure_reason == "could not parse b'\x89PNG\ufffd\ufffd' " + "x" * 10_000
+    assert (read.created_at, read.start_time, read.end_time) == (job.created_at, job.start_time, job.end_time)
+    store.claim_runner("job-1")
+    store.update_tuning_job("job-1", status="InProgress")
+    store.request_stop("job-1")
+    assert store.get_tuning_job("job-1").stop_requested is True
+
+
+def test_tuning_jobs_created_at_the_same_instant_list_in_one_order(store):
+    now = time.time()
+    for name in ["job-c", "job-a", "job-b"]:
+        store.create_tuning_job(_tuning_job(name, status="Completed", created_at=now))
+    store.create_tuning_job(_tuning_job("job-z", status="Completed", created_at=now - 1))
+    assert [job.name for job in store.list_tuning_jobs()] == ["job-a", "job-b", "job-c", "job-z"]
+    with pytest.raises(ValidationError, match=r"Known tuning jobs include: job-a, job-b, job-c, job-z\."):
+        store.get_tuning_job("nope")
+
+
+def test_the_store_url_variable_points_the_default_store_elsewhere(store, monkeypatch, tmp_path):
+    store.create_tuning_job(_tuning_job("shared-job", status="Completed"))
+    monkeypatch.setenv("TUNELAB_STORE_URL", store.url)
+    default = Store()  # what the CLI without --store and the dashboard open
+    assert default.url == store.url
+    assert [job.name for job in default.list_tuning_jobs()] == ["shared-job"]
+    default.dispose()
+    assert not (tmp_path / "home" / "tunelab.db").exists()
+    monkeypatch.setenv("TUNELAB_STORE_URL", "  ")  # blank: the default file
+    assert Store().url == f"sqlite:///{tmp_path / 'home' / 'tunelab.db'}"
 
 
 def test_delete_removes_jobs_and_artifacts_but_refuses_running_ones(store):

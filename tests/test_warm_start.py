@@ -102,7 +102,8 @@ def test_a_warm_started_job_learns_from_its_parent_and_reports_the_overall_best(
     jobs = {j.name: j.final_objective_value for name in ("parent", "child") for j in store.training_jobs(name)}
     best_name = max(jobs, key=jobs.get)
     assert overall["FinalHyperParameterTuningJobObjectiveMetric"]["Value"] == jobs[best_name]
-    assert overall["TrainingJobName"] == best_name
+    # Equal objectives happen (small data): any job holding the best value is a right answer.
+    assert overall["TrainingJobName"] in {name for name, value in jobs.items() if value == jobs[best_name]}
     described = child.describe(overall)
     assert described["OverallBestTrainingJob"] == overall
     assert described["WarmStartConfig"]["WarmStartType"] == "IdenticalDataAndAlgorithm"

@@ -25,6 +25,7 @@ from tuning.parameters import (
     ScalingType,
 )
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
+from tuning.resume import launch_resume, resume_tuning_job
 from tuning.runner import TuningJobHandle, TuningProgress, launch_tuning_job, prepare, run_tuning_job
 from tuning.store import Store
 from tuning.inputs import TrainingInput
@@ -62,8 +63,10 @@ __all__ = [
     "ValidationError",
     "WarmStartConfig",
     "WarmStartTypes",
+    "launch_resume",
     "launch_tuning_job",
     "load_predictor",
     "prepare",
+    "resume_tuning_job",
     "run_tuning_job",
 ]

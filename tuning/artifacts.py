@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from tuning.algorithms import get_algorithm
-from tuning.algorithms._base import TRUSTED_SKOPS_TYPES
 from tuning.errors import ValidationError
 from tuning.features import TargetEncoder
+from tuning.safe_skops import load_skops
 
 if TYPE_CHECKING:
     from tuning.algorithms import Algorithm, FittedModel
@@ -140,8 +140,6 @@ class Predictor:
 
 def load_predictor(store: Store, tuning_job_name: str, training_job_name: str | None = None) -> Predictor:
     """Load a tuning job's best model (or a named training job's, if it was saved)."""
-    import skops.io
-
     job = store.get_tuning_job(tuning_job_name)
     name = training_job_name or job.best_training_job
     if not name:
@@ -165,7 +163,7 @@ def load_predictor(store: Store, tuning_job_name: str, training_job_name: str | 
         (model_dir / meta["model_file"]).read_bytes(),
         n_classes=meta["n_classes"], target_mean=meta["target_mean"], target_scale=meta["target_scale"],
     )
-    preprocessor = skops.io.load(encoding_dir / "encoding.skops", trusted=TRUSTED_SKOPS_TYPES)
+    preprocessor = load_skops(encoding_dir / "encoding.skops", f"the feature encoding {encoding_dir / 'encoding.skops'}")
     return Predictor(
         algorithm, model, preprocessor, TargetEncoder.from_dict(encoding["target_encoder"]),
         encoding["feature_columns"], meta.get("training_job_name", name), meta["hyperparameters"],

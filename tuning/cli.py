@@ -8,12 +8,14 @@
     python -m tuning list                            every tuning job in the store
     python -m tuning show NAME                       one tuning job and its training jobs
     python -m tuning stop NAME                       ask a running tuning job to stop
+    python -m tuning resume NAME                     go on with an Interrupted tuning job (its process
+                                                     died): rerun what was cut short, then the rest
     python -m tuning algorithms                      the catalogue, with default ranges
     python -m tuning serve NAME [--port 8080]        a local endpoint for its best model (final: retrained
                                                      on train + validation; --tuning-model: as tuned)
 
-The store is ``$TUNELAB_HOME/tunelab.db`` unless ``--store`` names a file or a SQLAlchemy
-URL. Bad input prints ``error: ...`` (no traceback) and exits with status 2.
+The store is ``$TUNELAB_HOME/tunelab.db`` unless ``--store`` (or ``$TUNELAB_STORE_URL``) names
+a file or a SQLAlchemy URL, such as ``postgresql+psycopg://user:password@host/tunelab``. Bad input prints ``error: ...`` (no traceback) and exits with status 2.
 """
 
 from __future__ import annotations
@@ -43,15 +45,13 @@ def _print_frame(frame: pd.DataFrame) -> None:
 
 
 def _read_config(path: str):  # noqa: ANN202
+    from tuning.json_input import parse_json
     from tuning.sagemaker_json import read_tuning_job_json
 
     file = Path(path)
     if not file.is_file():
         raise ValidationError(f"no configuration file at {path!r}. Give the path of a JSON file.")
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValidationError(f"{path} is not valid JSON: {error}.") from None
+    data = parse_json(file.read_bytes(), path)  # hostile text (binary, 10,000 levels deep) gets a message too
     config = read_tuning_job_json(data)  # either shape; AWS's is told apart by its top-level fields
     # A CSV path in the file is relative to the file, as a user would expect.
     for attribute in ("dataset", "validation_dataset"):
@@ -84,6 +84,44 @@ def _run(args: argparse.Namespace) -> int:
         if progress.best_objective_value is not None:
             bar.set_postfix(best=f"{progress.best_objective_value:.5g}", refresh=False)
 
+    try:
+        job = run_tuning_job(prepared, store, callback=on_progress, scheduler=scheduler)
+    finally:
+        bar.close()
+    _show(store, job.name)
+    return 0 if job.status != "Failed" else 1
+
+
+def _progress_bar(total: int, done: int, quiet: bool):  # noqa: ANN202
+    """A tqdm bar over the training jobs (``done`` of them already finished), and its callback."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, initial=done, unit="job", disable=quiet, dynamic_ncols=True)
+
+    def on_progress(progress) -> None:  # noqa: ANN001
+        bar.update(1)
+        if progress.best_objective_value is not None:
+            bar.set_postfix(best=f"{progress.best_objective_value:.5g}", refresh=False)
+
+    return bar, on_progress
+
+
+def _resume(args: argparse.Namespace) -> int:
+    from tuning.cluster import default_scheduler, scheduler_or_none
+    from tuning.resume import prepare_resume
+    from tuning.runner import run_tuning_job
+
+    scheduler = default_scheduler() if args.scheduler is None else scheduler_or_none(args.scheduler)
+    store = _store(args.store)
+    prepared = prepare_resume(args.name, store)  # not Interrupted, or its data changed: a clear error
+    point = prepared.resume
+    print(f"Resuming tuning job {prepared.name}: {len(point.kept)} of {prepared.max_jobs} training jobs "
+          f"finished before it was interrupted; rerunning {len(point.reruns) + len(point.holes)} cut short, "
+          f"then {max(0, prepared.max_jobs - len(point.kept) - len(point.reruns) - len(point.holes))} new, "
+          f"{prepared.config.max_parallel_jobs} at a time.")
+    for note in point.notes:
+        print(f"note: {note}")
+    bar, on_progress = _progress_bar(prepared.max_jobs, len(point.kept), args.quiet)
     try:
         job = run_tuning_job(prepared, store, callback=on_progress, scheduler=scheduler)
     finally:
@@ -180,7 +218,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tuning", description="TuneLab: hyperparameter tuning jobs, locally.")
-    parser.add_argument("--store", help="database file or SQLAlchemy URL (default: $TUNELAB_HOME/tunelab.db)")
+    parser.add_argument("--store", help="database file or SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host/tunelab "
+                        "(default: $TUNELAB_STORE_URL, else $TUNELAB_HOME/tunelab.db)")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run a tuning job described by a JSON file")
     run.add_argument("config", help="path of the tuning job's JSON configuration")
@@ -198,6 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     show.add_argument("name")
     stop = commands.add_parser("stop", help="ask a running tuning job to stop")
     stop.add_argument("name")
+    resume = commands.add_parser("resume", help="go on with an Interrupted tuning job (its process died)")
+    resume.add_argument("name")
+    resume.add_argument("--quiet", action="store_true", help="no progress bar")
+    resume.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                        help="as for run: a Dask scheduler's cluster, or 'local'")
     commands.add_parser("algorithms", help="list the built-in algorithms and their hyperparameters")
     serve = commands.add_parser("serve", help="serve a tuning job's best model (GET /ping, POST /invocations)")
     serve.add_argument("name", help="the tuning job")
@@ -220,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _store(args.store).request_stop(args.name)
             print(f"Asked tuning job {args.name} to stop.")
             return 0
+        if args.command == "resume":
+            return _resume(args)
         if args.command == "serve":
             return _serve(args)
         if args.command == "export":

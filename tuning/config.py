@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_PARALLEL_JOBS",
     "MAX_TRAINING_JOBS",
+    "RUN_RECORD",
     "TuningJobConfig",
     "check_tuning_job_name",
 ]
@@ -63,6 +64,10 @@ MAX_TRAINING_JOBS = 100_000
 MAX_PARALLEL_JOBS = 100
 """AMT's limit on MaxParallelTrainingJobs."""
 EARLY_STOPPING_TYPES = ("Off", "Auto")
+RUN_RECORD = "RunRecord"
+"""A key the runner adds to a stored configuration: facts about the run, not settings (the
+data's fingerprint, when it was resumed; see :mod:`tuning.resume`). Reading it back
+ignores it, so a stored configuration still reads as a configuration."""
 _NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
 
 
@@ -95,6 +100,9 @@ class TuningJobConfig:
     ``dataset`` is a bundled dataset's name (see :func:`tuning.datasets.list_datasets`),
     a path to a CSV file (``target`` names its label column; without it, the last column,
     or the first in SageMaker's headerless format), or a :class:`tuning.datasets.Dataset`.
+    A path is a :class:`~pathlib.Path` or a string ending in ``.csv``; any other string is a
+    dataset name, looked up and never opened as a file (so ``'../../etc/passwd'`` is refused
+    as an unknown name).
     Leave ``hyperparameter_ranges`` out to tune the algorithm's default ranges, and
     ``objective_metric_name`` out to use the algorithm's default metric for the problem.
     """
@@ -168,6 +176,7 @@ class TuningJobConfig:
                 f"strategy_config has unknown field(s) {', '.join(unknown)}; it takes MinResource "
                 "and MaxResource (Hyperband) and GridPoints (Grid)."
             )
+        _check_strategy_config_types(self.strategy_config)
 
     # -- JSON ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -212,6 +221,7 @@ class TuningJobConfig:
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "RandomSeed",
             "TuningJobCompletionCriteria", "WarmStartConfig",
         }
+        data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
         _refuse_unknown(data, known, "")
         if "Dataset" not in data:
             raise ValidationError('Dataset: required, for example "bank-marketing" or {"Path": "my.csv", "Target": "y"}.')
@@ -285,6 +295,30 @@ class TuningJobConfig:
         return dataclasses.replace(self, **changes)
 
 
+def _check_strategy_config_types(strategy_config: Mapping[str, Any]) -> None:
+    """Whole numbers where whole numbers go, before anything converts them with int().
+
+    The values' ranges are checked where they are used (Hyperband, the grid); here only
+    their types, so that a JSON import such as ``"MaxResource": "x"`` or ``Infinity`` is a
+    ValidationError rather than a crash of whoever reads the config next.
+    """
+    def whole(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    for field in ("MinResource", "MaxResource"):
+        if field in strategy_config and not whole(strategy_config[field]):
+            raise ValidationError(f"strategy_config {field} must be a whole number >= 1, but got "
+                                  f"{strategy_config[field]!r}.")
+    if "GridPoints" in strategy_config:
+        points = strategy_config["GridPoints"]
+        values = points.values() if isinstance(points, Mapping) else [points]
+        if not all(whole(value) for value in values):
+            raise ValidationError(
+                "strategy_config GridPoints must be a whole number (values per numeric range, such as 5) or an "
+                f'object of range name to whole number (such as {{"eta": 7}}), but got {points!r}.'
+            )
+
+
 def _refuse_unknown(data: Mapping[str, Any], known: set[str], prefix: str) -> None:
     unknown = sorted(set(data) - known)
     if unknown:
@@ -338,4 +372,4 @@ def _channel_from_json(value: Any, where: str, *, optional: bool = False) -> tup
 
 
 def _looks_like_path(channel: str | Path) -> bool:
-    return isinstance(channel, Path) or str(channel).lower().endswith(".csv") or "/" in str(channel)
+    return isinstance(channel, Path) or str(channel).strip().lower().endswith(".csv")  # as runner._load_channel

@@ -57,6 +57,7 @@ __all__ = [
     "BINARY",
     "DATASETS_DIR",
     "DEFAULT_MAX_BYTES",
+    "MAX_COLUMN_NAME",
     "MAX_INFERRED_CLASSES",
     "MISSING_VALUES",
     "MULTICLASS",
@@ -79,6 +80,8 @@ MAX_INFERRED_CLASSES = 20
 """A numeric target is inferred to be classes only with at most this many distinct values."""
 MISSING_VALUES: tuple[str, ...] = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "#N/A")
 """Cell texts read as a missing value. ``?``, ``None`` and ``-`` are ordinary text."""
+MAX_COLUMN_NAME = 256
+"""Longest column name accepted, in characters (a name is a label, not data)."""
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 """Largest CSV :func:`load_csv` reads by default (200 MiB): beyond it, sample the rows."""
 DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"
@@ -436,6 +439,13 @@ def _is_number(cell: str) -> bool:
 
 def _header_names(first: list[str], what: str, notes: list[str]) -> list[str]:
     names = [cell.strip() for cell in first]
+    for position, name in enumerate(names, start=1):
+        if len(name) > MAX_COLUMN_NAME:  # every message and page that lists columns would carry it
+            raise ValidationError(
+                f"{what}: column {position}'s name is {len(name):,} characters long (it starts "
+                f"{name[:40]!r}); column names may have at most {MAX_COLUMN_NAME}. Shorten it in the "
+                "header row (the first row may also be data, not a header: then give header=False)."
+            )
     taken = set(names)
     for position, name in enumerate(names, start=1):
         if not name:
@@ -549,6 +559,12 @@ def _resolve_problem_type(
     distinct = target.unique()
     whole = numeric and bool(np.all(np.mod(target.to_numpy(dtype=float), 1) == 0))
     given = None if problem_type is None else _parse_problem_type(problem_type)
+    if numeric and len(distinct) < 2 and (given == REGRESSION or (given is None and not whole)):
+        raise ValidationError(  # a constant: no model can learn anything, and R² divides by zero
+            f"{what}: the target {name!r} has the same value ({_native(distinct[0])!r}) in all "
+            f"{len(target):,} rows, so there is nothing to predict. Check that target names the "
+            "column to predict, or use data where it varies."
+        )
     if given == REGRESSION:
         if not numeric:
             raise ValidationError(

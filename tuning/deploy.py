@@ -40,6 +40,7 @@ from tuning.artifacts import Predictor, load_predictor, save_model
 from tuning.datasets import MISSING_VALUES
 from tuning.errors import TuneLabError, ValidationError
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob
+from tuning.safe_skops import TRUSTED_SKOPS_TYPES
 
 if TYPE_CHECKING:
     from tuning.store import Store
@@ -178,18 +179,16 @@ class _Silent:
 
 def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
     """Train ``training_job``'s model again, check its objective, save it into ``folder``."""
-    import skops.io
-
     from tuning.algorithms import TrainingData
-    from tuning.algorithms._base import TRUSTED_SKOPS_TYPES
     from tuning.features import TargetEncoder
+    from tuning.safe_skops import load_skops
 
     name = training_job.name
     kept = f"TuneLab keeps only the best training job's model ({job.best_training_job})"
     config, prepared = _prepare_again(job, f"retrain training job {name!r}", kept)
     try:
         encoding = json.loads((folder / "encoding.json").read_text())
-        preprocessor = skops.io.load(folder / "encoding.skops", trusted=TRUSTED_SKOPS_TYPES)
+        preprocessor = load_skops(folder / "encoding.skops", f"the feature encoding {folder / 'encoding.skops'}")
         target_encoder = TargetEncoder.from_dict(encoding["target_encoder"])
     except (OSError, ValueError, KeyError, TuneLabError) as error:
         raise ValidationError(
@@ -559,7 +558,7 @@ Load it without TuneLab's store (xgboost, skops and pandas)
     import json, skops.io, xgboost
     encoding = json.load(open("{encoding_dir}/encoding.json"))
     encoder = skops.io.load("{encoding_dir}/encoding.skops",
-                            trusted=skops.io.get_untrusted_types(file="{encoding_dir}/encoding.skops"))
+                            trusted={trusted})  # never trusted=True: only these plain data types
     booster = xgboost.Booster()
     booster.load_model("{model_dir}/model.ubj")
     x = encoder.transform(rows[encoding["feature_columns"]])
@@ -596,7 +595,7 @@ def artifact_archive(store: Store, tuning_job_name: str, training_job_name: str,
         tuning_job=tuning_job_name, training_job=training_job_name, folder_name=folder_name,
         algorithm=meta["algorithm"], objective=objective, model_file=meta["model_file"],
         trained_on=_TRAINED_ON.get(meta.get("trained_on", "train"), meta.get("trained_on")),
-        plain=_PLAIN_XGBOOST.format(**paths) if meta["model_file"].endswith(".ubj") else "", **paths,
+        plain=_PLAIN_XGBOOST.format(**paths, trusted=TRUSTED_SKOPS_TYPES) if meta["model_file"].endswith(".ubj") else "", **paths,
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

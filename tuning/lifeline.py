@@ -33,6 +33,22 @@ def exit_when_gone(pid: int) -> None:
             except ProcessLookupError:
                 os._exit(1)
             except PermissionError:
-                pass
+                continue
+            if _is_zombie(pid):
+                os._exit(1)
 
     threading.Thread(target=watch, name=f"lifeline-{pid}", daemon=True).start()
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed runner that its parent has not reaped yet still answers ``kill(pid, 0)``.
+
+    Its parent may be waiting for the runner's output pipes to close (``subprocess.run``
+    with captured output does), and these helpers hold copies of them: without this
+    check, each would wait for the other forever.
+    """
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False  # no /proc (macOS): the zombie case is left to the parent

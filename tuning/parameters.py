@@ -334,7 +334,11 @@ class CategoricalParameter(Parameter):
         self.values = list(values)
 
     def _where(self, name: str | None) -> str:
-        call = f"CategoricalParameter(values={self.values!r})"
+        shown = repr(self.values)
+        if len(shown) > 200:  # 10,000 values would make a message nobody reads
+            count = len(self.values) if isinstance(self.values, Sequence) else "?"
+            shown = f"{shown[:150]}... ({count} values)"
+        call = f"CategoricalParameter(values={shown})"
         return f"Hyperparameter {name!r} ({call})" if name else call
 
     def check(self, name: str | None) -> None:

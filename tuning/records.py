@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "RUNNER_GONE",
     "TRAINING_JOB_STATUSES",
     "TUNING_JOB_STATUSES",
     "TrainingJob",
@@ -35,7 +36,7 @@ class TuningJobStatus:
 
     ``Interrupted`` marks a job whose process died (killed, machine restarted) before it
     ended: AMT's service never dies that way, a laptop does. Its finished training jobs
-    are intact.
+    are intact, and it can be resumed (:mod:`tuning.resume`, ``python -m tuning resume``).
     """
 
     IN_PROGRESS = "InProgress"
@@ -49,6 +50,10 @@ class TuningJobStatus:
 TRAINING_JOB_STATUSES = ("Completed", "InProgress", "Failed", "Stopped")
 TUNING_JOB_STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped", "Interrupted")
 ACTIVE_TUNING_STATUSES = ("InProgress", "Stopping")
+RUNNER_GONE = "RunnerGone"
+"""The FailureReason prefix (``"RunnerGone: ..."``, in the manner of AWS's ``"ClientError: ..."``)
+of a training job cut short because the process running its tuning job died. Resuming
+the tuning job (:mod:`tuning.resume`) reruns exactly these, recognised by the prefix."""
 
 
 def _time(seconds: float | None) -> dt.datetime | None:

@@ -58,10 +58,11 @@ from tuning.artifacts import remove_model, save_encoding, save_model
 from tuning.completion import CompletionTracker
 from tuning.board import BoardTicket, start_board
 from tuning.cluster import DaskPool, board_address, connect_scheduler, new_authkey
-from tuning.config import TuningJobConfig, check_tuning_job_name
+from tuning.config import RUN_RECORD, TuningJobConfig, check_tuning_job_name
 from tuning.datasets import Dataset, load_csv, load_dataset, split_channels
 from tuning.errors import ValidationError
 from tuning.features import TargetEncoder, build_preprocessor
+from tuning.fingerprint import data_fingerprint
 from tuning.metrics import MAXIMIZE, ObjectiveMetric, get_metric
 from tuning.parameters import CategoricalParameter, validate_ranges
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
@@ -109,6 +110,8 @@ class PreparedTuningJob:
     max_resource: int | None = None
     notes: list[str] = field(default_factory=list)
     warm_start: WarmStart | None = None
+    resume: Any = None
+    """A :class:`tuning.resume.ResumePoint` when an interrupted job is taken up again."""
 
     def new_strategy(self) -> Strategy:
         """A fresh strategy, already informed by the parents' results when warm-started."""
@@ -138,7 +141,8 @@ class TuningProgress:
 def _load_channel(channel: Any, target: str | None, what: str) -> Dataset:
     if isinstance(channel, Dataset):
         return channel
-    if isinstance(channel, Path) or (isinstance(channel, str) and (channel.lower().endswith(".csv") or os.sep in channel)):
+    # A string is a CSV path only when it ends in .csv: '../../etc/passwd' is a (refused) dataset name, never read.
+    if isinstance(channel, Path) or (isinstance(channel, str) and channel.strip().lower().endswith(".csv")):
         path = Path(channel)
         if not path.is_file():
             raise ValidationError(f"{what}: no file at {str(path)!r}. Check the path, or give a bundled dataset's name.")
@@ -148,10 +152,11 @@ def _load_channel(channel: Any, target: str | None, what: str) -> Dataset:
     raise ValidationError(f"{what} must be a dataset name, a CSV path or a Dataset, but got {type(channel).__name__}.")
 
 
-def prepare(config: TuningJobConfig, *, store: Store | None = None) -> PreparedTuningJob:
+def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bool = False) -> PreparedTuningJob:
     """Check ``config`` against its data and algorithm; refuse it with a clear message.
 
-    Nothing is written: a refused configuration leaves the store as it was.
+    Nothing is written: a refused configuration leaves the store as it was. A name
+    already in the store is refused, unless ``resuming`` (:mod:`tuning.resume`) that job.
     """
     config.check_limits()
     algorithm = get_algorithm(config.algorithm)
@@ -244,7 +249,7 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None) -> PreparedT
         max_jobs = strategy.total_jobs
     name = config.name or _fresh_name(algorithm.name, strategy_name, store)
     check_tuning_job_name(name)
-    if store is not None and store.tuning_job_exists(name):
+    if store is not None and not resuming and store.tuning_job_exists(name):
         raise ValidationError(
             f"a tuning job named {name!r} already exists in this store. Pick another name "
             "(or leave the name out to get a fresh one)."
@@ -318,6 +323,7 @@ def run_tuning_job(
     prepared = config if isinstance(config, PreparedTuningJob) else prepare(config, store=store)
     cluster = connect_scheduler(scheduler) if scheduler else None
     data, preprocessor, target_encoder = _encode(prepared)
+    loop = _TuningLoop(prepared, store, data, callback)  # writes nothing: a loop that cannot start leaves no record
     record = TuningJob(
         name=prepared.name,
         status=TuningJobStatus.IN_PROGRESS,
@@ -328,14 +334,17 @@ def run_tuning_job(
         objective_type=prepared.objective_type,
         max_jobs=prepared.max_jobs,
         max_parallel_jobs=prepared.config.max_parallel_jobs,
-        config=prepared.config.replace(name=prepared.name).to_dict(),
+        config={**prepared.config.replace(name=prepared.name).to_dict(),
+                RUN_RECORD: {"DataFingerprint": data_fingerprint(prepared.train, prepared.validation)}},
         created_at=time.time(),
     )
-    store.create_tuning_job(record)
+    if prepared.resume is None:
+        store.create_tuning_job(record)
+    else:
+        prepared.resume.reopen(store)  # an Interrupted job: InProgress again, its cut-short jobs cleared
     store.claim_runner(prepared.name)
     if on_start is not None:
         on_start(prepared)
-    loop = _TuningLoop(prepared, store, data, callback)
     try:
         loop.run(lambda: save_encoding(
             store.tuning_job_artifacts(prepared.name), preprocessor, target_encoder,
@@ -352,6 +361,8 @@ def run_tuning_job(
         )
         raise
     finally:
+        if prepared.resume is not None:
+            prepared.resume.put_back_unrun(store)  # cut-short jobs a stop kept from rerunning
         if cluster is not None:
             cluster.close()
     return store.get_tuning_job(prepared.name)
@@ -421,6 +432,10 @@ class _TuningLoop:
         self.completion = (None if criteria is None else
                            CompletionTracker(criteria, maximize=prepared.objective_type == "Maximize"))
         self.completion_message: str | None = None  # set when a completion criterion is met
+        self.refill: list[int] = []  # after a resume: indexes to fill before new ones
+        self.board_history: list[tuple[int, list[tuple[int, float]], str, float | None]] = []
+        if prepared.resume is not None:
+            prepared.resume.apply(self)  # counters, best, strategy and clock as they stood
 
     # -- the loop ------------------------------------------------------------------------
     def run(self, setup: Callable[[], None] = lambda: None, *, cluster: Client | None = None) -> None:
@@ -554,13 +569,27 @@ class _TuningLoop:
         if free <= 0 or budget <= 0 or self.strategy.exhausted:
             return
         for hyperparameters in self.strategy.suggest(min(free, budget)):
-            index = self.launched
+            index = self._next_index()
             self.launched += 1
             if self.prune_live:  # the pruner needs a trial per job; without one, skip the round trip
                 self.board.begin(index)
             self.queued[self._submit(index, hyperparameters)] = (index, hyperparameters, time.time())
         for training_job in self._promote(time.time()):  # taken by a free worker: started now
             self.store.add_training_job(training_job)
+
+    def _next_index(self) -> int:
+        """The next training job's index: after a resume, first those the crash cut short.
+
+        A resumed job's pruner also hears the earlier jobs' curves here, before its
+        first new job (the board exists only once the loop runs).
+        """
+        for index, curve, state, value in self.board_history:
+            self.board.begin(index)
+            if curve:
+                self.board.report(index, curve)
+            self.board.end(index, state, value)
+        self.board_history = []
+        return self.refill.pop(0) if self.refill else self.launched
 
     def _submit(self, index: int, hyperparameters: dict[str, Any]) -> Future:
         full = {**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters}

@@ -535,7 +535,13 @@ def _read_channels(value: Any) -> tuple[Any, Any]:
 
 def _dataset_from_uri(uri: str, where: str) -> Any:
     if uri.startswith(_DATASET_PREFIX) and len(uri) > len(_DATASET_PREFIX):
-        return unquote(uri[len(_DATASET_PREFIX):])
+        name = unquote(uri[len(_DATASET_PREFIX):])
+        if any(mark in name for mark in ("/", "\\", "..")) or name.lower().endswith(".csv"):
+            raise ValidationError(  # a name is looked up, never turned into a path
+                f"{where}: {uri!r} names a dataset by a path; after tunelab://dataset/ give the name of a bundled "
+                "or uploaded dataset (such as tunelab://dataset/iris), or use file:///path/to/data.csv for a CSV file."
+            )
+        return name
     if uri.startswith("file://"):
         return Path(unquote(uri[len("file://"):]))
     if uri.startswith("file:") and len(uri) > len("file:"):

@@ -2,8 +2,11 @@
 
 By default the store is a SQLite file, ``$TUNELAB_HOME/tunelab.db`` (``TUNELAB_HOME``
 defaults to ``~/.tunelab``); any SQLAlchemy URL works too, for example
-``postgresql+psycopg://user@host/tunelab``. Model artifacts sit beside it in
-``$TUNELAB_HOME/artifacts`` (or the folder given as ``artifact_dir``).
+``postgresql+psycopg://user@host/tunelab``, given to ``Store(url)``, the CLI's ``--store``
+or, for the CLI and the dashboard, ``$TUNELAB_STORE_URL``. The same tables and queries run
+on both (the tests run them on a real PostgreSQL server too). Model artifacts sit beside
+the SQLite file, or in ``$TUNELAB_HOME/artifacts`` for a server (or the folder given as
+``artifact_dir``).
 
 Why SQLite works with a dashboard reading while jobs run: the file is opened in WAL
 mode, in which readers never wait for the writer and the writer never waits for readers;
@@ -41,11 +44,13 @@ import sqlalchemy as sa
 from tuning.errors import ValidationError
 from tuning.records import (
     ACTIVE_TUNING_STATUSES,
+    RUNNER_GONE,
     TrainingJob,
     TrainingJobStatus,
     TuningJob,
     TuningJobStatus,
 )
+from tuning.store_url import configured_store_url, open_failure, shown_url
 
 __all__ = ["HEARTBEAT_TIMEOUT_SECONDS", "Store", "default_home"]
 
@@ -53,6 +58,21 @@ HEARTBEAT_TIMEOUT_SECONDS = 30.0
 """A runner that has not written its heartbeat for this long is taken to be dead."""
 
 _metadata = sa.MetaData()
+
+
+class _Message(sa.TypeDecorator):
+    """Free text such as an exception's message, stored alike on every database.
+
+    PostgreSQL's text cannot hold NUL (0x00), which SQLite keeps; a training job whose
+    error message quoted a binary file would fail to be recorded. NUL is stored as U+FFFD.
+    """
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
+        return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
+
 
 _tuning_jobs = sa.Table(
     "tuning_jobs",
@@ -69,8 +89,8 @@ _tuning_jobs = sa.Table(
     sa.Column("config", sa.Text, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("ended_at", sa.Float),
-    sa.Column("failure_reason", sa.Text),
-    sa.Column("completion_reason", sa.Text),
+    sa.Column("failure_reason", _Message),
+    sa.Column("completion_reason", _Message),
     sa.Column("best_training_job", sa.String(80)),
     sa.Column("best_objective_value", sa.Float),
     sa.Column("runner_host", sa.String(255)),
@@ -91,11 +111,39 @@ _training_jobs = sa.Table(
     sa.Column("start_time", sa.Float),
     sa.Column("end_time", sa.Float),
     sa.Column("final_objective_value", sa.Float),
-    sa.Column("failure_reason", sa.Text),
+    sa.Column("failure_reason", _Message),
     sa.Column("stopped_reason", sa.String(64)),
     sa.Column("intermediate_values", sa.Text, nullable=False, default="[]"),
 )
 
+_SCHEMA_LOCK = 7_146_857  # any fixed number: the key of PostgreSQL's advisory lock below
+
+
+def _create_tables(engine: sa.Engine) -> None:
+    """Create the missing tables, even when several processes open a new store at once.
+
+    On PostgreSQL, two processes would both see no tables and both create them, and one
+    would fail on the catalog's unique index: an advisory lock, held to the end of the
+    transaction, makes the second wait and then find the tables. SQLite has no such lock:
+    eight ``python -m tuning run`` started together on a new file raced, and the losers got
+    "table tuning_jobs already exists" (exit 2). Checking again finds the winner's table,
+    so a loser tries again, once per table at most; a real problem (a read-only folder)
+    fails every time and is raised.
+    """
+    for attempt in range(len(_metadata.tables) + 1):
+        try:
+            with engine.begin() as connection:
+                if connection.dialect.name == "postgresql":
+                    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+                _metadata.create_all(connection)
+            return
+        except sa.exc.DatabaseError:
+            if attempt == len(_metadata.tables):
+                raise
+
+
+# Ties broken by name: PostgreSQL and SQLite return equal created_at in different orders.
+_NEWEST_FIRST = (_tuning_jobs.c.created_at.desc(), _tuning_jobs.c.name)
 _TUNING_FIELDS = {column.name for column in _tuning_jobs.columns}
 _TRAINING_FIELDS = {column.name for column in _training_jobs.columns}
 
@@ -141,6 +189,7 @@ class Store:
 
     def __init__(self, url: str | os.PathLike | None = None, *, artifact_dir: str | os.PathLike | None = None) -> None:
         home = default_home()
+        url = url if url is not None else configured_store_url()
         if url is None:
             home.mkdir(parents=True, exist_ok=True)
             url = f"sqlite:///{home / 'tunelab.db'}"
@@ -152,18 +201,9 @@ class Store:
         self.url = str(url)
         try:
             self.engine = self._create_engine(self.url)
-            _metadata.create_all(self.engine)
-        except sa.exc.ArgumentError as error:
-            raise ValidationError(
-                f"the store URL {self.url!r} is not a database URL SQLAlchemy understands "
-                f"({error}). Give a file path, or a URL such as sqlite:///tunelab.db or "
-                "postgresql+psycopg://user@host/tunelab."
-            ) from None
-        except sa.exc.OperationalError as error:
-            raise ValidationError(
-                f"cannot open the store {self.url!r}: {error.orig}. Check that the folder "
-                "exists and is writable, or that the database server is running."
-            ) from None
+            _create_tables(self.engine)
+        except (sa.exc.ArgumentError, sa.exc.DBAPIError, ValueError, ImportError) as error:
+            raise open_failure(self.url, error) from None
         if artifact_dir is None:
             database = self.engine.url.database if self.engine.url.get_backend_name() == "sqlite" else None
             if database and database != ":memory:":
@@ -175,7 +215,9 @@ class Store:
     @staticmethod
     def _create_engine(url: str) -> sa.Engine:
         if not url.startswith("sqlite"):
-            return sa.create_engine(url, pool_pre_ping=True)
+            # A server that does not answer fails in 10 s instead of the OS's 2 minutes.
+            connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
+            return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @sa.event.listens_for(engine, "connect")
@@ -224,6 +266,36 @@ class Store:
             name, runner_host=socket.gethostname(), runner_pid=os.getpid(), heartbeat_at=time.time()
         )
 
+    def reopen_tuning_job(self, name: str, *, config: dict[str, Any], rerun_indexes: Iterable[int]) -> bool:
+        """Take an Interrupted tuning job up again in this process, in one transaction.
+
+        It becomes InProgress (end time, reasons and any stop request cleared), this
+        process becomes its runner, and the training jobs to rerun are removed so that
+        they start again under their own index. One transaction, with the status as its
+        condition: two resumes at once (two browser tabs) cannot both win, and no reader
+        sees the job InProgress under its dead runner. False, with nothing changed, when
+        the job is not Interrupted (any more).
+        """
+        with self.engine.begin() as connection:
+            claimed = connection.execute(
+                _tuning_jobs.update()
+                .where(_tuning_jobs.c.name == name)
+                .where(_tuning_jobs.c.status == TuningJobStatus.INTERRUPTED)
+                .values(status=TuningJobStatus.IN_PROGRESS, ended_at=None, failure_reason=None,
+                        completion_reason=None, stop_requested=False, config=json.dumps(config),
+                        runner_host=socket.gethostname(), runner_pid=os.getpid(), heartbeat_at=time.time())
+            ).rowcount
+            if claimed != 1:
+                return False
+            indexes = list(rerun_indexes)
+            if indexes:
+                connection.execute(
+                    _training_jobs.delete()
+                    .where(_training_jobs.c.tuning_job_name == name)
+                    .where(_training_jobs.c.index.in_(indexes))
+                )
+        return True
+
     def heartbeat(self, name: str) -> None:
         self.update_tuning_job(name, heartbeat_at=time.time())
 
@@ -261,10 +333,10 @@ class Store:
             row = connection.execute(sa.select(_tuning_jobs).where(_tuning_jobs.c.name == name)).first()
             if row is None:
                 names = connection.execute(
-                    sa.select(_tuning_jobs.c.name).order_by(_tuning_jobs.c.created_at.desc()).limit(10)
+                    sa.select(_tuning_jobs.c.name).order_by(*_NEWEST_FIRST).limit(10)
                 ).scalars().all()
                 hint = f" Known tuning jobs include: {', '.join(names)}." if names else " The store has no tuning jobs yet."
-                raise ValidationError(f"no tuning job named {name!r} in the store {self.url}.{hint}")
+                raise ValidationError(f"no tuning job named {name!r} in the store {shown_url(self.url)}.{hint}")
             counters = self._counters(connection, [name]).get(name, {})
         return self._tuning_job(row, counters)
 
@@ -278,7 +350,7 @@ class Store:
         """Every tuning job, newest first, with status counters (two queries in all)."""
         self._mark_dead_runners()
         with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(_tuning_jobs).order_by(_tuning_jobs.c.created_at.desc())).all()
+            rows = connection.execute(sa.select(_tuning_jobs).order_by(*_NEWEST_FIRST)).all()
             counters = self._counters(connection, None)
         return [self._tuning_job(row, counters.get(row.name, {})) for row in rows]
 
@@ -330,7 +402,7 @@ class Store:
             if _runner_alive(host, pid, heartbeat if heartbeat is not None else created, now):
                 continue
             reason = (
-                f"The process running this tuning job (pid {pid} on {host}) ended before the job "
+                f"{RUNNER_GONE}: The process running this tuning job (pid {pid} on {host}) ended before the job "
                 "did. Finished training jobs are kept; this one did not finish."
             )
             with self.engine.begin() as connection:

@@ -19,13 +19,14 @@ import os
 import pandas as pd
 import streamlit as st
 
-from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store
+from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store, literal
 from tuning import CompletionCriteria, TuningJobConfig, ValidationError, WarmStartConfig, WarmStartTypes, prepare
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
 from tuning.cluster import check_scheduler_address, default_scheduler, scheduler_or_none
 from tuning.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
 from tuning.datasets import Dataset, DatasetInfo, list_datasets, load_dataset
 from tuning.errors import TuneLabError
+from tuning.json_input import parse_json
 from tuning.glossary import CONCEPTS, SCALING_TYPES, STRATEGIES
 from tuning.metrics import ObjectiveMetric
 from tuning.parameters import CategoricalParameter, Parameter
@@ -72,12 +73,9 @@ WARM_START_TYPES = {
 }
 
 
-def read_import(text: str) -> tuple[TuningJobConfig, bool]:
+def read_import(text: str | bytes) -> tuple[TuningJobConfig, bool]:
     """Either JSON shape from an upload or the text area; bad JSON becomes a ValidationError."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValidationError(f"the text is not valid JSON: {error}.") from None
+    data = parse_json(text, "the text")
     return read_tuning_job_json(data), is_sagemaker_request(data)
 
 
@@ -118,9 +116,13 @@ def prefill(config: TuningJobConfig, aws: bool, datasets: list[DatasetInfo]) -> 
     for field, key in (("MaxResource", "max_resource"), ("MinResource", "min_resource")):
         if field in strategy_config:
             state[f"create.{key}.{algorithm.name}"] = int(strategy_config[field])
-    if "GridPoints" in strategy_config:
-        state["create.grid_points"] = int(strategy_config["GridPoints"])
     notes = []
+    if "GridPoints" in strategy_config:
+        if isinstance(strategy_config["GridPoints"], int) and 2 <= strategy_config["GridPoints"] <= 50:
+            state["create.grid_points"] = int(strategy_config["GridPoints"])
+        else:  # per-range points, or more than the page's field takes
+            notes.append(f"StrategyConfig GridPoints {strategy_config['GridPoints']!r} is not shown here: the page "
+                         "takes one number from 2 to 50. Run the file with `python -m tuning run` to keep it.")
     if config.max_jobs is not None:
         state["create.max_jobs"] = int(config.max_jobs)
     else:
@@ -203,12 +205,12 @@ with st.expander("Import a SageMaker tuning job JSON", icon=":material/upload_fi
     uploaded = st.file_uploader("JSON file", type=["json"], key="create.import_file")
     pasted = st.text_area("…or paste the JSON", key="create.import_text", height=150)
     if st.button("Import", key="create.import", icon=":material/download:"):
-        text = uploaded.getvalue().decode("utf-8", errors="replace") if uploaded is not None else pasted
+        text = uploaded.getvalue() if uploaded is not None else pasted  # bytes: binary gets its own message
         try:
             imported, aws = read_import(text)
             notes = prefill(imported, aws, datasets)
         except TuneLabError as error:
-            st.error(f"Cannot import it: {error}", icon=":material/error:")
+            st.error(f"Cannot import it: {literal(str(error))}", icon=":material/error:")
         else:
             st.session_state["create.import_notes"] = (
                 f"Imported {'SageMaker' if aws else 'TuneLab'} JSON{f' for {imported.name}' if imported.name else ''}.",
@@ -218,7 +220,7 @@ with st.expander("Import a SageMaker tuning job JSON", icon=":material/upload_fi
         done, notes = st.session_state["create.import_notes"]
         st.success(done, icon=":material/check_circle:")
         for note in notes:
-            st.warning(note, icon=":material/warning:")
+            st.warning(literal(note), icon=":material/warning:")
 
 # -- 1. Data, algorithm, objective ------------------------------------------------------
 st.subheader("1. Data and model")
@@ -275,7 +277,7 @@ elif strategy == "Grid":
     strategy_config = {"GridPoints": int(points)}
     explain(CONCEPTS["grid_points"])
 for message in strategy_errors:
-    st.error(message, icon=":material/error:")
+    st.error(literal(message), icon=":material/error:")
 
 # -- 3. Ranges --------------------------------------------------------------------------
 st.subheader("3. Hyperparameter ranges")
@@ -283,7 +285,7 @@ explain(CONCEPTS["ranges"])
 owned_by_hyperband = (resource,) if strategy == "Hyperband" and resource else ()
 rows, import_notes = overlay_import(range_rows(algorithm, exclude=owned_by_hyperband), algorithm)
 for message in import_notes:
-    st.warning(message, icon=":material/warning:")
+    st.warning(literal(message), icon=":material/warning:")
 edited = st.data_editor(
     rows,
     # A new import starts a fresh editor, so the imported table is not hidden by older edits.
@@ -308,7 +310,7 @@ with st.expander("What do the scaling types mean?"):
         st.markdown(f"- **{name}**: {sentence}")
 table = read_range_rows(algorithm, edited)
 for message in table.errors:
-    st.error(message, icon=":material/error:")
+    st.error(literal(message), icon=":material/error:")
 
 # -- 4. Limits --------------------------------------------------------------------------
 st.subheader("4. Limits and reproducibility")
@@ -424,7 +426,7 @@ if not problems:
     except TuneLabError as error:
         problems.append(str(error))
 if problems:
-    st.error("Fix these before launching:\n\n" + "\n".join(f"- {message}" for message in problems),
+    st.error("Fix these before launching:\n\n" + "\n".join(f"- {literal(message)}" for message in problems),
              icon=":material/error:")
 else:
     tuned = ", ".join(prepared.ranges)
@@ -442,7 +444,7 @@ with st.expander("The same tuning job as SageMaker JSON, TuneLab JSON or SageMak
         code = sdk_code(config)
     except TuneLabError as error:
         request = code = None
-        st.error(str(error), icon=":material/error:")
+        st.error(literal(str(error)), icon=":material/error:")
     with sagemaker_tab:
         if request is not None:
             st.caption("The CreateHyperParameterTuningJob request: `aws sagemaker create-hyper-parameter-tuning-job "
@@ -465,7 +467,7 @@ if st.button("Launch tuning job", key="create.launch", type="primary", disabled=
             name = get_launcher().launch(dataclasses.replace(config, dataset=cached_dataset(info)),
                                          scheduler=scheduler)
     except TuneLabError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(literal(str(error)), icon=":material/error:")
     else:
         st.session_state["tuning_job"] = name
         st.success(f"Launched **{name}**; it runs in the background. Launch more, or watch it live.")

@@ -19,7 +19,7 @@ from tuning.user_datasets import (
     uploaded_at,
 )
 from tuning.visualization import plot_target_distribution
-from views.shared import PROBLEM_TYPE_SHORT
+from views.shared import PROBLEM_TYPE_SHORT, literal
 
 HEADER_CHOICES = {"Detect": None, "First row is a header": True, "No header (SageMaker format, label first)": False}
 INFER = "Infer from the target"
@@ -48,17 +48,17 @@ def preview(info: DatasetInfo) -> None:
         version = uploaded_at(info.name) if is_uploaded_dataset(info.name) else 0.0
         dataset, profile = cached_dataset(info, version)
     except TuneLabError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(literal(str(error)), icon=":material/error:")
         return
     when = f" on {time.strftime('%Y-%m-%d %H:%M', time.localtime(version))}" if version else ""
-    st.caption(f"{info.description}  \nSource: {info.source}{when}")
+    st.caption(f"{literal(info.description)}  \nSource: {literal(info.source)}{when}")
     cells = st.columns(4)
     cells[0].metric("Rows", f"{profile.rows:,}")
     cells[1].metric("Feature columns", profile.features)
     cells[2].metric("Problem type", PROBLEM_TYPE_SHORT[profile.problem_type].capitalize(), help=profile.problem_type)
     cells[3].metric("Target column", profile.target_name)
     for note in dataset.notes:
-        st.info(note, icon=":material/info:")
+        st.info(literal(note), icon=":material/info:")
     st.markdown("**First rows**")
     head = dataset.features.head(20).copy()
     head.insert(0, dataset.target_name, dataset.target.head(20))
@@ -90,7 +90,7 @@ def upload_form() -> None:
         return
     data = uploaded.getvalue()
     if len(data) > UPLOAD_MAX_MB * 2**20:
-        st.error(f"{uploaded.name} is {len(data) / 2**20:.1f} MB, over the {UPLOAD_MAX_MB} MB limit. "
+        st.error(f"{literal(uploaded.name)} is {len(data) / 2**20:.1f} MB, over the {UPLOAD_MAX_MB} MB limit. "
                  "Upload a sample of its rows instead.", icon=":material/error:")
         return
     header = HEADER_CHOICES[st.radio("Header row", list(HEADER_CHOICES), horizontal=True, key="upload.header")]
@@ -99,7 +99,7 @@ def upload_form() -> None:
         st.caption(f"Read without a header (SageMaker's format): {len(columns)} columns, the first is the "
                    f"label and the others become {columns[1] if len(columns) > 1 else 'f1'} … {columns[-1]}.")
     elif columns:
-        st.caption(f"Columns read from the header row ({len(columns)}): " + ", ".join(columns[:30])
+        st.caption(f"Columns read from the header row ({len(columns)}): " + ", ".join(map(literal, columns[:30]))
                    + (f" and {len(columns) - 30} more" if len(columns) > 30 else ""))
     name_column, target_column, type_column = st.columns(3)
     name = name_column.text_input("Dataset name", value=slug(uploaded.name), key=f"upload.name.{uploaded.name}")
@@ -121,7 +121,7 @@ def upload_form() -> None:
                 problem_type=None if problem == INFER else problem, replace=replace,
             )
         except TuneLabError as error:
-            st.error(str(error), icon=":material/error:")
+            st.error(literal(str(error)), icon=":material/error:")
         else:
             st.session_state["datasets.pending"] = dataset.name  # selected on the rerun
             st.session_state["datasets.flash"] = (

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from views.shared import get_store, pick_tuning_job
+from views.shared import get_store, literal, pick_tuning_job
 from tuning import Predictor, TuneLabError
 from tuning.datasets import load_dataset
 from tuning.deploy import (
@@ -126,7 +126,7 @@ try:
     with st.spinner("Loading the model..." if saved else waiting):
         predictor = _model(job.name, training_job, job.created_at, final)
 except TuneLabError as error:
-    st.error(str(error))
+    st.error(literal(str(error)))
     if final:
         st.info("The model as tuned may still load: choose **as tuned** above.")
     st.stop()
@@ -151,7 +151,7 @@ with csv_tab:
             rows = read_rows_csv(predictor, uploaded.getvalue(), name=uploaded.name)
             result = predict_frame(predictor, rows)
         except TuneLabError as error:
-            st.error(str(error))
+            st.error(literal(str(error)))
         else:
             st.dataframe(result, width="stretch")
             st.download_button("Download predictions.csv", result.to_csv(index=False).encode("utf-8"),
@@ -176,23 +176,23 @@ with form_tab:
             where = columns[position % 3]
             widget_key = f"{key}:{field.name}"
             if field.kind == "numeric":
-                entered[field.name] = where.number_input(field.name, value=float(field.default),
+                entered[field.name] = where.number_input(literal(field.name), value=float(field.default),
                                                          format="%.4f", key=widget_key)
             elif field.choices:
                 index = field.choices.index(field.default) if field.default in field.choices else 0
-                entered[field.name] = where.selectbox(field.name, field.choices, index=index, key=widget_key)
+                entered[field.name] = where.selectbox(literal(field.name), field.choices, index=index, key=widget_key)
             else:
-                entered[field.name] = where.text_input(field.name, value=str(field.default), key=widget_key)
+                entered[field.name] = where.text_input(literal(field.name), value=str(field.default), key=widget_key)
         submitted = st.form_submit_button("Predict")
     if submitted:
         try:
             result = predict_frame(predictor, pd.DataFrame([entered]))
         except TuneLabError as error:
-            st.error(str(error))
+            st.error(literal(str(error)))
         else:
             prediction = result["prediction"].iloc[0]
             shown = f"{prediction:.6g}" if predictor.classes is None else str(prediction)
-            st.success(f"Prediction: **{shown}**")
+            st.success(f"Prediction: **{literal(shown)}**")
             if predictor.classes is not None:
                 labels = [str(label) for label in predictor.classes]
                 probabilities = [float(result[f"probability_{label}"].iloc[0]) for label in predictor.classes]
@@ -204,7 +204,7 @@ with form_tab:
 try:
     archive = _archive(job.name, training_job, job.created_at, final)
 except TuneLabError as error:
-    st.error(str(error))
+    st.error(literal(str(error)))
 else:
     st.download_button("Download model artifact (.zip)", archive,
                        file_name=f"{training_job}{'-final' if final else ''}.zip", mime="application/zip")
@@ -220,7 +220,7 @@ if st.button("Start endpoint"):
     try:
         started = start_endpoint(predictor, port=int(port), tuning_job_name=job.name)
     except TuneLabError as error:
-        st.error(str(error))
+        st.error(literal(str(error)))
     else:
         st.success(f"Endpoint running at {started.url}, serving {describe_model(predictor)}.")
 st.caption("Try it from a terminal (the second command sends a typical row, the features in training order):")
@@ -230,7 +230,7 @@ st.code(_curl_examples(f"http://127.0.0.1:{int(port)}",
 
 message = st.session_state.pop("deploy:endpoint-message", None)
 if message:
-    st.error(message)
+    st.error(literal(message))
 running = list_endpoints()
 if not running:
     st.caption("No endpoint is running.")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views.shared import get_store, job_version, pick_tuning_job, show_training_jobs, show_warm_start
+from views.shared import (get_launcher, get_store, job_version, literal, pick_tuning_job, show_training_jobs,
+                          show_warm_start)
 from tuning import ValidationError
-from tuning.records import TRAINING_JOB_STATUSES
+from tuning.records import TRAINING_JOB_STATUSES, TuningJobStatus
 from tuning.tables import training_jobs_frame
 from tuning.visualization import plot_best_so_far
 
 REFRESH_SECONDS = 2
-TABLE_ROWS = 300
-"""The Monitor's table shows the newest this many training jobs; Results has them all."""
+TABLE_ROWS = 300  # the Monitor's table shows the newest this many training jobs; Results has them all
+# (a comment, not a docstring: Streamlit's magic would draw a bare string on the page)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -40,7 +41,21 @@ if job.is_active and st.button("Stop tuning job", type="primary",
         store.request_stop(job.name)
         st.toast(f"Asked {job.name} to stop.")
     except ValidationError as error:
-        st.error(str(error))
+        st.error(literal(str(error)))
+
+if job.status == TuningJobStatus.INTERRUPTED:
+    st.warning(f"{literal(job.failure_reason or '')} Resume goes on where it stood: finished training jobs are kept as they are, "
+               "those it cut short (Failed, RunnerGone) run again under their own names, then new ones up to "
+               f"{job.max_jobs}.", icon=":material/power_off:")
+    if st.button("Resume tuning job", type="primary", icon=":material/play_arrow:",
+                 help="Runs in the background of this server, like a job launched here."):
+        try:
+            get_launcher().resume(job.name)
+        except ValidationError as error:
+            st.error(literal(str(error)))
+        else:
+            st.toast(f"Resumed {job.name}.")
+            st.rerun()
 
 
 @st.fragment(run_every=REFRESH_SECONDS if job.is_active else None)
@@ -59,9 +74,9 @@ def live_view(name: str) -> None:
     st.progress(min(1.0, current.finished_count / max(1, current.max_jobs)),
                 text=f"{current.finished_count} of {current.max_jobs} training jobs finished")
     if current.completion_reason:
-        st.info(f"Why it ended: {current.completion_reason}")
-    if current.failure_reason:
-        st.error(current.failure_reason)
+        st.info(f"Why it ended: {literal(current.completion_reason)}")
+    if current.failure_reason and current.status != TuningJobStatus.INTERRUPTED:  # said above, with Resume
+        st.error(literal(current.failure_reason))
     show_warm_start(store, current)
     figure, frame, total = snapshot(name, job_version(current), current.objective_metric_name,
                                     current.objective_type)

@@ -8,6 +8,7 @@ import streamlit as st
 from views.shared import (
     get_store,
     job_version,
+    literal,
     pick_tuning_job,
     show_training_jobs,
     show_warm_start,
@@ -121,4 +122,4 @@ else:
                 try:
                     st.plotly_chart(chart("surface", job.name, version, x, y), width="stretch")
                 except ValidationError as error:
-                    st.error(str(error))
+                    st.error(literal(str(error)))

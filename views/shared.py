@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pandas as pd
 import streamlit as st
 
 from tuning import TuningJobConfig, TuningJobHandle, launch_tuning_job
+from tuning.resume import launch_resume
 from tuning.runner import warm_up
 from tuning.store import Store
 from tuning.tables import training_jobs_frame
 from tuning.warm_start import WarmStartConfig, overall_best_training_job
+
+
+# What turns plain text into Markdown: always \ ` * $ ~; a < that could open a tag or autolink;
+# a ] that closes a link or image; a [ that follows a Streamlit directive (:red[...]);
+# an & that starts an entity. Other punctuation stays as typed ("min < max", "[0.1, 1]").
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*$~]|<(?=[A-Za-z/!?])|\](?=[(\[])|:[A-Za-z-]+\[|&(?=#?\w+;)")
+
+
+def literal(text: object) -> str:
+    """``text`` as Markdown that Streamlit shows character for character.
+
+    Why: st.error, st.info, st.caption and widget labels render Markdown, and column names,
+    file names, failure reasons and error messages quoting them come from users. Escaped
+    here, ``![x](http://...)`` fetches no image, ``[a](b)`` is no link, ``$x$`` no formula,
+    ``:red[x]`` no colour, and ``<script>`` stays text. (Streamlit never renders raw HTML
+    in them without ``unsafe_allow_html=True``, which TuneLab never passes.) Only what
+    would act is escaped, so "MinResource < MaxResource" and "[0.0001, 1]" read as written.
+    """
+    def escape(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return f"{found[:-1]}\\[" if found.startswith(":") else f"\\{found}"
+
+    return _MARKDOWN_ACTIVE.sub(escape, str(text))
 
 
 PROBLEM_TYPE_SHORT = {"BinaryClassification": "binary", "MulticlassClassification": "multiclass",
@@ -46,6 +71,13 @@ class JobLauncher:
             self._handles[handle.name] = handle
         return handle.name
 
+    def resume(self, name: str) -> str:
+        """Resume an Interrupted tuning job in the background. Bad input raises ValidationError."""
+        handle = launch_resume(name, self.store)
+        with self._lock:
+            self._handles[handle.name] = handle
+        return handle.name
+
     def running(self) -> list[str]:
         with self._lock:
             return [name for name, handle in self._handles.items() if handle.running]
@@ -73,7 +105,10 @@ def pick_tuning_job(store: Store):  # noqa: ANN201 - returns TuningJob | None
     names = [job.name for job in jobs]
     wanted = st.query_params.get("job") or st.session_state.get("tuning_job")
     index = names.index(wanted) if wanted in names else 0
-    name = st.selectbox("Tuning job", names, index=index,
+    # The key keeps the picker one widget: unkeyed, its identity included ``index`` and the
+    # labels with each job's status, so a pick or a job ending made a new picker, and with
+    # jobs running the old one stayed on screen beside it (tests/test_browser_load.py).
+    name = st.selectbox("Tuning job", names, index=index, key="pick_tuning_job",
                         format_func=lambda n: f"{n} ({next(j.status for j in jobs if j.name == n)})")
     st.session_state["tuning_job"] = name
     return next(job for job in jobs if job.name == name)

@@ -203,24 +203,14 @@ class Algorithm(abc.ABC):
         return skops.io.dumps(model.estimator)
 
     def load(self, blob: bytes, *, n_classes: int, target_mean: float, target_scale: float) -> FittedModel:
-        import skops.io
+        from tuning.safe_skops import load_skops
 
-        estimator = skops.io.loads(blob, trusted=TRUSTED_SKOPS_TYPES)
+        estimator = load_skops(blob, f"the {self.title} model file")
         return FittedModel(estimator, n_classes, target_mean, target_scale)
 
 
-TRUSTED_SKOPS_TYPES = [
-    # Plain data holders of numpy and scikit-learn that skops does not trust by default;
-    # none of them runs code when loaded.
-    "numpy.dtype",
-    "sklearn.tree._tree.Tree",
-    "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
-    "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
-    "sklearn.metrics._dist_metrics.EuclideanDistance64",
-    "sklearn.metrics._dist_metrics.ManhattanDistance64",
-    "sklearn.neighbors._kd_tree.KDTree",
-    "sklearn.neighbors._ball_tree.BallTree",
-]
+# Kept here too, by name, for code that imported it from this module.
+from tuning.safe_skops import TRUSTED_SKOPS_TYPES  # noqa: E402
 
 
 def scaled_regression_target(data: TrainingData) -> tuple[np.ndarray, float, float]:

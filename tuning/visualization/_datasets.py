@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 
 from tuning.datasets import Dataset
@@ -17,6 +19,8 @@ def plot_target_distribution(dataset: Dataset) -> go.Figure:
     choosing an objective metric: accuracy flatters a model that always says "no".
     """
     target = dataset.target
+    # Plotly reads <b>, <a href> and entities in titles: a column named "<b>y" shows as typed.
+    name = html.escape(dataset.target_name)
     if dataset.is_classification:
         counts = target.value_counts().reindex(dataset.classes)
         shares = counts / counts.sum()
@@ -25,15 +29,15 @@ def plot_target_distribution(dataset: Dataset) -> go.Figure:
             text=[f"{share:.1%}" for share in shares], textposition="outside",
             marker_color="#1f77b4", hovertemplate="%{x}: %{y:,} rows<extra></extra>",
         ))
-        figure.update_xaxes(title_text=f"{dataset.target_name} (class)", type="category")
+        figure.update_xaxes(title_text=f"{name} (class)", type="category")
         figure.update_yaxes(title_text="rows")
-        title = f"{dataset.target_name}: {len(counts)} classes"
+        title = f"{name}: {len(counts)} classes"
     else:
         figure = go.Figure(go.Histogram(x=target.to_numpy(), nbinsx=40, marker_color="#1f77b4",
                                         hovertemplate="%{x}: %{y:,} rows<extra></extra>"))
-        figure.update_xaxes(title_text=dataset.target_name)
+        figure.update_xaxes(title_text=name)
         figure.update_yaxes(title_text="rows")
-        title = f"{dataset.target_name}: distribution of {dataset.rows:,} values"
+        title = f"{name}: distribution of {dataset.rows:,} values"
     style(figure, title)
     figure.update_layout(height=380, showlegend=False)
     return figure

@@ -1,0 +1,81 @@
+"""Which database the store uses, and what to tell the user when it cannot be opened.
+
+The store takes a SQLAlchemy URL (a SQLite file by default, a PostgreSQL server for a
+class sharing one store). This module chooses the URL (``--store``, else
+``$TUNELAB_STORE_URL``, else the SQLite file in ``$TUNELAB_HOME``) and turns the ways
+opening it fails (a URL SQLAlchemy cannot parse, a driver that is not installed, a server
+that does not answer, a database that does not exist) into one ValidationError that
+names the URL, with its password hidden, and says what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import sqlalchemy as sa
+
+from tuning.errors import ValidationError
+
+__all__ = ["STORE_URL_VARIABLE", "configured_store_url", "open_failure", "shown_url"]
+
+STORE_URL_VARIABLE = "TUNELAB_STORE_URL"
+"""The environment variable that points the CLI and the dashboard at another store."""
+
+_EXAMPLES = "sqlite:///tunelab.db or postgresql+psycopg://user:password@host:5432/tunelab"
+
+
+def configured_store_url() -> str | None:
+    """``$TUNELAB_STORE_URL`` when it is set (and not blank), else None for the default file."""
+    return os.environ.get(STORE_URL_VARIABLE, "").strip() or None
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may be printed: ``user:password@`` becomes ``user:***@``."""
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+def open_failure(url: str, error: Exception) -> ValidationError:
+    """The clear message for a store that could not be opened, from what went wrong."""
+    shown = shown_url(url)
+    if isinstance(error, (sa.exc.ArgumentError, ValueError)):
+        return ValidationError(
+            f"the store URL {shown!r} is not a database URL SQLAlchemy understands ({error}). "
+            f"Give a file path, or a URL such as {_EXAMPLES}."
+        )
+    if isinstance(error, ImportError):
+        return ValidationError(
+            f"the store URL {shown!r} needs a database driver that is not installed ({error}). "
+            "TuneLab installs SQLite's and PostgreSQL's (psycopg): use a URL such as "
+            f"{_EXAMPLES}, or install the driver that URL names."
+        )
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    reason = " ".join(line.strip() for line in reason)
+    reason = reason if reason.endswith((".", "?", "!")) else reason + "."
+    parsed = sa.engine.make_url(url)
+    backend = parsed.get_backend_name()
+    server = {"postgresql": "PostgreSQL", "mysql": "MySQL"}.get(backend, backend)
+    if backend == "sqlite":
+        advice = "Check that the folder exists and is writable."
+    elif not isinstance(error, sa.exc.OperationalError):
+        # Connected, but TuneLab may not create or read its tables there. PostgreSQL 15
+        # no longer lets every user create tables in the schema public.
+        advice = (
+            f"The server answered, but the user {parsed.username!r} may not create or read TuneLab's "
+            f"tables in the database {parsed.database!r}: have its owner run "
+            f"GRANT CREATE, USAGE ON SCHEMA public TO {parsed.username or 'USER'} (or give the user its "
+            "own database), or give another store with --store or "
+            f"${STORE_URL_VARIABLE}."
+        )
+    else:
+        host = parsed.host or "localhost"
+        where = f"{host}:{parsed.port}" if parsed.port else host
+        port = f" -p {parsed.port}" if parsed.port else ""
+        advice = (
+            f"Check that the {server} server is running and accepts connections at {where}, that "
+            f"the user {parsed.username!r} and its password are right, and that the database "
+            f"{parsed.database!r} exists (for PostgreSQL: createdb -h {host}{port} "
+            f"-U {parsed.username or 'USER'} {parsed.database or 'tunelab'}); or give another store "
+            f"with --store or ${STORE_URL_VARIABLE}."
+        )
+    return ValidationError(f"cannot open the store {shown!r}: {reason} {advice}")
