@@ -8,7 +8,12 @@ an in-memory Optuna study whose pruner (AMT's median rule, or Hyperband) makes t
 The board lives in a ``multiprocessing`` manager process, so any worker process can call
 it through a proxy (a socket round trip of a fraction of a millisecond), and the runner
 reads the live curves from it for the dashboard. The class itself is plain Python, so the
-same object can sit behind another transport (a Dask actor, for a cluster).
+same object can sit behind another transport.
+
+On a Dask cluster the workers are not this machine's children: the manager then listens
+on TCP with a random authkey, and each worker connects with a :class:`BoardTicket`
+(address, object id and authkey). A plain proxy will not do: it carries its authkey only
+while a child process is being spawned, and its default address is a Unix socket.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import logging
 import os
 import threading
 import warnings
-from multiprocessing.managers import BaseManager
+from dataclasses import dataclass
+from multiprocessing.managers import AutoProxy, BaseManager
 from typing import Any
 
 import optuna
@@ -26,7 +32,7 @@ from optuna.trial import TrialState
 from tuning.early_stopping import create_pruner
 from tuning.lifeline import exit_when_gone
 
-__all__ = ["BoardManager", "TrainingBoard", "CONTINUE", "PRUNE", "STOP"]
+__all__ = ["BoardManager", "BoardTicket", "TrainingBoard", "CONTINUE", "PRUNE", "STOP"]
 
 CONTINUE = "continue"
 PRUNE = "prune"
@@ -125,8 +131,31 @@ class BoardManager(BaseManager):
 BoardManager.register("TrainingBoard", TrainingBoard)
 
 
-def start_board(context: Any, **kwargs: Any) -> tuple[BoardManager, Any]:
-    """Start a manager process in ``context`` and a board inside it; return both."""
-    manager = BoardManager(ctx=context)
+def start_board(context: Any, *, address: tuple[str, int] | None = None, authkey: bytes | None = None,
+                **kwargs: Any) -> tuple[BoardManager, Any]:
+    """Start a manager process in ``context`` and a board inside it; return both.
+
+    ``address`` (host, port) makes the manager listen on TCP, for workers on other
+    machines; the default is a Unix socket only this machine's processes reach.
+    """
+    manager = BoardManager(address=address, authkey=authkey, ctx=context)
     manager.start(initializer=exit_when_gone, initargs=(os.getpid(),))
     return manager, manager.TrainingBoard(**kwargs)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class BoardTicket:
+    """What a process that is not the runner's child needs to reach a board: its
+    manager's address, the board's id there, and the manager's authkey."""
+
+    token: Any
+    authkey: bytes
+
+    @classmethod
+    def for_board(cls, board: Any, authkey: bytes) -> BoardTicket:
+        """A ticket for ``board``, a proxy from :func:`start_board` started with ``authkey``."""
+        return cls(board._token, authkey)
+
+    def connect(self) -> Any:
+        """A proxy to the board, usable in this process (one connection per thread)."""
+        return AutoProxy(self.token, "pickle", authkey=self.authkey)

@@ -1,7 +1,9 @@
 """The command line: run a tuning job from a JSON file, and read the store.
 
     python -m tuning run CONFIG.json [--store URL]   run it, with a progress bar (TuneLab's JSON
-                                                     or SageMaker's CreateHyperParameterTuningJob request)
+                                                     or SageMaker's CreateHyperParameterTuningJob request);
+                     [--scheduler tcp://HOST:8786]   its training jobs on a Dask cluster
+                                                     (default: $TUNELAB_SCHEDULER, else this machine)
     python -m tuning export NAME [--format F]        a stored job's config as JSON (sagemaker|tunelab)
     python -m tuning list                            every tuning job in the store
     python -m tuning show NAME                       one tuning job and its training jobs
@@ -62,8 +64,10 @@ def _read_config(path: str):  # noqa: ANN202
 def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from tuning.cluster import default_scheduler, scheduler_or_none
     from tuning.runner import prepare, run_tuning_job
 
+    scheduler = default_scheduler() if args.scheduler is None else scheduler_or_none(args.scheduler)
     store = _store(args.store)
     config = _read_config(args.config)
     if args.name:
@@ -71,7 +75,8 @@ def _run(args: argparse.Namespace) -> int:
     prepared = prepare(config, store=store)
     print(f"Tuning job {prepared.name}: {prepared.strategy_name} search of {prepared.algorithm.title} "
           f"on {prepared.train.name}, {prepared.metric.name} ({prepared.objective_type}), "
-          f"{prepared.max_jobs} training jobs, {config.max_parallel_jobs} at a time.")
+          f"{prepared.max_jobs} training jobs, {config.max_parallel_jobs} at a time"
+          + (f", on the Dask cluster at {scheduler}." if scheduler else "."))
     bar = tqdm(total=prepared.max_jobs, unit="job", disable=args.quiet, dynamic_ncols=True)
 
     def on_progress(progress) -> None:  # noqa: ANN001
@@ -80,7 +85,7 @@ def _run(args: argparse.Namespace) -> int:
             bar.set_postfix(best=f"{progress.best_objective_value:.5g}", refresh=False)
 
     try:
-        job = run_tuning_job(prepared, store, callback=on_progress)
+        job = run_tuning_job(prepared, store, callback=on_progress, scheduler=scheduler)
     finally:
         bar.close()
     _show(store, job.name)
@@ -102,9 +107,11 @@ def _progress_bar(total: int, done: int, quiet: bool):  # noqa: ANN202
 
 
 def _resume(args: argparse.Namespace) -> int:
+    from tuning.cluster import default_scheduler, scheduler_or_none
     from tuning.resume import prepare_resume
     from tuning.runner import run_tuning_job
 
+    scheduler = default_scheduler() if args.scheduler is None else scheduler_or_none(args.scheduler)
     store = _store(args.store)
     prepared = prepare_resume(args.name, store)  # not Interrupted, or its data changed: a clear error
     point = prepared.resume
@@ -116,7 +123,7 @@ def _resume(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     bar, on_progress = _progress_bar(prepared.max_jobs, len(point.kept), args.quiet)
     try:
-        job = run_tuning_job(prepared, store, callback=on_progress)
+        job = run_tuning_job(prepared, store, callback=on_progress, scheduler=scheduler)
     finally:
         bar.close()
     _show(store, job.name)
@@ -218,6 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("config", help="path of the tuning job's JSON configuration")
     run.add_argument("--name", help="name of the tuning job (overrides TuningJobName)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                     help="run the training jobs on this Dask scheduler's cluster ('local': this machine's "
+                     "process pool; default: $TUNELAB_SCHEDULER if set, else local)")
     export = commands.add_parser("export", help="print a stored tuning job's configuration as JSON")
     export.add_argument("name", help="the tuning job")
     export.add_argument("--format", choices=("sagemaker", "tunelab"), default="sagemaker",
@@ -230,6 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     resume = commands.add_parser("resume", help="go on with an Interrupted tuning job (its process died)")
     resume.add_argument("name")
     resume.add_argument("--quiet", action="store_true", help="no progress bar")
+    resume.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                        help="as for run: a Dask scheduler's cluster, or 'local'")
     commands.add_parser("algorithms", help="list the built-in algorithms and their hyperparameters")
     serve = commands.add_parser("serve", help="serve a tuning job's best model (GET /ping, POST /invocations)")
     serve.add_argument("name", help="the tuning job")

@@ -26,6 +26,9 @@ CONCEPTS: dict[str, str] = {
                          "is faster, but a Bayesian search learns less between jobs.",
     "early_stopping": "TrainingJobEarlyStoppingType Auto: a training job whose objective is worse than "
                       "the median of earlier jobs at the same round is stopped, saving time.",
+    "scheduler": "Where the training jobs run: this machine's worker processes, or the workers of a "
+                 "Dask cluster (its scheduler's address, tcp://HOST:8786), which get the data once and "
+                 "stop early just the same.",
     "random_seed": "RandomSeed: the same seed and settings give the same hyperparameters again, so a "
                    "class can reproduce a result.",
     "max_runtime": "MaxRuntimeInSeconds: the tuning job stops when this much wall-clock time has "

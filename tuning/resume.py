@@ -288,7 +288,8 @@ def prepare_resume(name: str, store: Store) -> PreparedTuningJob:
 
 
 def resume_tuning_job(name: str, store: Store, *,
-                      callback: Callable[[TuningProgress], None] | None = None) -> TuningJob:
+                      callback: Callable[[TuningProgress], None] | None = None,
+                      scheduler: str | None = None) -> TuningJob:
     """Resume the Interrupted tuning job ``name`` in this process, to its end; return its record.
 
     Only an Interrupted job can be resumed; any other, an unknown name or changed data
@@ -296,7 +297,7 @@ def resume_tuning_job(name: str, store: Store, *,
     """
     from tuning.runner import run_tuning_job
 
-    return run_tuning_job(prepare_resume(name, store), store, callback=callback)
+    return run_tuning_job(prepare_resume(name, store), store, callback=callback, scheduler=scheduler)
 
 
 def launch_resume(name: str, store: Store, **kwargs: Any) -> TuningJobHandle:

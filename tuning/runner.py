@@ -30,6 +30,11 @@ result. Bayesian and Hyperband jobs do not queue ahead: each suggestion should s
 result that could be known. When the tuning job stops, a queued job that has not started
 finds the shared stop flag set and never runs (nothing is recorded for it); one that had
 already taken a freed worker runs and is recorded like the others.
+
+On a Dask cluster (``scheduler="tcp://HOST:8786"``) the pool is a
+:class:`tuning.cluster.DaskPool`: the same loop, the data scattered to the workers once,
+the board reached over TCP. Jobs are not queued ahead there: the cluster may have more
+workers than ``MaxParallelTrainingJobs``, and a queued task would run at once.
 """
 
 from __future__ import annotations
@@ -51,7 +56,8 @@ import numpy as np
 from tuning.algorithms import Algorithm, TrainingData, get_algorithm
 from tuning.artifacts import remove_model, save_encoding, save_model
 from tuning.completion import CompletionTracker
-from tuning.board import start_board
+from tuning.board import BoardTicket, start_board
+from tuning.cluster import DaskPool, board_address, connect_scheduler, new_authkey
 from tuning.config import RUN_RECORD, TuningJobConfig, check_tuning_job_name
 from tuning.datasets import Dataset, load_csv, load_dataset, split_channels
 from tuning.errors import ValidationError
@@ -65,6 +71,8 @@ from tuning.warm_start import WarmStart, load_warm_start
 from tuning.worker import NOT_STARTED, TrainingOutcome, initialize, run_training_job
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from tuning.parameters import Parameter
     from tuning.store import Store
     from tuning.strategies import Strategy
@@ -300,14 +308,20 @@ def run_tuning_job(
     *,
     callback: Callable[[TuningProgress], None] | None = None,
     on_start: Callable[[PreparedTuningJob], None] | None = None,
+    scheduler: str | None = None,
 ) -> TuningJob:
     """Run a tuning job to its end and return its final record.
 
     Bad configurations raise :class:`~tuning.errors.ValidationError` before anything is
     stored. Once running, a failing training job fails alone; an error of the loop itself
     marks the tuning job Failed with the reason, keeping every finished training job.
+
+    ``scheduler``, a Dask scheduler's address (``tcp://HOST:8786``), runs the training
+    jobs on that cluster instead of this machine's process pool; an address with no
+    scheduler behind it is refused before anything is stored.
     """
     prepared = config if isinstance(config, PreparedTuningJob) else prepare(config, store=store)
+    cluster = connect_scheduler(scheduler) if scheduler else None
     data, preprocessor, target_encoder = _encode(prepared)
     loop = _TuningLoop(prepared, store, data, callback)  # writes nothing: a loop that cannot start leaves no record
     record = TuningJob(
@@ -334,7 +348,8 @@ def run_tuning_job(
     try:
         loop.run(lambda: save_encoding(
             store.tuning_job_artifacts(prepared.name), preprocessor, target_encoder,
-            prepared.train.features, prepared.train.problem_type, prepared.train.target_name))
+            prepared.train.features, prepared.train.problem_type, prepared.train.target_name),
+            cluster=cluster)
     except BaseException as error:
         interrupted = isinstance(error, KeyboardInterrupt)
         store.update_tuning_job(
@@ -348,6 +363,8 @@ def run_tuning_job(
     finally:
         if prepared.resume is not None:
             prepared.resume.put_back_unrun(store)  # cut-short jobs a stop kept from rerunning
+        if cluster is not None:
+            cluster.close()
     return store.get_tuning_job(prepared.name)
 
 
@@ -421,8 +438,12 @@ class _TuningLoop:
             prepared.resume.apply(self)  # counters, best, strategy and clock as they stood
 
     # -- the loop ------------------------------------------------------------------------
-    def run(self, setup: Callable[[], None] = lambda: None) -> None:
-        """Run the loop; ``setup`` runs in this process while the board process starts."""
+    def run(self, setup: Callable[[], None] = lambda: None, *, cluster: Client | None = None) -> None:
+        """Run the loop; ``setup`` runs in this process while the board process starts.
+
+        With a Dask ``cluster`` client, training jobs run on its workers.
+        """
+        self.cluster = cluster
         with _MainModuleHidden():
             self._run(setup)
 
@@ -439,10 +460,17 @@ class _TuningLoop:
         self.stop_flag = context.Value("b", 0, lock=False)
         started: dict[str, Any] = {}
 
+        if self.cluster is not None:  # remote workers: the board on TCP, nothing queued ahead
+            self.queue_ahead = False
+            self.board_authkey = new_authkey()
+            transport = {"address": board_address(self.cluster), "authkey": self.board_authkey}
+        else:
+            transport = {}
+
         def board() -> None:
             try:
                 started["board"] = start_board(
-                    context, pruning=self.prepared.pruning, direction=self.prepared.objective_type,
+                    context, **transport, pruning=self.prepared.pruning, direction=self.prepared.objective_type,
                     min_resource=self.prepared.min_resource, max_resource=self.prepared.max_resource,
                 )
             except BaseException as error:  # noqa: BLE001 - raised below, in this thread
@@ -497,7 +525,11 @@ class _TuningLoop:
             manager.shutdown()
         self._finish()
 
-    def _new_pool(self, context: Any) -> ProcessPoolExecutor:
+    def _new_pool(self, context: Any) -> ProcessPoolExecutor | DaskPool:
+        if self.cluster is not None:
+            return DaskPool(self.cluster, name=self.name, data=self.data, algorithm=self.prepared.algorithm.name,
+                            metric=self.prepared.metric.name,
+                            board=BoardTicket.for_board(self.board, self.board_authkey))
         return ProcessPoolExecutor(
             max_workers=self.prepared.config.max_parallel_jobs,
             mp_context=context,
@@ -717,7 +749,10 @@ class _TuningLoop:
             self.store.update_intermediate_values(self.name, curves)
 
     def _end_stuck_jobs(self) -> None:
-        """Jobs that did not stop within the grace period: end their processes."""
+        """Jobs that did not stop within the grace period: end their processes.
+
+        A Dask pool has no processes of ours to end: its tasks are cancelled when it shuts
+        down, right after this."""
         # ProcessPoolExecutor has no public way to end running workers before Python 3.14
         # (``terminate_workers``); its ``_processes`` map is the documented-in-source way.
         for process in list(getattr(self.pool, "_processes", {}).values()):

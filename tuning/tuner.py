@@ -236,6 +236,8 @@ class HyperparameterTuner:
     as in the SDK. ``objective_type`` must be the metric's own direction (TuneLab refuses to
     maximize an error rather than run a search that goes the wrong way). ``store`` is
     TuneLab's: where jobs are recorded (``Store()``, i.e. ``$TUNELAB_HOME``, by default).
+    ``scheduler``, also TuneLab's, is a Dask scheduler's address (``tcp://HOST:8786``) whose
+    cluster runs the training jobs (default: this machine's process pool).
     """
 
     def __init__(self, estimator: Estimator, objective_metric_name: str,
@@ -245,7 +247,7 @@ class HyperparameterTuner:
                  base_tuning_job_name: str | None = None, warm_start_config: WarmStartConfig | None = None,
                  strategy_config: Any = None, completion_criteria_config: Any = None,
                  early_stopping_type: str = "Off", random_seed: int | None = None, *,
-                 store: Store | None = None) -> None:
+                 store: Store | None = None, scheduler: str | None = None) -> None:
         if not isinstance(estimator, Estimator):
             raise ValidationError(
                 "estimator must be a tuning.estimators estimator, such as tuning.estimators.XGBoost(...) or "
@@ -291,6 +293,7 @@ class HyperparameterTuner:
         self.early_stopping_type = early_stopping_type
         self.random_seed = random_seed
         self.store = store if store is not None else Store()
+        self.scheduler = scheduler
         self.latest_tuning_job: _TuningJobRef | None = None
         self._handle: TuningJobHandle | None = None
         self._config("check").check_limits()  # limits, early stopping, strategy_config: now, not at fit
@@ -351,14 +354,15 @@ class HyperparameterTuner:
             self.latest_tuning_job = _TuningJobRef(self, prepared.name)
             print(f"Tuning job {prepared.name}: {prepared.max_jobs} training jobs, "
                   f"{config.max_parallel_jobs} at a time", flush=True)
-            run_tuning_job(prepared, self.store, callback=_progress_line)
+            run_tuning_job(prepared, self.store, callback=_progress_line, scheduler=self.scheduler)
             self._handle = None
             job = self.store.get_tuning_job(prepared.name)
             print(f"\nTuning job {job.name}: {job.status}"
                   + (f"; best {job.best_training_job} ({job.objective_metric_name} = "
                      f"{job.best_objective_value:.6g})" if job.best_training_job else ""), flush=True)
         else:
-            self._handle = launch_tuning_job(config.replace(name=prepared.name), self.store)
+            self._handle = launch_tuning_job(config.replace(name=prepared.name), self.store,
+                                             scheduler=self.scheduler)
             self.latest_tuning_job = _TuningJobRef(self, prepared.name)
 
     def wait(self) -> TuningJob:

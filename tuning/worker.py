@@ -2,7 +2,8 @@
 
 The runner sends each worker process the tuning job's data once, when the process starts
 (:func:`initialize`), and then only small job descriptions (:func:`run_training_job`):
-a training job's cost is its training, not copying the dataset again.
+a training job's cost is its training, not copying the dataset again. On a Dask cluster,
+:mod:`tuning.cluster` does the same with :func:`worker_state`, once per tuning job.
 
 A training job that raises fails alone: the exception becomes the job's FailureReason
 and the worker goes on to the next job.
@@ -30,7 +31,7 @@ from tuning.board import CONTINUE, PRUNE, STOP
 from tuning.lifeline import exit_when_gone
 from tuning.metrics import get_metric
 
-__all__ = ["NOT_STARTED", "TrainingOutcome", "initialize", "run_training_job"]
+__all__ = ["NOT_STARTED", "TrainingOutcome", "initialize", "run_training_job", "worker_state"]
 
 NOT_STARTED = "NotStarted"
 """The status of a job that was queued ahead and found the tuning job stopping: it never
@@ -71,21 +72,32 @@ def initialize(data: TrainingData, algorithm: str, metric: str, board: Any, runn
     the tuning job stops; ``None`` in a plain loop.
     """
     exit_when_gone(runner_pid)
+    _state.update(worker_state(data, algorithm, metric, board, stop_flag))
+
+
+def worker_state(data: TrainingData, algorithm: str, metric: str, board: Any,
+                 stop_flag: Any = None) -> dict[str, Any]:
+    """What :func:`run_training_job` needs, built once per tuning job in a worker.
+
+    A pool's worker keeps it in this module (:func:`initialize`); a Dask worker, which may
+    serve several tuning jobs, keeps one per tuning job (:mod:`tuning.cluster`).
+    """
     warnings.filterwarnings("ignore")
-    _state.update(data=data, algorithm=get_algorithm(algorithm), metric=get_metric(metric), board=board,
-                  stop_flag=stop_flag)
+    return dict(data=data, algorithm=get_algorithm(algorithm), metric=get_metric(metric), board=board,
+                stop_flag=stop_flag)
 
 
-def _stopping() -> bool:
-    flag = _state.get("stop_flag")
+def _stopping(state: dict[str, Any]) -> bool:
+    flag = state.get("stop_flag")
     return bool(flag is not None and flag.value)
 
 
 class _BoardReporter:
     """Passes a training job's points to the board and remembers why it was told to stop."""
 
-    def __init__(self, index: int, board: Any, prune_live: bool) -> None:
+    def __init__(self, index: int, board: Any, prune_live: bool, state: dict[str, Any] | None = None) -> None:
         self.index = index
+        self.state = _state if state is None else state  # where the stop flag is
         self.board = board
         self.prune_live = prune_live
         self.curve: list[tuple[int, float]] = []
@@ -97,7 +109,7 @@ class _BoardReporter:
         point = (int(step), float(value))
         self.curve.append(point)
         self.pending.append(point)
-        if _stopping():
+        if _stopping(self.state):
             self.verdict = STOP
         elif self.prune_live or time.monotonic() - self.last_flush >= _REPORT_INTERVAL_SECONDS:
             self.flush()
@@ -112,18 +124,20 @@ class _BoardReporter:
 
 
 def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, prune_live: bool,
-                     best: float | None = None) -> TrainingOutcome:
+                     best: float | None = None, *, state: dict[str, Any] | None = None) -> TrainingOutcome:
     """Train one model with ``hyperparameters`` and score it on the validation channel.
 
     The model comes back serialised only if its objective beats ``best`` (``None``: always).
+    ``state`` comes from :func:`worker_state`; by default, the one :func:`initialize` kept.
     """
-    data: TrainingData = _state["data"]
-    algorithm = _state["algorithm"]
-    metric = _state["metric"]
+    state = _state if state is None else state
+    data: TrainingData = state["data"]
+    algorithm = state["algorithm"]
+    metric = state["metric"]
     start = time.time()
-    if _stopping():
+    if _stopping(state):
         return TrainingOutcome(index, NOT_STARTED, start, start)
-    reporter = _BoardReporter(index, _state["board"], prune_live)
+    reporter = _BoardReporter(index, state["board"], prune_live, state)
     try:
         model = algorithm.fit(hyperparameters, data, metric, reporter, seed=seed)
         value = metric(data.y_validation, algorithm.output(model, data.x_validation))

@@ -22,6 +22,7 @@ import streamlit as st
 from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store, literal
 from tuning import CompletionCriteria, TuningJobConfig, ValidationError, WarmStartConfig, WarmStartTypes, prepare
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
+from tuning.cluster import check_scheduler_address, default_scheduler, scheduler_or_none
 from tuning.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
 from tuning.datasets import Dataset, DatasetInfo, list_datasets, load_dataset
 from tuning.errors import TuneLabError
@@ -36,6 +37,9 @@ from tuning.sagemaker_json import is_sagemaker_request, read_tuning_job_json, to
 from tuning.sdk_code import sdk_code
 from tuning.strategies import DEFAULT_GRID_POINTS, STRATEGY_NAMES
 from tuning.warm_start import MAX_PARENTS
+
+RUN_ON = {"This machine (process pool)": None, "A Dask cluster": "dask"}
+"""Where the training jobs can run; a cluster also needs its scheduler's address."""
 
 
 
@@ -311,6 +315,24 @@ for message in table.errors:
 # -- 4. Limits --------------------------------------------------------------------------
 st.subheader("4. Limits and reproducibility")
 cores = os.cpu_count() or 1
+where_column, address_column = st.columns([1, 2])
+with where_column:
+    # The default comes from $TUNELAB_SCHEDULER, so a lab's server can point every job at its cluster.
+    run_on = st.radio("Run the training jobs on", list(RUN_ON), key="create.run_on",
+                      index=1 if default_scheduler() else 0)
+with address_column:
+    address = st.text_input("Dask scheduler address", key="create.scheduler", value=default_scheduler() or "",
+                            placeholder="tcp://HOST:8786", disabled=RUN_ON[run_on] is None)
+    explain(CONCEPTS["scheduler"])
+scheduler = scheduler_or_none(address) if RUN_ON[run_on] else None
+scheduler_errors = []
+if RUN_ON[run_on] and scheduler is None:
+    scheduler_errors.append("Give the Dask scheduler's address (tcp://HOST:8786), or run on this machine.")
+elif scheduler is not None:
+    try:
+        check_scheduler_address(scheduler)  # its shape only; Launch connects (a few seconds at most)
+    except TuneLabError as error:
+        scheduler_errors.append(str(error))
 first, second, third = st.columns(3)
 with first:
     max_jobs = st.number_input("Maximum training jobs", key="create.max_jobs", min_value=1, max_value=MAX_TRAINING_JOBS, value=20, step=1)
@@ -322,7 +344,7 @@ with second:
     max_parallel = st.number_input("Parallel training jobs", key="create.max_parallel", min_value=1, max_value=MAX_PARALLEL_JOBS,
                                    value=min(2, cores), step=1)
     explain(CONCEPTS["max_parallel_jobs"])
-    if max_parallel > cores:
+    if max_parallel > cores and scheduler is None:
         st.warning(f"This machine has {cores} CPU cores: more than {cores} parallel jobs only queue up.",
                    icon=":material/warning:")
     early_stopping_possible = resource is not None and strategy != "Hyperband"
@@ -394,7 +416,7 @@ config = TuningJobConfig(
 )
 
 st.subheader("5. Check and launch")
-problems = strategy_errors + table.errors
+problems = strategy_errors + table.errors + scheduler_errors
 prepared = None
 if not problems:
     try:
@@ -410,7 +432,8 @@ else:
     tuned = ", ".join(prepared.ranges)
     st.info(
         f"**{prepared.max_jobs} training jobs**, {config.max_parallel_jobs} at a time, {strategy} search over "
-        f"{tuned}, {metric.direction.lower()[:-1]}ing {metric.name} on {info.name}.",
+        f"{tuned}, {metric.direction.lower()[:-1]}ing {metric.name} on {info.name}"
+        + (f", on the Dask cluster at {scheduler}." if scheduler else "."),
         icon=":material/check_circle:",
     )
 with st.expander("The same tuning job as SageMaker JSON, TuneLab JSON or SageMaker Python SDK code"):
@@ -441,7 +464,8 @@ with st.expander("The same tuning job as SageMaker JSON, TuneLab JSON or SageMak
 if st.button("Launch tuning job", key="create.launch", type="primary", disabled=bool(problems), icon=":material/rocket_launch:"):
     try:
         with st.spinner("Starting…"):
-            name = get_launcher().launch(dataclasses.replace(config, dataset=cached_dataset(info)))
+            name = get_launcher().launch(dataclasses.replace(config, dataset=cached_dataset(info)),
+                                         scheduler=scheduler)
     except TuneLabError as error:
         st.error(literal(str(error)), icon=":material/error:")
     else:

@@ -62,9 +62,11 @@ class JobLauncher:
         self._lock = threading.Lock()
         self._handles: dict[str, TuningJobHandle] = {}
 
-    def launch(self, config: TuningJobConfig) -> str:
-        """Check and start a tuning job; return its name. Bad input raises ValidationError."""
-        handle = launch_tuning_job(config, self.store)
+    def launch(self, config: TuningJobConfig, *, scheduler: str | None = None) -> str:
+        """Check and start a tuning job; return its name. Bad input raises ValidationError.
+
+        ``scheduler``, a Dask scheduler's address, runs its training jobs on that cluster."""
+        handle = launch_tuning_job(config, self.store, scheduler=scheduler)
         with self._lock:
             self._handles[handle.name] = handle
         return handle.name
