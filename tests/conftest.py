@@ -26,6 +26,22 @@ def _tunelab_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TUNELAB_HOME", str(tmp_path / "home"))
 
 
+_REAL_MAIN_MODULE = sys.modules["__main__"]
+
+
+@pytest.fixture(autouse=True)
+def _real_main_module():
+    """Every test starts with pytest's own ``__main__``.
+
+    AppTest installs the page script it runs as ``sys.modules["__main__"]`` and leaves it
+    there. A process spawned later (a Dask nanny's worker, say) re-imports ``__main__``
+    from its file, and would run that page script: Dask's LocalCluster then failed with
+    "Nanny failed to start" when its tests came after a page test.
+    """
+    yield
+    sys.modules["__main__"] = _REAL_MAIN_MODULE
+
+
 @pytest.fixture(autouse=True)
 def _fresh_streamlit_caches():
     """Every test's pages start with empty Streamlit caches: the store behind a cached

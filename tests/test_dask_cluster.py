@@ -13,6 +13,7 @@ import pytest
 
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, ValidationError, launch_tuning_job, run_tuning_job
 from tuning.cli import main
+from tuning.config import training_jobs_ran_on
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,6 +74,7 @@ def test_every_training_job_completes_on_the_cluster_with_a_real_objective(store
         assert 0.5 < training_job.final_objective_value <= 1.0  # AUC of a real model
     assert job.best_objective_value == max(j.final_objective_value for j in jobs)
     assert len({tuple(sorted(j.hyperparameters.items())) for j in jobs}) == 4
+    assert training_jobs_ran_on(job.config) == f"the Dask cluster at {cluster.scheduler_address}"
 
 
 def test_the_data_goes_to_each_worker_once_per_tuning_job(store, cluster, client):

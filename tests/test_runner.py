@@ -18,6 +18,7 @@ from tuning import (
     prepare,
     run_tuning_job,
 )
+from tuning.config import training_jobs_ran_on
 from tuning.metrics import get_metric
 
 
@@ -63,6 +64,7 @@ def test_a_tuning_job_runs_in_parallel_and_records_every_training_job(store):
     best = max(jobs, key=lambda j: j.final_objective_value)
     assert (job.best_training_job, job.best_objective_value) == (best.name, best.final_objective_value)
     assert [p.finished for p in progress] == [1, 2, 3, 4]
+    assert training_jobs_ran_on(job.config) == "this machine's process pool"
     # Two worker processes: some training jobs ran at the same time.
     intervals = sorted((j.start_time, j.end_time) for j in jobs)
     assert any(later[0] < earlier[1] for earlier, later in zip(intervals, intervals[1:]))

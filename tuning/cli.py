@@ -131,6 +131,7 @@ def _resume(args: argparse.Namespace) -> int:
 
 
 def _show(store, name: str) -> None:  # noqa: ANN001
+    from tuning.config import training_jobs_ran_on
     from tuning.tables import training_jobs_frame
 
     job = store.get_tuning_job(name)
@@ -147,6 +148,9 @@ def _show(store, name: str) -> None:  # noqa: ANN001
         print(f"Why it ended: {job.completion_reason}")
     if job.failure_reason:
         print(f"Failure reason: {job.failure_reason}")
+    ran_on = training_jobs_ran_on(job.config)
+    if ran_on:
+        print(f"Training jobs ran on {ran_on}")
     if job.best_training_job:
         best = next(t for t in store.training_jobs(name) if t.name == job.best_training_job)
         print(f"Best training job: {best.name}  {job.objective_metric_name} = {job.best_objective_value:.6g}")

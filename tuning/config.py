@@ -54,8 +54,10 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_PARALLEL_JOBS",
     "MAX_TRAINING_JOBS",
+    "LOCAL_POOL",
     "RUN_RECORD",
     "TuningJobConfig",
+    "training_jobs_ran_on",
     "check_tuning_job_name",
 ]
 
@@ -66,8 +68,25 @@ MAX_PARALLEL_JOBS = 100
 EARLY_STOPPING_TYPES = ("Off", "Auto")
 RUN_RECORD = "RunRecord"
 """A key the runner adds to a stored configuration: facts about the run, not settings (the
-data's fingerprint, when it was resumed; see :mod:`tuning.resume`). Reading it back
-ignores it, so a stored configuration still reads as a configuration."""
+data's fingerprint, when it was resumed, see :mod:`tuning.resume`; where its training jobs
+ran, see :func:`training_jobs_ran_on`). Reading it back ignores it, so a stored
+configuration still reads as a configuration."""
+LOCAL_POOL = "local"
+"""``RunRecord.TrainingJobsRanOn`` of a run on this machine's process pool."""
+
+
+def training_jobs_ran_on(stored_config: Mapping[str, Any]) -> str | None:
+    """Where a stored tuning job's training jobs ran (its latest run, after a resume), in
+    words: "this machine's process pool" or "the Dask cluster at tcp://...". ``None`` for
+    jobs recorded before TuneLab kept it.
+
+    The scheduler is a setting of the run, not of the tuning job (it never goes into the
+    SageMaker JSON), but a class watching a job wants to know where it runs.
+    """
+    ran_on = (stored_config.get(RUN_RECORD) or {}).get("TrainingJobsRanOn")
+    if not ran_on:
+        return None
+    return "this machine's process pool" if ran_on == LOCAL_POOL else f"the Dask cluster at {ran_on}"
 _NAME_PATTERN = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$")
 
 

@@ -58,7 +58,7 @@ from tuning.artifacts import remove_model, save_encoding, save_model
 from tuning.completion import CompletionTracker
 from tuning.board import BoardTicket, start_board
 from tuning.cluster import DaskPool, board_address, connect_scheduler, new_authkey
-from tuning.config import RUN_RECORD, TuningJobConfig, check_tuning_job_name
+from tuning.config import LOCAL_POOL, RUN_RECORD, TuningJobConfig, check_tuning_job_name
 from tuning.datasets import Dataset, load_csv, load_dataset, split_channels
 from tuning.errors import ValidationError
 from tuning.features import TargetEncoder, build_preprocessor
@@ -335,12 +335,14 @@ def run_tuning_job(
         max_jobs=prepared.max_jobs,
         max_parallel_jobs=prepared.config.max_parallel_jobs,
         config={**prepared.config.replace(name=prepared.name).to_dict(),
-                RUN_RECORD: {"DataFingerprint": data_fingerprint(prepared.train, prepared.validation)}},
+                RUN_RECORD: {"DataFingerprint": data_fingerprint(prepared.train, prepared.validation),
+                             "TrainingJobsRanOn": scheduler or LOCAL_POOL}},
         created_at=time.time(),
     )
     if prepared.resume is None:
         store.create_tuning_job(record)
     else:
+        prepared.resume.config.setdefault(RUN_RECORD, {})["TrainingJobsRanOn"] = scheduler or LOCAL_POOL
         prepared.resume.reopen(store)  # an Interrupted job: InProgress again, its cut-short jobs cleared
     store.claim_runner(prepared.name)
     if on_start is not None:

@@ -7,6 +7,7 @@ import streamlit as st
 from views.shared import (get_launcher, get_store, job_version, literal, pick_tuning_job, show_training_jobs,
                           show_warm_start)
 from tuning import ValidationError
+from tuning.config import training_jobs_ran_on
 from tuning.records import TRAINING_JOB_STATUSES, TuningJobStatus
 from tuning.tables import training_jobs_frame
 from tuning.visualization import plot_best_so_far
@@ -77,6 +78,9 @@ def live_view(name: str) -> None:
         st.info(f"Why it ended: {literal(current.completion_reason)}")
     if current.failure_reason and current.status != TuningJobStatus.INTERRUPTED:  # said above, with Resume
         st.error(literal(current.failure_reason))
+    ran_on = training_jobs_ran_on(current.config)
+    if ran_on:
+        st.caption(f"Training jobs run on {literal(ran_on)}.")
     show_warm_start(store, current)
     figure, frame, total = snapshot(name, job_version(current), current.objective_metric_name,
                                     current.objective_type)
