@@ -73,7 +73,7 @@ def test_monitor_shows_counters_progress_and_no_stop_button_for_a_finished_job(f
     assert metrics["Status"] == "Completed" and metrics["Completed"] == "5" and metrics["Failed"] == "0"
     assert not [button for button in app.button if button.label == "Stop tuning job"]
     assert len(app.dataframe[0].value) == 5
-    assert "Training jobs run on this machine's process pool." in [caption.value for caption in app.caption]
+    assert "Training jobs ran on this machine's process pool." in [caption.value for caption in app.caption]
 
 
 def test_monitor_stops_a_running_job_from_its_button():

@@ -38,8 +38,9 @@ from tuning.sdk_code import sdk_code
 from tuning.strategies import DEFAULT_GRID_POINTS, STRATEGY_NAMES
 from tuning.warm_start import MAX_PARENTS
 
+# Where the training jobs can run; a cluster also needs its scheduler's address. (A comment:
+# Streamlit's "magic" draws a bare string in a page script on the page.)
 RUN_ON = {"This machine (process pool)": None, "A Dask cluster": "dask"}
-"""Where the training jobs can run; a cluster also needs its scheduler's address."""
 
 
 

@@ -80,7 +80,7 @@ def live_view(name: str) -> None:
         st.error(literal(current.failure_reason))
     ran_on = training_jobs_ran_on(current.config)
     if ran_on:
-        st.caption(f"Training jobs run on {literal(ran_on)}.")
+        st.caption(f"Training jobs {'run' if current.is_active else 'ran'} on {literal(ran_on)}.")
     show_warm_start(store, current)
     figure, frame, total = snapshot(name, job_version(current), current.objective_metric_name,
                                     current.objective_type)
