@@ -101,6 +101,7 @@ def test_json_instances_get_labels_and_probabilities(endpoint):
     (b"1,2,3\n", "text/csv", 400, "must have 30 values"),
     (b"", "text/csv", 400, "no rows"),
     (b"{not json", "application/json", 400, "not valid JSON"),
+    (b"[" * 100_000 + b"]" * 100_000, "application/json", 400, "nested too deeply"),
     (b'{"instances": [[1, 2]]}', "application/json", 400, "list of 30 values"),
     (b'{"instances": []}', "application/json", 400, "at least one row"),
     (b"<rows/>", "application/xml", 415, "not supported"),

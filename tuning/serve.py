@@ -93,6 +93,9 @@ def _frame_from_json(predictor: Predictor, text: str) -> pd.DataFrame:
         data = json.loads(text)
     except ValueError as error:
         raise ValidationError(f"the request body is not valid JSON ({error}).") from None
+    except RecursionError:  # [[[[... thousands deep: json's parser recurses once per level
+        raise ValidationError('the request body is JSON nested too deeply; send {"instances": [[...], ...]}, '
+                              "one list (or object) per row.") from None
     instances = data.get("instances") if isinstance(data, dict) else data
     if not isinstance(instances, list) or not instances:
         raise ValidationError('send {"instances": [...]} (or a list) with at least one row.')
