@@ -137,44 +137,80 @@ def dashboard_url(dashboard_home, tmp_path_factory):
     folder beside app.py as old-style pages until some session has run app.py, so a first
     visit by URL would show the folder's files in the sidebar. Tests open pages by URL.
     """
+    log_path = tmp_path_factory.mktemp("dashboard-log") / "streamlit.log"
+    url, process = start_dashboard(dashboard_home, log_path)
+    try:
+        yield url
+    finally:
+        stop_process_group(process)
+
+
+# --- Helpers for tests that start servers and processes of their own ---------------------------------
+
+
+def start_dashboard(home: Path, log_path: Path, *, env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen]:
+    """Start `streamlit run app.py` on a free loopback port, store in ``home``; return once it is healthy.
+
+    It runs in a session of its own, so :func:`stop_process_group` ends it with its worker processes.
+    """
     port = free_port()
     python = ROOT / ".venv" / "bin" / "python"
-    log_path = tmp_path_factory.mktemp("dashboard-log") / "streamlit.log"
-    env = {**os.environ, "TUNELAB_HOME": str(dashboard_home), "PYTHONUNBUFFERED": "1"}
     command = [str(python if python.exists() else sys.executable), "-m", "streamlit", "run", "app.py",
                "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false"]
+               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    environment = {**(env or os.environ), "TUNELAB_HOME": str(home), "PYTHONUNBUFFERED": "1"}
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     url = f"http://127.0.0.1:{port}"
 
     def server_output() -> str:
         return log_path.read_text(errors="replace")[-4000:]
 
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the dashboard server exited with code {process.returncode}:\n{server_output()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the dashboard server did not answer {url}/_stcore/health within "
-                            f"{SERVER_START_TIMEOUT:.0f} s:\n{server_output()}")
-            time.sleep(0.5)
-        yield url
-    finally:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"the dashboard server exited with code {process.returncode}:\n{server_output()}")
         try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=10)
-        except ProcessLookupError:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return url, process
+        except OSError:
             pass
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        if time.monotonic() > deadline:
+            stop_process_group(process, signal.SIGKILL)
+            pytest.fail(f"the dashboard server did not answer {url}/_stcore/health within "
+                        f"{SERVER_START_TIMEOUT:.0f} s:\n{server_output()}")
+        time.sleep(0.3)
+
+
+def stop_process_group(process: subprocess.Popen, first_signal: int = signal.SIGTERM) -> None:
+    """End a process started with ``start_new_session=True`` and its children: ``first_signal``,
+    then SIGKILL if it has not exited within 10 s."""
+    try:
+        os.killpg(process.pid, first_signal)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def processes_with_marker(marker: str) -> list[int]:
+    """Live (not zombie) processes whose environment carries ``marker``: a test's children,
+    however deep (worker and board processes included)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as environ:
+                if marker.encode() not in environ.read():
+                    continue
+            with open(f"/proc/{entry}/stat") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found

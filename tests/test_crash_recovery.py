@@ -19,12 +19,11 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import CHROMIUM, ROOT, SERVER_START_TIMEOUT, free_port
+from conftest import CHROMIUM, ROOT, processes_with_marker, start_dashboard, stop_process_group
 from tuning.errors import ValidationError
 from tuning.records import RUNNER_GONE
 from tuning.resume import prepare_resume, resume_tuning_job
@@ -70,24 +69,6 @@ def _wait_for(condition, timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {timeout:.0f} s: {what}")
         time.sleep(0.2)
-
-
-def _processes_with_marker(marker: str) -> list[int]:
-    """Live (not zombie) processes whose environment carries ``marker``: a test's children."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/environ", "rb") as environ:
-                if marker.encode() not in environ.read():
-                    continue
-            with open(f"/proc/{entry}/stat") as stat:
-                if stat.read().rsplit(")", 1)[1].split()[0] != "Z":
-                    found.append(int(entry))
-        except OSError:
-            continue
-    return found
 
 
 def _finished_rows(store: Store, name: str) -> dict[int, object]:
@@ -138,7 +119,7 @@ def test_sigkill_of_the_cli_runner_halfway_then_resume_runs_the_rest_and_keeps_w
     assert cut_short, "two jobs ran in parallel: the kill cut at least one short"
     kept = {index: row for index, row in finished.items() if row not in cut_short}
     # Its worker and board processes do not outlive it (tuning/lifeline.py).
-    _wait_for(lambda: not _processes_with_marker(marker), timeout=20, what="the killed runner's workers exit")
+    _wait_for(lambda: not processes_with_marker(marker), timeout=20, what="the killed runner's workers exit")
 
     result = _cli("resume", name, store=db)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -292,33 +273,10 @@ class _Dashboard:
     """A `streamlit run app.py` server of this test's own, that the test may SIGKILL."""
 
     def __init__(self, home: Path, log: Path, marker: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        command = [PYTHON, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                   "--server.port", str(self.port), "--server.address", "127.0.0.1",
-                   "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
-        with open(log, "wb") as output:
-            self.process = subprocess.Popen(command, cwd=ROOT, env={**_env(marker), "TUNELAB_HOME": str(home)},
-                                            stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            assert self.process.poll() is None, f"the dashboard exited:\n{log.read_text()[-3000:]}"
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.read().decode().strip() == "ok":
-                        return
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"the dashboard did not start:\n{log.read_text()[-3000:]}"
-            time.sleep(0.3)
+        self.url, self.process = start_dashboard(home, log, env=_env(marker))
 
     def close(self) -> None:
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait(10)
+        stop_process_group(self.process, signal.SIGKILL)
 
 
 @pytest.mark.browser
@@ -358,7 +316,7 @@ def test_sigkill_of_the_dashboard_server_while_a_job_runs_then_resume_from_the_m
         kept = {job.index: job for job in before if job.status != "InProgress"}
     finally:
         first.close()
-    _wait_for(lambda: not _processes_with_marker(marker), timeout=20, what="the killed server's workers exit")
+    _wait_for(lambda: not processes_with_marker(marker), timeout=20, what="the killed server's workers exit")
 
     second = _Dashboard(home, tmp_path / "second.log", marker)  # a restart, on the same TUNELAB_HOME
     try:

@@ -9,7 +9,6 @@ sockets (``/proc/net/tcp``), so they check the address really bound, not a setti
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 import urllib.request
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port
+from conftest import ROOT, free_port, stop_process_group
 
 LOOPBACK = "127.0.0.1"
 EVERY_INTERFACE = "0.0.0.0"
@@ -57,17 +56,6 @@ def start(command: list[str], tmp_path: Path) -> tuple[subprocess.Popen, Path]:
     return process, log
 
 
-def stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
 def python() -> str:
     venv = ROOT / ".venv" / "bin" / "python"
     return str(venv if venv.exists() else Path(os.sys.executable))
@@ -83,7 +71,7 @@ def test_plain_streamlit_run_binds_loopback_only(tmp_path):
         with urllib.request.urlopen(f"http://{LOOPBACK}:{port}/_stcore/health", timeout=10) as response:
             assert response.read().decode().strip() == "ok"
     finally:
-        stop(process)
+        stop_process_group(process)
 
 
 def test_the_readme_classroom_command_binds_every_interface(tmp_path):
@@ -97,7 +85,7 @@ def test_the_readme_classroom_command_binds_every_interface(tmp_path):
     try:
         assert wait_for_listener(port, process, log, timeout=240) == {EVERY_INTERFACE}
     finally:
-        stop(process)
+        stop_process_group(process)
 
 
 def test_serve_binds_loopback_by_default_and_the_given_host_when_asked(tmp_path):
@@ -124,4 +112,4 @@ def test_serve_binds_loopback_by_default_and_the_given_host_when_asked(tmp_path)
         try:
             assert wait_for_listener(port, process, log) == {expected}
         finally:
-            stop(process)
+            stop_process_group(process)

@@ -18,6 +18,7 @@ from tuning import (
     prepare,
     run_tuning_job,
 )
+from conftest import processes_with_marker
 from tuning.config import training_jobs_ran_on
 from tuning.metrics import get_metric
 
@@ -328,26 +329,7 @@ def test_a_killed_runner_leaves_an_interrupted_job_with_its_finished_training_jo
     assert store.training_jobs("killed", status="InProgress") == []
     assert job.best_training_job in after
     # Its worker and board processes do not outlive it.
-    _wait_for(lambda: not _processes_with_marker(marker), timeout=20)
-
-
-def _processes_with_marker(marker: str) -> list[int]:
-    """Pids of live processes whose environment carries ``marker`` (a test's children)."""
-    import os
-
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/environ", "rb") as environ:
-                if marker.encode() in environ.read():
-                    with open(f"/proc/{entry}/stat") as stat:
-                        if stat.read().rsplit(")", 1)[1].split()[0] != "Z":
-                            found.append(int(entry))
-        except OSError:
-            continue
-    return found
+    _wait_for(lambda: not processes_with_marker(marker), timeout=20)
 
 
 def test_ctrl_c_stops_the_cli_job_quickly_and_keeps_what_finished(tmp_path):
