@@ -415,7 +415,7 @@ def test_bayesian_model_stays_bounded_with_many_results():
     random = create_strategy("Random", MIXED, random_seed=1)
     for point in random.suggest(MAX_MODEL_POINTS * 2):
         strategy.observe(point, _score(MIXED, point))
-    x, y = strategy._gp._training_set()  # the portfolio's Gaussian process
+    x, y, _ = strategy._gp._training_set()  # the portfolio's Gaussian process
     assert len(x) == len(y) == MAX_MODEL_POINTS
     # The best results are always kept in the model.
     assert y.min() == min(_score(MIXED, p) for p in create_strategy("Random", MIXED, random_seed=1)
@@ -476,7 +476,8 @@ def test_bayesian_beats_random_on_a_quadratic_with_a_log_range():
 
 @pytest.mark.parametrize("objective_type", ["Minimize", "Maximize"])
 def test_bayesian_concentrates_where_the_objective_is_best_for_its_direction(objective_type):
-    strategy = create_strategy("Bayesian", {"x": ContinuousParameter(0.0, 1.0)},
+    # Two dimensions: in one, 40 points at least 2% apart (no repeats) would have to fill the line.
+    strategy = create_strategy("Bayesian", {"x": ContinuousParameter(0.0, 1.0), "y": ContinuousParameter(0.0, 1.0)},
                                objective_type=objective_type, random_seed=4)
     late = []
     for round_ in range(40):

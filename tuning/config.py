@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuning.completion import CompletionCriteria
+from tuning.early_stopping import check_grace_period
 from tuning.errors import ValidationError
 from tuning.parameters import Parameter, parameter_from_dict
 from tuning.warm_start import WarmStartConfig
@@ -138,6 +139,9 @@ class TuningJobConfig:
     max_parallel_jobs: int = 1
     max_runtime_seconds: float | None = None
     early_stopping_type: str = "Off"
+    early_stopping_grace_period: int | None = None
+    """With early stopping Auto: training rounds (epochs) every job trains before it can be
+    stopped; ``None`` for the default share of its resource (see :mod:`tuning.early_stopping`)."""
     random_seed: int | None = None
     name: str | None = None
     target: str | None = None
@@ -166,6 +170,12 @@ class TuningJobConfig:
             raise ValidationError(
                 f"early_stopping_type must be 'Off' or 'Auto' (AMT's TrainingJobEarlyStoppingType), "
                 f"but got {self.early_stopping_type!r}."
+            )
+        check_grace_period(self.early_stopping_grace_period)
+        if self.early_stopping_grace_period is not None and self.early_stopping_type != "Auto":
+            raise ValidationError(
+                "early_stopping_grace_period applies to early stopping Auto only, but early stopping is "
+                f"{self.early_stopping_type!r}. Set early_stopping_type='Auto', or leave the grace period out."
             )
         if self.random_seed is not None:
             _whole_number(self.random_seed, "random_seed (RandomSeed)", 0, 2**31 - 1)
@@ -223,6 +233,8 @@ class TuningJobConfig:
             "EarlyStoppingType": self.early_stopping_type,
             "RandomSeed": self.random_seed,
         }
+        if self.early_stopping_grace_period is not None:
+            data["EarlyStoppingGracePeriod"] = self.early_stopping_grace_period
         if self.completion_criteria is not None:
             data["TuningJobCompletionCriteria"] = self.completion_criteria.to_json()
         if self.warm_start_config is not None:
@@ -237,7 +249,7 @@ class TuningJobConfig:
         known = {
             "TuningJobName", "Dataset", "ValidationDataset", "ValidationFraction", "Algorithm",
             "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
-            "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "RandomSeed",
+            "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "EarlyStoppingGracePeriod", "RandomSeed",
             "TuningJobCompletionCriteria", "WarmStartConfig",
         }
         data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
@@ -275,6 +287,7 @@ class TuningJobConfig:
             max_parallel_jobs=limits.get("MaxParallelTrainingJobs", 1),
             max_runtime_seconds=limits.get("MaxRuntimeInSeconds"),
             early_stopping_type=_string(data.get("EarlyStoppingType", "Off"), "EarlyStoppingType"),
+            early_stopping_grace_period=data.get("EarlyStoppingGracePeriod"),
             random_seed=data.get("RandomSeed"),
             name=data.get("TuningJobName"),
             completion_criteria=(None if data.get("TuningJobCompletionCriteria") is None
@@ -287,6 +300,7 @@ class TuningJobConfig:
             "max_parallel_jobs": "ResourceLimits.MaxParallelTrainingJobs",
             "max_runtime_seconds": "ResourceLimits.MaxRuntimeInSeconds",
             "early_stopping_type": "EarlyStoppingType",
+            "early_stopping_grace_period": "EarlyStoppingGracePeriod",
             "random_seed": "RandomSeed",
             "validation_fraction": "ValidationFraction",
             "tuning job name": "TuningJobName",

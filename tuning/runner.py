@@ -59,6 +59,7 @@ from tuning.completion import CompletionTracker
 from tuning.board import BoardTicket, start_board
 from tuning.cluster import DaskPool, board_address, connect_scheduler, new_authkey
 from tuning.config import LOCAL_POOL, RUN_RECORD, TuningJobConfig, check_tuning_job_name
+from tuning.early_stopping import default_grace_period
 from tuning.datasets import Dataset, load_csv, load_dataset, split_channels
 from tuning.errors import ValidationError
 from tuning.features import TargetEncoder, build_preprocessor
@@ -236,6 +237,8 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
             f"early stopping has nothing to watch: {algorithm.title} reports its objective once, at "
             "the end. Set early_stopping_type='Off'."
         )
+    if pruning == "Auto":
+        min_resource, max_resource = _grace_period(config, algorithm, resolved, ranges)
 
     max_jobs = config.max_jobs
     strategy = create_strategy(
@@ -270,6 +273,29 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
         min_resource=min_resource, max_resource=max_resource,
         notes=list(warm_start.notes) if warm_start else [], warm_start=warm_start,
     )
+
+
+def _grace_period(config: TuningJobConfig, algorithm: Algorithm, resolved: dict[str, Any],
+                  ranges: dict[str, Parameter]) -> tuple[int, int]:
+    """Early stopping Auto's (grace period, job resource): no job is judged before the first.
+
+    When the resource itself is tuned, the shortest job's resource counts, so that the
+    grace period never reaches past a job's end.
+    """
+    resource = algorithm.resource
+    tuned = ranges.get(resource)
+    total = int(tuned.min_value if tuned is not None and not isinstance(tuned, CategoricalParameter)
+                else resolved[resource])
+    grace = config.early_stopping_grace_period
+    if grace is None:
+        return default_grace_period(total), total
+    if grace >= total:
+        raise ValidationError(
+            f"early_stopping_grace_period is {grace} {algorithm.resource_unit}, but a training job trains "
+            f"{total} ({resource}={total}): early stopping could never stop anything. Give a grace period "
+            f"below {total}, such as {default_grace_period(total)}, or turn early stopping Off."
+        )
+    return grace, total
 
 
 def _fresh_name(algorithm: str, strategy: str, store: Store | None) -> str:

@@ -77,6 +77,7 @@ from tuning.warm_start import WarmStartConfig
 __all__ = [
     "PLACEHOLDERS",
     "SET_BY_TUNELAB",
+    "TAG_GRACE_PERIOD",
     "TAG_GRID_POINTS",
     "TAG_LABEL_COLUMN",
     "TAG_OBJECTIVE_TYPE",
@@ -107,7 +108,9 @@ TAG_LABEL_COLUMN = "tunelab:LabelColumn"
 TAG_VALIDATION_FRACTION = "tunelab:ValidationFraction"
 TAG_GRID_POINTS = "tunelab:GridPoints"
 TAG_OBJECTIVE_TYPE = "tunelab:ObjectiveType"
-_TAGS = (TAG_LABEL_COLUMN, TAG_VALIDATION_FRACTION, TAG_GRID_POINTS, TAG_OBJECTIVE_TYPE)
+TAG_GRACE_PERIOD = "tunelab:EarlyStoppingGracePeriod"
+"""Early stopping Auto's grace period in rounds (AMT has none to set; see tuning.early_stopping)."""
+_TAGS = (TAG_LABEL_COLUMN, TAG_VALIDATION_FRACTION, TAG_GRID_POINTS, TAG_OBJECTIVE_TYPE, TAG_GRACE_PERIOD)
 _DATASET_PREFIX = "tunelab://dataset/"
 PLACEHOLDERS: dict[str, Any] = {
     "RoleArn": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
@@ -146,6 +149,8 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
         tuning["StrategyConfig"] = {"HyperbandStrategyConfig": hyperband}
     if "GridPoints" in config.strategy_config:
         tags.append({"Key": TAG_GRID_POINTS, "Value": str(config.strategy_config["GridPoints"])})
+    if config.early_stopping_grace_period is not None:
+        tags.append({"Key": TAG_GRACE_PERIOD, "Value": str(config.early_stopping_grace_period)})
     if config.objective_metric_name is not None:
         objective_type = config.objective_type
         if objective_type is None:
@@ -310,6 +315,8 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
         max_runtime_seconds=limits.get("MaxRuntimeInSeconds"),
         early_stopping_type=_string(tuning.get("TrainingJobEarlyStoppingType", "Off"),
                                     f"{_CONFIG}.TrainingJobEarlyStoppingType"),
+        early_stopping_grace_period=(None if TAG_GRACE_PERIOD not in tags else
+                                     _whole(tags[TAG_GRACE_PERIOD], f"Tags[{TAG_GRACE_PERIOD}]")),
         random_seed=tuning.get("RandomSeed"),
         name=root.get("HyperParameterTuningJobName"),
         completion_criteria=completion,
@@ -324,6 +331,7 @@ _LIMIT_PATHS = {
     "max_parallel_jobs": f"{_CONFIG}.ResourceLimits.MaxParallelTrainingJobs",
     "max_runtime_seconds": f"{_CONFIG}.ResourceLimits.MaxRuntimeInSeconds",
     "early_stopping_type": f"{_CONFIG}.TrainingJobEarlyStoppingType",
+    "early_stopping_grace_period": f"Tags[{TAG_GRACE_PERIOD}]",
     "random_seed": f"{_CONFIG}.RandomSeed",
     "validation_fraction": f"Tags[{TAG_VALIDATION_FRACTION}]",
     "tuning job name": "HyperParameterTuningJobName",

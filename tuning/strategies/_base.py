@@ -11,6 +11,12 @@ job runner drives it with two calls, the ask-and-tell split Optuna uses:
 Because proposing and reporting are separate, any executor can sit between them, and
 results may come back in any order. Strategies that do not learn (Grid, Random) simply
 ignore what they observe.
+
+Every suggestion passes one test here, whichever strategy made it: it must not be a point
+already evaluated or running (:mod:`tuning.strategies._novelty`). A repeat is replaced by
+the strategy's own alternative (:meth:`Strategy._alternative`: by default a fresh random
+draw); when none can be found the search space is exhausted, the repeat stands, and
+:attr:`Strategy.repeats_note` says so.
 """
 
 from __future__ import annotations
@@ -25,13 +31,16 @@ import numpy as np
 
 from tuning.errors import ValidationError
 from tuning.parameters import CategoricalParameter, IntegerParameter, Parameter, validate_ranges
+from tuning.strategies._novelty import NEAR, SeenPoints
 
-__all__ = ["MAXIMIZE", "MINIMIZE", "MAX_RANDOM_SEED", "Strategy"]
+__all__ = ["MAXIMIZE", "MINIMIZE", "MAX_RANDOM_SEED", "NEW_POINT_TRIES", "Strategy"]
 
 MAXIMIZE = "Maximize"
 MINIMIZE = "Minimize"
 MAX_RANDOM_SEED = 2**31 - 1
 """The largest ``random_seed`` accepted (the same bound as the tuning job's RandomSeed)."""
+NEW_POINT_TRIES = 200
+"""Random draws tried for a point not yet seen before the space counts as exhausted."""
 
 
 def _is_whole(value: Any) -> bool:
@@ -94,6 +103,9 @@ class Strategy(abc.ABC):
 
     name: ClassVar[str] = ""
     """The strategy's AMT name: ``Grid``, ``Random``, ``Bayesian`` or ``Hyperband``."""
+    refuses_repeats: ClassVar[bool] = True
+    """Whether :meth:`suggest` replaces a repeat of a point already tried (Grid's points are
+    distinct by construction, and closer together than the test's tolerance on a fine grid)."""
 
     def __init__(
         self,
@@ -108,6 +120,10 @@ class Strategy(abc.ABC):
         self._random_seed = check_random_seed(random_seed)
         self._max_jobs = check_max_jobs(max_jobs)
         self._lock = threading.Lock()
+        self._seen = SeenPoints(self._ranges)
+        # Its own generator, so replacing a repeat never shifts a strategy's own draws.
+        self._novelty_rng = np.random.default_rng(None if self._random_seed is None else [self._random_seed, 17])
+        self._repeats = 0
 
     # -- what the runner reads -------------------------------------------------------------
     @property
@@ -134,6 +150,15 @@ class Strategy(abc.ABC):
         return False
 
     @property
+    def repeats_note(self) -> str | None:
+        """Why a suggestion repeated a point already tried, or ``None`` while none did."""
+        if not self._repeats:
+            return None
+        return (f"The search space is exhausted: {self._repeats} suggestion(s) repeated hyperparameters "
+                f"already tried, because no untried point was left (integer and categorical values "
+                f"alike, continuous ones within {NEAR:.0%} of their range).")
+
+    @property
     def total_jobs(self) -> int | None:
         """How many training jobs the strategy can suggest at most (Grid), else ``None``."""
         return None
@@ -152,7 +177,19 @@ class Strategy(abc.ABC):
         if n <= 0:
             return []
         with self._lock:
-            return self._suggest(int(n))
+            batch: list[dict[str, Any]] = []
+            for point in self._suggest(int(n)):
+                if self.refuses_repeats and not self._seen.is_new(point, also=batch):
+                    # Once no untried point could be found, none will be: the tried ones only grow.
+                    replacement = None if self._repeats else self._alternative(point, batch)
+                    if replacement is None:
+                        self._repeats += 1
+                    else:
+                        self._replaced(point, replacement)
+                        point = replacement
+                batch.append(point)
+            self._seen.add_all(batch)
+            return batch
 
     def observe(
         self,
@@ -185,6 +222,7 @@ class Strategy(abc.ABC):
                 f"(0 or more) at which the job was stopped, but got {stopped_at!r}."
             )
         with self._lock:
+            self._seen.add(checked)  # a result from elsewhere (warm start) counts as tried too
             self._observe(checked, value, None if stopped_at is None else int(stopped_at))
 
     def _check_hyperparameters(self, hyperparameters: Mapping[str, Any]) -> dict[str, Any]:
@@ -210,6 +248,53 @@ class Strategy(abc.ABC):
 
     def _observe(self, hyperparameters: dict[str, Any], value: float | None, stopped_at: int | None) -> None:
         """Learn from one result; the default ignores it. Called under the lock."""
+
+    def _draw(self, rng: np.random.Generator) -> dict[str, Any]:
+        """One point drawn uniformly from the (scaled) ranges."""
+        point: dict[str, Any] = {}
+        for name, parameter in self._ranges.items():
+            if isinstance(parameter, CategoricalParameter):
+                point[name] = parameter.values[int(rng.integers(len(parameter.values)))]
+            else:
+                point[name] = parameter.from_unit(float(rng.random()))
+        return point
+
+    def _nearby(self, point: dict[str, Any], step: float, rng: np.random.Generator) -> dict[str, Any]:
+        """``point`` moved by about ``step`` of each range (categories switched as often)."""
+        moved: dict[str, Any] = {}
+        for name, parameter in self._ranges.items():
+            if isinstance(parameter, CategoricalParameter):
+                switch = rng.random() < step
+                moved[name] = parameter.values[int(rng.integers(len(parameter.values)))] if switch else point[name]
+            else:
+                unit = parameter.to_unit(point[name]) + rng.normal() * step
+                moved[name] = parameter.from_unit(float(min(1.0, max(0.0, unit))))
+        return moved
+
+    def _alternative(self, point: dict[str, Any], batch: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """An untried point to replace ``point``, a repeat; ``None`` when none is found.
+
+        The default looks near ``point`` first, with growing steps (the strategy wanted that
+        region; the closest untried point keeps its intent), then anywhere at random: up to
+        :data:`NEW_POINT_TRIES` tries in all. Called under the lock.
+        """
+        rng = self._novelty_rng
+        for attempt in range(NEW_POINT_TRIES):
+            if attempt < NEW_POINT_TRIES // 2:
+                candidate = self._nearby(point, NEAR * (1.5 + attempt / 10), rng)
+            else:
+                candidate = self._draw(rng)
+            if self._seen.is_new(candidate, also=batch):
+                return candidate
+        return None
+
+    def _replaced(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """``old``, a suggestion of :meth:`_suggest`, was replaced by ``new``: a strategy that
+        tracks its pending suggestions swaps them here. Called under the lock."""
+
+    def _note_seen(self, points: list[dict[str, Any]]) -> None:
+        """Points another strategy runs (a portfolio's other half): tried, for the test."""
+        self._seen.add_all(points)
 
     def __repr__(self) -> str:
         return (

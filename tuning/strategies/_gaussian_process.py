@@ -24,12 +24,23 @@ How a suggestion is made (each step is a common, published practice):
    it learns which hyperparameters matter), and a noise term. Failed jobs count as the
    worst result seen. Beyond :data:`MAX_MODEL_POINTS` results the model keeps the best
    quarter and a seeded sample of the rest, so a suggestion never grows without bound.
+   *Stopped jobs are censored, not final* (Hutter, Hoos & Leyton-Brown 2013, "Bayesian
+   Optimization With Censored Response Data", after Schmee & Hahn 1979): a job stopped
+   early was judged worse than the median of the others at its round, so all that is
+   known is "at least as bad as the median". Its interim value is not used; instead the
+   model, fitted on the finished jobs, predicts it, and the prediction is replaced by the
+   mean of that predictive normal truncated to "worse than the median". The model is then
+   fitted on everything. (Taken as final, the interim values, scored while every model
+   still predicted the majority class, made the model believe stopped regions were
+   terrible and, near a stopped clone of the best job, that the best job was a fluke.)
 4. *Acquisition.* Log expected improvement over the best result, maximised over Sobol
    candidates plus perturbations of the best points found so far (small, medium and large
    steps, categories switched at random), refined around the best candidates.
 5. *Parallel jobs.* Each pick, and each job still running, is added to the model as if it
    had returned the model's own prediction (the *kriging believer*); the next pick then
-   looks elsewhere, so a batch of four spreads out instead of repeating itself.
+   looks elsewhere, so a batch of four spreads out instead of repeating itself. A
+   candidate that is the same as a point already tried or running (to within 2% of each
+   range, :mod:`tuning.strategies._novelty`) is passed over for the next best.
 
 Seeds: the same ``random_seed`` and the same sequence of calls with the same values give
 the same suggestions.
@@ -185,6 +196,7 @@ class GaussianProcessStrategy(Strategy):
         self._sobol = qmc.Sobol(d=len(self._ranges), scramble=True, seed=self._rng)
         self._rows: list[np.ndarray] = []      # observed points, encoded
         self._values: list[float | None] = []  # their results, "lower is better"; None: failed
+        self._censored: list[bool] = []        # stopped early: only "worse than the median" is known
         self._pending: list[np.ndarray] = []   # suggested, not yet observed
         self._kernel: Any = None               # the kernel fitted for this suggestion
 
@@ -217,11 +229,20 @@ class GaussianProcessStrategy(Strategy):
             value = -value
         self._rows.append(row)
         self._values.append(value)
+        self._censored.append(value is not None and stopped_at is not None)
+
+    def _replaced(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        row = self._space.encode(old)
+        for position, pending in enumerate(self._pending):
+            if np.allclose(pending, row, atol=1e-9):
+                self._pending[position] = self._space.encode(new)
+                return
 
     def suggest_beside(self, n: int, others: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """``n`` suggestions made knowing that ``others`` (another model's picks) run too."""
         with self._lock:
             self._pending.extend(self._space.encode(point) for point in others)
+            self._note_seen(others)
         return self.suggest(n) if n > 0 else []
 
     @property
@@ -230,18 +251,43 @@ class GaussianProcessStrategy(Strategy):
         return len(self._values)
 
     # -- the model ---------------------------------------------------------------------------
-    def _training_set(self) -> tuple[np.ndarray, np.ndarray]:
-        finite = [v for v in self._values if v is not None]
+    def _training_set(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Points, results ("lower is better"; a failure as the worst) and which are censored."""
+        finished = [v for v, c in zip(self._values, self._censored) if v is not None and not c]
+        finite = finished or [v for v in self._values if v is not None]
         worst = max(finite)
         x = np.array(self._rows)
+        censored = np.array(self._censored, dtype=bool)
         y = np.array([worst if v is None else v for v in self._values])
+        y[censored] = worst  # a placeholder: censored results are imputed after the warp
         if len(y) > MAX_MODEL_POINTS:
-            order = np.argsort(y)
+            order = np.argsort(np.where(censored, np.inf, y), kind="stable")
             best = order[: MAX_MODEL_POINTS // 4]
             rest = self._rng.choice(order[MAX_MODEL_POINTS // 4:], MAX_MODEL_POINTS - len(best), replace=False)
             keep = np.sort(np.concatenate([best, rest]))
-            x, y = x[keep], y[keep]
-        return x, y
+            x, y, censored = x[keep], y[keep], censored[keep]
+        return x, y, censored
+
+    def _impute_censored(self, x: np.ndarray, warped: np.ndarray, censored: np.ndarray) -> np.ndarray:
+        """Censored results -> the mean of the model's prediction truncated to "worse than the
+        median of the finished jobs" (see the module docstring)."""
+        if not censored.any():
+            return warped
+        warped = warped.copy()
+        known = ~censored
+        if known.sum() < 3:  # too few finished jobs for a model: as bad as the worst known
+            warped[censored] = warped[known].max() if known.any() else 0.0
+            return warped
+        bound = float(np.median(warped[known]))
+        model = self._fit(x[known], warped[known], optimize=True)
+        mean, std = model.predict(x[censored], return_std=True)
+        std = np.maximum(std, 1e-9)
+        alpha = (bound - mean) / std
+        # E[Y | Y > bound] for Y ~ N(mean, std^2): mean + std * phi(alpha) / (1 - Phi(alpha)),
+        # with the inverse Mills ratio written through erfcx, exact far into the tail.
+        mills = math.sqrt(2 / math.pi) / erfcx(alpha / math.sqrt(2))
+        warped[censored] = np.maximum(mean + std * mills, bound)
+        return warped
 
     def _fit(self, x: np.ndarray, y: np.ndarray, *, optimize: bool) -> GaussianProcessRegressor:
         """A Gaussian process on (x, y); ``optimize`` also fits the kernel's hyperparameters.
@@ -303,9 +349,11 @@ class GaussianProcessStrategy(Strategy):
         return rows
 
     def _model_picks(self, n: int, first: list[np.ndarray]) -> list[np.ndarray]:
-        x, y = self._training_set()
-        warped = self._warp(y)
-        best = float(warped.min())
+        x, y, censored = self._training_set()
+        warped = np.zeros_like(y)
+        warped[~censored] = self._warp(y[~censored]) if (~censored).any() else 0.0
+        warped = self._impute_censored(x, warped, censored)
+        best = float(warped[~censored].min()) if (~censored).any() else float(warped.min())
         model = self._fit(x, warped, optimize=True)
         believed_x, believed_y = x, warped
         believers = [*self._pending, *first]
@@ -317,7 +365,7 @@ class GaussianProcessStrategy(Strategy):
         candidates = self._candidates(x, warped)
         picks: list[np.ndarray] = []
         for _ in range(n):
-            pick = self._best_candidate(model, candidates, best, believed_x)
+            pick = self._best_candidate(model, candidates, best, [self._space.decode(row) for row in [*first, *picks]])
             picks.append(pick)
             believed_x = np.vstack([believed_x, pick])
             believed_y = np.append(believed_y, model.predict(pick.reshape(1, -1)))
@@ -325,7 +373,7 @@ class GaussianProcessStrategy(Strategy):
         return picks
 
     def _best_candidate(self, model: GaussianProcessRegressor, candidates: np.ndarray, best: float,
-                        taken: np.ndarray) -> np.ndarray:
+                        batch: list[dict[str, Any]]) -> np.ndarray:
         mean, std = model.predict(candidates, return_std=True)
         score = _log_expected_improvement(mean, std, best)
         # Refine: small steps around the best few candidates, then pick the best of all.
@@ -337,6 +385,6 @@ class GaussianProcessStrategy(Strategy):
         score = np.concatenate([score, _log_expected_improvement(mean_r, std_r, best)])
         for index in np.argsort(score)[::-1]:
             # A point already run (or running) teaches nothing new: take the next best.
-            if not np.any(np.all(np.abs(taken - pool[index]) < 1e-9, axis=1)):
+            if self._seen.is_new(self._space.decode(pool[index]), also=batch):
                 return pool[index]
         return self._space.from_cube(self._rng.random((1, len(self._ranges))))[0]

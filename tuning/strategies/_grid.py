@@ -106,6 +106,7 @@ class GridStrategy(Strategy):
     """
 
     name = "Grid"
+    refuses_repeats = False
 
     def __init__(
         self,

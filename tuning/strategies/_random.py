@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tuning.parameters import CategoricalParameter
 from tuning.strategies._base import MAXIMIZE, Strategy
 
 if TYPE_CHECKING:
@@ -28,7 +27,9 @@ class RandomStrategy(Strategy):
 
     Draws come one set at a time from one NumPy generator seeded with ``random_seed``, so
     the same seed gives the same sequence of hyperparameters whatever batch sizes
-    ``suggest`` is called with, and whatever the results.
+    ``suggest`` is called with, and whatever the results. A draw that repeats a point already
+tried (see :mod:`tuning.strategies._novelty`) is replaced by a draw from a second
+generator, so the first generator's sequence never shifts.
 
     >>> from tuning import ContinuousParameter
     >>> strategy = RandomStrategy(hyperparameter_ranges={"eta": ContinuousParameter(0.1, 0.5)},
@@ -53,14 +54,5 @@ class RandomStrategy(Strategy):
         )
         self._rng = np.random.default_rng(self._random_seed)
 
-    def _draw(self) -> dict[str, Any]:
-        point: dict[str, Any] = {}
-        for name, parameter in self._ranges.items():
-            if isinstance(parameter, CategoricalParameter):
-                point[name] = parameter.values[int(self._rng.integers(len(parameter.values)))]
-            else:
-                point[name] = parameter.from_unit(float(self._rng.random()))
-        return point
-
     def _suggest(self, n: int) -> list[dict[str, Any]]:
-        return [self._draw() for _ in range(n)]
+        return [self._draw(self._rng) for _ in range(n)]

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 __all__ = ["TPEStrategy"]
 
 _OPTUNA_LOCK = threading.RLock()
+_ASK_AGAIN = 3
+"""How often a repeat of a point already tried is asked again before it is replaced."""
 
 
 @contextlib.contextmanager
@@ -132,6 +134,11 @@ class TPEStrategy(Strategy):
     value at that step. Results for hyperparameters it never suggested (another strategy's
     jobs, a warm start) are added to the model as finished trials.
 
+    Stopped jobs are censored, not final: Optuna's TPE ranks every PRUNED trial below every
+    COMPLETE one (by the step it reached, then by its value there; ``_split_trials`` in
+    ``optuna/samplers/_tpe/sampler.py``, as BOHB does with budgets), so a job stopped at
+    round 20 counts as "worse than every finished job", never as "scored its interim value".
+
     Seeds: the same ``random_seed`` and the same sequence of ``suggest`` and ``observe``
     calls, with the same values in the same order, give the same suggestions. With
     parallel jobs the order in which results arrive depends on timing, so a rerun may
@@ -178,11 +185,29 @@ class TPEStrategy(Strategy):
         batch: list[dict[str, Any]] = []
         with _quiet_optuna():
             for _ in range(n):
-                trial = self._study.ask(fixed_distributions=self._distributions)
-                point = {name: codec.decode(trial.params[name]) for name, codec in self._codecs.items()}
+                # TPE samples from its densities afresh on every ask, so a repeat of a point
+                # already tried is asked again a few times (the refused trial is told FAIL,
+                # which TPE ignores); a last repeat goes to the base class's random alternative.
+                for attempt in range(_ASK_AGAIN + 1):
+                    trial = self._study.ask(fixed_distributions=self._distributions)
+                    point = {name: codec.decode(trial.params[name]) for name, codec in self._codecs.items()}
+                    if attempt == _ASK_AGAIN or self._seen.is_new(point, also=batch):
+                        break
+                    self._study.tell(trial, state=TrialState.FAIL)
                 self._pending.append((trial, point))
                 batch.append(dict(point))
         return batch
+
+    def _replaced(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """The trial of ``old`` never runs (FAIL); ``new`` becomes a running trial, so that
+        the constant liar counts it while it trains."""
+        with _quiet_optuna():
+            trial = self._match(old)
+            if trial is not None:
+                self._study.tell(trial, state=TrialState.FAIL)
+            self._study.enqueue_trial({name: codec.encode(new[name]) for name, codec in self._codecs.items()},
+                                      skip_if_exists=False)
+            self._pending.append((self._study.ask(fixed_distributions=self._distributions), dict(new)))
 
     def _match(self, hyperparameters: dict[str, Any]) -> Trial | None:
         for position, (trial, point) in enumerate(self._pending):
