@@ -56,6 +56,7 @@ import numpy as np
 from tuning.algorithms import Algorithm, TrainingData, get_algorithm
 from tuning.artifacts import remove_model, save_encoding, save_model
 from tuning.completion import CompletionTracker
+from tuning.baseline import compute_baseline
 from tuning.board import BoardTicket, start_board
 from tuning.cluster import DaskPool, board_address, connect_scheduler, new_authkey
 from tuning.config import LOCAL_POOL, RUN_RECORD, TuningJobConfig, check_tuning_job_name
@@ -362,7 +363,8 @@ def run_tuning_job(
         max_parallel_jobs=prepared.config.max_parallel_jobs,
         config={**prepared.config.replace(name=prepared.name).to_dict(),
                 RUN_RECORD: {"DataFingerprint": data_fingerprint(prepared.train, prepared.validation),
-                             "TrainingJobsRanOn": scheduler or LOCAL_POOL}},
+                             "TrainingJobsRanOn": scheduler or LOCAL_POOL,
+                             "Baseline": compute_baseline(prepared.metric, data, prepared.train.classes).to_json()}},
         created_at=time.time(),
     )
     if prepared.resume is None:
