@@ -151,6 +151,9 @@ def _show(store, name: str) -> None:  # noqa: ANN001
     ran_on = training_jobs_ran_on(job.config)
     if ran_on:
         print(f"Training jobs ran on {ran_on}")
+    left_out = (job.config or {}).get("ExcludeColumns")
+    if left_out:
+        print(f"Columns left out (ExcludeColumns): {', '.join(map(str, left_out))}")
     if job.best_training_job:
         best = next(t for t in store.training_jobs(name) if t.name == job.best_training_job)
         print(f"Best training job: {best.name}  {job.objective_metric_name} = {job.best_objective_value:.6g}")

@@ -23,11 +23,16 @@ Its JSON shape (TuneLab's own, in AMT's words; SageMaker's exact shape is a late
                          "MaxRuntimeInSeconds": 3600},
       "EarlyStoppingType": "Off",
       "RandomSeed": 42,
+      "ExcludeColumns": ["duration"],                                         # optional
       "TuningJobCompletionCriteria": {"TargetObjectiveMetricValue": 0.95},   # optional
       "WarmStartConfig": {"ParentHyperParameterTuningJobs":                   # optional
                             [{"HyperParameterTuningJobName": "bank-1"}],
                           "WarmStartType": "IdenticalDataAndAlgorithm"}
     }
+
+``ExcludeColumns`` leaves feature columns of the dataset out of the job (see
+:func:`tuning.datasets.without_columns`): the models never see them, and a deployed model
+does not ask for them.
 
 Errors in the JSON name the field by its path, for example
 ``ResourceLimits.MaxParallelTrainingJobs: must be a whole number from 1 to 100``.
@@ -38,7 +43,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,6 +130,8 @@ class TuningJobConfig:
     as an unknown name).
     Leave ``hyperparameter_ranges`` out to tune the algorithm's default ranges, and
     ``objective_metric_name`` out to use the algorithm's default metric for the problem.
+    ``exclude_columns`` names feature columns to leave out, such as bank-marketing's
+    ``duration``, which is only known once the call is over and so leaks the answer.
     """
 
     dataset: str | Path | Dataset
@@ -149,6 +156,7 @@ class TuningJobConfig:
     validation_fraction: float = 0.2
     completion_criteria: CompletionCriteria | None = None
     warm_start_config: WarmStartConfig | None = None
+    exclude_columns: Sequence[str] = ()
 
     def check_limits(self) -> None:
         """The checks that need no data: limits, names, types."""
@@ -206,6 +214,7 @@ class TuningJobConfig:
                 "and MaxResource (Hyperband) and GridPoints (Grid)."
             )
         _check_strategy_config_types(self.strategy_config)
+        _check_exclude_columns(self.exclude_columns)
 
     # -- JSON ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -239,6 +248,8 @@ class TuningJobConfig:
             data["TuningJobCompletionCriteria"] = self.completion_criteria.to_json()
         if self.warm_start_config is not None:
             data["WarmStartConfig"] = self.warm_start_config.to_json()
+        if self.exclude_columns:
+            data["ExcludeColumns"] = list(self.exclude_columns)
         return data
 
     @classmethod
@@ -250,7 +261,7 @@ class TuningJobConfig:
             "TuningJobName", "Dataset", "ValidationDataset", "ValidationFraction", "Algorithm",
             "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "EarlyStoppingGracePeriod", "RandomSeed",
-            "TuningJobCompletionCriteria", "WarmStartConfig",
+            "TuningJobCompletionCriteria", "WarmStartConfig", "ExcludeColumns",
         }
         data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
         _refuse_unknown(data, known, "")
@@ -294,6 +305,7 @@ class TuningJobConfig:
                                  else CompletionCriteria.from_json(data["TuningJobCompletionCriteria"])),
             warm_start_config=(None if data.get("WarmStartConfig") is None
                                else WarmStartConfig.from_json(data["WarmStartConfig"])),
+            exclude_columns=() if data.get("ExcludeColumns") is None else data["ExcludeColumns"],
         )
         paths = {
             "max_jobs": "ResourceLimits.MaxNumberOfTrainingJobs",
@@ -305,6 +317,7 @@ class TuningJobConfig:
             "validation_fraction": "ValidationFraction",
             "tuning job name": "TuningJobName",
             "strategy_config": "StrategyConfig",
+            "exclude_columns": "ExcludeColumns",
         }
         try:
             config.check_limits()
@@ -350,6 +363,19 @@ def _check_strategy_config_types(strategy_config: Mapping[str, Any]) -> None:
                 "strategy_config GridPoints must be a whole number (values per numeric range, such as 5) or an "
                 f'object of range name to whole number (such as {{"eta": 7}}), but got {points!r}.'
             )
+
+
+def _check_exclude_columns(names: Any) -> None:
+    """A list of column names; whether the dataset has them is checked when it is loaded."""
+    if isinstance(names, str):
+        raise ValidationError(
+            f"exclude_columns must be a list of column names, such as [{names!r}], but got the single "
+            f"string {names!r}. Put the name in a list.")
+    if not isinstance(names, Sequence) or not all(isinstance(name, str) and name.strip() for name in names):
+        raise ValidationError(
+            "exclude_columns must be a list of column names, such as ['duration'], but got "
+            f"{list(names) if isinstance(names, Sequence) else names!r}. Give each column's name as a "
+            "non-empty string.")
 
 
 def _refuse_unknown(data: Mapping[str, Any], known: set[str], prefix: str) -> None:

@@ -45,6 +45,7 @@ import os
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from collections.abc import Sequence
 from typing import IO, Any, Literal
 
 import numpy as np
@@ -70,6 +71,7 @@ __all__ = [
     "load_csv",
     "load_dataset",
     "split_channels",
+    "without_columns",
 ]
 
 ProblemType = Literal["BinaryClassification", "MulticlassClassification", "Regression"]
@@ -199,6 +201,8 @@ class DatasetInfo:
     """What :func:`list_datasets` tells about a bundled dataset, without reading it.
 
     ``columns`` counts every column of the table, the target included (as in the CSV).
+    ``leaky_columns`` are feature columns known only after the outcome: they leak the
+    answer, so the Datasets page offers to leave them out (see :func:`without_columns`).
     """
 
     name: str
@@ -208,6 +212,7 @@ class DatasetInfo:
     problem_type: str
     description: str
     source: str
+    leaky_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -226,7 +231,8 @@ _CATALOG: dict[str, _Bundled] = {
             "Did a bank client subscribe a term deposit after a phone campaign? 9 text "
             "columns; imbalanced (~11% yes); 'duration' leaks the answer.",
             'UCI Bank Marketing, "bank-additional-full" (Moro, Cortez and Rita, 2014), '
-            "CC BY 4.0; see datasets/README.md"), csv_file="bank-marketing.csv"),
+            "CC BY 4.0; see datasets/README.md", leaky_columns=("duration",)),
+            csv_file="bank-marketing.csv"),
         _Bundled(DatasetInfo(
             "california-housing", 20_640, 10, "median_house_value", REGRESSION,
             "Median house value of California block groups, 1990 census; 207 missing "
@@ -807,4 +813,52 @@ def split_channels(
             f"({len(validation) / rows:.1%} held out), {how}")
     return _subset(dataset, np.asarray(train), f"training channel: {note}"), _subset(
         dataset, np.asarray(validation), f"validation channel: {note}"
+    )
+
+
+# -- leaving columns out ------------------------------------------------------------------------
+_SHOWN_COLUMNS = 70  # a refusal lists the columns to choose from: all of them, up to digits' 64
+
+
+def without_columns(dataset: Dataset, names: Sequence[str]) -> Dataset:
+    """``dataset`` without the feature columns ``names`` (a tuning job's ExcludeColumns).
+
+    Why a job leaves a column out: a column known only after the outcome leaks the answer.
+    bank-marketing's ``duration`` is the length of the call, known once the call is over
+    and the client has said yes or no; a model that reads it scores very well in tuning
+    and cannot be used before a call. Dropping it here, before the feature encoder is
+    fitted, means no model sees it and a deployed model never asks for it.
+
+    Unknown names, the target column, and leaving out every feature are refused with a
+    ValidationError naming the columns. No names: the dataset itself is returned.
+    """
+    wanted = list(dict.fromkeys(str(name) for name in names))
+    if not wanted:
+        return dataset
+    columns = [str(column) for column in dataset.features.columns]
+    fix = "Remove it from the columns to leave out (exclude_columns, ExcludeColumns)"
+    if dataset.target_name in wanted:
+        raise ValidationError(
+            f"exclude_columns: {dataset.target_name!r} is the target column of dataset {dataset.name!r}, "
+            f"the one the models learn to predict, so it cannot be left out. {fix}; to predict another "
+            "column, choose it as the target instead."
+        )
+    unknown = [name for name in wanted if name not in columns]
+    if unknown:
+        raise ValidationError(
+            f"exclude_columns: dataset {dataset.name!r} has no feature column(s) {_listing(unknown)}. Its "
+            f"feature columns are {_listing(columns, _SHOWN_COLUMNS)}. Spell the name exactly as there "
+            f"(case matters), or {fix[0].lower() + fix[1:]}."
+        )
+    if len(wanted) == len(columns):
+        raise ValidationError(
+            f"exclude_columns leaves out every feature column of dataset {dataset.name!r} "
+            f"({_listing(columns, _SHOWN_COLUMNS)}): a model needs at least one column to learn from. "
+            "Keep at least one of them."
+        )
+    dropped = [column for column in dataset.features.columns if str(column) in wanted]
+    return replace(
+        dataset,
+        features=dataset.features.drop(columns=dropped),
+        notes=(*dataset.notes, f"left out the column(s) {', '.join(wanted)} (ExcludeColumns)"),
     )

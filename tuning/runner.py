@@ -60,8 +60,8 @@ from tuning.baseline import compute_baseline
 from tuning.board import BoardTicket, start_board
 from tuning.cluster import DaskPool, board_address, connect_scheduler, new_authkey
 from tuning.config import LOCAL_POOL, RUN_RECORD, TuningJobConfig, check_tuning_job_name
+from tuning.datasets import Dataset, load_csv, load_dataset, split_channels, without_columns
 from tuning.early_stopping import default_grace_period
-from tuning.datasets import Dataset, load_csv, load_dataset, split_channels
 from tuning.errors import ValidationError
 from tuning.features import TargetEncoder, build_preprocessor
 from tuning.fingerprint import data_fingerprint
@@ -175,6 +175,8 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
     else:
         train, validation = split_channels(train, validation_fraction=config.validation_fraction,
                                            random_seed=config.random_seed or 0)
+    # ExcludeColumns: out of both channels before anything is fitted, so no model (and no endpoint) sees them.
+    train, validation = (without_columns(channel, config.exclude_columns) for channel in (train, validation))
     algorithm.check_problem(train.problem_type)
     metric_name = config.objective_metric_name or algorithm.default_objective(train.problem_type)
     metric = get_metric(metric_name, problem_type=train.problem_type, objective_type=config.objective_type)

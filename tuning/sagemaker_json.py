@@ -47,7 +47,8 @@ gives back ``c`` exactly (compared by ``to_dict()``):
   these: an ``s3://`` URI is refused with that advice.
 - **TuneLab's extras, which AWS has no field for, are Tags** with keys starting with
   ``tunelab:`` (:data:`TAG_LABEL_COLUMN`, :data:`TAG_VALIDATION_FRACTION`,
-  :data:`TAG_GRID_POINTS`, :data:`TAG_OBJECTIVE_TYPE`). Tags are part of AWS's request, so
+  :data:`TAG_GRID_POINTS`, :data:`TAG_OBJECTIVE_TYPE`, :data:`TAG_EXCLUDE_COLUMNS`: the
+  columns left out, comma-separated, such as ``duration,pdays``). Tags are part of AWS's request, so
   the file stays valid for SageMaker, where they are inert labels; a channel's
   ContentType would have been read by AWS's own containers. An objective whose Type TuneLab
   leaves to the metric is written with the metric's own direction (AWS requires Type) and
@@ -69,7 +70,14 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from tuning.completion import CompletionCriteria
-from tuning.config import TuningJobConfig, _channel_to_json, _object, _refuse_unknown, _string
+from tuning.config import (
+    TuningJobConfig,
+    _channel_to_json,
+    _check_exclude_columns,
+    _object,
+    _refuse_unknown,
+    _string,
+)
 from tuning.errors import ValidationError
 from tuning.parameters import CategoricalParameter, ContinuousParameter, IntegerParameter, Parameter
 from tuning.warm_start import WarmStartConfig
@@ -77,6 +85,7 @@ from tuning.warm_start import WarmStartConfig
 __all__ = [
     "PLACEHOLDERS",
     "SET_BY_TUNELAB",
+    "TAG_EXCLUDE_COLUMNS",
     "TAG_GRACE_PERIOD",
     "TAG_GRID_POINTS",
     "TAG_LABEL_COLUMN",
@@ -110,7 +119,9 @@ TAG_GRID_POINTS = "tunelab:GridPoints"
 TAG_OBJECTIVE_TYPE = "tunelab:ObjectiveType"
 TAG_GRACE_PERIOD = "tunelab:EarlyStoppingGracePeriod"
 """Early stopping Auto's grace period in rounds (AMT has none to set; see tuning.early_stopping)."""
-_TAGS = (TAG_LABEL_COLUMN, TAG_VALIDATION_FRACTION, TAG_GRID_POINTS, TAG_OBJECTIVE_TYPE, TAG_GRACE_PERIOD)
+TAG_EXCLUDE_COLUMNS = "tunelab:ExcludeColumns"
+_TAGS = (TAG_LABEL_COLUMN, TAG_VALIDATION_FRACTION, TAG_GRID_POINTS, TAG_OBJECTIVE_TYPE, TAG_GRACE_PERIOD,
+         TAG_EXCLUDE_COLUMNS)
 _DATASET_PREFIX = "tunelab://dataset/"
 PLACEHOLDERS: dict[str, Any] = {
     "RoleArn": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
@@ -181,6 +192,8 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
         tags.append({"Key": TAG_LABEL_COLUMN, "Value": config.target})
     if config.validation_fraction != 0.2:
         tags.append({"Key": TAG_VALIDATION_FRACTION, "Value": repr(float(config.validation_fraction))})
+    if config.exclude_columns:
+        tags.append({"Key": TAG_EXCLUDE_COLUMNS, "Value": _exclude_columns_tag(config.exclude_columns)})
     definition = {
         "AlgorithmSpecification": {"TrainingImage": training_image(algorithm.name), "TrainingInputMode": "File"},
         "StaticHyperParameters": {name: _to_string(value) for name, value in config.static_hyperparameters.items()},
@@ -197,6 +210,18 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
     if tags:
         request["Tags"] = tags
     return request
+
+
+def _exclude_columns_tag(names: Any) -> str:
+    """The tag's value, ``duration,pdays``; a name with a comma could not be read back, so it is refused."""
+    _check_exclude_columns(names)
+    with_comma = [name for name in names if "," in name]
+    if with_comma:
+        raise ValidationError(
+            f"exclude_columns: the column name {with_comma[0]!r} holds a comma, but the tag {TAG_EXCLUDE_COLUMNS} "
+            "separates names by commas, so it would not read back. Rename the column, or keep the job in "
+            "TuneLab's JSON (ExcludeColumns is a list there).")
+    return ",".join(names)
 
 
 def training_image(algorithm_name: str) -> str:
@@ -321,6 +346,7 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
         name=root.get("HyperParameterTuningJobName"),
         completion_criteria=completion,
         warm_start_config=warm_start,
+        exclude_columns=[name.strip() for name in tags.get(TAG_EXCLUDE_COLUMNS, "").split(",") if name.strip()],
     )
     _check_limits(config)
     return config
@@ -336,6 +362,7 @@ _LIMIT_PATHS = {
     "validation_fraction": f"Tags[{TAG_VALIDATION_FRACTION}]",
     "tuning job name": "HyperParameterTuningJobName",
     "strategy_config": f"{_CONFIG}.StrategyConfig",
+    "exclude_columns": f"Tags[{TAG_EXCLUDE_COLUMNS}]",
 }
 
 

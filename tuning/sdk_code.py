@@ -5,7 +5,8 @@
 a placeholder image for TuneLab's own), its static hyperparameters, the ranges as
 ``ContinuousParameter`` / ``IntegerParameter`` / ``CategoricalParameter``, and a
 ``HyperparameterTuner`` with the strategy, limits, early stopping, seed, completion
-criteria and warm start, then ``tuner.fit`` with the train and validation channels.
+criteria and warm start, then ``tuner.fit`` with the train and validation channels (with a
+note to drop the columns the job leaves out, which AWS's algorithms would read).
 
 The text is generated from :func:`tuning.sagemaker_json.to_sagemaker_request`, so the
 two exports never disagree: the SDK builds that very request. Values AWS needs that TuneLab
@@ -92,6 +93,7 @@ def sdk_code(config: TuningJobConfig) -> str:
         lines.append(f"    {entry['Name']!r}: CategoricalParameter({entry['Values']!r}),")
     lines += ["}", ""]
     lines += _tuner(config, request)
+    lines += _left_out(config)
     lines += ["", _fit(definition, request.get("HyperParameterTuningJobName"))]
     return "\n".join(lines) + "\n"
 
@@ -142,6 +144,19 @@ def _tuner(config: TuningJobConfig, request: dict[str, Any]) -> list[str]:
         lines.append(f"    tags={tags!r},")
     lines.append(")")
     return lines
+
+
+def _left_out(config: TuningJobConfig) -> list[str]:
+    """TuneLab drops ExcludeColumns itself; on AWS the algorithm reads every column, so say so."""
+    if not config.exclude_columns:
+        return []
+    names = list(config.exclude_columns)
+    return [
+        "",
+        f"# TODO: TuneLab left out the column(s) {', '.join(names)} (tag tunelab:ExcludeColumns). AWS's",
+        "# algorithms read every column of the CSV, so drop them from the files before uploading, e.g.",
+        f"#   pandas.read_csv(path).drop(columns={names!r}).to_csv(path, index=False)",
+    ]
 
 
 def _fit(definition: dict[str, Any], name: str | None) -> str:

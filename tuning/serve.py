@@ -7,7 +7,9 @@
 
   - ``Content-Type: text/csv``: one row per line, the feature values in the training
     columns' order with no header (SageMaker's built-in algorithms' format); a first line
-    that names the feature columns is taken as a header, so a CSV export also works.
+    that names every feature column is taken as a header, so a CSV export also works: its
+    other columns (the target, a column the tuning job left out) are ignored, as in a JSON
+    object or on the Deploy page.
   - ``Content-Type: application/json``: ``{"instances": [...]}`` or a bare list, each
     instance an object of column name to value or a list of values in column order.
   - The answer follows ``Accept`` (else the request's type): CSV, one prediction per
@@ -55,7 +57,7 @@ def _frame_from_csv(predictor: Predictor, text: str) -> pd.DataFrame:
     if not lines:
         raise ValidationError("the request body has no rows: send one CSV line of feature values per row.")
     first = [cell.strip() for cell in lines[0].split(",")]
-    header = 0 if first == columns else None
+    header = 0 if set(columns) <= set(first) else None  # a header: extra columns are ignored
     frame = pd.read_csv(io.StringIO("\n".join(lines)), header=header, keep_default_na=False,
                         na_values=list(MISSING_VALUES), dtype=str)
     if header is None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import sys
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -238,6 +238,8 @@ class HyperparameterTuner:
     TuneLab's: where jobs are recorded (``Store()``, i.e. ``$TUNELAB_HOME``, by default).
     ``scheduler``, also TuneLab's, is a Dask scheduler's address (``tcp://HOST:8786``) whose
     cluster runs the training jobs (default: this machine's process pool).
+    ``exclude_columns``, TuneLab's too, names feature columns to leave out, such as
+    ``["duration"]`` for bank-marketing (known only after the call, it leaks the answer).
     """
 
     def __init__(self, estimator: Estimator, objective_metric_name: str,
@@ -247,7 +249,8 @@ class HyperparameterTuner:
                  base_tuning_job_name: str | None = None, warm_start_config: WarmStartConfig | None = None,
                  strategy_config: Any = None, completion_criteria_config: Any = None,
                  early_stopping_type: str = "Off", random_seed: int | None = None, *,
-                 store: Store | None = None, scheduler: str | None = None) -> None:
+                 store: Store | None = None, scheduler: str | None = None,
+                 exclude_columns: Sequence[str] = ()) -> None:
         if not isinstance(estimator, Estimator):
             raise ValidationError(
                 "estimator must be a tuning.estimators estimator, such as tuning.estimators.XGBoost(...) or "
@@ -294,6 +297,7 @@ class HyperparameterTuner:
         self.random_seed = random_seed
         self.store = store if store is not None else Store()
         self.scheduler = scheduler
+        self.exclude_columns = exclude_columns
         self.latest_tuning_job: _TuningJobRef | None = None
         self._handle: TuningJobHandle | None = None
         self._config("check").check_limits()  # limits, early stopping, strategy_config: now, not at fit
@@ -315,6 +319,7 @@ class HyperparameterTuner:
             max_parallel_jobs=self.max_parallel_jobs, max_runtime_seconds=self.max_runtime_in_seconds,
             early_stopping_type=self.early_stopping_type, random_seed=self.random_seed,
             completion_criteria=criteria, warm_start_config=self.warm_start_config,
+            exclude_columns=self.exclude_columns,
         )
         return config
 
@@ -452,6 +457,7 @@ class HyperparameterTuner:
             max_runtime_in_seconds=config.max_runtime_seconds, warm_start_config=config.warm_start_config,
             strategy_config=dict(config.strategy_config) or None, completion_criteria_config=criteria,
             early_stopping_type=config.early_stopping_type, random_seed=config.random_seed, store=store,
+            exclude_columns=config.exclude_columns,
         )
         tuner.latest_tuning_job = _TuningJobRef(tuner, job.name)
         return tuner

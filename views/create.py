@@ -110,6 +110,7 @@ def prefill(config: TuningJobConfig, aws: bool, datasets: list[DatasetInfo]) -> 
                               f"but got {config.strategy!r}.")
     state = st.session_state
     state["create.dataset"] = info.name
+    state["create_exclude"] = list(config.exclude_columns)  # the multiselect takes it, by the dataset box
     state[f"create.algorithm.{problem}"] = algorithm.name
     state[f"create.metric.{algorithm.name}.{problem}"] = metric
     state["create.strategy"] = config.strategy
@@ -237,6 +238,21 @@ with left:
     )
     info = next(i for i in datasets if i.name == dataset_name)
     explain(CONCEPTS["dataset"])
+    # Leave columns out (ExcludeColumns); the Datasets page or an import hands a choice over.
+    try:
+        feature_columns = [str(column) for column in cached_dataset(info).features.columns]
+    except TuneLabError:  # the data does not load: section 5 says why
+        feature_columns = []
+    handed = st.session_state.pop("create_exclude", None)
+    if handed is not None:
+        st.session_state[f"create.exclude.{info.name}"] = [c for c in handed if c in feature_columns]
+        if unknown := [c for c in handed if c not in feature_columns]:
+            st.warning(f"{info.name} has no feature column {literal(', '.join(unknown))}, so it is not left out.",
+                       icon=":material/warning:")
+    excluded = st.multiselect("Leave columns out", feature_columns, key=f"create.exclude.{info.name}",
+                              placeholder="Use every column")
+    explain("A column that is only known after the outcome, like `duration` in bank-marketing, leaks the "
+            "answer: leave it out, and neither the models nor a deployed endpoint use it.")
 with middle:
     algorithms = [a for a in list_algorithms() if info.problem_type in a.problem_types]
     titles = {a.name: a.title for a in algorithms}
@@ -414,6 +430,7 @@ config = TuningJobConfig(
     name=job_name.strip() or None,
     completion_criteria=criteria if criteria.to_json() else None,
     warm_start_config=WarmStartConfig(WarmStartTypes(warm_type), parents) if parents else None,
+    exclude_columns=excluded,
 )
 
 st.subheader("5. Check and launch")

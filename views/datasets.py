@@ -59,6 +59,7 @@ def preview(info: DatasetInfo) -> None:
     cells[3].metric("Target column", profile.target_name)
     for note in dataset.notes:
         st.info(literal(note), icon=":material/info:")
+    leak_warnings(info, dataset)
     st.markdown("**First rows**")
     head = dataset.features.head(20).copy()
     head.insert(0, dataset.target_name, dataset.target.head(20))
@@ -71,11 +72,33 @@ def preview(info: DatasetInfo) -> None:
     with right:
         st.plotly_chart(plot_target_distribution(dataset), width="stretch")
     if st.button("Tune a model on this dataset", icon=":material/add_circle:", type="primary"):
-        st.session_state["create_dataset"] = info.name
-        try:
-            st.switch_page("views/create.py")
-        except st.errors.StreamlitAPIException:  # page run on its own (tests): no navigation
-            st.info("Open the Create tuning job page: this dataset is selected there.")
+        open_create(info.name)
+
+
+def leak_warnings(info: DatasetInfo, dataset: Dataset) -> None:
+    """A warning per column that leaks the answer, with a button to tune without it."""
+    for column in info.leaky_columns:
+        if column not in dataset.features.columns:
+            continue
+        warning, action = st.columns([3, 1], vertical_alignment="center")
+        warning.warning(f"`{literal(column)}` leaks the answer: it is only known after the outcome, so a model "
+                        "that reads it scores very well here and cannot be used on new cases, before the "
+                        "outcome. Leave it out of the tuning job.", icon=":material/warning:")
+        if action.button(f"Leave `{literal(column)}` out in a new tuning job", key=f"datasets.leave_out.{column}",
+                         icon=":material/visibility_off:", width="stretch"):
+            open_create(info.name, leave_out=[column])
+
+
+def open_create(name: str, leave_out: list[str] | None = None) -> None:
+    """Hand the dataset (and the columns to leave out) to the Create page, and go there."""
+    st.session_state["create_dataset"] = name
+    if leave_out is not None:
+        st.session_state["create_exclude"] = leave_out
+    try:
+        st.switch_page("views/create.py")
+    except st.errors.StreamlitAPIException:  # page run on its own (tests): no navigation
+        left_out = f", with {', '.join(map(literal, leave_out))} left out" if leave_out else ""
+        st.info(f"Open the Create tuning job page: this dataset is selected there{left_out}.")
 
 
 def upload_form() -> None:

@@ -131,6 +131,9 @@ except TuneLabError as error:
         st.info("The model as tuned may still load: choose **as tuned** above.")
     st.stop()
 st.caption(f"Serving **{describe_model(predictor)}**.")
+if left_out := (job.config or {}).get("ExcludeColumns"):
+    st.caption(f"The tuning job left out {', '.join(map(literal, left_out))} (ExcludeColumns): the model does not "
+               "use them, so they are not asked for below.")
 
 with st.expander("Hyperparameters", expanded=True):
     st.dataframe(
