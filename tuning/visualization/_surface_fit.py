@@ -43,9 +43,14 @@ def fitted_surface(points: np.ndarray, values: np.ndarray, grid_x: np.ndarray, g
     if len(points) > MAX_FIT_POINTS:  # an unbiased sample: the surface's level stays the jobs'
         keep = np.sort(np.random.default_rng(0).choice(len(points), MAX_FIT_POINTS, replace=False))
         points, values = points[keep], values[keep]
+    # Length scales from 15% of the rectangle: a few scattered jobs cannot show a hill narrower
+    # than that, and with a shorter one the fit drew a bullseye around every job.
     kernel = (ConstantKernel(1.0, (1e-2, 1e2))
-              * Matern(length_scale=[0.3, 0.3], length_scale_bounds=(0.05, 20.0), nu=2.5)
-              + WhiteKernel(0.05, (1e-6, 1.0)))
+              * Matern(length_scale=[0.3, 0.3], length_scale_bounds=(0.15, 20.0), nu=2.5)
+              # Noise up to a tenth of the values' variance (as the Bayesian strategy's own fit):
+              # with a free noise term, six jobs within 0.001 of each other were all "noise",
+              # and the surface one flat colour that hid which corner the best job is in.
+              + WhiteKernel(0.01, (1e-6, 1e-1)))
     model = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=1, random_state=0)
     mesh_x, mesh_y = np.meshgrid(grid_x, grid_y)
     # One thread: a page draws several charts at once on a small machine.
