@@ -218,7 +218,7 @@ def test_every_log_axis_of_a_hyperparameter_uses_the_1_3_ticks():
     slices = viz.plot_slice(jobs, **objective)
     assert list(slices.layout.xaxis.ticktext) == ["0.03", "0.1"]  # within the jobs' 0.012 to 0.28
     eta = viz.plot_parallel_coordinates(jobs, **objective).data[0].dimensions[0]
-    assert list(eta.ticktext) == ["0.03", "0.1"]
+    assert list(eta.ticktext) == ["", "0.03", "0.1", ""]
 
 
 # -- best so far ----------------------------------------------------------------------------
@@ -271,8 +271,9 @@ def test_parallel_coordinates_has_one_axis_per_hyperparameter_and_the_objective_
     eta = parcoords.dimensions[0]
     assert list(eta.values) == pytest.approx([math.log10(j.hyperparameters["eta"]) for j in completed])
     low, high = (f(j.hyperparameters["eta"] for j in completed) for f in (min, max))
-    assert list(eta.ticktext) == [f"{v:g}" for v in (0.1, 0.3) if low <= v <= high]  # 1-3 ticks in the range
-    assert list(eta.tickvals) == pytest.approx([math.log10(float(t)) for t in eta.ticktext])
+    labels = [f"{v:g}" for v in (0.1, 0.3) if low <= v <= high]  # 1-3 ticks in the range, the ends unlabelled
+    assert list(eta.ticktext) == ["", *labels, ""]
+    assert list(eta.tickvals) == pytest.approx([math.log10(v) for v in (low, *map(float, labels), high)])
 
 
 def test_parallel_coordinates_encodes_categories_with_their_names():

@@ -82,6 +82,9 @@ def _dimension(axis: EncodedAxis) -> dict[str, Any]:
         return dict(label=axis.name, values=axis.scaled, tickvals=list(range(len(axis.categories))),
                     ticktext=[str(value) for value in axis.categories])
     if axis.log:
-        ticks, labels = log_ticks(10.0 ** float(axis.scaled.min()), 10.0 ** float(axis.scaled.max()))
-        return dict(label=axis.title(), values=axis.scaled, tickvals=list(np.log10(ticks)), ticktext=labels)
+        low, high = float(axis.scaled.min()), float(axis.scaled.max())
+        ticks, labels = log_ticks(10.0 ** low, 10.0 ** high)
+        # Unlabelled ticks at both ends: plotly draws a parcoords axis only between its outer ticks.
+        positions = [low, *np.log10(ticks), high]
+        return dict(label=axis.title(), values=axis.scaled, tickvals=positions, ticktext=["", *labels, ""])
     return dict(label=axis.name, values=axis.scaled)
