@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,31 @@ def test_example_files_are_valid(path):
 def test_bad_json_names_the_field(data, message):
     with pytest.raises(ValidationError, match=message):
         TuningJobConfig.from_dict(data)
+
+
+# -- limits, one rule each, for a form that shows them all ----------------------------------
+@pytest.mark.parametrize("changes, expected", [
+    ({"max_jobs": 0}, {"max_jobs": r"max_jobs \(MaxNumberOfTrainingJobs\): must be from 1 to 100,000, but got 0"}),
+    ({"max_jobs": -1, "max_parallel_jobs": 101},
+     {"max_jobs": r"got -1", "max_parallel_jobs": r"MaxParallelTrainingJobs\): must be from 1 to 100, but got 101"}),
+    ({"max_runtime_seconds": -60.0}, {"max_runtime_seconds": r"positive number of seconds.*got -60.0"}),
+    ({"random_seed": -1}, {"random_seed": r"RandomSeed\): must be from 0 to 2,147,483,647"}),
+    ({"strategy": "Grid", "strategy_config": {"GridPoints": 1}}, {"GridPoints": r"GridPoints\) must be .* from 2"}),
+    ({"strategy": "Hyperband", "strategy_config": {"MinResource": 0, "MaxResource": 0}},
+     {"MinResource": r"MinResource must be a whole number >= 1", "MaxResource": r"MaxResource must be"}),
+    ({"strategy": "Hyperband", "strategy_config": {"MinResource": 50, "MaxResource": 50}},
+     {"MinResource": r"MinResource < MaxResource must hold"}),
+    ({"strategy": "Hyperband", "strategy_config": {"MinResource": 1, "MaxResource": 10**6}},
+     {"MaxResource": r"'num_round' is valid in \[1, 100000\]"}),
+    ({}, {}),
+])
+def test_limit_errors_names_every_broken_limit_with_the_message_the_engine_raises(changes, expected):
+    config = TuningJobConfig(dataset="iris", **changes)
+    errors = config.limit_errors()
+    assert set(errors) == set(expected)
+    for field, pattern in expected.items():
+        assert re.search(pattern, errors[field]), errors[field]
+    if errors and not set(errors) & {"GridPoints", "MinResource", "MaxResource"}:
+        with pytest.raises(ValidationError) as raised:  # check_limits raises the first of the same messages
+            config.check_limits()
+        assert str(raised.value) == next(iter(errors.values()))

@@ -8,7 +8,8 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tuning import Store
+from tuning import Store, TuningJobConfig
+from tuning.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
 
 
 
@@ -112,6 +113,49 @@ def test_hyperband_needs_a_resource_and_a_sensible_budget():
     algorithm.set_value("knn").run()
     assert "Hyperband has no budget" in _errors(app)
     assert app.toggle(key="create.early_stopping").disabled is True
+
+
+def _engine_says(field: str, value: object, **config: object) -> str:
+    """The engine's own message for one limit: what the page must show, word for word."""
+    return TuningJobConfig(dataset="bank-marketing", **{field: value}, **config).limit_errors()[field.split(".")[-1]]
+
+
+@pytest.mark.parametrize(("key", "value", "field", "engine_value"), [
+    ("create.max_jobs", 0, "max_jobs", 0),
+    ("create.max_jobs", -1, "max_jobs", -1),
+    ("create.max_jobs", MAX_TRAINING_JOBS + 1, "max_jobs", MAX_TRAINING_JOBS + 1),
+    ("create.max_parallel", 0, "max_parallel_jobs", 0),
+    ("create.max_parallel", MAX_PARALLEL_JOBS + 1, "max_parallel_jobs", MAX_PARALLEL_JOBS + 1),
+    ("create.max_runtime", -1.0, "max_runtime_seconds", -60.0),  # the page asks minutes, the engine seconds
+    ("create.seed", -1, "random_seed", -1),
+    ("create.seed", 2**31, "random_seed", 2**31),
+])
+def test_a_limit_out_of_range_shows_the_engines_sentence_beside_it_and_launch_stays_disabled(
+        key, value, field, engine_value):
+    app = _page()
+    app.number_input(key=key).set_value(value).run()
+    assert not app.exception
+    sentence = _engine_says(field, engine_value)
+    errors = [element.value for element in app.error]
+    assert sentence in errors  # on its own, under the input
+    assert any(sentence in error and error.startswith("Fix these before launching") for error in errors)
+    assert app.button(key="create.launch").disabled is True
+    assert not app.success  # nothing launched (AppTest, like a browser, cannot click a disabled button)
+    assert Store().list_tuning_jobs() == []
+
+
+def test_strategy_limits_out_of_range_show_the_engines_sentence_beside_them():
+    app = _page()
+    app.radio(key="create.strategy").set_value("Grid").run()
+    app.number_input(key="create.grid_points").set_value(1).run()
+    grid = TuningJobConfig(dataset="bank-marketing", strategy="Grid", strategy_config={"GridPoints": 1})
+    assert grid.limit_errors()["GridPoints"] in [element.value for element in app.error]
+    app.radio(key="create.strategy").set_value("Hyperband").run()
+    app.number_input(key="create.min_resource.xgboost").set_value(0).run()
+    hyperband = TuningJobConfig(dataset="bank-marketing", strategy="Hyperband",
+                                strategy_config={"MinResource": 0, "MaxResource": 100})
+    assert hyperband.limit_errors()["MinResource"] in [element.value for element in app.error]
+    assert app.button(key="create.launch").disabled is True
 
 
 @pytest.mark.parametrize(("name", "expected"), [("bad name!", "name"), ("taken", "already exists")])

@@ -21,6 +21,8 @@ from tuning import (
     run_tuning_job,
 )
 from tuning.store import Store
+from tuning.visualization._common import log_ticks
+from tuning.visualization._objective_surface import COMPLETED_NAME, MIN_SURFACE_POINTS, STOPPED_NAME
 
 RANGES = {"eta": ContinuousParameter(0.05, 0.5, "Logarithmic"), "max_depth": IntegerParameter(1, 6)}
 
@@ -76,18 +78,31 @@ def _scatters(figure):
     return [trace for trace in figure.data if isinstance(trace, (go.Scatter, go.Scattergl))]
 
 
+def _trace(figure, name):
+    (trace,) = [trace for trace in figure.data if trace.name == name]
+    return trace
+
+
+def _contour(figure):
+    (contour,) = [trace for trace in figure.data if isinstance(trace, go.Contour)]
+    return contour
+
+
 # -- objective surface --------------------------------------------------------------------
 def test_objective_surface_places_each_completed_job_coloured_by_its_objective(real):
     _, jobs = real
     completed = _completed(jobs)
+    stopped = sorted((j for j in jobs if j.status == "Stopped"), key=lambda j: j.index)
     figure = viz.plot_objective_surface(jobs, "eta", "max_depth", ranges=RANGES, **_objective(real))
-    (points,) = _scatters(figure)
+    points = _trace(figure, COMPLETED_NAME)
     assert type(points) is go.Scatter
-    assert len(points.x) == len(completed) < len(jobs)  # the stopped job is left out
+    assert len(points.x) == len(completed) < len(jobs)
     assert list(points.marker.color) == [j.final_objective_value for j in completed]
     assert list(points.x) == [j.hyperparameters["eta"] for j in completed]
-    contours = [trace for trace in figure.data if isinstance(trace, go.Contour)]
-    assert len(contours) == 1 and np.isfinite(np.asarray(contours[0].z, dtype=float)).any()
+    marks = _trace(figure, STOPPED_NAME)  # the stopped job is drawn, apart
+    assert list(marks.text) == [j.name for j in stopped] and marks.marker.symbol == "diamond-open"
+    assert list(marks.customdata) == [j.final_objective_value for j in stopped]
+    assert np.isfinite(np.asarray(_contour(figure).z, dtype=float)).all()  # the whole rectangle
     assert figure.layout.xaxis.type == "log"
     assert "eta" in figure.layout.xaxis.title.text and figure.layout.yaxis.title.text == "max_depth"
     assert points.marker.colorbar.title.text == "validation:auc — higher is better"
@@ -104,7 +119,7 @@ def test_objective_surface_refuses_axes_that_are_not_two_hyperparameters(x, y, m
         viz.plot_objective_surface(_many(5), x, y, objective_name="m", objective_type="Maximize")
 
 
-def test_objective_surface_shows_categories_by_name_and_skips_the_surface_below_four_points():
+def test_objective_surface_shows_categories_by_name_and_skips_the_surface_below_five_points():
     points = [("gbtree", 0.1), ("dart", 0.2), ("gbtree", 0.3), ("dart", 0.4), ("gblinear", 0.25)]
     jobs = [_job(i, float(i), booster=b, eta=e) for i, (b, e) in enumerate(points)]
     ranges = {"booster": CategoricalParameter(["gbtree", "dart", "gblinear"]), "eta": ContinuousParameter(0.1, 0.5)}
@@ -114,8 +129,96 @@ def test_objective_surface_shows_categories_by_name_and_skips_the_surface_below_
     assert list(_scatters(figure)[0].x) == [0, 1, 0, 1, 2]
     assert figure.layout.xaxis.type != "log"
     assert any(isinstance(trace, go.Contour) for trace in figure.data)
-    three = viz.plot_objective_surface(jobs[:3], "booster", "eta", objective_name="m", objective_type="Minimize")
-    assert not any(isinstance(trace, go.Contour) for trace in three.data)
+    four = viz.plot_objective_surface(jobs[:4], "booster", "eta", objective_name="m", objective_type="Minimize")
+    assert not any(isinstance(trace, go.Contour) for trace in four.data)
+
+
+def _square(value_at, stopped=(), log_eta=True):
+    """Completed jobs on a 4 x 4 grid of eta x max_depth, and Stopped ones at given points."""
+    jobs = []
+    for eta in (0.012, 0.03, 0.1, 0.28):
+        for depth in (1, 2, 5, 6):
+            jobs.append(_job(len(jobs), value_at(eta, depth), eta=eta, max_depth=depth))
+    for eta, depth, value in stopped:
+        jobs.append(_job(len(jobs), value, status="Stopped", stopped_reason="median rule", eta=eta, max_depth=depth))
+    ranges = {"eta": ContinuousParameter(0.01, 0.3, "Logarithmic" if log_eta else "Linear"),
+              "max_depth": IntegerParameter(1, 6)}
+    return jobs, ranges
+
+
+def _near(contour, eta, depth):
+    """The surface's value at the grid point nearest (eta, depth), in the axes' own scales."""
+    x = np.log10(np.asarray(contour.x, dtype=float))
+    column = int(np.argmin(abs(x - math.log10(eta))))
+    row = int(np.argmin(abs(np.asarray(contour.y, dtype=float) - depth)))
+    return float(np.asarray(contour.z, dtype=float)[row][column])
+
+
+def test_a_stopped_jobs_interim_value_is_drawn_apart_and_never_pulls_the_surface():
+    flat = lambda eta, depth: 0.9 + 0.01 * depth  # noqa: E731 - a plateau the stopped job sits in
+    jobs, ranges = _square(flat, stopped=[(0.055, 3, 0.1)])
+    figure = viz.plot_objective_surface(jobs, "eta", "max_depth", ranges=ranges,
+                                        objective_name="m", objective_type="Maximize")
+    marks = _trace(figure, STOPPED_NAME)
+    assert (list(marks.x), list(marks.y), list(marks.customdata)) == ([0.055], [3], [0.1])
+    assert marks.showlegend is not False and figure.layout.showlegend is True
+    assert 0.1 not in list(_trace(figure, COMPLETED_NAME).marker.color)
+    assert _trace(figure, COMPLETED_NAME).marker.cmin == pytest.approx(0.91)  # nor in the colour scale
+    assert _near(_contour(figure), 0.055, 3) > 0.85
+    # The same job as Completed does pull it: the check above can fail.
+    as_final = [_job(j.index, j.final_objective_value, **j.hyperparameters) for j in jobs]
+    pulled = viz.plot_objective_surface(as_final, "eta", "max_depth", ranges=ranges,
+                                        objective_name="m", objective_type="Maximize")
+    assert _near(_contour(pulled), 0.055, 3) < 0.7
+
+
+def test_the_surface_covers_the_whole_rectangle_of_the_ranges_not_the_points_hull():
+    jobs, ranges = _square(lambda eta, depth: eta * depth)
+    contour = _contour(viz.plot_objective_surface(jobs, "eta", "max_depth", ranges=ranges,
+                                                  objective_name="m", objective_type="Maximize"))
+    assert float(contour.x[0]) == pytest.approx(0.01) and float(contour.x[-1]) == pytest.approx(0.3)
+    assert (float(contour.y[0]), float(contour.y[-1])) == (1.0, 6.0)
+    assert np.isfinite(np.asarray(contour.z, dtype=float)).all()
+
+
+@pytest.mark.parametrize("completed, stopped", [(0, 2), (1, 0), (3, 2), (MIN_SURFACE_POINTS - 1, 0)])
+def test_too_few_completed_jobs_draw_only_the_points_and_say_how_many_the_surface_needs(completed, stopped):
+    jobs = [_job(i, 0.5 + i / 10, eta=0.02 * (i + 1), max_depth=i + 1) for i in range(completed)]
+    jobs += [_job(completed + i, 0.1, status="Stopped", eta=0.05, max_depth=2 + i) for i in range(stopped)]
+    jobs.append(_job(len(jobs), None, status="Failed", eta=0.2, max_depth=4))  # never drawn
+    figure = viz.plot_objective_surface(jobs, "eta", "max_depth", ranges=RANGES,
+                                        objective_name="m", objective_type="Maximize")
+    assert not any(isinstance(trace, go.Contour) for trace in figure.data)
+    assert sum(len(trace.x) for trace in _scatters(figure)) == completed + stopped
+    (note,) = figure.layout.annotations
+    verb = "is" if completed == 1 else "are"
+    assert f"needs at least {MIN_SURFACE_POINTS} completed training jobs; there {verb} {completed}." in note.text
+
+
+@pytest.mark.parametrize("low, high, labels", [
+    (0.01, 0.3, ["0.01", "0.03", "0.1", "0.3"]),
+    (0.0001, 1.0, ["0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1"]),
+    (3, 3000, ["3", "10", "30", "100", "300", "1000", "3000"]),
+    (0.05, 0.5, ["0.1", "0.3"]),
+    (0.15, 0.45, ["0.2", "0.3", "0.4"]),  # too narrow for 1-3: 1-2-5, then every digit
+    (1e-7, 10.0, ["1e-07", "1e-06", "1e-05", "0.0001", "0.001", "0.01", "0.1", "1", "10"]),  # decades
+])
+def test_log_axes_are_labelled_1_3_per_decade_not_with_minor_digits(low, high, labels):
+    values, text = log_ticks(low, high)
+    assert text == labels and values == pytest.approx([float(label) for label in labels])
+
+
+def test_every_log_axis_of_a_hyperparameter_uses_the_1_3_ticks():
+    jobs, ranges = _square(lambda eta, depth: eta)
+    objective = dict(objective_name="m", objective_type="Maximize", ranges=ranges)
+    surface = viz.plot_objective_surface(jobs, "eta", "max_depth", **objective)
+    assert surface.layout.xaxis.type == "log" and surface.layout.xaxis.tickmode == "array"
+    assert list(surface.layout.xaxis.ticktext) == ["0.01", "0.03", "0.1", "0.3"]
+    assert list(surface.layout.xaxis.range) == pytest.approx([-2 - 0.044, math.log10(0.3) + 0.044], abs=1e-3)
+    slices = viz.plot_slice(jobs, **objective)
+    assert list(slices.layout.xaxis.ticktext) == ["0.03", "0.1"]  # within the jobs' 0.012 to 0.28
+    eta = viz.plot_parallel_coordinates(jobs, **objective).data[0].dimensions[0]
+    assert list(eta.ticktext) == ["", "0.03", "0.1", ""]
 
 
 # -- best so far ----------------------------------------------------------------------------
@@ -167,7 +270,10 @@ def test_parallel_coordinates_has_one_axis_per_hyperparameter_and_the_objective_
     assert list(parcoords.line.color) == [j.final_objective_value for j in completed]
     eta = parcoords.dimensions[0]
     assert list(eta.values) == pytest.approx([math.log10(j.hyperparameters["eta"]) for j in completed])
-    assert float(eta.ticktext[0]) == pytest.approx(min(j.hyperparameters["eta"] for j in completed), rel=1e-2)
+    low, high = (f(j.hyperparameters["eta"] for j in completed) for f in (min, max))
+    labels = [f"{v:g}" for v in (0.1, 0.3) if low <= v <= high]  # 1-3 ticks in the range, the ends unlabelled
+    assert list(eta.ticktext) == ["", *labels, ""]
+    assert list(eta.tickvals) == pytest.approx([math.log10(v) for v in (low, *map(float, labels), high)])
 
 
 def test_parallel_coordinates_encodes_categories_with_their_names():
@@ -337,7 +443,7 @@ def test_a_big_job_draws_the_best_points_and_a_bounded_sample_and_says_so(big):
     completed = _completed(jobs)
     top = {j.name for j in sorted(completed, key=lambda j: -j.final_objective_value)[:BEST_LINES]}
     surface = viz.plot_objective_surface(jobs, "eta", "max_depth", ranges=BIG_RANGES, **AUC)
-    (points,) = _scatters(surface)
+    points = _trace(surface, COMPLETED_NAME)
     assert type(points) is go.Scatter and len(points.x) == MAX_POINTS < len(completed)  # few enough for SVG
     assert top <= set(points.text)
     drawn = {j.name: j for j in completed if j.name in set(points.text)}

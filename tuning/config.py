@@ -43,7 +43,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +55,7 @@ from tuning.parameters import Parameter, parameter_from_dict
 from tuning.warm_start import WarmStartConfig
 
 if TYPE_CHECKING:
+    from tuning.algorithms import HyperparameterSpec
     from tuning.datasets import Dataset
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "TuningJobConfig",
     "training_jobs_ran_on",
     "check_tuning_job_name",
+    "hyperband_resource_errors",
 ]
 
 MAX_TRAINING_JOBS = 100_000
@@ -162,18 +164,8 @@ class TuningJobConfig:
         """The checks that need no data: limits, names, types."""
         if self.name is not None:
             check_tuning_job_name(self.name)
-        if self.max_jobs is not None:
-            _whole_number(self.max_jobs, "max_jobs (MaxNumberOfTrainingJobs)", 1, MAX_TRAINING_JOBS)
-        _whole_number(self.max_parallel_jobs, "max_parallel_jobs (MaxParallelTrainingJobs)", 1, MAX_PARALLEL_JOBS)
-        if self.max_runtime_seconds is not None:
-            seconds = self.max_runtime_seconds
-            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not (
-                math.isfinite(seconds) and seconds > 0
-            ):
-                raise ValidationError(
-                    "max_runtime_seconds (MaxRuntimeInSeconds): must be a positive number of "
-                    f"seconds, or None for no limit, but got {seconds!r}."
-                )
+        for field_name, rule in _LIMIT_RULES.items():
+            rule(getattr(self, field_name))
         if self.early_stopping_type not in EARLY_STOPPING_TYPES:
             raise ValidationError(
                 f"early_stopping_type must be 'Off' or 'Auto' (AMT's TrainingJobEarlyStoppingType), "
@@ -185,8 +177,6 @@ class TuningJobConfig:
                 "early_stopping_grace_period applies to early stopping Auto only, but early stopping is "
                 f"{self.early_stopping_type!r}. Set early_stopping_type='Auto', or leave the grace period out."
             )
-        if self.random_seed is not None:
-            _whole_number(self.random_seed, "random_seed (RandomSeed)", 0, 2**31 - 1)
         fraction = self.validation_fraction
         if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction < 1:
             raise ValidationError(
@@ -215,6 +205,42 @@ class TuningJobConfig:
             )
         _check_strategy_config_types(self.strategy_config)
         _check_exclude_columns(self.exclude_columns)
+
+    def limit_errors(self) -> dict[str, str]:
+        """Every resource limit that is out of range, with the message the engine refuses it with.
+
+        Why: a form shows each limit's problem beside its own input, all at once, where
+        :meth:`check_limits` and :func:`tuning.runner.prepare` stop at the first. The rules
+        are theirs (the same functions), so a page never keeps a second copy that could
+        drift. Keys: ``max_jobs``, ``max_parallel_jobs``, ``max_runtime_seconds``,
+        ``random_seed``, and StrategyConfig's ``GridPoints``, ``MinResource`` and
+        ``MaxResource`` (Hyperband's, checked for the Hyperband strategy only). Everything
+        else (ranges, data, names) is left to ``prepare``.
+
+        >>> TuningJobConfig(dataset="iris", max_jobs=0).limit_errors()
+        {'max_jobs': 'max_jobs (MaxNumberOfTrainingJobs): must be from 1 to 100,000, but got 0.'}
+        """
+        errors: dict[str, str] = {}
+        for field_name, rule in _LIMIT_RULES.items():
+            try:
+                rule(getattr(self, field_name))
+            except ValidationError as error:
+                errors[field_name] = str(error)
+        strategy_config = self.strategy_config if isinstance(self.strategy_config, Mapping) else {}
+        points = strategy_config.get("GridPoints")
+        if points is not None and not isinstance(points, Mapping):  # per-range points need the ranges: prepare
+            from tuning.strategies._grid import check_grid_points
+
+            try:
+                check_grid_points(points, {})
+            except ValidationError as error:
+                errors["GridPoints"] = str(error)
+        if _strategy_key(self.strategy) == "Hyperband" and {"MinResource", "MaxResource"} & set(strategy_config):
+            spec = _resource_spec(self.algorithm)
+            if spec is not None:
+                errors.update(hyperband_resource_errors(
+                    strategy_config.get("MinResource", 1), strategy_config.get("MaxResource", spec.default), spec))
+        return errors
 
     # -- JSON ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -339,6 +365,85 @@ class TuningJobConfig:
 
     def replace(self, **changes: Any) -> TuningJobConfig:
         return dataclasses.replace(self, **changes)
+
+
+def _check_max_jobs(value: Any) -> None:
+    if value is not None:
+        _whole_number(value, "max_jobs (MaxNumberOfTrainingJobs)", 1, MAX_TRAINING_JOBS)
+
+
+def _check_max_parallel_jobs(value: Any) -> None:
+    _whole_number(value, "max_parallel_jobs (MaxParallelTrainingJobs)", 1, MAX_PARALLEL_JOBS)
+
+
+def _check_max_runtime_seconds(seconds: Any) -> None:
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not (
+        math.isfinite(seconds) and seconds > 0
+    )):
+        raise ValidationError(
+            "max_runtime_seconds (MaxRuntimeInSeconds): must be a positive number of "
+            f"seconds, or None for no limit, but got {seconds!r}."
+        )
+
+
+def _check_random_seed(value: Any) -> None:
+    if value is not None:
+        _whole_number(value, "random_seed (RandomSeed)", 0, 2**31 - 1)
+
+
+_LIMIT_RULES: dict[str, Callable[[Any], None]] = {
+    "max_jobs": _check_max_jobs,
+    "max_parallel_jobs": _check_max_parallel_jobs,
+    "max_runtime_seconds": _check_max_runtime_seconds,
+    "random_seed": _check_random_seed,
+}
+"""The resource limits, each with its one rule: check_limits raises the first broken one,
+limit_errors collects them all."""
+
+
+def _strategy_key(strategy: Any) -> Any:
+    """A strategy name as prepare reads it ('hyperband ' is Hyperband)."""
+    return str(strategy).strip().capitalize() if isinstance(strategy, str) else strategy
+
+
+def _resource_spec(algorithm_name: Any) -> HyperparameterSpec | None:
+    """The algorithm's training resource (num_round...), or None: prepare reports the rest."""
+    from tuning.algorithms import get_algorithm
+
+    try:
+        algorithm = get_algorithm(algorithm_name)
+    except ValidationError:
+        return None
+    return None if algorithm.resource is None else algorithm.hyperparameters[algorithm.resource]
+
+
+def hyperband_resource_errors(
+    min_resource: Any, max_resource: Any, resource_spec: HyperparameterSpec | None = None
+) -> dict[str, str]:
+    """Hyperband's budget rules, by StrategyConfig field: ``{}`` when the budget is fine.
+
+    MinResource and MaxResource are whole numbers from 1, MinResource below MaxResource
+    (a budget that cannot grow has nothing to cut), and MaxResource a valid value of the
+    algorithm's resource hyperparameter (``resource_spec``). :func:`tuning.runner.prepare`
+    raises the first message; a form shows each beside its field.
+    """
+    errors: dict[str, str] = {}
+    for label, value in (("MinResource", min_resource), ("MaxResource", max_resource)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            errors[label] = f"StrategyConfig {label} must be a whole number >= 1, but got {value!r}."
+    if errors:
+        return errors
+    if not min_resource < max_resource:
+        errors["MinResource"] = (
+            f"StrategyConfig MinResource < MaxResource must hold, but got MinResource={min_resource} "
+            f"and MaxResource={max_resource}."
+        )
+    if resource_spec is not None:
+        try:
+            resource_spec.check_value(max_resource)
+        except ValidationError as error:
+            errors["MaxResource"] = str(error)
+    return errors
 
 
 def _check_strategy_config_types(strategy_config: Mapping[str, Any]) -> None:

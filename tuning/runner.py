@@ -59,7 +59,7 @@ from tuning.completion import CompletionTracker
 from tuning.baseline import compute_baseline
 from tuning.board import BoardTicket, start_board
 from tuning.cluster import DaskPool, board_address, connect_scheduler, new_authkey
-from tuning.config import LOCAL_POOL, RUN_RECORD, TuningJobConfig, check_tuning_job_name
+from tuning.config import LOCAL_POOL, RUN_RECORD, TuningJobConfig, check_tuning_job_name, hyperband_resource_errors
 from tuning.datasets import Dataset, load_csv, load_dataset, split_channels, without_columns
 from tuning.early_stopping import default_grace_period
 from tuning.errors import ValidationError
@@ -222,15 +222,10 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
             )
         max_resource = config.strategy_config.get("MaxResource", resolved[algorithm.resource])
         min_resource = config.strategy_config.get("MinResource", 1)
-        for label, value in (("MinResource", min_resource), ("MaxResource", max_resource)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValidationError(f"StrategyConfig {label} must be a whole number >= 1, but got {value!r}.")
-        if not min_resource < max_resource:
-            raise ValidationError(
-                f"StrategyConfig MinResource < MaxResource must hold, but got MinResource={min_resource} "
-                f"and MaxResource={max_resource}."
-            )
-        algorithm.hyperparameters[algorithm.resource].check_value(max_resource)
+        budget_errors = hyperband_resource_errors(min_resource, max_resource,
+                                                  algorithm.hyperparameters[algorithm.resource])
+        if budget_errors:
+            raise ValidationError(next(iter(budget_errors.values())))
         static[algorithm.resource] = max_resource
         pruning = "Hyperband"
     elif config.strategy_config.get("MinResource") or config.strategy_config.get("MaxResource"):

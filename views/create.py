@@ -18,12 +18,12 @@ import os
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store, literal
 from tuning import CompletionCriteria, TuningJobConfig, ValidationError, WarmStartConfig, WarmStartTypes, prepare
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
 from tuning.cluster import check_scheduler_address, default_scheduler, scheduler_or_none
-from tuning.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
 from tuning.datasets import Dataset, DatasetInfo, list_datasets, load_dataset
 from tuning.errors import TuneLabError
 from tuning.json_input import parse_json
@@ -120,11 +120,11 @@ def prefill(config: TuningJobConfig, aws: bool, datasets: list[DatasetInfo]) -> 
             state[f"create.{key}.{algorithm.name}"] = int(strategy_config[field])
     notes = []
     if "GridPoints" in strategy_config:
-        if isinstance(strategy_config["GridPoints"], int) and 2 <= strategy_config["GridPoints"] <= 50:
+        if isinstance(strategy_config["GridPoints"], int):
             state["create.grid_points"] = int(strategy_config["GridPoints"])
-        else:  # per-range points, or more than the page's field takes
+        else:  # per-range points
             notes.append(f"StrategyConfig GridPoints {strategy_config['GridPoints']!r} is not shown here: the page "
-                         "takes one number from 2 to 50. Run the file with `python -m tuning run` to keep it.")
+                         "takes one number for every range. Run the file with `python -m tuning run` to keep it.")
     if config.max_jobs is not None:
         state["create.max_jobs"] = int(config.max_jobs)
     else:
@@ -274,6 +274,10 @@ strategy = st.radio("Strategy", STRATEGY_NAMES, index=STRATEGY_NAMES.index("Baye
                     captions=[STRATEGIES[name] for name in STRATEGY_NAMES], label_visibility="collapsed")
 strategy_config: dict[str, int] = {}
 strategy_errors: list[str] = []
+# Each limit's input takes any whole number and keeps a slot under it for the engine's own
+# message (filled in "Check and launch"): Streamlit's min_value would refuse 0 with its own
+# box, the engine would never see it, and Launch would stay enabled.
+limit_slots: dict[str, DeltaGenerator] = {}
 resource = algorithm.resource
 if strategy == "Hyperband":
     if resource is None:
@@ -282,15 +286,18 @@ if strategy == "Hyperband":
     else:
         spec = algorithm.hyperparameters[resource]
         low, high = st.columns(2)
-        maximum = low.number_input(f"MaxResource ({resource})", min_value=2, key=f"create.max_resource.{algorithm.name}", value=int(spec.default), step=1,
+        maximum = low.number_input(f"MaxResource ({resource})", key=f"create.max_resource.{algorithm.name}", value=int(spec.default), step=1,
                                    help="The budget the most promising training jobs grow to.")
-        minimum = high.number_input(f"MinResource ({resource})", min_value=1, key=f"create.min_resource.{algorithm.name}",
+        limit_slots["MaxResource"] = low.empty()
+        minimum = high.number_input(f"MinResource ({resource})", key=f"create.min_resource.{algorithm.name}",
                                     value=max(1, int(spec.default) // 10), step=1,
                                     help="The budget every training job gets before the first cut.")
+        limit_slots["MinResource"] = high.empty()
         strategy_config = {"MinResource": int(minimum), "MaxResource": int(maximum)}
         explain(CONCEPTS["resource"])
 elif strategy == "Grid":
-    points = st.number_input("GridPoints", key="create.grid_points", min_value=2, max_value=50, value=DEFAULT_GRID_POINTS, step=1)
+    points = st.number_input("GridPoints", key="create.grid_points", value=DEFAULT_GRID_POINTS, step=1)
+    limit_slots["GridPoints"] = st.empty()
     strategy_config = {"GridPoints": int(points)}
     explain(CONCEPTS["grid_points"])
 for message in strategy_errors:
@@ -352,14 +359,16 @@ elif scheduler is not None:
         scheduler_errors.append(str(error))
 first, second, third = st.columns(3)
 with first:
-    max_jobs = st.number_input("Maximum training jobs", key="create.max_jobs", min_value=1, max_value=MAX_TRAINING_JOBS, value=20, step=1)
+    max_jobs = st.number_input("Maximum training jobs", key="create.max_jobs", value=20, step=1)
+    limit_slots["max_jobs"] = st.empty()
     explain(CONCEPTS["max_jobs"])
-    max_runtime_minutes = st.number_input("Maximum runtime (minutes, 0 for none)", key="create.max_runtime", min_value=0.0,
+    max_runtime_minutes = st.number_input("Maximum runtime (minutes, 0 for none)", key="create.max_runtime",
                                           value=0.0, step=1.0)
+    limit_slots["max_runtime_seconds"] = st.empty()
     explain(CONCEPTS["max_runtime"])
 with second:
-    max_parallel = st.number_input("Parallel training jobs", key="create.max_parallel", min_value=1, max_value=MAX_PARALLEL_JOBS,
-                                   value=min(2, cores), step=1)
+    max_parallel = st.number_input("Parallel training jobs", key="create.max_parallel", value=min(2, cores), step=1)
+    limit_slots["max_parallel_jobs"] = st.empty()
     explain(CONCEPTS["max_parallel_jobs"])
     if max_parallel > cores and scheduler is None:
         st.warning(f"This machine has {cores} CPU cores: more than {cores} parallel jobs only queue up.",
@@ -370,7 +379,8 @@ with second:
             "Early stopping is off: " + ("Hyperband stops jobs itself." if strategy == "Hyperband"
                                          else f"{algorithm.title} reports its objective only at the end."))
 with third:
-    seed = st.number_input("Random seed", key="create.seed", min_value=0, max_value=2**31 - 1, value=42, step=1)
+    seed = st.number_input("Random seed", key="create.seed", value=42, step=1)
+    limit_slots["random_seed"] = st.empty()
     explain(CONCEPTS["random_seed"])
     job_name = st.text_input("Tuning job name (optional)", key="create.name", max_chars=32, placeholder="fresh name if empty")
     explain(CONCEPTS["name"])
@@ -434,7 +444,12 @@ config = TuningJobConfig(
 )
 
 st.subheader("5. Check and launch")
-problems = strategy_errors + table.errors + scheduler_errors
+# The engine's rules for the limits (those of check_limits and prepare), each shown beside its input.
+limit_errors = config.limit_errors()
+for field, message in limit_errors.items():
+    if field in limit_slots:  # every limit on the page has one; the list below repeats them all
+        limit_slots[field].error(literal(message), icon=":material/error:")
+problems = strategy_errors + table.errors + scheduler_errors + list(limit_errors.values())
 prepared = None
 if not problems:
     try:

@@ -142,6 +142,51 @@ def empty_figure(title: str, message: str) -> go.Figure:
 NO_COMPLETED_JOBS = "No completed training job with an objective value yet."
 
 
+LOG_TICK_DIGITS = ((1, 3), (1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9))
+"""Leading digits of a log axis's ticks, tried in turn until at least two fall in its range."""
+MAX_LOG_TICKS = 10
+"""Above this many 1-3 ticks (five decades or more) a log axis is labelled at each decade."""
+
+
+def log_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
+    """Tick values and labels for a log axis over ``[low, high]``: 0.01, 0.03, 0.1, 0.3, ...
+
+    Why: over a decade or two plotly labels a log axis with its minor digits ("2 3 4 ... 9
+    0.1 2"), which a student cannot read as values. 1 and 3 per decade are close to evenly
+    spaced on a log scale (3 is about the square root of 10) and read as plain numbers.
+    A range too narrow for two of them takes 1-2-5, then every digit, then its own two ends;
+    a range of many decades takes one tick per decade.
+
+    >>> log_ticks(0.01, 0.3)
+    ([0.01, 0.03, 0.1, 0.3], ['0.01', '0.03', '0.1', '0.3'])
+    """
+    if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 or high <= 0:
+        return [], []
+    low, high = min(low, high), max(low, high)
+    slack = 1e-9 * (high - low) + 1e-12 * high  # a tick exactly at an end counts
+    decades = range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1)
+
+    def within(digits: tuple[int, ...]) -> list[tuple[int, float]]:
+        candidates = ((digit, float(f"{digit}e{decade}")) for decade in decades for digit in digits)
+        return [(digit, tick) for digit, tick in candidates if low - slack <= tick <= high + slack]
+
+    for digits in LOG_TICK_DIGITS:
+        ticks = within(digits)
+        if digits == (1, 3) and len(ticks) > MAX_LOG_TICKS:
+            ticks = [(digit, tick) for digit, tick in ticks if digit == 1]
+        if len(ticks) >= 2:
+            return [tick for _, tick in ticks], [f"{tick:g}" for _, tick in ticks]
+    inner = {tick for _, tick in within(LOG_TICK_DIGITS[-1])}
+    ends = sorted(inner | {float(f"{low:.2g}"), float(f"{high:.2g}")})
+    return ends, [f"{tick:g}" for tick in ends]
+
+
+def log_axis_layout(low: float, high: float) -> dict[str, Any]:
+    """``update_xaxes``/``update_yaxes`` keywords for a log axis labelled by :func:`log_ticks`."""
+    values, labels = log_ticks(low, high)
+    return dict(type="log", tickmode="array", tickvals=values, ticktext=labels)
+
+
 class EncodedAxis:
     """One hyperparameter's values as numbers a chart can place.
 
@@ -153,6 +198,7 @@ class EncodedAxis:
 
     def __init__(self, name: str, values: Sequence[Any], ranges: Mapping[str, Parameter] | None) -> None:
         self.name = name
+        self.parameter = (ranges or {}).get(name)
         self.categorical = is_categorical(name, values, ranges)
         self.log = not self.categorical and is_log(name, ranges)
         if self.categorical:
@@ -170,12 +216,32 @@ class EncodedAxis:
         """Scaled-space coordinates back to plotly axis coordinates."""
         return np.power(10.0, scaled) if self.log else scaled
 
-    def axis_layout(self) -> dict[str, Any]:
-        """``update_xaxes``/``update_yaxes`` keywords: log type or category ticks."""
+    def bounds(self) -> tuple[float, float]:
+        """The searched range in scaled space (widened to any value outside it), else the values'.
+
+        A chart over the whole range shows where the strategy did not look, too.
+        """
+        if self.categorical:
+            return 0.0, float(max(len(self.categories) - 1, 0))
+        low, high = float(self.scaled.min()), float(self.scaled.max())
+        minimum, maximum = getattr(self.parameter, "min_value", None), getattr(self.parameter, "max_value", None)
+        if minimum is not None and maximum is not None and (not self.log or minimum > 0):
+            ends = np.log10([minimum, maximum]) if self.log else np.asarray([minimum, maximum], dtype=float)
+            low, high = min(low, float(ends[0])), max(high, float(ends[1]))
+        return low, high
+
+    def axis_layout(self, scaled_span: tuple[float, float] | None = None) -> dict[str, Any]:
+        """``update_xaxes``/``update_yaxes`` keywords: log type and ticks, or category ticks.
+
+        A log axis is labelled over ``scaled_span`` (``log10`` units), by default the values'.
+        """
         if self.categorical:
             return dict(tickmode="array", tickvals=list(range(len(self.categories))),
                         ticktext=[str(value) for value in self.categories])
-        return dict(type="log") if self.log else {}
+        if not self.log:
+            return {}
+        low, high = scaled_span or (float(self.scaled.min()), float(self.scaled.max()))
+        return log_axis_layout(10.0 ** low, 10.0 ** high)
 
     def title(self) -> str:
         return f"{self.name} (log scale)" if self.log else self.name

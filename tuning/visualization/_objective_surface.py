@@ -9,9 +9,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from tuning.errors import ValidationError
+from tuning.records import TrainingJobStatus
 from tuning.visualization._common import (
     BEST_LINES,
     COLORSCALE,
+    FONT_SIZE,
     MAX_POINTS,
     NO_COMPLETED_JOBS,
     EncodedAxis,
@@ -24,6 +26,7 @@ from tuning.visualization._common import (
     scatter_class,
     style,
 )
+from tuning.visualization._surface_fit import MIN_FIT_POINTS, fitted_surface
 
 if TYPE_CHECKING:
     from tuning.parameters import Parameter
@@ -31,9 +34,14 @@ if TYPE_CHECKING:
 
 TITLE = "Objective surface"
 GRID_POINTS = 60
-MIN_SURFACE_POINTS = 4
+MIN_SURFACE_POINTS = MIN_FIT_POINTS
+"""Completed jobs at different points the fitted surface needs (``_surface_fit`` says why)."""
 MAX_INTERPOLATED_POINTS = 1000
-"""Above this many jobs the surface is each grid cell's mean objective, not an interpolation."""
+"""Above this many jobs the surface is each grid cell's mean objective, not a fitted guess."""
+MAX_STOPPED_POINTS = MAX_POINTS // 4
+"""Stopped jobs drawn at most (a seeded random sample above it)."""
+COMPLETED_NAME = "completed (final value)"
+STOPPED_NAME = "stopped early (interim value)"
 
 
 def plot_objective_surface(
@@ -45,20 +53,25 @@ def plot_objective_surface(
     objective_type: str,
     ranges: Mapping[str, Parameter] | None = None,
 ) -> go.Figure:
-    """Completed jobs placed by two hyperparameters and coloured by their objective.
+    """Finished jobs placed by two hyperparameters, over a surface fitted to the completed ones.
 
-    With at least four distinct points, a contour layer interpolates the objective
-    between them (linearly, by ``scipy.interpolate.griddata``, in the range's own scale:
-    ``log10`` for a Logarithmic range). It is a guide to where the good region lies, not
-    a measurement: only the markers are real training jobs. The colour scale runs from
-    worst to best (bright is best) for both objective types.
+    Completed jobs are circles coloured by their final objective (bright is best, for both
+    objective types). Stopped jobs are grey open diamonds: early stopping ended them at an
+    interim value, worse than they would have reached, so that value is in their hover text
+    but neither in the colour scale nor in the surface. Failed jobs have no value: left out.
 
-    Above :data:`MAX_INTERPOLATED_POINTS` jobs the layer is the mean objective of the jobs
-    in each cell of a 60 x 60 grid (one cell per value of an integer or categorical
-    hyperparameter), and the title says so: triangulating 10,000 points takes seconds,
-    and with that many the cell means show the same landscape, measured rather than guessed.
-    Above :data:`MAX_POINTS` jobs the markers are the best ones and a random sample of the
-    rest; the shading and the colour scale still count every job.
+    With at least :data:`MIN_SURFACE_POINTS` completed jobs at different points, a faint
+    contour layer is a Gaussian process fitted to them (``_surface_fit.py`` says why) over
+    the whole rectangle of the two ranges, in each range's own scale (``log10`` for a
+    Logarithmic range). It is a guide to where the good region lies, not a measurement:
+    only the markers are training jobs. With fewer, the figure says how many it needs.
+
+    Above :data:`MAX_INTERPOLATED_POINTS` completed jobs the layer is the mean objective of
+    the jobs in each cell of a 60 x 60 grid (one cell per value of an integer or
+    categorical hyperparameter), and the title says so: with that many, the cell means
+    show the landscape measured rather than guessed. Above :data:`MAX_POINTS` jobs the
+    markers are the best ones and a random sample of the rest; the shading and the colour
+    scale still count every job.
     """
     maximize = is_maximize(objective_type)
     names = hyperparameter_names(jobs, ranges)
@@ -74,45 +87,69 @@ def plot_objective_surface(
                 f"Pick one of: {', '.join(names)}."
             )
     label = objective_label(objective_name, objective_type)
-    completed = [job for job in finished_jobs(jobs) if x in job.hyperparameters and y in job.hyperparameters]
-    if not completed:
+    finished = [job for job in finished_jobs(jobs, include_stopped=True)
+                if x in job.hyperparameters and y in job.hyperparameters]
+    if not finished:
         return empty_figure(f"{TITLE}: {x} × {y}", NO_COMPLETED_JOBS)
-    x_axis = EncodedAxis(x, [job.hyperparameters[x] for job in completed], ranges)
-    y_axis = EncodedAxis(y, [job.hyperparameters[y] for job in completed], ranges)
+    # One encoding of every finished job, so that completed and stopped markers share the axes.
+    x_axis = EncodedAxis(x, [job.hyperparameters[x] for job in finished], ranges)
+    y_axis = EncodedAxis(y, [job.hyperparameters[y] for job in finished], ranges)
+    row = {job.index: k for k, job in enumerate(finished)}
+    completed = [job for job in finished if job.status == TrainingJobStatus.COMPLETED]
+    stopped = [job for job in finished if job.status == TrainingJobStatus.STOPPED]
+    rows = np.asarray([row[job.index] for job in completed], dtype=int)
     values = np.asarray([job.final_objective_value for job in completed], dtype=float)
+    x_span, y_span = x_axis.bounds(), y_axis.bounds()
 
     figure = go.Figure()
     binned = len(completed) > MAX_INTERPOLATED_POINTS
-    surface = _binned_surface(x_axis, y_axis, values) if binned else _surface(x_axis, y_axis, values)
+    if binned:
+        surface, missing = _binned_surface(x_axis.scaled[rows], y_axis.scaled[rows], values), None
+    else:
+        surface, missing = _surface(x_axis, y_axis, rows, values, x_span, y_span)
     if surface is not None:
         grid_x, grid_y, grid_z = surface
         figure.add_trace(go.Contour(
             x=x_axis.to_plotted(grid_x), y=y_axis.to_plotted(grid_y), z=grid_z,
-            colorscale=COLORSCALE, reversescale=not maximize, showscale=False,
+            colorscale=COLORSCALE, reversescale=not maximize, showscale=False, showlegend=False,
             zmin=float(values.min()), zmax=float(values.max()),
             opacity=0.55, contours=dict(showlines=False),
-            name="mean per cell" if binned else "interpolated", hoverinfo="skip", connectgaps=False,
+            name="mean per cell" if binned else "fitted surface", hoverinfo="skip", connectgaps=False,
         ))
     drawn = sample_jobs(completed, MAX_POINTS, maximize=maximize)
-    if len(drawn) < len(completed):
-        position = {job.index: k for k, job in enumerate(completed)}
-        rows = np.asarray([position[job.index] for job in drawn])
-        x_points, y_points, colours = x_axis.plotted[rows], y_axis.plotted[rows], values[rows]
-    else:
-        x_points, y_points, colours = x_axis.plotted, y_axis.plotted, values
-    figure.add_trace(scatter_class(len(drawn))(
-        x=x_points, y=y_points, mode="markers", name="training jobs",
-        text=[job.name for job in drawn],
-        # Each trace carries its own colour scale: a shared ``coloraxis`` clashes with the
-        # template's contour scale in plotly.js, which then never finishes drawing.
-        marker=dict(color=colours, colorscale=COLORSCALE, reversescale=not maximize, cmin=float(values.min()),
-                    cmax=float(values.max()), size=12, line=dict(width=1, color="white"), showscale=True,
-                    colorbar=dict(title=dict(text=label, side="right"))),
-        hovertemplate=f"%{{text}}<br>{x} %{{x}}<br>{y} %{{y}}<br>objective %{{marker.color:.4g}}<extra></extra>",
-    ))
-    figure.update_layout(showlegend=False)
-    figure.update_xaxes(title_text=x_axis.title(), **x_axis.axis_layout())
-    figure.update_yaxes(title_text=y_axis.title(), **y_axis.axis_layout())
+    if drawn:
+        drawn_rows = np.asarray([row[job.index] for job in drawn], dtype=int)
+        figure.add_trace(scatter_class(len(drawn))(
+            x=x_axis.plotted[drawn_rows], y=y_axis.plotted[drawn_rows], mode="markers", name=COMPLETED_NAME,
+            text=[job.name for job in drawn],
+            # Each trace carries its own colour scale: a shared ``coloraxis`` clashes with the
+            # template's contour scale in plotly.js, which then never finishes drawing.
+            marker=dict(color=[job.final_objective_value for job in drawn], colorscale=COLORSCALE,
+                        reversescale=not maximize, cmin=float(values.min()), cmax=float(values.max()),
+                        size=12, line=dict(width=1, color="white"), showscale=True,
+                        colorbar=dict(title=dict(text=label, side="right"))),
+            hovertemplate=f"%{{text}}<br>{x} %{{x}}<br>{y} %{{y}}<br>objective %{{marker.color:.4g}}<extra></extra>",
+        ))
+    shown = sample_jobs(stopped, MAX_STOPPED_POINTS, maximize=maximize, best=0)
+    if shown:
+        shown_rows = np.asarray([row[job.index] for job in shown], dtype=int)
+        figure.add_trace(scatter_class(len(shown))(
+            x=x_axis.plotted[shown_rows], y=y_axis.plotted[shown_rows], mode="markers",
+            name=STOPPED_NAME if len(shown) == len(stopped)
+            else f"{STOPPED_NAME}: {len(shown):,} of {len(stopped):,} (sampled)",
+            text=[job.name for job in shown], customdata=[job.final_objective_value for job in shown],
+            marker=dict(symbol="diamond-open", size=11, color="#444444", line=dict(width=2)),
+            hovertemplate=(f"%{{text}}<br>{x} %{{x}}<br>{y} %{{y}}<br>stopped early: interim value "
+                           "%{customdata:.4g}<extra></extra>"),
+        ))
+    figure.update_layout(showlegend=True, legend=dict(orientation="h", x=0, y=1.0, xanchor="left",
+                                                      yanchor="bottom", bgcolor="rgba(255,255,255,0.7)"))
+    figure.update_xaxes(title_text=x_axis.title(), range=_axis_range(x_axis, x_span), **x_axis.axis_layout(x_span))
+    figure.update_yaxes(title_text=y_axis.title(), range=_axis_range(y_axis, y_span), **y_axis.axis_layout(y_span))
+    if missing:
+        figure.add_annotation(text=missing, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                              font=dict(size=FONT_SIZE), bgcolor="rgba(255,255,255,0.85)",
+                              bordercolor="#999999", borderwidth=1, borderpad=8)
     parts = []
     if len(drawn) < len(completed):
         parts.append(f"{len(drawn):,} of {len(completed):,} jobs drawn (sampled): the best {BEST_LINES} "
@@ -121,9 +158,53 @@ def plot_objective_surface(
         parts.append(f"the shading is the mean objective per grid cell of all {len(completed):,}")
     note = f"<br><sup>{'; '.join(parts)}</sup>" if parts else ""
     style(figure, f"{TITLE}: {objective_name} over {x} × {y}{note}")
-    if note:
-        figure.update_layout(margin=dict(t=110))
+    figure.update_layout(margin=dict(t=140 if note else 120))  # room for the legend under the title
     return figure
+
+
+def _axis_range(axis: EncodedAxis, span: tuple[float, float]) -> list[float]:
+    """The axis over the whole searched range, with room for the markers at its ends.
+
+    In scaled space, which is also what plotly takes for a log axis's range (``log10`` units).
+    """
+    low, high = span
+    pad = 0.5 if axis.categorical else 0.03 * ((high - low) or 1.0)
+    return [low - pad, high + pad]
+
+
+def _surface(
+    x_axis: EncodedAxis, y_axis: EncodedAxis, rows: np.ndarray, values: np.ndarray,
+    x_span: tuple[float, float], y_span: tuple[float, float],
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray] | None, str | None]:
+    """The fitted surface over the rectangle ``x_span`` x ``y_span`` (scaled space), or why not.
+
+    Returns ``((grid_x, grid_y, z), None)``, or ``(None, the sentence the figure shows)``.
+    """
+    points = np.column_stack([x_axis.scaled[rows], y_axis.scaled[rows]])
+    distinct = len({tuple(point) for point in points})
+    if distinct < MIN_SURFACE_POINTS:
+        where = " at different points" if distinct < len(points) else ""
+        return None, (f"The surface needs at least {MIN_SURFACE_POINTS} completed training jobs{where}; "
+                      f"there {'is' if distinct == 1 else 'are'} {distinct}.<br>Only the jobs are drawn "
+                      "(a stopped job's interim value does not count).")
+    for axis, column in ((x_axis, 0), (y_axis, 1)):
+        if np.ptp(points[:, column]) == 0:
+            return None, (f"Every completed training job has the same {axis.name}, so there is no "
+                          f"surface over {axis.name} to fit: only the jobs are drawn.")
+    grid_x, grid_y = _grid(x_axis, x_span), _grid(y_axis, y_span)
+    low = np.asarray([x_span[0], y_span[0]])
+    size = np.asarray([x_span[1] - x_span[0], y_span[1] - y_span[0]])
+    size[size == 0] = 1.0
+    # Both axes scaled to [0, 1], so that the fit's length scales are not skewed by units.
+    z = fitted_surface((points - low) / size, values, (grid_x - low[0]) / size[0], (grid_y - low[1]) / size[1])
+    return (grid_x, grid_y, z), None
+
+
+def _grid(axis: EncodedAxis, span: tuple[float, float]) -> np.ndarray:
+    """Where the surface is evaluated along one axis: at each category, or evenly."""
+    if axis.categorical:
+        return np.arange(len(axis.categories), dtype=float)
+    return np.linspace(span[0], span[1], GRID_POINTS)
 
 
 def _cells(scaled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -138,43 +219,14 @@ def _cells(scaled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _binned_surface(
-    x_axis: EncodedAxis, y_axis: EncodedAxis, values: np.ndarray
+    x_scaled: np.ndarray, y_scaled: np.ndarray, values: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Each grid cell's mean objective in scaled space (NaN where no job fell), or None."""
-    if np.ptp(x_axis.scaled) == 0 or np.ptp(y_axis.scaled) == 0:
+    if np.ptp(x_scaled) == 0 or np.ptp(y_scaled) == 0:
         return None
-    (x_edges, x_centres), (y_edges, y_centres) = _cells(x_axis.scaled), _cells(y_axis.scaled)
-    sums, _, _ = np.histogram2d(x_axis.scaled, y_axis.scaled, bins=[x_edges, y_edges], weights=values)
-    counts, _, _ = np.histogram2d(x_axis.scaled, y_axis.scaled, bins=[x_edges, y_edges])
+    (x_edges, x_centres), (y_edges, y_centres) = _cells(x_scaled), _cells(y_scaled)
+    sums, _, _ = np.histogram2d(x_scaled, y_scaled, bins=[x_edges, y_edges], weights=values)
+    counts, _, _ = np.histogram2d(x_scaled, y_scaled, bins=[x_edges, y_edges])
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(counts > 0, sums / counts, np.nan)
     return x_centres, y_centres, means.T  # plotly's z is indexed [y][x]
-
-
-def _surface(
-    x_axis: EncodedAxis, y_axis: EncodedAxis, values: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """A grid interpolated from the points in scaled space, or None if it cannot be made."""
-    points = np.column_stack([x_axis.scaled, y_axis.scaled])
-    if len({tuple(point) for point in points}) < MIN_SURFACE_POINTS:
-        return None
-    if np.ptp(points[:, 0]) == 0 or np.ptp(points[:, 1]) == 0:
-        return None
-    try:
-        from scipy.interpolate import griddata
-    except ImportError:  # pragma: no cover - scipy ships with scikit-learn
-        return None
-    grid_x = np.linspace(points[:, 0].min(), points[:, 0].max(), GRID_POINTS)
-    grid_y = np.linspace(points[:, 1].min(), points[:, 1].max(), GRID_POINTS)
-    mesh_x, mesh_y = np.meshgrid(grid_x, grid_y)
-    # Normalise both axes to [0, 1] so that the triangulation is not skewed by units.
-    span = np.ptp(points, axis=0)
-    low = points.min(axis=0)
-    try:
-        grid_z = griddata((points - low) / span, values,
-                          ((mesh_x - low[0]) / span[0], (mesh_y - low[1]) / span[1]), method="linear")
-    except Exception:  # Qhull refuses points that all lie on one line.
-        return None
-    if np.all(np.isnan(grid_z)):
-        return None
-    return grid_x, grid_y, grid_z

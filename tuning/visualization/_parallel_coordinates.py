@@ -17,6 +17,7 @@ from tuning.visualization._common import (
     finished_jobs,
     hyperparameter_names,
     is_maximize,
+    log_ticks,
     objective_label,
     sample_jobs,
     sampled_note,
@@ -41,7 +42,8 @@ def plot_parallel_coordinates(
     """One vertical axis per hyperparameter, the objective last; one line per completed job.
 
     Categorical values sit at evenly spaced positions labelled with their names. A
-    Logarithmic range is drawn in ``log10`` with ticks labelled in real values, because
+    Logarithmic range is drawn in ``log10`` with ticks labelled in real values (0.01, 0.03,
+    0.1, ...: :func:`~tuning.visualization._common.log_ticks`), because
     parallel-coordinate axes cannot be log axes themselves. Drag along an axis to keep
     only the lines through a band (for example, the best objectives).
 
@@ -81,7 +83,8 @@ def _dimension(axis: EncodedAxis) -> dict[str, Any]:
                     ticktext=[str(value) for value in axis.categories])
     if axis.log:
         low, high = float(axis.scaled.min()), float(axis.scaled.max())
-        ticks = np.linspace(low, high, 5) if high > low else np.array([low])
-        return dict(label=axis.title(), values=axis.scaled, tickvals=list(ticks),
-                    ticktext=[f"{10 ** tick:.3g}" for tick in ticks])
+        ticks, labels = log_ticks(10.0 ** low, 10.0 ** high)
+        # Unlabelled ticks at both ends: plotly draws a parcoords axis only between its outer ticks.
+        positions = [low, *np.log10(ticks), high]
+        return dict(label=axis.title(), values=axis.scaled, tickvals=positions, ticktext=["", *labels, ""])
     return dict(label=axis.name, values=axis.scaled)
