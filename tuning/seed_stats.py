@@ -41,7 +41,7 @@ from tuning.records import TrainingJobStatus
 if TYPE_CHECKING:
     from tuning.records import TrainingJob
 
-__all__ = ["BandCurve", "Reach", "SeedGroup", "best_so_far_by_job", "summarise_seeds"]
+__all__ = ["BandCurve", "Reach", "SeedGroup", "best_so_far_by_job", "summarise_seeds", "worst_mean_best"]
 
 _FINISHED = frozenset({TrainingJobStatus.COMPLETED, TrainingJobStatus.STOPPED, TrainingJobStatus.FAILED})
 
@@ -227,3 +227,13 @@ def summarise_seeds(
             by_job=_by_job(curves), by_seconds=_by_seconds(runs, curves),
         )
     return summaries
+
+
+def worst_mean_best(summaries: Mapping[str, SeedGroup]) -> float | None:
+    """The worst of the groups' mean final bests: a target every group reaches on average,
+    so "jobs needed to reach it" compares how soon, not whether. ``None`` with no value."""
+    means = [group.mean_best for group in summaries.values() if group.mean_best is not None]
+    if not means:
+        return None
+    maximize = next(iter(summaries.values())).maximize
+    return min(means) if maximize else max(means)
