@@ -33,7 +33,7 @@ from tuning.errors import TuneLabError, ValidationError
 from tuning.records import TuningJobStatus
 
 if TYPE_CHECKING:
-    from tuning.records import TuningJob
+    from tuning.records import TrainingJob, TuningJob
     from tuning.runner import TuningProgress
     from tuning.store import Store
 
@@ -42,9 +42,11 @@ __all__ = [
     "SEED_STUDY",
     "SeedRunProgress",
     "SeedStudyHandle",
+    "group_label",
     "launch_rerun_with_seeds",
     "rerun_with_seeds",
     "seed_studies",
+    "seed_study_runs",
     "seed_study_name",
     "study_of",
 ]
@@ -88,6 +90,26 @@ def seed_studies(store: Store, originals: Iterable[str] | None = None) -> dict[s
         if study is not None and (wanted is None or study[0] in wanted):
             studies.setdefault(study[0], []).append(job)
     return {original: sorted(reruns, key=lambda job: study_of(job)[1]) for original, reruns in studies.items()}
+
+
+def group_label(original: str, rerun: TuningJob) -> str:
+    """A study's name on a chart: what differs between strategies, then the original, such as
+    ``Random, early stopping Off (bank-random)`` (the rerun's configuration is the original's)."""
+    early_stopping = rerun.config.get("EarlyStoppingType") or "Off"
+    return f"{rerun.strategy}, early stopping {early_stopping} ({original})"
+
+
+def seed_study_runs(store: Store, originals: Iterable[str]) -> dict[str, list[list[TrainingJob]]]:
+    """The studies of ``originals`` found in the store, ready for
+    :func:`tuning.seed_stats.summarise_seeds`: label -> one training-job list per seed.
+
+    In the order of ``originals``; originals never repeated are left out.
+    """
+    originals = list(dict.fromkeys(originals))
+    studies = seed_studies(store, originals)
+    return {group_label(original, studies[original][0]):
+            [store.training_jobs(job.name, with_curves=False) for job in studies[original]]
+            for original in originals if original in studies}
 
 
 @dataclass(frozen=True)
