@@ -170,9 +170,15 @@ def test_a_shorter_seed_keeps_its_final_best_and_a_seed_counts_from_its_first_co
     long = [_job(0, 0.4), _job(1, 0.6), _job(2, 0.8)]
     short = [_job(0, None, "Failed"), _job(1, 0.7)]  # stopped after two jobs
     (group,) = summarise_seeds({"g": [long, short]}, objective_type="Maximize").values()
-    assert group.by_job.x == [1.0, 2.0, 3.0]
-    assert group.by_job.seeds == [1, 2, 2]
-    assert group.by_job.mean == pytest.approx([0.4, 0.65, 0.75])  # job 3: 0.8 and the short seed's 0.7
+    assert group.by_job.x == [2.0, 3.0]  # from where both seeds have a best: the mean never jumps down
+    assert group.by_job.seeds == [2, 2]
+    assert group.by_job.mean == pytest.approx([0.65, 0.75])  # job 3: 0.8 and the short seed's 0.7
+
+
+def test_a_seed_without_a_completed_job_is_left_out_of_the_curves_but_counted():
+    (group,) = summarise_seeds({"g": [[_job(0, 0.4)], [_job(0, None, "Failed")]]}, objective_type="Maximize").values()
+    assert group.by_job.mean == [0.4] and group.by_job.seeds == [1] and group.by_seconds.seeds == [1]
+    assert group.seeds == 2 and group.jobs_to_reach(0.4).reached == 1
 
 
 def test_jobs_needed_to_reach_a_value_counts_seeds_that_never_reach_it():
@@ -189,14 +195,15 @@ def test_jobs_needed_to_reach_a_value_counts_seeds_that_never_reach_it():
 
 
 def test_compute_seconds_place_each_job_at_the_training_time_spent_so_far():
-    fast = [_job(0, 3.0, seconds=1.0), _job(1, 9.0, "Stopped", seconds=0.5), _job(2, 1.0, seconds=1.0)]
+    fast = [_job(0, 3.0, seconds=1.0), _job(1, 0.5, "Stopped", seconds=0.5), _job(2, 1.0, seconds=1.0)]
     slow = [_job(0, 2.0, seconds=2.0), _job(1, 4.0, seconds=2.0)]
     (group,) = summarise_seeds({"g": [fast, slow]}, objective_type="Minimize").values()
     curve = group.by_seconds
-    assert curve.x == [1.0, 1.5, 2.0, 2.5, 4.0]  # fast: 1, 1.5 (the stopped job's own time), 2.5; slow: 2, 4
-    assert curve.seeds == [1, 1, 2, 2, 2]
-    assert curve.mean == pytest.approx([3.0, 3.0, 2.5, 1.5, 1.5])  # at 2.5 s: fast 1.0, slow 2.0
-    assert curve.q25 == pytest.approx([3.0, 3.0, 2.25, 1.25, 1.25])
+    # fast's jobs end at 1, 1.5 (the stopped job's own time) and 2.5 s; slow's at 2 and 4 s: from 2 s both have a best
+    assert curve.x == [2.0, 2.5, 4.0]
+    assert curve.seeds == [2, 2, 2]
+    assert curve.mean == pytest.approx([2.5, 1.5, 1.5])  # at 2 s: fast 3.0 (the stopped 0.5 is interim, not a best), slow 2.0
+    assert curve.q25 == pytest.approx([2.25, 1.25, 1.25])
 
 
 def test_worst_mean_best_is_the_target_every_group_reaches_on_average():

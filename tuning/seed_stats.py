@@ -17,6 +17,10 @@ module does the summary, on training-job records only (no store, no plotting):
 - A seed that ran fewer training jobs than another (it was stopped, or reached its
   completion criteria) keeps its final best: the curve at *k* reads "best found within
   the first *k* training jobs", which for a finished run is its final best.
+- A group's curve starts where every seed has a best (its first Completed job): a mean
+  over the one or two seeds that happened to complete a job first, then over all of
+  them, would jump down as the others join, and a best so far never gets worse. A seed
+  with no Completed job at all is left out of the curves (the table counts it).
 - **Against compute seconds**: the same, with training job *k* placed at the sum of the
   ``elapsed_seconds`` of jobs 1 to *k* (a stopped job counts at its own, shorter, time;
   parallel jobs add up, as on a bill, not as on a wall clock).
@@ -98,7 +102,7 @@ class BandCurve:
     q25: list[float]
     q75: list[float]
     seeds: list[int]
-    """How many seeds have a best at this x (a seed has none before its first Completed job)."""
+    """How many seeds the summary at this x is over: every seed with a Completed job."""
 
 
 @dataclass(frozen=True)
@@ -162,11 +166,13 @@ class SeedGroup:
 
 
 def _band(x: np.ndarray, rows: np.ndarray) -> BandCurve:
-    """Mean and IQR down each column of ``rows`` (seeds x points), ignoring NaN; empty columns dropped."""
-    counts = (~np.isnan(rows)).sum(axis=0) if rows.size else np.zeros(len(x), dtype=int)
-    keep = counts > 0
-    if not keep.any():
+    """Mean and IQR down each column of ``rows`` (seeds x points), from the first column where
+    every seed that ever has a value has one (rows of NaN only are left out)."""
+    rows = rows[~np.isnan(rows).all(axis=1)] if rows.size else rows
+    if not rows.size:
         return BandCurve([], [], [], [], [])
+    counts = (~np.isnan(rows)).sum(axis=0)
+    keep = counts == len(rows)
     kept = rows[:, keep]
     return BandCurve(
         x=[float(value) for value in x[keep]],

@@ -57,9 +57,10 @@ def _bands(groups: Mapping[str, SeedGroup], curve_of: str, *, objective_name: st
         ))
     figure.update_xaxes(title_text=x_title)
     figure.update_yaxes(title_text=label)
-    figure.update_layout(legend_title_text="Group")
     style(figure, f"{TITLE}: {label}<br><sup>{seeds_note(drawn)}</sup>")
-    figure.update_layout(margin=dict(t=110))  # room for the title's second line
+    # Labels name strategy, early stopping and job: below the plot they leave it the full width.
+    figure.update_layout(legend=dict(orientation="h", x=0, y=-0.25, yanchor="top"),
+                         margin=dict(t=110, b=150), height=560)  # room for the title's second line and the legend
     return figure
 
 
