@@ -109,6 +109,54 @@ def test_compare_overlays_two_strategies_and_totals_their_compute():
     assert "cmp-random" in figure and "cmp-bayesian" in figure
 
 
+def _compare_pair(store, **changes):
+    for strategy in ("Random", "Bayesian"):
+        run_tuning_job(TuningJobConfig(
+            dataset="iris", algorithm="knn", objective_metric_name="validation:accuracy", strategy=strategy,
+            max_jobs=4, random_seed=2, name=f"cmp-{strategy.lower()}").replace(**changes), store)
+
+
+def test_compare_repeats_over_seeds_and_draws_bands_and_a_table_found_again_later():
+    store = Store()
+    _compare_pair(store)
+    app = AppTest.from_file("../views/compare.py", default_timeout=120).run()
+    assert not app.exception
+    assert "been repeated over seeds yet: press Run" in app.info[0].value
+    assert app.multiselect(key="compare.repeat").value == ["cmp-bayesian", "cmp-random"]
+    app.number_input(key="compare.seeds").set_value(2)
+    app.button(key="compare.run").click().run()  # waits for the reruns (AppTest never fires run_every)
+    assert not app.exception and not app.error
+    titles = [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in app.get("plotly_chart")]
+    assert "one seed each" in titles[0]
+    assert all("mean of 2 seeds, band: interquartile range" in title for title in titles[1:]) and len(titles) == 3
+    assert "Compute seconds" in app.get("plotly_chart")[2].proto.spec
+    table = app.dataframe[1].value
+    assert list(table["Group"]) == ["Bayesian, early stopping Off (cmp-bayesian)", "Random, early stopping Off (cmp-random)"]
+    assert list(table["Seeds"]) == [2, 2] and {"Mean best", "IQR of best", "Median jobs to reach X"} <= set(table.columns)
+    assert (table["Seeds that reached X"].str.endswith("of 2")).all()
+    assert {job.name for job in store.list_tuning_jobs()} >= {"cmp-random-s1", "cmp-random-s2", "cmp-bayesian-s2"}
+
+    later = AppTest.from_file("../views/compare.py", default_timeout=60).run()  # a new session: no Run pressed
+    assert not later.exception
+    assert len(later.get("plotly_chart")) == 3 and len(later.dataframe[1].value) == 2
+    assert set(later.dataframe[0].value["Tuning job"]) == {"cmp-random", "cmp-bayesian"}  # reruns are not originals
+
+
+def test_compare_says_in_a_sentence_why_a_repeat_cannot_run(tmp_path):
+    from tuning.datasets import load_dataset
+
+    path = tmp_path / "flowers.csv"
+    iris = load_dataset("iris")
+    iris.features.assign(species=iris.target).to_csv(path, index=False)
+    _compare_pair(Store(), dataset=path, target="species")
+    path.unlink()
+    app = AppTest.from_file("../views/compare.py", default_timeout=60).run()
+    app.button(key="compare.run").click().run()
+    assert not app.exception
+    (error,) = app.error
+    assert "nothing was run" in error.value and "no file at" in error.value and "Traceback" not in error.value
+
+
 def test_compare_needs_two_jobs(finished_job):
     app = AppTest.from_file("../views/compare.py", default_timeout=60).run()
     assert not app.exception

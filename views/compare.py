@@ -1,12 +1,18 @@
-"""Compare: several tuning jobs on one chart (say Grid, Random and Bayesian on the same data)."""
+"""Compare: several tuning jobs on one chart (say Grid, Random and Bayesian on the same data), and
+the same jobs repeated over seeds, to tell a strategy's method from one run's luck."""
 
 from __future__ import annotations
+
+import time
 
 import pandas as pd
 import streamlit as st
 
-from views.shared import get_store
-from tuning.visualization import plot_compare_best_so_far
+from tuning.errors import TuneLabError
+from tuning.seed_stats import summarise_seeds, worst_mean_best
+from tuning.seed_study import MAX_SEEDS, seed_study_runs, study_of
+from tuning.visualization import plot_compare_best_so_far, plot_seed_bands_by_job, plot_seed_bands_by_seconds
+from views.shared import get_launcher, get_store, literal
 
 st.title("Compare tuning jobs")
 st.caption(
@@ -15,7 +21,7 @@ st.caption(
 )
 
 store = get_store()
-jobs = store.list_tuning_jobs()
+jobs = [job for job in store.list_tuning_jobs() if study_of(job) is None]  # reruns appear under Repeat over seeds
 if len(jobs) < 2:
     st.info("Comparing needs two or more tuning jobs. Run, say, a Random and a Bayesian job on the same dataset.")
     st.stop()
@@ -24,23 +30,93 @@ by_name = {job.name: job for job in jobs}
 metric = st.selectbox("Objective metric", sorted({job.objective_metric_name for job in jobs}))
 candidates = [job.name for job in jobs if job.objective_metric_name == metric]
 chosen = st.multiselect("Tuning jobs", candidates, default=candidates[:3])
+objective_type = by_name[candidates[0]].objective_type
+
+st.subheader("One seed each")
 if len(chosen) < 2:
     st.info("Pick at least two tuning jobs.")
+else:
+    runs = {name: store.training_jobs(name) for name in chosen}
+    st.plotly_chart(plot_compare_best_so_far(runs, objective_name=metric, objective_type=objective_type),
+                    width="stretch")
+    rows = []
+    for name in chosen:
+        job = by_name[name]
+        seconds = sum(t.elapsed_seconds or 0.0 for t in runs[name])
+        rows.append({
+            "Tuning job": name, "Strategy": job.strategy, "Dataset": job.dataset, "Status": job.status,
+            "Training jobs": len(runs[name]), "Best objective": job.best_objective_value,
+            "Compute seconds": round(seconds, 1),
+        })
+    st.dataframe(pd.DataFrame(rows), width="stretch", hide_index=True,
+                 column_config={"Best objective": st.column_config.NumberColumn(metric, format="%.5g")})
+    st.caption("Each curve is one run with one seed: a lucky seed can put any strategy ahead. "
+               "Compute seconds add up the training time of every training job (parallel jobs count separately).")
+
+st.subheader("Repeat over seeds")
+st.caption(
+    "Run each chosen tuning job again with seeds 1, 2, ... (same configuration, named like "
+    "`<job>-s3`) and draw the mean best so far with its interquartile range. Reruns already in "
+    "the store are reused, so pressing Run again continues an interrupted study. When a job "
+    "splits one dataset into training and validation, the seed also draws that split."
+)
+to_repeat = st.multiselect("Tuning jobs to repeat", candidates, default=chosen, key="compare.repeat")
+seed_count = int(st.number_input("Number of seeds", min_value=1, max_value=MAX_SEEDS, value=5, step=1,
+                                 key="compare.seeds"))
+launcher = get_launcher()
+if st.button("Run", type="primary", disabled=not to_repeat, key="compare.run"):
+    try:
+        launcher.repeat_over_seeds(to_repeat, list(range(1, seed_count + 1)))
+    except TuneLabError as error:
+        st.error(literal(error))
+
+handle = launcher.seed_study()
+if handle is not None and handle.running:
+    bar = st.progress(0.0, text="Starting the reruns...")
+    while handle.running:  # the runs live in a background thread: leaving the page stops nothing
+        progress = handle.progress
+        if progress is not None:
+            bar.progress(progress.fraction, text=literal(
+                f"{progress.tuning_job_name} (seed {progress.seed} of {progress.original}): training job "
+                f"{progress.training_jobs_done} of {progress.max_jobs}; rerun {progress.runs_done + 1} of "
+                f"{progress.runs_total}"))
+        time.sleep(0.3)
+    bar.empty()
+if handle is not None and handle.error is not None and set(handle.names) & set(to_repeat):
+    st.error(literal(f"The repeat over seeds of {', '.join(handle.names)} stopped before its end: {handle.error}. "
+                     "Press Run to go on: finished reruns are kept."))
+
+groups = seed_study_runs(store, to_repeat)
+if not groups:
+    st.info("None of these tuning jobs has been repeated over seeds yet: press Run.")
     st.stop()
+summaries = summarise_seeds(groups, objective_type=objective_type)
+st.plotly_chart(plot_seed_bands_by_job(summaries, objective_name=metric, objective_type=objective_type),
+                width="stretch", key="compare.bands.job")
+st.plotly_chart(plot_seed_bands_by_seconds(summaries, objective_name=metric, objective_type=objective_type),
+                width="stretch", key="compare.bands.seconds")
 
-runs = {name: store.training_jobs(name) for name in chosen}
-objective_type = by_name[chosen[0]].objective_type
-st.plotly_chart(plot_compare_best_so_far(runs, objective_name=metric, objective_type=objective_type), width="stretch")
-
+default_target = worst_mean_best(summaries)
+better = "at least" if objective_type == "Maximize" else "at most"
+target = st.number_input(f"Target value X ({metric} {better} X)", value=float(default_target or 0.0),
+                         format="%.4f", help="Defaults to the worst of the groups' mean final bests.")
 rows = []
-for name in chosen:
-    job = by_name[name]
-    seconds = sum(t.elapsed_seconds or 0.0 for t in runs[name])
+for label, group in summaries.items():
+    reach = group.jobs_to_reach(target)
+    iqr = group.iqr
     rows.append({
-        "Tuning job": name, "Strategy": job.strategy, "Dataset": job.dataset, "Status": job.status,
-        "Training jobs": len(runs[name]), "Best objective": job.best_objective_value,
-        "Compute seconds": round(seconds, 1),
+        "Group": label, "Seeds": group.seeds, "Mean best": group.mean_best,
+        "IQR of best": "" if iqr is None else f"{iqr[0]:.4g} to {iqr[1]:.4g}",
+        "Median jobs to reach X": reach.median_jobs,
+        "Seeds that reached X": f"{reach.reached} of {reach.seeds}",
     })
-st.dataframe(pd.DataFrame(rows), width="stretch", hide_index=True,
-             column_config={"Best objective": st.column_config.NumberColumn(metric, format="%.5g")})
-st.caption("Compute seconds add up the training time of every training job (parallel jobs count separately).")
+st.dataframe(pd.DataFrame(rows), width="stretch", hide_index=True, column_config={
+    "Mean best": st.column_config.NumberColumn(f"Mean best {metric}", format="%.5g"),
+    "Median jobs to reach X": st.column_config.NumberColumn(format="%g"),
+})
+st.caption(
+    "Best so far counts Completed training jobs only (a stopped job's value is interim); a run that "
+    "ended early keeps its final best. Mean best and its interquartile range (25th to 75th percentile) "
+    "are over the seeds' final bests; with one seed they are that seed's. Median jobs to reach X counts a "
+    "seed that never reached X as needing more than it ran: it is empty when half the seeds or more never did."
+)

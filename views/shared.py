@@ -11,6 +11,7 @@ import streamlit as st
 from tuning import TuningJobConfig, TuningJobHandle, launch_tuning_job
 from tuning.resume import launch_resume
 from tuning.runner import warm_up
+from tuning.seed_study import SeedStudyHandle, launch_rerun_with_seeds
 from tuning.store import Store
 from tuning.tables import training_jobs_frame
 from tuning.warm_start import WarmStartConfig, overall_best_training_job
@@ -61,6 +62,7 @@ class JobLauncher:
         self.store = store
         self._lock = threading.Lock()
         self._handles: dict[str, TuningJobHandle] = {}
+        self._seed_study: SeedStudyHandle | None = None
 
     def launch(self, config: TuningJobConfig, *, scheduler: str | None = None) -> str:
         """Check and start a tuning job; return its name. Bad input raises ValidationError.
@@ -81,6 +83,22 @@ class JobLauncher:
     def running(self) -> list[str]:
         with self._lock:
             return [name for name, handle in self._handles.items() if handle.running]
+
+    def repeat_over_seeds(self, names: list[str], seeds: list[int]) -> SeedStudyHandle:
+        """Rerun tuning jobs over seeds in the background (Compare's "Repeat over seeds").
+
+        One study at a time for the server: while one runs, asking again returns it. Bad
+        input raises ValidationError, before anything runs.
+        """
+        with self._lock:
+            if self._seed_study is None or not self._seed_study.running:
+                self._seed_study = launch_rerun_with_seeds(self.store, names, seeds)
+            return self._seed_study
+
+    def seed_study(self) -> SeedStudyHandle | None:
+        """The latest repeat over seeds, running or ended (``None`` before the first)."""
+        with self._lock:
+            return self._seed_study
 
 
 @st.cache_resource

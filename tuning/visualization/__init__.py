@@ -21,6 +21,7 @@ from tuning.visualization._importance import hyperparameter_importance, plot_imp
 from tuning.visualization._intermediate import plot_intermediate_values
 from tuning.visualization._objective_surface import plot_objective_surface
 from tuning.visualization._parallel_coordinates import plot_parallel_coordinates
+from tuning.visualization._seed_bands import plot_seed_bands_by_job, plot_seed_bands_by_seconds
 from tuning.visualization._slice import plot_slice
 
 __all__ = [
@@ -32,5 +33,7 @@ __all__ = [
     "plot_intermediate_values",
     "plot_objective_surface",
     "plot_parallel_coordinates",
+    "plot_seed_bands_by_job",
+    "plot_seed_bands_by_seconds",
     "plot_slice",
 ]

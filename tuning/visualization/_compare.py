@@ -7,13 +7,11 @@ from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
+from tuning.seed_stats import best_so_far_by_job
 from tuning.visualization._common import (
     NO_COMPLETED_JOBS,
     empty_figure,
-    finished_jobs,
-    is_maximize,
     objective_label,
-    running_best,
     scatter_class,
     style,
 )
@@ -21,7 +19,7 @@ from tuning.visualization._common import (
 if TYPE_CHECKING:
     from tuning.records import TrainingJob
 
-TITLE = "Best objective so far, by tuning job"
+TITLE = "Best objective so far, by tuning job (one seed each)"
 
 
 def plot_compare_best_so_far(
@@ -31,19 +29,21 @@ def plot_compare_best_so_far(
 
     ``runs`` maps a tuning job's name to its training jobs. The curves are drawn against
     the training job number, so strategies with the same budget compare point by point.
+    Only Completed jobs set a new best (a Stopped job's value is interim); Stopped and
+    Failed jobs carry it forward, so each curve runs to its last finished training job.
+    Each tuning job is one seed: :func:`plot_seed_bands_by_job` repeats them over seeds.
     """
-    maximize = is_maximize(objective_type)
     label = objective_label(objective_name, objective_type)
-    curves = {name: finished_jobs(jobs) for name, jobs in runs.items()}
-    curves = {name: jobs for name, jobs in curves.items() if jobs}
+    curves = {name: best_so_far_by_job(jobs, objective_type=objective_type) for name, jobs in runs.items()}
+    curves = {name: curve for name, curve in curves.items() if curve[0]}
     if not curves:
         return empty_figure(TITLE, NO_COMPLETED_JOBS)
-    scatter = scatter_class(sum(len(jobs) for jobs in curves.values()))
+    scatter = scatter_class(sum(len(numbers) for numbers, _ in curves.values()))
     figure = go.Figure()
-    for name, jobs in curves.items():
+    for name, (numbers, best) in curves.items():
         figure.add_trace(scatter(
-            x=[job.index + 1 for job in jobs],
-            y=running_best([job.final_objective_value for job in jobs], maximize),
+            x=numbers,
+            y=best,
             mode="lines", name=name, line=dict(shape="hv", width=3),
             hovertemplate="after job %{x}: best %{y:.4g}<extra>" + name + "</extra>",
         ))
