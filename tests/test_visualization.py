@@ -226,9 +226,9 @@ def test_best_so_far_marks_stopped_jobs_apart_and_tracks_the_best_completed_job(
     tuning_job, jobs = real
     figure = viz.plot_best_so_far(jobs, **_objective(real))
     by_name = {trace.name: trace for trace in figure.data}
-    assert set(by_name) == {"Completed", "Stopped early", "Best so far"}
+    assert set(by_name) == {"Completed", "Stopped early (interim value)", "Best so far"}
     stopped = [j for j in jobs if j.status == "Stopped"]
-    assert len(by_name["Stopped early"].x) == len(stopped) and by_name["Stopped early"].marker.symbol == "x"
+    assert len(by_name["Stopped early (interim value)"].x) == len(stopped) and by_name["Stopped early (interim value)"].marker.symbol == "x"
     assert len(by_name["Completed"].x) == len(_completed(jobs))
     assert by_name["Best so far"].line.shape == "hv"
     assert by_name["Best so far"].y[-1] == pytest.approx(tuning_job.best_objective_value)
@@ -338,7 +338,7 @@ def test_intermediate_values_dash_stopped_jobs_and_mark_where_they_stopped(real)
     assert completed and stopped  # the fixture run has both
     lines, stopped_lines, marks = figure.data
     assert (lines.legendgroup, lines.line.dash) == ("Completed", "solid")
-    assert (stopped_lines.legendgroup, stopped_lines.line.dash) == ("Stopped early", "dash")
+    assert (stopped_lines.legendgroup, stopped_lines.line.dash) == ("Stopped early (interim values)", "dash")
     for trace, members in ((lines, completed), (stopped_lines, stopped)):
         expected = []
         for job in members:  # each job's curve, then a gap
@@ -356,7 +356,7 @@ def test_intermediate_values_of_hand_made_jobs_leave_out_failed_ones():
             _job(1, 0.4, status="Stopped", stopped_reason="Hyperband", intermediate=[(1, 0.4)], x=2),
             _job(2, None, status="Failed", intermediate=[(1, 0.1)], x=3)]
     figure = viz.plot_intermediate_values(jobs, objective_name="m", objective_type="Maximize")
-    assert [(t.legendgroup, t.line.dash) for t in figure.data[:2]] == [("Completed", "solid"), ("Stopped early", "dash")]
+    assert [(t.legendgroup, t.line.dash) for t in figure.data[:2]] == [("Completed", "solid"), ("Stopped early (interim values)", "dash")]
     assert list(figure.data[0].x) == [1, 2, None] and list(figure.data[1].x) == [1, None]
     assert list(figure.data[1].text)[0].endswith("(Hyperband)")
 
@@ -463,7 +463,7 @@ def test_a_big_job_best_so_far_samples_the_markers_but_its_line_counts_every_job
     by_name = {trace.name: trace for trace in figure.data}
     assert {type(t) for t in figure.data} == {go.Scatter}
     finished = [j for j in jobs if j.status in ("Completed", "Stopped")]
-    assert len(by_name["Completed"].x) + len(by_name["Stopped early"].x) == MAX_POINTS < len(finished)
+    assert len(by_name["Completed"].x) + len(by_name["Stopped early (interim value)"].x) == MAX_POINTS < len(finished)
     assert best.name in set(by_name["Completed"].text)
     line = by_name["Best so far"]
     completed = _completed(jobs)
@@ -506,12 +506,12 @@ def test_a_big_job_learning_curves_draw_a_bounded_sample_over_a_band_of_all(big)
     jobs, best = big
     figure = viz.plot_intermediate_values(jobs, **AUC)
     lines = [t for t in figure.data if t.mode == "lines" and isinstance(t, go.Scattergl)]
-    assert [t.legendgroup for t in lines] == ["Completed", "Stopped early"]
+    assert [t.legendgroup for t in lines] == ["Completed", "Stopped early (interim values)"]
     assert all(len({name for name in t.text if name}) == MAX_CURVES for t in lines)
     assert sum(_points(t) for t in lines) <= 2 * MAX_CURVES * 30
     assert best.name in set(lines[0].text)  # the best job is always drawn
     bands = [t for t in figure.data if t.fill == "tonexty"]
-    assert [t.legendgroup for t in bands] == ["Completed", "Stopped early"]
+    assert [t.legendgroup for t in bands] == ["Completed", "Stopped early (interim values)"]
     completed = [j for j in jobs if j.status == "Completed"]
     step_one = sorted(j.intermediate_values[0][1] for j in completed)
     assert bands[0].y[0] == pytest.approx(np.percentile(step_one, 90))  # the band is of every job

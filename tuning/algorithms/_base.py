@@ -130,6 +130,9 @@ class Algorithm(abc.ABC):
     problem_types: tuple[str, ...] = (BINARY, MULTICLASS, REGRESSION)
     resource: str | None = None
     resource_unit: str = ""
+    """The resource's unit, plural, for sentences: "boosting rounds"."""
+    resource_step: str = ""
+    """One step of the resource, for labels: "round" ("stopped at round 20 of 100")."""
     needs_scaling: bool = False
     handles_missing: bool = False
     model_file: str = "model.skops"

@@ -39,6 +39,7 @@ class LinearLearnerAlgorithm(Algorithm):
     summary = "A linear or logistic model trained by SGD: fast, simple, a baseline to beat."
     resource = "epochs"
     resource_unit = "epochs"
+    resource_step = "epoch"
     needs_scaling = True
     hyperparameters = {
         spec.name: spec

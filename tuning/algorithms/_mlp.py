@@ -38,6 +38,7 @@ class MultilayerPerceptronAlgorithm(Algorithm):
     summary = "A small feed-forward neural network: flexible, sensitive to its learning rate."
     resource = "epochs"
     resource_unit = "epochs"
+    resource_step = "epoch"
     needs_scaling = True
     hyperparameters = {
         spec.name: spec

@@ -32,6 +32,7 @@ class RandomForestAlgorithm(Algorithm):
     summary = "Many deep trees on resampled rows, averaged: robust, little tuning needed."
     resource = "n_estimators"
     resource_unit = "trees"
+    resource_step = "tree"
     handles_missing = False
     hyperparameters = {
         spec.name: spec

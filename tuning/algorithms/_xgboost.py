@@ -64,6 +64,7 @@ class XGBoostAlgorithm(Algorithm):
     summary = "Gradient-boosted decision trees: strong on tables, the usual first choice."
     resource = "num_round"
     resource_unit = "boosting rounds"
+    resource_step = "round"
     handles_missing = True
     model_file = "model.ubj"
     hyperparameters = _HYPERPARAMETERS

@@ -11,6 +11,7 @@ from tuning.records import TrainingJobStatus
 from tuning.visualization._common import (
     MAX_POINTS,
     NO_COMPLETED_JOBS,
+    add_baseline,
     empty_figure,
     finished_jobs,
     is_maximize,
@@ -23,17 +24,21 @@ from tuning.visualization._common import (
 )
 
 if TYPE_CHECKING:
+    from tuning.baseline import Baseline
     from tuning.records import TrainingJob
 
 TITLE = "Best objective so far"
 
 
-def plot_best_so_far(jobs: Sequence[TrainingJob], *, objective_name: str, objective_type: str) -> go.Figure:
+def plot_best_so_far(jobs: Sequence[TrainingJob], *, objective_name: str, objective_type: str,
+                     baseline: Baseline | None = None) -> go.Figure:
     """Each job's objective against its number, and the running best as a step line.
 
     Completed jobs are circles, Stopped jobs (stopped early, with the value they had
-    reached) are crosses. The running best counts Completed jobs only, as AMT's
-    BestTrainingJob does: it rises (Maximize) or falls (Minimize), never goes back.
+    reached: an interim value, not a score) are crosses. The running best counts Completed
+    jobs only, as AMT's BestTrainingJob does: it rises (Maximize) or falls (Minimize), never
+    goes back, and runs on to the last finished job. ``baseline`` (:mod:`tuning.baseline`)
+    is drawn as a dotted line.
 
     Above :data:`MAX_POINTS` finished jobs the markers are the best jobs and a random
     sample of the rest (the title says so), while the best-so-far line still counts
@@ -52,7 +57,7 @@ def plot_best_so_far(jobs: Sequence[TrainingJob], *, objective_name: str, object
     figure = go.Figure()
     for status, name, symbol in (
         (TrainingJobStatus.COMPLETED, "Completed", "circle"),
-        (TrainingJobStatus.STOPPED, "Stopped early", "x"),
+        (TrainingJobStatus.STOPPED, "Stopped early (interim value)", "x"),
     ):
         group = [job for job in plotted if job.status == status]
         if not group:
@@ -68,6 +73,9 @@ def plot_best_so_far(jobs: Sequence[TrainingJob], *, objective_name: str, object
     if completed:
         steps = [job.index + 1 for job in completed]
         best = running_best([job.final_objective_value for job in completed], maximize)
+        last = max(job.index + 1 for job in every)
+        if last > steps[-1]:  # carried on through the stopped jobs after the last completed one
+            steps, best = [*steps, last], [*best, best[-1]]
         if sampled:  # only where the best moved, and the last job: the same step line, few points
             keep = [k for k in range(len(best)) if k == 0 or best[k] != best[k - 1] or k == len(best) - 1]
             steps, best = [steps[k] for k in keep], [best[k] for k in keep]
@@ -79,6 +87,7 @@ def plot_best_so_far(jobs: Sequence[TrainingJob], *, objective_name: str, object
         ))
     figure.update_xaxes(title_text="Training job number")
     figure.update_yaxes(title_text=label)
+    add_baseline(figure, baseline)
     note = sampled_note(len(plotted), len(every), more="; the line counts all") if sampled else ""
     style(figure, f"{TITLE}: {label}{note}")
     if note:

@@ -14,6 +14,7 @@ from tuning.parameters import CategoricalParameter, ScalingType
 from tuning.records import TrainingJobStatus
 
 if TYPE_CHECKING:
+    from tuning.baseline import Baseline
     from tuning.parameters import Parameter
     from tuning.records import TrainingJob
 
@@ -295,3 +296,21 @@ def sampled_note(drawn: int, total: int, *, best: int = BEST_LINES, what: str = 
     """A title's second line saying that a chart shows a sample, and of how many."""
     return (f"<br><sup>{drawn:,} of {total:,} {what} drawn (sampled): the best {best} and a "
             f"random sample of the rest{more}</sup>")
+
+
+BASELINE_COLOUR = "#7f7f7f"
+
+
+def add_baseline(figure: go.Figure, baseline: Baseline | None) -> go.Figure:
+    """A dotted horizontal line at the score of a model that learnt nothing, named in the legend.
+
+    Beside it a student sees how much of a 0.91 accuracy is learning and how much is the
+    class balance (see :mod:`tuning.baseline`).
+    """
+    if baseline is None:
+        return figure
+    figure.add_hline(y=baseline.value, line=dict(dash="dot", width=2, color=BASELINE_COLOUR))
+    # An invisible trace gives the line a legend entry with its meaning.
+    figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(dash="dot", width=2, color=BASELINE_COLOUR),
+                                name=f"Baseline {baseline.value:.4g}: {baseline.description}", hoverinfo="skip"))
+    return figure

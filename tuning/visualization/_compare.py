@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from tuning.seed_stats import best_so_far_by_job
 from tuning.visualization._common import (
+    add_baseline,
     NO_COMPLETED_JOBS,
     empty_figure,
     objective_label,
@@ -17,13 +18,15 @@ from tuning.visualization._common import (
 )
 
 if TYPE_CHECKING:
+    from tuning.baseline import Baseline
     from tuning.records import TrainingJob
 
 TITLE = "Best objective so far, by tuning job (one seed each)"
 
 
 def plot_compare_best_so_far(
-    runs: Mapping[str, Sequence[TrainingJob]], *, objective_name: str, objective_type: str
+    runs: Mapping[str, Sequence[TrainingJob]], *, objective_name: str, objective_type: str,
+    baseline: Baseline | None = None,
 ) -> go.Figure:
     """One running-best step line per tuning job, named in the legend.
 
@@ -50,4 +53,5 @@ def plot_compare_best_so_far(
     figure.update_xaxes(title_text="Training job number")
     figure.update_yaxes(title_text=label)
     figure.update_layout(legend_title_text="Tuning job")
+    add_baseline(figure, baseline)
     return style(figure, f"{TITLE}: {label}")

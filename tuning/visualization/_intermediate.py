@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from tuning.records import TrainingJobStatus
 from tuning.visualization._common import (
+    add_baseline,
     empty_figure,
     is_maximize,
     objective_label,
@@ -19,11 +20,12 @@ from tuning.visualization._common import (
 )
 
 if TYPE_CHECKING:
+    from tuning.baseline import Baseline
     from tuning.records import TrainingJob
 
 TITLE = "Intermediate values"
 COMPLETED_GROUP = "Completed"
-STOPPED_GROUP = "Stopped early"
+STOPPED_GROUP = "Stopped early (interim values)"
 COMPLETED_COLOR = "#1f77b4"
 STOPPED_COLOR = "#d62728"
 MAX_CURVES = 150
@@ -33,7 +35,8 @@ BAND = (10, 90)
 """The percentiles of the band drawn under a sampled group's curves."""
 
 
-def plot_intermediate_values(jobs: Sequence[TrainingJob], *, objective_name: str, objective_type: str) -> go.Figure:
+def plot_intermediate_values(jobs: Sequence[TrainingJob], *, objective_name: str, objective_type: str,
+                             baseline: Baseline | None = None) -> go.Figure:
     """One line per training job: its objective after each step of training.
 
     Completed jobs are solid lines. Jobs stopped early (by AMT-style early stopping or
@@ -103,6 +106,7 @@ def plot_intermediate_values(jobs: Sequence[TrainingJob], *, objective_name: str
         note = (f"<br><sup>{drawn_count:,} of {len(curves):,} curves drawn (sampled: the best "
                 f"{BEST_CURVES} per group and a random sample); the band holds "
                 f"{BAND[0]}-{BAND[1]}% of all</sup>")
+    add_baseline(figure, baseline)
     style(figure, f"{TITLE}: {label}{note}")
     if note:
         figure.update_layout(margin=dict(t=110))

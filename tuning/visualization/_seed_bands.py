@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 from plotly.colors import DEFAULT_PLOTLY_COLORS
 
-from tuning.visualization._common import NO_COMPLETED_JOBS, empty_figure, objective_label, style
+from tuning.visualization._common import NO_COMPLETED_JOBS, add_baseline, empty_figure, objective_label, style
 
 if TYPE_CHECKING:
+    from tuning.baseline import Baseline
     from tuning.seed_stats import BandCurve, SeedGroup
 
 TITLE = "Best objective so far over seeds"
@@ -65,23 +66,24 @@ def _bands(groups: Mapping[str, SeedGroup], curve_of: str, *, objective_name: st
 
 
 def plot_seed_bands_by_job(groups: Mapping[str, SeedGroup], *, objective_name: str,
-                           objective_type: str) -> go.Figure:
+                           objective_type: str, baseline: Baseline | None = None) -> go.Figure:
     """Per group, the mean over seeds of best so far against the training job number, and its IQR band.
 
     ``groups`` comes from :func:`tuning.seed_stats.summarise_seeds`. The title says how
     many seeds each line is the mean of, and that the band is the interquartile range
     (25th to 75th percentile); a group of one seed is its own line, with no band.
     """
-    return _bands(groups, "by_job", objective_name=objective_name, objective_type=objective_type,
-                  x_title="Training job number", x_hover="after job %{x}")
+    return add_baseline(_bands(groups, "by_job", objective_name=objective_name, objective_type=objective_type,
+                               x_title="Training job number", x_hover="after job %{x}"), baseline)
 
 
 def plot_seed_bands_by_seconds(groups: Mapping[str, SeedGroup], *, objective_name: str,
-                               objective_type: str) -> go.Figure:
+                               objective_type: str, baseline: Baseline | None = None) -> go.Figure:
     """As :func:`plot_seed_bands_by_job`, against compute seconds (training time summed over jobs).
 
     A strategy that stops weak jobs early, or picks cheaper models, moves left here even
     when it needs as many training jobs.
     """
-    return _bands(groups, "by_seconds", objective_name=objective_name, objective_type=objective_type,
-                  x_title="Compute seconds (training time of every job, summed)", x_hover="after %{x:.3g} s")
+    return add_baseline(_bands(groups, "by_seconds", objective_name=objective_name, objective_type=objective_type,
+                               x_title="Compute seconds (training time of every job, summed)",
+                               x_hover="after %{x:.3g} s"), baseline)
