@@ -130,14 +130,20 @@ def _resume(args: argparse.Namespace) -> int:
     return 0 if job.status != "Failed" else 1
 
 
-def _show(store, name: str) -> None:  # noqa: ANN001
+def _show(store, name: str, *, price_per_hour: float | None = None, currency: str = "USD") -> None:  # noqa: ANN001
+    from tuning.baseline import baseline_for_job
     from tuning.config import training_jobs_ran_on
+    from tuning.resource_use import compute_usage
+    from tuning.stopped_jobs import objective_text, stopping_evidence
     from tuning.tables import training_jobs_frame
 
     job = store.get_tuning_job(name)
-    frame = training_jobs_frame(store.training_jobs(name))
+    training_jobs = store.training_jobs(name)
+    frame = training_jobs_frame(training_jobs)
     if not frame.empty:
         frame = frame.drop(columns=["TrainingStartTime", "TrainingEndTime"])
+        if any(t.status == "Stopped" for t in training_jobs):  # a stopped job's value is interim: say so
+            frame["FinalObjectiveValue"] = [objective_text(job, t) for t in training_jobs]
         frame = frame.dropna(axis=1, how="all")
     print()
     _print_frame(frame)
@@ -154,12 +160,20 @@ def _show(store, name: str) -> None:  # noqa: ANN001
     left_out = (job.config or {}).get("ExcludeColumns")
     if left_out:
         print(f"Columns left out (ExcludeColumns): {', '.join(map(str, left_out))}")
+    baseline = baseline_for_job(job)
     if job.best_training_job:
-        best = next(t for t in store.training_jobs(name) if t.name == job.best_training_job)
-        print(f"Best training job: {best.name}  {job.objective_metric_name} = {job.best_objective_value:.6g}")
+        best = next(t for t in training_jobs if t.name == job.best_training_job)
+        print(f"Best training job: {best.name}  {job.objective_metric_name} = {job.best_objective_value:.6g}"
+              + (f"  (baseline {baseline.value:.4g}: {baseline.description})" if baseline else ""))
         print("  hyperparameters: " + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                                              for k, v in best.hyperparameters.items()))
         print(f"  model: {store.tuning_job_artifacts(name) / best.name}")
+    usage = compute_usage(job, training_jobs)
+    if usage is not None:
+        print(f"Compute: {usage.line(price_per_hour=price_per_hour, currency=currency)}")
+    evidence = stopping_evidence(job, training_jobs, baseline)
+    if evidence:
+        print(f"note: {evidence}")
     from tuning.warm_start import overall_best_training_job
 
     overall = overall_best_training_job(store, job)
@@ -242,6 +256,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("list", help="list the tuning jobs in the store")
     show = commands.add_parser("show", help="show a tuning job and its training jobs")
     show.add_argument("name")
+    show.add_argument("--price-per-hour", type=float, metavar="PRICE",
+                      help="what one instance-hour costs you (typed, never fetched): adds the cost spent and saved")
+    show.add_argument("--currency", default="USD", help="the price's currency (default USD)")
     stop = commands.add_parser("stop", help="ask a running tuning job to stop")
     stop.add_argument("name")
     resume = commands.add_parser("resume", help="go on with an Interrupted tuning job (its process died)")
@@ -265,7 +282,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "list":
             return _list(args)
         if args.command == "show":
-            _show(_store(args.store), args.name)
+            if args.price_per_hour is not None and not (args.price_per_hour >= 0 and args.price_per_hour < float("inf")):
+                raise ValidationError(f"--price-per-hour must be a number of 0 or more, such as 0.23, "
+                                      f"but got {args.price_per_hour}.")
+            _show(_store(args.store), args.name, price_per_hour=args.price_per_hour, currency=args.currency)
             return 0
         if args.command == "stop":
             _store(args.store).request_stop(args.name)

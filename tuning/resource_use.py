@@ -103,7 +103,8 @@ def _seconds(seconds: float) -> str:
 
 
 def _money(amount: float, currency: str) -> str:
-    return f"{amount:.4f} {currency}" if amount < 0.01 else f"{amount:,.2f} {currency}"
+    # Three significant digits below 1 (a demo's cost is cents or less), then cents.
+    return f"{amount:.3g} {currency}" if amount < 1 else f"{amount:,.2f} {currency}"
 
 
 def compute_usage(tuning_job: TuningJob, training_jobs: Sequence[TrainingJob]) -> ComputeUsage | None:

@@ -811,6 +811,9 @@ class _TuningLoop:
         else:
             status, failure = TuningJobStatus.COMPLETED, None
             reason = f"MaxNumberOfTrainingJobs ({self.prepared.max_jobs}) reached"
+        repeats = self.strategy.repeats_note
+        if repeats and status == TuningJobStatus.COMPLETED:  # said where "why it ended" is read
+            reason = f"{reason}. {repeats}" if reason else repeats
         self.store.update_tuning_job(self.name, status=status, ended_at=time.time(),
                                      completion_reason=reason, failure_reason=failure)
 

@@ -387,9 +387,28 @@ class HyperparameterTuner:
 
     # -- results ---------------------------------------------------------------------------
     def describe(self) -> dict[str, Any]:
-        """DescribeHyperParameterTuningJob's answer (OverallBestTrainingJob after a warm start)."""
+        """DescribeHyperParameterTuningJob's answer (OverallBestTrainingJob after a warm start).
+
+        Beside AMT's ``ConsumedResources`` (the tuning job's wall-clock seconds), TuneLab adds
+        ``TuneLabComputeUsage`` (resource used and saved by early stopping or Hyperband,
+        :mod:`tuning.resource_use`) and ``TuneLabBaseline`` (the score of a model that learnt
+        nothing, :mod:`tuning.baseline`).
+        """
+        from tuning.baseline import baseline_for_job
+        from tuning.resource_use import compute_usage
+
         job = self.store.get_tuning_job(self._require_job("describe"))
-        return job.describe(overall_best_training_job(self.store, job))
+        described = job.describe(overall_best_training_job(self.store, job))
+        training_jobs = self.store.training_jobs(job.name)
+        # AMT: "the wall clock runtime in seconds used by your hyperparameter tuning job".
+        described["ConsumedResources"] = {"RuntimeInSeconds": int((job.ended_at or time.time()) - job.created_at)}
+        usage = compute_usage(job, training_jobs)
+        if usage is not None:
+            described["TuneLabComputeUsage"] = {**usage.to_json(), "Summary": usage.line()}
+        baseline = baseline_for_job(job)
+        if baseline is not None:
+            described["TuneLabBaseline"] = {"MetricName": job.objective_metric_name, **baseline.to_json()}
+        return described
 
     def analytics(self) -> HyperparameterTuningJobAnalytics:
         """The latest tuning job's :class:`HyperparameterTuningJobAnalytics`."""
