@@ -295,3 +295,58 @@ def test_warm_start_from_a_finished_job_is_accepted_and_another_algorithm_is_ref
     app.multiselect(key="create.warm_parents").set_value(["knn-parent"]).run()
     assert "parent 'knn-parent' tuned knn, this job xgboost" in _errors(app)
     assert app.button(key="create.launch").disabled is True
+
+
+# -- the lesson must tell the truth (issue 12) ----------------------------------------------
+
+def _infos(app: AppTest) -> str:
+    return "\n".join(box.value for box in app.info)
+
+
+def test_accuracy_on_bank_marketing_points_to_auc_and_auc_gets_no_hint():
+    from tuning.baseline import imbalance_hint
+    from tuning.datasets import load_dataset
+
+    app = _page()
+    metric = app.selectbox(key="create.metric.xgboost.BinaryClassification")
+    assert metric.value == "validation:auc" and "already scores an accuracy" not in _infos(app)
+    metric.set_value("validation:accuracy").run()
+    assert not app.exception
+    data = load_dataset("bank-marketing")
+    hint = imbalance_hint("validation:accuracy", data.target, data.problem_type)
+    assert hint is not None and "validation:auc" in hint
+    assert hint in _infos(app)
+    app.selectbox(key="create.dataset").set_value("iris").run()  # balanced classes: no hint
+    app.selectbox(key="create.metric.xgboost.MulticlassClassification").set_value("validation:accuracy").run()
+    assert "already scores an accuracy" not in _infos(app)
+
+
+def test_the_grace_period_input_shows_the_default_and_reaches_the_job():
+    app = _page()
+    assert not [box for box in app.number_input if box.key == "create.grace_period"]  # early stopping is off
+    app.toggle(key="create.early_stopping").set_value(True).run()
+    grace = app.number_input(key="create.grace_period")
+    assert grace.value is None and "empty for the default (10 of 100 rounds)" in grace.help
+    assert grace.proto.placeholder == "default: 10 of 100 rounds"
+    assert "EarlyStoppingGracePeriod" not in json.loads(_code(app, "tunelab"))
+    grace.set_value(25).run()
+    assert not app.error, _errors(app)
+    assert json.loads(_code(app, "tunelab"))["EarlyStoppingGracePeriod"] == 25
+    assert {"Key": "tunelab:EarlyStoppingGracePeriod", "Value": "25"} in json.loads(_code(app, "sagemaker"))["Tags"]
+    app.number_input(key="create.grace_period").set_value(0).run()
+    assert "early_stopping_grace_period must be a whole number" in _errors(app)
+    assert app.button(key="create.launch").disabled is True
+
+
+def test_the_grace_period_default_follows_a_static_num_round_and_an_import_prefills_it():
+    from tuning import ContinuousParameter
+
+    config = TuningJobConfig(
+        dataset="iris", objective_metric_name="validation:accuracy",
+        hyperparameter_ranges={"eta": ContinuousParameter(0.1, 0.5)}, static_hyperparameters={"num_round": 40},
+        strategy="Random", max_jobs=3, early_stopping_type="Auto", early_stopping_grace_period=7, random_seed=1)
+    app = _import(_page(), json.dumps(config.to_dict()))
+    assert not app.exception and not app.error, _errors(app)
+    assert app.number_input(key="create.grace_period").value == 7
+    assert app.number_input(key="create.grace_period").proto.placeholder == "default: 4 of 40 rounds"
+    assert json.loads(_code(app, "tunelab"))["EarlyStoppingGracePeriod"] == 7

@@ -8,7 +8,9 @@ import time
 import pandas as pd
 import streamlit as st
 
+from tuning.baseline import baseline_for_job
 from tuning.errors import TuneLabError
+from tuning.resource_use import compute_usage
 from tuning.seed_stats import summarise_seeds, worst_mean_best
 from tuning.seed_study import MAX_SEEDS, seed_study_runs, study_of
 from tuning.visualization import plot_compare_best_so_far, plot_seed_bands_by_job, plot_seed_bands_by_seconds
@@ -32,26 +34,52 @@ candidates = [job.name for job in jobs if job.objective_metric_name == metric]
 chosen = st.multiselect("Tuning jobs", candidates, default=candidates[:3])
 objective_type = by_name[candidates[0]].objective_type
 
+
+def shared_baseline(names: list[str]):  # noqa: ANN201 - a Baseline or None
+    """The first job's baseline when every job optimises the same metric on the same dataset, else none:
+    one dotted line would mislead beside jobs whose model that learnt nothing scores differently."""
+    picked = [by_name[name] for name in names if name in by_name]
+    if not picked or len({(job.dataset, job.objective_metric_name) for job in picked}) > 1:
+        return None
+    return baseline_for_job(picked[0])
+
+
 st.subheader("One seed each")
 if len(chosen) < 2:
     st.info("Pick at least two tuning jobs.")
 else:
-    runs = {name: store.training_jobs(name) for name in chosen}
-    st.plotly_chart(plot_compare_best_so_far(runs, objective_name=metric, objective_type=objective_type),
-                    width="stretch")
+    runs = {name: store.training_jobs(name) for name in chosen}  # with curves: compute_usage counts the rounds
+    st.plotly_chart(plot_compare_best_so_far(runs, objective_name=metric, objective_type=objective_type,
+                                             baseline=shared_baseline(chosen)), width="stretch")
+    usages = {name: compute_usage(by_name[name], runs[name]) for name in chosen}
+    units = {usage.unit for usage in usages.values() if usage is not None}
+    resource_column = f"{next(iter(units)).capitalize()} used" if len(units) == 1 else "Resource used"
     rows = []
     for name in chosen:
-        job = by_name[name]
+        job, usage = by_name[name], usages[name]
         seconds = sum(t.elapsed_seconds or 0.0 for t in runs[name])
-        rows.append({
+        row = {
             "Tuning job": name, "Strategy": job.strategy, "Dataset": job.dataset, "Status": job.status,
             "Training jobs": len(runs[name]), "Best objective": job.best_objective_value,
             "Compute seconds": round(seconds, 1),
-        })
-    st.dataframe(pd.DataFrame(rows), width="stretch", hide_index=True,
-                 column_config={"Best objective": st.column_config.NumberColumn(metric, format="%.5g")})
+        }
+        if units:  # k-NN trains in one step: no rounds to count
+            row[resource_column] = "-" if usage is None else (
+                f"{usage.used:,} of {usage.full:,}{'' if len(units) == 1 else ' ' + usage.unit} "
+                f"({usage.saved_share:.0%} saved)")
+        rows.append(row)
+    # Narrow columns for the short values, so the rounds used fit at 1280x720 without a scroll.
+    st.dataframe(pd.DataFrame(rows), width="stretch", hide_index=True, column_config={
+        "Best objective": st.column_config.NumberColumn(metric, format="%.5g"),
+        "Strategy": st.column_config.TextColumn(width="small"),
+        "Status": st.column_config.TextColumn(width="small"),
+        "Training jobs": st.column_config.NumberColumn("Jobs", width="small", help="Training jobs"),
+        "Compute seconds": st.column_config.NumberColumn("Seconds", help="Compute seconds"),
+    })
     st.caption("Each curve is one run with one seed: a lucky seed can put any strategy ahead. "
-               "Compute seconds add up the training time of every training job (parallel jobs count separately).")
+               "Compute seconds add up the training time of every training job (parallel jobs count separately)"
+               + (f"; {resource_column} counts what they trained, of what they would have trained had none been "
+                  "stopped early." if units else "."))
 
 st.subheader("Repeat over seeds")
 st.caption(
@@ -91,10 +119,11 @@ if not groups:
     st.info("None of these tuning jobs has been repeated over seeds yet: press Run.")
     st.stop()
 summaries = summarise_seeds(groups, objective_type=objective_type)
-st.plotly_chart(plot_seed_bands_by_job(summaries, objective_name=metric, objective_type=objective_type),
-                width="stretch", key="compare.bands.job")
-st.plotly_chart(plot_seed_bands_by_seconds(summaries, objective_name=metric, objective_type=objective_type),
-                width="stretch", key="compare.bands.seconds")
+baseline = shared_baseline(to_repeat)
+st.plotly_chart(plot_seed_bands_by_job(summaries, objective_name=metric, objective_type=objective_type,
+                                       baseline=baseline), width="stretch", key="compare.bands.job")
+st.plotly_chart(plot_seed_bands_by_seconds(summaries, objective_name=metric, objective_type=objective_type,
+                                           baseline=baseline), width="stretch", key="compare.bands.seconds")
 
 default_target = worst_mean_best(summaries)
 better = "at least" if objective_type == "Maximize" else "at most"

@@ -23,8 +23,10 @@ from streamlit.delta_generator import DeltaGenerator
 from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store, literal
 from tuning import CompletionCriteria, TuningJobConfig, ValidationError, WarmStartConfig, WarmStartTypes, prepare
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
+from tuning.baseline import imbalance_hint
 from tuning.cluster import check_scheduler_address, default_scheduler, scheduler_or_none
 from tuning.datasets import Dataset, DatasetInfo, list_datasets, load_dataset
+from tuning.early_stopping import default_grace_period
 from tuning.errors import TuneLabError
 from tuning.json_input import parse_json
 from tuning.glossary import CONCEPTS, SCALING_TYPES, STRATEGIES
@@ -132,6 +134,7 @@ def prefill(config: TuningJobConfig, aws: bool, datasets: list[DatasetInfo]) -> 
     state["create.max_parallel"] = int(config.max_parallel_jobs)
     state["create.max_runtime"] = float(config.max_runtime_seconds or 0) / 60
     state["create.early_stopping"] = config.early_stopping_type == "Auto"
+    state["create.grace_period"] = config.early_stopping_grace_period  # None: the engine's default
     if config.random_seed is not None:
         state["create.seed"] = int(config.random_seed)
     state["create.name"] = config.name or ""
@@ -266,6 +269,13 @@ with right:
         "Objective metric", list(metrics), format_func=lambda name: metric_label(metrics[name]),
         key=f"create.metric.{algorithm.name}.{info.problem_type}", index=list(metrics).index(default_metric),
     )]
+    try:  # accuracy on data one class dominates: point to AUC or F1, in sight of the metric's box
+        loaded = cached_dataset(info)
+        hint = imbalance_hint(metric.name, loaded.target, loaded.problem_type)
+    except TuneLabError:  # the data does not load: section 5 says why
+        hint = None
+    if hint:
+        st.info(literal(hint), icon=":material/balance:")
     explain(CONCEPTS["objective_metric"])
 
 # -- 2. Strategy ------------------------------------------------------------------------
@@ -378,6 +388,19 @@ with second:
     explain(CONCEPTS["early_stopping"] if early_stopping_possible else
             "Early stopping is off: " + ("Hyperband stops jobs itself." if strategy == "Hyperband"
                                          else f"{algorithm.title} reports its objective only at the end."))
+    grace_period = None
+    if early_stopping and early_stopping_possible:
+        steps = f"{algorithm.resource_step or 'step'}s"
+        if resource in table.ranges:
+            default_grace = f"a tenth of each training job's {resource}"
+        else:
+            rounds = int(table.static.get(resource, algorithm.hyperparameters[resource].default))
+            default_grace = f"{default_grace_period(rounds)} of {rounds} {steps}"
+        grace_period = st.number_input(
+            f"Grace period ({steps} before a job can be stopped)", key="create.grace_period", value=None, step=1,
+            placeholder=f"default: {default_grace}",
+            help=f"Every training job trains this many {steps} before early stopping may judge it; empty for the "
+                 f"default ({default_grace}). Too short, and jobs are judged before they have learnt anything.")
 with third:
     seed = st.number_input("Random seed", key="create.seed", value=42, step=1)
     limit_slots["random_seed"] = st.empty()
@@ -436,6 +459,7 @@ config = TuningJobConfig(
     max_parallel_jobs=int(max_parallel),
     max_runtime_seconds=max_runtime_minutes * 60 if max_runtime_minutes else None,
     early_stopping_type="Auto" if early_stopping and early_stopping_possible else "Off",
+    early_stopping_grace_period=None if grace_period is None else int(grace_period),
     random_seed=int(seed),
     name=job_name.strip() or None,
     completion_criteria=criteria if criteria.to_json() else None,

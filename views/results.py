@@ -6,15 +6,20 @@ import pandas as pd
 import streamlit as st
 
 from views.shared import (
+    best_job_text,
+    cost_inputs,
     get_store,
+    job_notes,
     job_version,
     literal,
     pick_tuning_job,
+    show_job_notes,
     show_training_jobs,
     show_warm_start,
     training_jobs_table,
 )
 from tuning import TuningJobConfig, ValidationError
+from tuning.baseline import baseline_for_job
 from tuning.visualization import (
     plot_best_so_far,
     plot_importance,
@@ -44,6 +49,8 @@ def chart(kind: str, job_name: str, version: tuple, *args: str):  # noqa: ANN201
     tuning_job = store.get_tuning_job(job_name)
     extra = {} if kind in ("best", "importance", "curves") else {
         "ranges": TuningJobConfig.from_dict(tuning_job.config).resolved_ranges()}
+    if kind in ("best", "curves"):
+        extra["baseline"] = baseline_for_job(tuning_job)
     jobs = store.training_jobs(job_name, with_curves=kind == "curves")
     return PLOTS[kind](jobs, *args, objective_name=tuning_job.objective_metric_name,
                        objective_type=tuning_job.objective_type, **extra)
@@ -64,9 +71,12 @@ st.markdown(
     f"**{job.name}** — {job.status} · {job.strategy} search of {job.algorithm} on {job.dataset} · "
     f"objective **{job.objective_metric_name}** ({direction})"
 )
-if job.best_training_job:
-    st.success(f"Best training job: **{job.best_training_job}** with {job.objective_metric_name} = "
-               f"{job.best_objective_value:.6g}")
+best = best_job_text(job)
+if best:
+    st.success(best, icon=":material/star:")
+price, currency = cost_inputs()
+notes = job_notes(job.name, version)
+show_job_notes(job, notes, price=price, currency=currency)
 show_warm_start(store, job)
 
 st.subheader("Training jobs")
@@ -77,10 +87,10 @@ else:
     statuses = st.multiselect("Show statuses", sorted(frame["TrainingJobStatus"].unique()),
                               default=sorted(frame["TrainingJobStatus"].unique()))
     shown = frame[frame["TrainingJobStatus"].isin(statuses)]
-    best = job.best_training_job
-    if best in set(shown["TrainingJobName"]):  # the best first, so its star is seen
-        shown = pd.concat([shown[shown["TrainingJobName"] == best], shown[shown["TrainingJobName"] != best]])
-    show_training_jobs(shown, job, best=best)
+    star = job.best_training_job
+    if star in set(shown["TrainingJobName"]):  # the best first, so its star is seen
+        shown = pd.concat([shown[shown["TrainingJobName"] == star], shown[shown["TrainingJobName"] != star]])
+    show_training_jobs(shown, job, best=star, notes=notes)
     st.caption(f"{len(shown):,} of {len(frame):,} training jobs. Click a column header to sort; "
                "the best training job is first, marked ★.")
     # A callable: the CSV (a quarter of a second at 10,000 jobs) is made only when clicked.
