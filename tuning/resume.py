@@ -147,6 +147,11 @@ class RerunsFirst:
     def __init__(self, strategy: Strategy, pending: list[dict[str, Any] | None]) -> None:
         self.strategy = strategy
         self.pending = list(pending)
+        strategy.note_running([point for point in self.pending if point is not None])
+
+    @property
+    def repeats_note(self) -> str | None:
+        return self.strategy.repeats_note
 
     @property
     def name(self) -> str:

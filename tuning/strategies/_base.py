@@ -292,9 +292,11 @@ class Strategy(abc.ABC):
         """``old``, a suggestion of :meth:`_suggest`, was replaced by ``new``: a strategy that
         tracks its pending suggestions swaps them here. Called under the lock."""
 
-    def _note_seen(self, points: list[dict[str, Any]]) -> None:
-        """Points another strategy runs (a portfolio's other half): tried, for the test."""
-        self._seen.add_all(points)
+    def note_running(self, points: list[dict[str, Any]]) -> None:
+        """Points running that this strategy did not suggest (a portfolio's other half, jobs a
+        resume reruns): counted as tried, so no suggestion repeats them."""
+        with self._lock:
+            self._seen.add_all(points)
 
     def __repr__(self) -> str:
         return (

@@ -242,7 +242,7 @@ class GaussianProcessStrategy(Strategy):
         """``n`` suggestions made knowing that ``others`` (another model's picks) run too."""
         with self._lock:
             self._pending.extend(self._space.encode(point) for point in others)
-            self._note_seen(others)
+        self.note_running(others)
         return self.suggest(n) if n > 0 else []
 
     @property

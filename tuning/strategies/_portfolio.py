@@ -57,13 +57,13 @@ class BayesianStrategy(Strategy):
         self._turn += 1
         tpe_points = self._tpe.suggest(tpe_count) if tpe_count else []
         gp_points = self._gp.suggest_beside(n - tpe_count, tpe_points)
-        self._tpe._note_seen(gp_points)  # running: TPE must not repeat them in a later batch
+        self._tpe.note_running(gp_points)  # running: TPE must not repeat them in a later batch
         return [*gp_points, *tpe_points]
 
     def _replaced(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         # Whichever half made the repeat swaps its pending trial; both count the new point as tried.
         for half in (self._gp, self._tpe):
-            half._note_seen([new])
+            half.note_running([new])
             half._replaced(old, new)
 
     def _observe(self, hyperparameters: dict[str, Any], value: float | None, stopped_at: int | None) -> None:

@@ -87,9 +87,8 @@ def plot_best_so_far(jobs: Sequence[TrainingJob], *, objective_name: str, object
         ))
     figure.update_xaxes(title_text="Training job number")
     figure.update_yaxes(title_text=label)
-    add_baseline(figure, baseline)
     note = sampled_note(len(plotted), len(every), more="; the line counts all") if sampled else ""
     style(figure, f"{TITLE}: {label}{note}")
     if note:
         figure.update_layout(margin=dict(t=110))
-    return figure
+    return add_baseline(figure, baseline)

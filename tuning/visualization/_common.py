@@ -313,4 +313,7 @@ def add_baseline(figure: go.Figure, baseline: Baseline | None) -> go.Figure:
     # An invisible trace gives the line a legend entry with its meaning.
     figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(dash="dot", width=2, color=BASELINE_COLOUR),
                                 name=f"Baseline {baseline.value:.4g}: {baseline.description}", hoverinfo="skip"))
+    # The legend goes below the plot: on the right, this long entry squeezed the plot to half the width.
+    bottom = max(120, (figure.layout.margin.b or 0) if figure.layout.margin else 0)
+    figure.update_layout(legend=dict(orientation="h", x=0, y=-0.22, yanchor="top"), margin=dict(b=bottom))
     return figure

@@ -106,11 +106,10 @@ def plot_intermediate_values(jobs: Sequence[TrainingJob], *, objective_name: str
         note = (f"<br><sup>{drawn_count:,} of {len(curves):,} curves drawn (sampled: the best "
                 f"{BEST_CURVES} per group and a random sample); the band holds "
                 f"{BAND[0]}-{BAND[1]}% of all</sup>")
-    add_baseline(figure, baseline)
     style(figure, f"{TITLE}: {label}{note}")
     if note:
         figure.update_layout(margin=dict(t=110))
-    return figure
+    return add_baseline(figure, baseline)
 
 
 def _add_band(figure: go.Figure, members: Sequence[TrainingJob], group: str, colour: str) -> None:
