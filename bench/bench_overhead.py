@@ -142,7 +142,7 @@ POLL_SECONDS = 0.002
 def _plain_loop(config: TuningJobConfig, points: list[dict]) -> float:
     """Seconds for the same training function on the same points, in this process."""
     from tuning import prepare
-    from tuning.runner import _encode
+    from tuning.preparation import encode_channels as _encode
     from tuning.worker import initialize, run_training_job
 
     prepared = prepare(config.replace(name="plain"))

@@ -183,7 +183,8 @@ def test_a_resume_restores_what_the_strategy_learnt_the_best_and_the_clock(tmp_p
     observed every finished job, the best so far, the counters, the completion criteria's
     history, MaxRuntimeInSeconds' clock; then it runs to the end without replacing the
     best by a worse job."""
-    from tuning.runner import _encode, _TuningLoop
+    from tuning.preparation import encode_channels as _encode
+    from tuning.runner import _TuningLoop
 
     db, name = tmp_path / "bayes.db", "bayes-crash"
     config = {

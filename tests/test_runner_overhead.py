@@ -90,7 +90,7 @@ def worker_state(monkeypatch):
     from tuning import prepare, worker
     from tuning.algorithms import get_algorithm
     from tuning.metrics import get_metric
-    from tuning.runner import _encode
+    from tuning.preparation import encode_channels as _encode
 
     prepared = prepare(_config(name="unit"))
     data, _, _ = _encode(prepared)

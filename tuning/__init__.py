@@ -26,7 +26,8 @@ from tuning.parameters import (
 )
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
 from tuning.resume import launch_resume, resume_tuning_job
-from tuning.runner import TuningJobHandle, TuningProgress, launch_tuning_job, prepare, run_tuning_job
+from tuning.preparation import prepare
+from tuning.runner import TuningJobHandle, TuningProgress, launch_tuning_job, run_tuning_job
 from tuning.store import Store
 from tuning.inputs import TrainingInput
 from tuning.tuner import (

@@ -65,7 +65,8 @@ def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from tuning.cluster import default_scheduler, scheduler_or_none
-    from tuning.runner import prepare, run_tuning_job
+    from tuning.preparation import prepare
+    from tuning.runner import run_tuning_job
 
     scheduler = default_scheduler() if args.scheduler is None else scheduler_or_none(args.scheduler)
     store = _store(args.store)

@@ -536,4 +536,4 @@ def _channel_from_json(value: Any, where: str, *, optional: bool = False) -> tup
 
 
 def _looks_like_path(channel: str | Path) -> bool:
-    return isinstance(channel, Path) or str(channel).strip().lower().endswith(".csv")  # as runner._load_channel
+    return isinstance(channel, Path) or str(channel).strip().lower().endswith(".csv")  # as preparation.load_channel

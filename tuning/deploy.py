@@ -248,7 +248,7 @@ def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
 def _prepare_again(job: TuningJob, action: str, kept: str) -> tuple[Any, Any]:
     """The tuning job's configuration and data, loaded again; refused clearly if they are gone."""
     from tuning.config import TuningJobConfig
-    from tuning.runner import prepare
+    from tuning.preparation import prepare
 
     try:
         # Retraining needs the data and the hyperparameters, not the warm-start parents

@@ -7,6 +7,8 @@ are AMT's, so what a student learns transfers to the real service.
 
 from __future__ import annotations
 
+from tuning.strategies import STRATEGY_CLASSES
+
 __all__ = ["CONCEPTS", "STRATEGIES", "SCALING_TYPES", "explain"]
 
 CONCEPTS: dict[str, str] = {
@@ -24,8 +26,9 @@ CONCEPTS: dict[str, str] = {
                 "tuning job may run in all.",
     "max_parallel_jobs": "MaxParallelTrainingJobs: how many training jobs run at the same time; more "
                          "is faster, but a Bayesian search learns less between jobs.",
-    "early_stopping": "TrainingJobEarlyStoppingType Auto: a training job whose objective is worse than "
-                      "the median of earlier jobs at the same round is stopped, saving time.",
+    "early_stopping": "TrainingJobEarlyStoppingType Auto: after a grace period (a tenth of its rounds), a "
+                      "training job whose objective is worse than the median of earlier jobs' running "
+                      "averages at the same round is stopped, saving time.",
     "scheduler": "Where the training jobs run: this machine's worker processes, or the workers of a "
                  "Dask cluster (its scheduler's address, tcp://HOST:8786), which get the data once and "
                  "stop early just the same.",
@@ -44,16 +47,8 @@ CONCEPTS: dict[str, str] = {
             "fresh name made of the algorithm, strategy and time.",
 }
 
-STRATEGIES: dict[str, str] = {
-    "Grid": "Tries every combination of a few values per range: thorough, but the count multiplies "
-            "with each range.",
-    "Random": "Draws each training job's hyperparameters at random from the ranges: simple, parallel, "
-              "hard to beat with few jobs.",
-    "Bayesian": "Fits models of the objective to the results so far (a Gaussian process and TPE) and "
-                "picks the next hyperparameters where improvement is likely.",
-    "Hyperband": "Starts many jobs with a small budget and lets only the most promising ones train "
-                 "longer.",
-}
+STRATEGIES: dict[str, str] = {cls.name: cls.summary for cls in STRATEGY_CLASSES}
+"""Each strategy's sentence: the fact lives on the strategy class (its ``summary``)."""
 
 SCALING_TYPES: dict[str, str] = {
     "Auto": "Logarithmic when MinValue > 0 and MaxValue/MinValue >= 100, otherwise Linear.",

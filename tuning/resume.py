@@ -43,7 +43,8 @@ from tuning.fingerprint import data_fingerprint, describe_difference
 from tuning.records import RUNNER_GONE, TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
 
 if TYPE_CHECKING:
-    from tuning.runner import PreparedTuningJob, TuningJobHandle, TuningProgress
+    from tuning.preparation import PreparedTuningJob
+    from tuning.runner import TuningJobHandle, TuningProgress
     from tuning.store import Store
     from tuning.strategies import Strategy
 
@@ -51,9 +52,6 @@ __all__ = ["ResumePoint", "is_cut_short", "launch_resume", "prepare_resume", "re
 
 _LEGACY_CUT_SHORT = "The process running this tuning job"
 """How cut-short training jobs' reasons began before they had the RUNNER_GONE prefix."""
-_DETERMINISTIC_STRATEGIES = frozenset({"Random", "Grid"})
-"""Strategies whose n-th suggestion does not depend on results: a resume skips the
-suggestions already handed out, instead of replaying results they would ignore."""
 
 
 def is_cut_short(job: TrainingJob) -> bool:
@@ -124,8 +122,9 @@ class ResumePoint:
                                   for job in self.kept]
         refill = sorted([*(job.index for job in self.reruns), *self.holes])
         handed: list[dict[str, Any]] = []
-        if strategy.name in _DETERMINISTIC_STRATEGIES:
-            handed = strategy.suggest(self.next_index)  # index i was the i-th draw: skip them all
+        if not strategy.depends_on_results:
+            # Index i was the i-th draw: skip them all, instead of replaying results it would ignore.
+            handed = strategy.suggest(self.next_index)
         own = {job.index: job.hyperparameters for job in self.reruns}
         pending = [own.get(index, handed[index] if index < len(handed) else None) for index in refill]
         loop.refill = refill
@@ -243,7 +242,7 @@ def prepare_resume(name: str, store: Store) -> PreparedTuningJob:
     Nothing is written. The data is read again and must match the fingerprint recorded
     when the job started.
     """
-    from tuning.runner import prepare
+    from tuning.preparation import prepare
 
     job = store.get_tuning_job(name)  # an unknown name: a ValidationError naming known jobs
     if job.status != TuningJobStatus.INTERRUPTED:

@@ -174,7 +174,7 @@ def _existing(store: Store, name: str, original: str, seed: int) -> TuningJob | 
 
 def _plan(store: Store, names: Sequence[str], seeds: list[int]) -> list[TuningJob]:
     """The originals to repeat, each checked against its data now, before anything runs."""
-    from tuning.runner import prepare
+    from tuning.preparation import prepare
 
     originals: dict[str, TuningJob] = {}
     problems = []

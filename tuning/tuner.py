@@ -343,7 +343,8 @@ class HyperparameterTuner:
         unused. ``wait=False`` returns as soon as the job runs (in a background thread of
         this process); ``wait()`` or ``stop_tuning_job()`` later.
         """
-        from tuning.runner import launch_tuning_job, prepare, run_tuning_job
+        from tuning.preparation import prepare
+        from tuning.runner import launch_tuning_job, run_tuning_job
 
         if self._handle is not None and self._handle.running:
             raise ValidationError(

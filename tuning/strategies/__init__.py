@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from tuning.strategies._base import Strategy
 from tuning.strategies._portfolio import BayesianStrategy
-from tuning.strategies._factory import STRATEGY_NAMES, create_strategy
+from tuning.strategies._factory import STRATEGY_CLASSES, STRATEGY_NAMES, create_strategy
 from tuning.strategies._grid import DEFAULT_GRID_POINTS, MAX_GRID_SIZE, GridStrategy
 from tuning.strategies._hyperband import HyperbandStrategy
 from tuning.strategies._random import RandomStrategy
@@ -23,6 +23,7 @@ from tuning.strategies._tpe import TPEStrategy
 __all__ = [
     "DEFAULT_GRID_POINTS",
     "MAX_GRID_SIZE",
+    "STRATEGY_CLASSES",
     "STRATEGY_NAMES",
     "BayesianStrategy",
     "GridStrategy",

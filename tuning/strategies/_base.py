@@ -103,6 +103,12 @@ class Strategy(abc.ABC):
 
     name: ClassVar[str] = ""
     """The strategy's AMT name: ``Grid``, ``Random``, ``Bayesian`` or ``Hyperband``."""
+    summary: ClassVar[str] = ""
+    """One sentence for students, shown beside the strategy on the Create page."""
+    depends_on_results: ClassVar[bool] = True
+    """Whether a suggestion depends on the results observed so far. When it does not (Grid,
+    Random), the runner queues jobs ahead and a resume skips the suggestions already made
+    instead of replaying results."""
     refuses_repeats: ClassVar[bool] = True
     """Whether :meth:`suggest` replaces a repeat of a point already tried (Grid's points are
     distinct by construction, and closer together than the test's tolerance on a fine grid)."""

@@ -16,17 +16,13 @@ from tuning.strategies._random import RandomStrategy
 if TYPE_CHECKING:
     from tuning.parameters import Parameter
 
-__all__ = ["STRATEGY_NAMES", "create_strategy"]
+__all__ = ["STRATEGY_CLASSES", "STRATEGY_NAMES", "create_strategy"]
 
-STRATEGY_NAMES: tuple[str, ...] = ("Grid", "Random", "Bayesian", "Hyperband")
+STRATEGY_CLASSES: tuple[type[Strategy], ...] = (GridStrategy, RandomStrategy, BayesianStrategy, HyperbandStrategy)
+"""The registry: a new strategy is its own module plus one entry here."""
+_CLASSES: dict[str, type[Strategy]] = {cls.name.lower(): cls for cls in STRATEGY_CLASSES}
+STRATEGY_NAMES: tuple[str, ...] = tuple(cls.name for cls in STRATEGY_CLASSES)
 """AMT's strategy names, as ``create_strategy`` accepts them (in any letter case)."""
-
-_CLASSES: dict[str, type[Strategy]] = {
-    "grid": GridStrategy,
-    "random": RandomStrategy,
-    "bayesian": BayesianStrategy,
-    "hyperband": HyperbandStrategy,
-}
 
 
 def create_strategy(

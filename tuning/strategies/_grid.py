@@ -106,6 +106,8 @@ class GridStrategy(Strategy):
     """
 
     name = "Grid"
+    summary = "Tries every combination of a few values per range: thorough, but the count multiplies with each range."
+    depends_on_results = False
     refuses_repeats = False
 
     def __init__(

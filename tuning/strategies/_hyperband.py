@@ -26,3 +26,4 @@ class HyperbandStrategy(TPEStrategy):
     """
 
     name = "Hyperband"
+    summary = "Starts many jobs with a small budget and lets only the most promising ones train longer."

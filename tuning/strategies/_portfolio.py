@@ -31,6 +31,8 @@ class BayesianStrategy(Strategy):
     """
 
     name = "Bayesian"
+    summary = ("Fits models of the objective to the results so far (a Gaussian process and TPE) and "
+               "picks the next hyperparameters where improvement is likely.")
 
     def __init__(
         self,

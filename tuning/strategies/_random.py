@@ -39,6 +39,9 @@ generator, so the first generator's sequence never shifts.
     """
 
     name = "Random"
+    summary = ("Draws each training job's hyperparameters at random from the ranges: simple, parallel, "
+               "hard to beat with few jobs.")
+    depends_on_results = False
 
     def __init__(
         self,
