@@ -130,8 +130,8 @@ def compute_usage(tuning_job: TuningJob, training_jobs: Sequence[TrainingJob]) -
             stopped += 1
             full += total
             seconds_in_full += elapsed * total / trained
-        else:  # completed, or failed: nothing saved is claimed
-            full += max(trained, total if job.status == TrainingJobStatus.COMPLETED else trained)
+        else:  # completed (its whole resource), or failed (what it trained): nothing saved is claimed
+            full += max(trained, total) if job.status == TrainingJobStatus.COMPLETED else trained
             seconds_in_full += elapsed
     if not finished:
         return None
