@@ -119,6 +119,10 @@ _training_jobs = sa.Table(
 _SCHEMA_LOCK = 7_146_857  # any fixed number: the key of PostgreSQL's advisory lock below
 
 
+_RACE_MESSAGES = ("already exists", "database is locked")
+_RACE_PATIENCE = 30.0  # seconds: as long as SQLite's own busy timeout
+
+
 def _create_tables(engine: sa.Engine) -> None:
     """Create the missing tables, even when several processes open a new store at once.
 
@@ -126,20 +130,29 @@ def _create_tables(engine: sa.Engine) -> None:
     would fail on the catalog's unique index: an advisory lock, held to the end of the
     transaction, makes the second wait and then find the tables. SQLite has no such lock:
     eight ``python -m tuning run`` started together on a new file raced, and the losers got
-    "table tuning_jobs already exists" (exit 2). Checking again finds the winner's table,
-    so a loser tries again, once per table at most; a real problem (a read-only folder)
-    fails every time and is raised.
+    "table tuning_jobs already exists" or, when the loser's read of the schema was overtaken
+    by the winner's write, "database is locked" (SQLite refuses to upgrade a stale read
+    without calling its busy handler). So on SQLite each table is created with
+    ``IF NOT EXISTS`` and no read first, and a loser that still meets one of those two
+    messages waits a moment and tries again, for up to 30 s. Any other error (a read-only
+    folder, a full disk) is raised at once.
     """
-    for attempt in range(len(_metadata.tables) + 1):
+    deadline = time.monotonic() + _RACE_PATIENCE
+    while True:
         try:
             with engine.begin() as connection:
                 if connection.dialect.name == "postgresql":
                     connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
-                _metadata.create_all(connection)
+                    _metadata.create_all(connection)
+                else:
+                    for table in _metadata.sorted_tables:
+                        connection.execute(sa.schema.CreateTable(table, if_not_exists=True))
             return
-        except sa.exc.DatabaseError:
-            if attempt == len(_metadata.tables):
+        except sa.exc.OperationalError as error:
+            raced = any(message in str(error.orig) for message in _RACE_MESSAGES)
+            if not raced or time.monotonic() > deadline:
                 raise
+            time.sleep(0.05)
 
 
 # Ties broken by name: PostgreSQL and SQLite return equal created_at in different orders.
