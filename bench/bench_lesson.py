@@ -31,8 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tuning import ContinuousParameter, IntegerParameter, Store, TuningJobConfig, run_tuning_job  # noqa: E402
-from tuning.baseline import baseline_for_job  # noqa: E402
-from tuning.early_stopping import default_grace_period  # noqa: E402
+from tuning.analysis.baseline import baseline_for_job  # noqa: E402
+from tuning.job.early_stopping import default_grace_period  # noqa: E402
 
 RANGES = {
     "max_depth": IntegerParameter(3, 10, scaling_type="Linear"),

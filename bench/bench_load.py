@@ -8,7 +8,7 @@ The load (issue 6): ``--tuning-jobs`` processes of ``python -m tuning run`` star
 each a Random search of Linear Learner on breast_cancer with ``epochs=3`` (about 6 ms a
 training job, so the store and the runners are what is loaded), MaxParallelTrainingJobs
 1 and 2 in turn, all writing one SQLite file. Meanwhile this process, with its own
-:class:`~tuning.store.Store` on the file, polls every 20 ms for finished training jobs
+:class:`~tuning.store.database.Store` on the file, polls every 20 ms for finished training jobs
 (the latency *finish -> visible* is when it first sees a job minus the job's
 ``end_time``) and times the reads a dashboard page makes (list_tuning_jobs, then
 get_tuning_job and training_jobs of one job).
@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from tuning.store import Store, _training_jobs  # noqa: E402
+from tuning.store.database import Store, _training_jobs  # noqa: E402
 
 POLL_SECONDS = 0.02
 LOCK_MARKERS = ("database is locked", "OperationalError")

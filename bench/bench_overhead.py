@@ -13,7 +13,7 @@ Usage::
    and wd ranges, which barely change the training time), one worker, through
    ``run_tuning_job`` (a real SQLite store file, a worker process, the training board,
    the best model saved), against a plain Python loop calling the same training function
-   (:func:`tuning.worker.run_training_job`, passing the best objective so far as the
+   (:func:`tuning.running.worker.run_training_job`, passing the best objective so far as the
    runner does) on the same hyperparameters in one process. TuneLab runs three times in
    this process: *cold* (the first tuning job: the forkserver boots and imports the
    worker's modules, as for a CLI run) and *warm* twice (later jobs, as in the dashboard);
@@ -22,7 +22,7 @@ Usage::
    idle time between jobs; the ratio is what the store, the process boundary and the
    bookkeeping add.
 3. *Finish to visible*: a second run in which another process, with its own
-   :class:`~tuning.store.Store` on the same file, polls every 2 ms for Completed training
+   :class:`~tuning.store.database.Store` on the same file, polls every 2 ms for Completed training
    jobs; the latency is the moment it first sees a job minus the job's ``end_time``
    (what the dashboard's store can show at best; the dashboard itself refreshes every 2 s).
 """
@@ -142,8 +142,8 @@ POLL_SECONDS = 0.002
 def _plain_loop(config: TuningJobConfig, points: list[dict]) -> float:
     """Seconds for the same training function on the same points, in this process."""
     from tuning import prepare
-    from tuning.preparation import encode_channels as _encode
-    from tuning.worker import initialize, run_training_job
+    from tuning.job.preparation import encode_channels as _encode
+    from tuning.running.worker import initialize, run_training_job
 
     prepared = prepare(config.replace(name="plain"))
     data, _, _ = _encode(prepared)
@@ -234,7 +234,7 @@ def _poll_completed(url: str, name: str, ready: Any, done: Any, seen: Any) -> No
     """In another process: note when each training job is first seen Completed."""
     import sqlalchemy as sa
 
-    from tuning.store import _training_jobs
+    from tuning.store.database import _training_jobs
 
     store = Store(url)
     query = (sa.select(_training_jobs.c.index, _training_jobs.c.end_time)

@@ -5,7 +5,7 @@ Usage::
     .venv/bin/python bench/bench_store.py [--jobs 500] [--repeats 3] [--postgres-url URL]
 
 Each run records ``--jobs`` training jobs the way the runner does (the first one added as
-it starts; then, for each job, one :meth:`~tuning.store.Store.finish_training_job` that
+it starts; then, for each job, one :meth:`~tuning.store.database.Store.finish_training_job` that
 writes its end and inserts the next job, which took its worker), then reads the tuning
 job and its training jobs back once. It runs on:
 
@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.postgres_server import PostgresServer, find_postgres_bindir  # noqa: E402
 from tuning.records import TrainingJob, TuningJob  # noqa: E402
-from tuning.store import Store  # noqa: E402
+from tuning.store.database import Store  # noqa: E402
 
 
 def _tuning_job(name: str, jobs: int) -> TuningJob:

@@ -28,7 +28,7 @@ from tuning import HyperparameterTuningJobAnalytics  # TuneLab: was sagemaker.Hy
 from tuning import TrainingInput  # TuneLab: was sagemaker.inputs.TrainingInput
 from tuning import WarmStartConfig, WarmStartTypes  # TuneLab: was sagemaker.tuner
 from tuning.datasets import load_dataset  # TuneLab: the bundled copy of UCI's bank marketing data
-from tuning.estimators import Estimator  # TuneLab: was sagemaker.estimator.Estimator
+from tuning.sagemaker.estimators import Estimator  # TuneLab: was sagemaker.estimator.Estimator
 
 ROWS = int(os.environ.get("TUNELAB_NOTEBOOK_ROWS", "0"))  # TuneLab: sizes from the environment
 MAX_JOBS = int(os.environ.get("TUNELAB_NOTEBOOK_MAX_JOBS", "20"))  # TuneLab

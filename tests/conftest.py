@@ -62,7 +62,7 @@ def _clear_streamlit_caches() -> None:
 
 @pytest.fixture
 def store(tmp_path):
-    from tuning.store import Store
+    from tuning.store.database import Store
 
     store = Store(tmp_path / "store" / "tunelab.db")
     yield store

@@ -19,9 +19,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from test_browser_e2e import PAGE_TIMEOUT_MS, Screenshots, assert_no_exception, wait_until_idle
-from tuning.baseline import baseline_for_job
-from tuning.resource_use import compute_usage
-from tuning.stopped_jobs import objective_text
+from tuning.analysis.baseline import baseline_for_job
+from tuning.analysis.resource_use import compute_usage
+from tuning.analysis.stopped_jobs import objective_text
 
 pytestmark = pytest.mark.browser
 

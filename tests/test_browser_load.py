@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tuning.store import Store
+from tuning.store.database import Store
 
 pytestmark = pytest.mark.browser
 

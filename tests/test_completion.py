@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tuning import CompletionCriteria, ContinuousParameter, Store, TuningJobConfig, ValidationError, run_tuning_job
-from tuning.completion import CONVERGENCE_MIN_JOBS, CompletionTracker
+from tuning.job.completion import CONVERGENCE_MIN_JOBS, CompletionTracker
 
 
 def _first_reason(criteria, values, maximize=True):

@@ -35,7 +35,7 @@ def test_csv_channels_round_trip_with_their_target():
 
 @pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.json")))
 def test_example_files_are_valid(path):
-    from tuning.sagemaker_json import read_tuning_job_json
+    from tuning.sagemaker.request_json import read_tuning_job_json
 
     read_tuning_job_json(json.loads(path.read_text()))  # TuneLab's JSON or SageMaker's request
 

@@ -26,8 +26,8 @@ import pytest
 from conftest import CHROMIUM, ROOT, processes_with_marker, start_dashboard, stop_process_group
 from tuning.errors import ValidationError
 from tuning.records import RUNNER_GONE
-from tuning.resume import prepare_resume, resume_tuning_job
-from tuning.store import Store
+from tuning.running.resume import prepare_resume, resume_tuning_job
+from tuning.store.database import Store
 
 PYTHON = sys.executable
 PAGE_MS = 30_000
@@ -118,7 +118,7 @@ def test_sigkill_of_the_cli_runner_halfway_then_resume_runs_the_rest_and_keeps_w
     cut_short = [row for row in finished.values() if row.failure_reason and row.failure_reason.startswith(RUNNER_GONE)]
     assert cut_short, "two jobs ran in parallel: the kill cut at least one short"
     kept = {index: row for index, row in finished.items() if row not in cut_short}
-    # Its worker and board processes do not outlive it (tuning/lifeline.py).
+    # Its worker and board processes do not outlive it (tuning/running/lifeline.py).
     _wait_for(lambda: not processes_with_marker(marker), timeout=20, what="the killed runner's workers exit")
 
     result = _cli("resume", name, store=db)
@@ -139,7 +139,7 @@ def test_sigkill_of_the_cli_runner_halfway_then_resume_runs_the_rest_and_keeps_w
     assert job.best_objective_value == max(j.final_objective_value for j in completed)
     assert job.best_objective_value >= best_before.best_objective_value
 
-    from tuning.artifacts import load_predictor
+    from tuning.serving.artifacts import load_predictor
     from tuning.datasets import load_dataset
 
     predictor = load_predictor(store, name)
@@ -183,8 +183,8 @@ def test_a_resume_restores_what_the_strategy_learnt_the_best_and_the_clock(tmp_p
     observed every finished job, the best so far, the counters, the completion criteria's
     history, MaxRuntimeInSeconds' clock; then it runs to the end without replacing the
     best by a worse job."""
-    from tuning.preparation import encode_channels as _encode
-    from tuning.runner import _TuningLoop
+    from tuning.job.preparation import encode_channels as _encode
+    from tuning.running.runner import _TuningLoop
 
     db, name = tmp_path / "bayes.db", "bayes-crash"
     config = {

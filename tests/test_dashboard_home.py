@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tuning.records import TrainingJob, TuningJob
-from tuning.store import Store
+from tuning.store.database import Store
 
 
 
@@ -74,7 +74,7 @@ def test_home_lists_a_store_of_a_hundred_tuning_jobs_newest_first_with_their_pro
 def test_a_worker_importing_the_dashboard_script_as_mp_main_draws_and_starts_nothing():
     """multiprocessing re-imports Streamlit's __main__ (app.py) in workers as __mp_main__."""
     probe = ("import runpy, sys; runpy.run_path('app.py', run_name='__mp_main__'); "
-             "print(sorted(m for m in ('streamlit', 'views.shared', 'tuning.runner') if m in sys.modules))")
+             "print(sorted(m for m in ('streamlit', 'views.shared', 'tuning.running.runner') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parent.parent,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -13,7 +13,7 @@ import pytest
 
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, ValidationError, launch_tuning_job, run_tuning_job
 from tuning.cli import main
-from tuning.config import training_jobs_ran_on
+from tuning.job.config import training_jobs_ran_on
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,9 +49,9 @@ def _config(**overrides):
 
 def _setups(client):
     """Per worker: how many times it built its state, for each tuning job it served."""
-    import tuning.cluster
+    import tuning.running.cluster
 
-    return client.run(lambda: dict(tuning.cluster.setups))
+    return client.run(lambda: dict(tuning.running.cluster.setups))
 
 
 def _wait_for(condition, timeout=60.0):
@@ -127,7 +127,7 @@ def test_hyperband_stops_weak_jobs_on_the_cluster(store, cluster):
 
 def test_the_sdk_style_tuner_fits_on_the_cluster(store, cluster, client, capsys):
     from tuning import HyperparameterTuner
-    from tuning.estimators import XGBoost
+    from tuning.sagemaker.estimators import XGBoost
 
     estimator = XGBoost(role="arn:aws:iam::1:role/x", instance_count=1, instance_type="ml.m5.xlarge")
     estimator.set_hyperparameters(num_round="5", objective="binary:logistic", eval_metric="auc")
@@ -169,7 +169,7 @@ def test_a_bad_scheduler_address_is_refused_before_anything_is_stored(store, sch
 
 
 def test_a_server_that_is_not_a_scheduler_is_refused_in_seconds():
-    from tuning.cluster import connect_scheduler
+    from tuning.running.cluster import connect_scheduler
 
     with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers (a wrong port)
         address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
@@ -178,7 +178,7 @@ def test_a_server_that_is_not_a_scheduler_is_refused_in_seconds():
 
 
 def test_a_scheduler_without_workers_is_refused_with_how_to_start_one():
-    from tuning.cluster import connect_scheduler
+    from tuning.running.cluster import connect_scheduler
 
     with distributed.LocalCluster(n_workers=0, dashboard_address=":0") as empty:
         with pytest.raises(ValidationError, match=r"has no worker.*Start one with `dask worker tcp://"):

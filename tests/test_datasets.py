@@ -127,7 +127,8 @@ def test_unknown_and_path_like_dataset_names_are_refused_without_reading_files(m
     def no_reading(*args, **kwargs):
         raise AssertionError("load_dataset read a file for an unknown name")
 
-    monkeypatch.setattr("tuning.datasets.load_csv", no_reading)
+    monkeypatch.setattr("tuning.datasets.bundled.load_csv", no_reading)
+    monkeypatch.setattr("tuning.datasets.uploads.load_csv", no_reading)
     with pytest.raises(ValidationError, match=r"unknown dataset .*bank-marketing, california-housing, breast_cancer"):
         load_dataset(name)
 

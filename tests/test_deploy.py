@@ -22,7 +22,7 @@ from tuning import (
     prepare,
     run_tuning_job,
 )
-from tuning.deploy import (
+from tuning.serving.deploy import (
     FeatureField,
     artifact_archive,
     feature_schema,
@@ -274,7 +274,7 @@ def test_feature_schema_of_an_xgboost_model_falls_back_to_zero(shared):
     assert {field.kind for field in schema} == {"numeric"}
     assert {field.default for field in schema} == {0.0}  # XGBoost keeps no medians: it needs no imputing
     from tuning.datasets import load_dataset
-    from tuning.deploy import typical_row
+    from tuning.serving.deploy import typical_row
 
     features = load_dataset("breast_cancer").features
     typical = feature_schema(model_for_training_job(store, "bc"), typical_row(features))
@@ -308,7 +308,7 @@ def test_the_archive_holds_encoding_model_and_readme_and_loads_back(shared, tmp_
 
     folder = tmp_path / "unzipped" / "bc"
     encoding = json.loads((folder / "encoding.json").read_text())
-    from tuning.safe_skops import TRUSTED_SKOPS_TYPES
+    from tuning.algorithms.safe_skops import TRUSTED_SKOPS_TYPES
 
     assert str(TRUSTED_SKOPS_TYPES) in readme  # the README lists the trusted types, never trusted=True
     encoder = skops.io.load(folder / "encoding.skops", trusted=TRUSTED_SKOPS_TYPES)
@@ -349,7 +349,7 @@ def test_the_form_starts_from_a_typical_row_of_the_data():
     """Medians and most frequent values, not zeros: a student changes one value at a time."""
     import pandas as pd
 
-    from tuning.deploy import typical_row
+    from tuning.serving.deploy import typical_row
 
     frame = pd.DataFrame({"age": [20, 30, 40, None], "job": ["a", "b", "b", None], "flag": [True, True, False, True]})
     assert typical_row(frame) == {"age": 30.0, "job": "b", "flag": "True"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import optuna
 import pytest
 
-from tuning.early_stopping import AmtMedianStoppingRule, create_pruner
+from tuning.job.early_stopping import AmtMedianStoppingRule, create_pruner
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
@@ -122,7 +122,7 @@ def test_auto_pruner_takes_the_grace_period_from_min_resource():
 
 
 def test_default_grace_period_is_a_tenth_of_the_resource():
-    from tuning.early_stopping import DEFAULT_GRACE_SHARE, default_grace_period
+    from tuning.job.early_stopping import DEFAULT_GRACE_SHARE, default_grace_period
 
     assert DEFAULT_GRACE_SHARE == 0.1
     assert [default_grace_period(r) for r in (100, 5, 1, 250)] == [10, 1, 1, 25]
@@ -145,7 +145,7 @@ def test_a_grace_period_without_early_stopping_is_refused():
 
 def test_grace_period_round_trips_through_both_json_shapes():
     from tuning import TuningJobConfig
-    from tuning.sagemaker_json import TAG_GRACE_PERIOD, from_sagemaker_request, to_sagemaker_request
+    from tuning.sagemaker.request_json import TAG_GRACE_PERIOD, from_sagemaker_request, to_sagemaker_request
 
     config = TuningJobConfig(dataset="bank-marketing", early_stopping_type="Auto", early_stopping_grace_period=15,
                              max_jobs=4, random_seed=1)

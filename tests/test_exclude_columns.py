@@ -34,13 +34,13 @@ from tuning import (
 )
 from tuning.cli import main
 from tuning.datasets import load_dataset, without_columns
-from tuning.deploy import feature_schema, final_predictor, model_for_training_job, predict_frame
-from tuning.endpoints import start_endpoint, stop_endpoint
-from tuning.estimators import XGBoost
-from tuning.resume import prepare_resume, resume_tuning_job
-from tuning.sagemaker_json import from_sagemaker_request, read_tuning_job_json, to_sagemaker_request
-from tuning.sdk_code import sdk_code
-from tuning.serve import predict_payload
+from tuning.serving.deploy import feature_schema, final_predictor, model_for_training_job, predict_frame
+from tuning.serving.endpoints import start_endpoint, stop_endpoint
+from tuning.sagemaker.estimators import XGBoost
+from tuning.running.resume import prepare_resume, resume_tuning_job
+from tuning.sagemaker.request_json import from_sagemaker_request, read_tuning_job_json, to_sagemaker_request
+from tuning.sagemaker.sdk_code import sdk_code
+from tuning.serving.serve import predict_payload
 
 ROOT = Path(__file__).resolve().parent.parent
 LEFT_OUT = ["duration"]

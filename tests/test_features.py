@@ -10,7 +10,7 @@ import pytest
 
 from tuning.datasets import BINARY, MULTICLASS, REGRESSION, load_dataset, split_channels
 from tuning.errors import ValidationError
-from tuning.features import MAX_CATEGORIES, TargetEncoder, build_preprocessor, feature_names_out
+from tuning.datasets.features import MAX_CATEGORIES, TargetEncoder, build_preprocessor, feature_names_out
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,7 @@ def test_a_column_empty_in_training_keeps_its_place(mixed):
 def test_the_fitted_preprocessor_saves_and_loads_with_skops(bank_channels):
     import skops.io
 
-    from tuning.algorithms._base import TRUSTED_SKOPS_TYPES
+    from tuning.algorithms.safe_skops import TRUSTED_SKOPS_TYPES
 
     train, validation = bank_channels
     preprocessor = build_preprocessor(train.features, scale=True, impute=True)

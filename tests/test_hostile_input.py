@@ -180,7 +180,7 @@ UPLOADS = {  # id: (file bytes, keyword arguments of save_uploaded_dataset, key 
 
 @pytest.mark.parametrize(("data", "options", "keywords"), list(UPLOADS.values()), ids=list(UPLOADS))
 def test_the_upload_api_refuses_hostile_files(world, data, options, keywords):
-    from tuning.user_datasets import list_uploaded_datasets, save_uploaded_dataset
+    from tuning.datasets.uploads import list_uploaded_datasets, save_uploaded_dataset
 
     options = {"name": "my-upload", **options}
     message = _refusal(lambda: save_uploaded_dataset(data, original_name="../../etc/passwd.csv", **options))
@@ -193,7 +193,7 @@ def test_the_server_caps_uploads_where_the_engine_does():
     """Streamlit refuses bigger uploads before any Python runs; the engine's cap and message agree."""
     import tomllib
 
-    from tuning.user_datasets import UPLOAD_MAX_MB
+    from tuning.datasets.uploads import UPLOAD_MAX_MB
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == UPLOAD_MAX_MB
@@ -213,7 +213,7 @@ ODD_BUT_USABLE = {  # id: (file bytes, what must be kept exactly, a note's key w
 def test_odd_but_usable_files_are_kept_as_plain_text(world, data, columns, note):
     """Names are data, not markup: kept character for character, and saved only in the uploads folder."""
     from tuning.datasets import load_dataset
-    from tuning.user_datasets import save_uploaded_dataset
+    from tuning.datasets.uploads import save_uploaded_dataset
 
     saved = save_uploaded_dataset(data, name="odd", original_name="../../etc/passwd.csv")
     assert list(saved.features.columns) == columns
@@ -240,7 +240,7 @@ def _grid_of_millions() -> Callable[[], Any]:
 def _tuner(**changes: Any) -> Callable[[], Any]:
     def build() -> Any:
         from tuning import HyperparameterTuner
-        from tuning.estimators import XGBoost
+        from tuning.sagemaker.estimators import XGBoost
 
         return HyperparameterTuner(XGBoost(), "validation:accuracy", {"eta": ContinuousParameter(0.1, 0.5)},
                                    **changes)
@@ -392,14 +392,14 @@ JSON_CASES = {  # id: (the text or bytes, key words of the message)
 @pytest.mark.parametrize(("text", "keywords"), list(JSON_CASES.values()), ids=list(JSON_CASES))
 def test_the_json_import_refuses_hostile_documents(world, text, keywords):
     from tuning.json_input import parse_json
-    from tuning.sagemaker_json import read_tuning_job_json
+    from tuning.sagemaker.request_json import read_tuning_job_json
 
     _check_message(_refusal(lambda: read_tuning_job_json(parse_json(text, "the JSON"))), keywords)
 
 
 def test_a_dataset_name_read_from_json_is_never_a_path(world):
     """'../../etc/passwd' as a JSON Dataset is a name: looked up, refused, the decoy never opened."""
-    from tuning.sagemaker_json import read_tuning_job_json
+    from tuning.sagemaker.request_json import read_tuning_job_json
 
     config = read_tuning_job_json({"Dataset": "../../etc/passwd", "ResourceLimits": {"MaxNumberOfTrainingJobs": 1}})
     _check_message(_refusal(lambda: prepare(config)), ("unknown dataset", "'../../etc/passwd'"))
@@ -506,7 +506,7 @@ UPLOAD_PAGE = {  # id: (file name, bytes, key words of the st.error)
 
 @pytest.mark.parametrize(("file_name", "data", "keywords"), list(UPLOAD_PAGE.values()), ids=list(UPLOAD_PAGE))
 def test_the_upload_page_shows_why_and_saves_nothing(world, file_name, data, keywords):
-    from tuning.user_datasets import list_uploaded_datasets
+    from tuning.datasets.uploads import list_uploaded_datasets
 
     app = _page("views/datasets.py")
     app.file_uploader[0].set_value((file_name, data, "text/csv")).run()
@@ -521,9 +521,9 @@ def test_the_upload_page_shows_why_and_saves_nothing(world, file_name, data, key
 
 
 def test_the_upload_page_refuses_a_file_past_the_cap_before_reading_it(world, monkeypatch):
-    from tuning.user_datasets import list_uploaded_datasets
+    from tuning.datasets.uploads import list_uploaded_datasets
 
-    monkeypatch.setattr("tuning.user_datasets.UPLOAD_MAX_MB", 1)
+    monkeypatch.setattr("tuning.datasets.uploads.UPLOAD_MAX_MB", 1)
     app = _page("views/datasets.py")
     app.file_uploader[0].set_value(("big.csv", b"a,y\n" + b"1,0\n" * 300_000, "text/csv")).run()
     _check_message(_page_message(app), ("big.csv", "1.1 MB", "over the 1 MB limit"))

@@ -15,12 +15,12 @@ import pytest
 
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, run_tuning_job
 from tuning.algorithms import TrainingData
-from tuning.baseline import Baseline, baseline_for_job, compute_baseline, imbalance_hint
-from tuning.config import RUN_RECORD
+from tuning.analysis.baseline import Baseline, baseline_for_job, compute_baseline, imbalance_hint
+from tuning.job.config import RUN_RECORD
 from tuning.metrics import get_metric
 from tuning.records import TrainingJob, TuningJob
-from tuning.resource_use import compute_usage, training_resource
-from tuning.stopped_jobs import objective_text, stopped_at, stopping_evidence
+from tuning.analysis.resource_use import compute_usage, training_resource
+from tuning.analysis.stopped_jobs import objective_text, stopped_at, stopping_evidence
 
 LESSON = {
     "max_depth": IntegerParameter(3, 10, scaling_type="Linear"),
@@ -187,7 +187,7 @@ def test_show_prints_the_compute_line_the_baseline_and_interim_labels(lesson_run
 
 
 def test_describe_reports_consumed_resources_and_compute_saved(lesson_run):
-    from tuning.tuner import HyperparameterTuner
+    from tuning.sagemaker.tuner import HyperparameterTuner
 
     store, job, jobs = lesson_run
     described = HyperparameterTuner.attach(job.name, store=store).describe()

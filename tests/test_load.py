@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from tuning.records import ACTIVE_TUNING_STATUSES
-from tuning.store import Store, default_home
+from tuning.store.database import Store, default_home
 
 ROOT = Path(__file__).resolve().parent.parent
 TUNING_JOBS = 8

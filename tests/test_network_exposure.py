@@ -90,10 +90,10 @@ def test_the_readme_classroom_command_binds_every_interface(tmp_path):
 
 def test_serve_binds_loopback_by_default_and_the_given_host_when_asked(tmp_path):
     """`python -m tuning serve` listens on 127.0.0.1 unless --host says otherwise."""
-    from tuning.config import TuningJobConfig
+    from tuning.job.config import TuningJobConfig
     from tuning.parameters import ContinuousParameter
-    from tuning.runner import run_tuning_job
-    from tuning.store import Store
+    from tuning.running.runner import run_tuning_job
+    from tuning.store.database import Store
 
     home = tmp_path / "home"
     store = Store(home / "tunelab.db")

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tuning import Store, TuningJobConfig
-from tuning.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
+from tuning.job.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
 
 
 
@@ -206,7 +206,7 @@ def _import(app: AppTest, text: str) -> AppTest:
 
 def test_importing_a_sagemaker_json_fills_the_form_in():
     from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig
-    from tuning.sagemaker_json import to_sagemaker_request
+    from tuning.sagemaker.request_json import to_sagemaker_request
 
     request = to_sagemaker_request(TuningJobConfig(
         dataset="iris", algorithm="xgboost", objective_metric_name="validation:accuracy", objective_type="Maximize",
@@ -304,7 +304,7 @@ def _infos(app: AppTest) -> str:
 
 
 def test_accuracy_on_bank_marketing_points_to_auc_and_auc_gets_no_hint():
-    from tuning.baseline import imbalance_hint
+    from tuning.analysis.baseline import imbalance_hint
     from tuning.datasets import load_dataset
 
     app = _page()

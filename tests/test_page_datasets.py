@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tuning.user_datasets import is_uploaded_dataset, list_uploaded_datasets, save_uploaded_dataset
+from tuning.datasets.uploads import is_uploaded_dataset, list_uploaded_datasets, save_uploaded_dataset
 
 
 
@@ -99,7 +99,7 @@ def test_a_sagemaker_csv_saves_with_the_defaults():
 
 
 def test_a_file_over_the_cap_is_refused_before_reading(monkeypatch):
-    monkeypatch.setattr("tuning.user_datasets.UPLOAD_MAX_MB", 0)
+    monkeypatch.setattr("tuning.datasets.uploads.UPLOAD_MAX_MB", 0)
     app = _page()
     app.file_uploader[0].set_value(("big.csv", b"a,b\n1,2\n3,4\n", "text/csv")).run()
     assert not app.exception

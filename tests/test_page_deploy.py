@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tuning import ContinuousParameter, IntegerParameter, Store, TuningJob, TuningJobConfig, run_tuning_job
-from tuning.deploy import final_model_is_saved, model_is_saved
-from tuning.endpoints import list_endpoints, stop_endpoint
+from tuning.serving.deploy import final_model_is_saved, model_is_saved
+from tuning.serving.endpoints import list_endpoints, stop_endpoint
 
 PAGE = "../views/deploy.py"
 

@@ -14,9 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tuning import ContinuousParameter, IntegerParameter, Store, TuningJobConfig, run_tuning_job
-from tuning.baseline import baseline_for_job
-from tuning.resource_use import compute_usage
-from tuning.stopped_jobs import objective_text, stopping_evidence
+from tuning.analysis.baseline import baseline_for_job
+from tuning.analysis.resource_use import compute_usage
+from tuning.analysis.stopped_jobs import objective_text, stopping_evidence
 
 
 def _lesson(name: str = "lesson", seed: int = 1, **changes):

@@ -6,7 +6,7 @@ import pytest
 
 from tuning.algorithms import get_algorithm
 from tuning.parameters import CategoricalParameter, ContinuousParameter, IntegerParameter
-from tuning.range_table import COLUMNS, range_rows, read_range_rows
+from tuning.job.range_table import COLUMNS, range_rows, read_range_rows
 
 
 def _set(table, name, column, value):

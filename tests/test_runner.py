@@ -19,7 +19,7 @@ from tuning import (
     run_tuning_job,
 )
 from conftest import processes_with_marker
-from tuning.config import training_jobs_ran_on
+from tuning.job.config import training_jobs_ran_on
 from tuning.metrics import get_metric
 
 
@@ -302,7 +302,7 @@ def test_a_killed_runner_leaves_an_interrupted_job_with_its_finished_training_jo
     import subprocess
     import sys
 
-    from tuning.store import Store
+    from tuning.store.database import Store
 
     db = tmp_path / "killed.db"
     (tmp_path / "job.json").write_text(json.dumps({
@@ -339,7 +339,7 @@ def test_ctrl_c_stops_the_cli_job_quickly_and_keeps_what_finished(tmp_path):
     import subprocess
     import sys
 
-    from tuning.store import Store
+    from tuning.store.database import Store
 
     db = tmp_path / "ctrl-c.db"
     (tmp_path / "job.json").write_text(json.dumps({
@@ -365,7 +365,7 @@ def test_warm_up_starts_the_forkserver_once_and_jobs_still_run(store):
     import os
     from multiprocessing import forkserver
 
-    from tuning.runner import warm_up
+    from tuning.running.runner import warm_up
 
     warm_up()
     pid = forkserver._forkserver._forkserver_pid  # CPython's module-level forkserver

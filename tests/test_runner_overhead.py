@@ -14,8 +14,8 @@ from types import SimpleNamespace
 import pytest
 
 from tuning import TuningJobConfig, launch_tuning_job, run_tuning_job
-from tuning.board import STOP
-from tuning.worker import NOT_STARTED, _BoardReporter, run_training_job
+from tuning.running.board import STOP
+from tuning.running.worker import NOT_STARTED, _BoardReporter, run_training_job
 
 
 def _config(**overrides):
@@ -85,12 +85,12 @@ def test_a_stop_ends_the_running_job_and_the_queued_one_never_runs(store):
 
 @pytest.fixture
 def worker_state(monkeypatch):
-    """A worker's state in this process, as :func:`tuning.worker.initialize` leaves it
+    """A worker's state in this process, as :func:`tuning.running.worker.initialize` leaves it
     (without its lifeline, which would make this process ignore Ctrl-C)."""
     from tuning import prepare, worker
     from tuning.algorithms import get_algorithm
     from tuning.metrics import get_metric
-    from tuning.preparation import encode_channels as _encode
+    from tuning.job.preparation import encode_channels as _encode
 
     prepared = prepare(_config(name="unit"))
     data, _, _ = _encode(prepared)

@@ -18,7 +18,7 @@ from tuning import (
     WarmStartConfig,
 )
 from tuning.cli import main
-from tuning.sagemaker_json import (
+from tuning.sagemaker.request_json import (
     PLACEHOLDERS,
     from_sagemaker_request,
     is_sagemaker_request,

@@ -15,7 +15,7 @@ from tuning import (
     TuningJobConfig,
     WarmStartConfig,
 )
-from tuning.sdk_code import sdk_code
+from tuning.sagemaker.sdk_code import sdk_code
 
 
 def _calls(code: str) -> dict[str, list[ast.Call]]:

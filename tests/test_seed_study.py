@@ -10,10 +10,10 @@ import pytest
 
 import tuning.visualization as viz
 from tuning import TrainingJob, TuningJobConfig, ValidationError, run_tuning_job
-from tuning.config import RUN_RECORD, check_tuning_job_name
+from tuning.job.config import RUN_RECORD, check_tuning_job_name
 from tuning.records import TuningJobStatus
-from tuning.seed_stats import best_so_far_by_job, summarise_seeds, worst_mean_best
-from tuning.seed_study import (
+from tuning.analysis.seed_stats import best_so_far_by_job, summarise_seeds, worst_mean_best
+from tuning.running.seed_study import (
     SEED_STUDY,
     launch_rerun_with_seeds,
     rerun_with_seeds,

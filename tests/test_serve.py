@@ -1,5 +1,5 @@
 """Local endpoints with SageMaker's inference contract on loopback: in-process threads
-(:mod:`tuning.endpoints`, as the dashboard starts them) and ``python -m tuning serve``."""
+(:mod:`tuning.serving.endpoints`, as the dashboard starts them) and ``python -m tuning serve``."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from conftest import free_port
 from sklearn.datasets import load_breast_cancer
 
 from tuning import ContinuousParameter, Store, TuningJobConfig, ValidationError, load_predictor, run_tuning_job
-from tuning.endpoints import list_endpoints, start_endpoint, stop_endpoint
-from tuning.serve import create_server, describe_model, serve_model
+from tuning.serving.endpoints import list_endpoints, start_endpoint, stop_endpoint
+from tuning.serving.serve import create_server, describe_model, serve_model
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pytest
 
 from tuning import ValidationError
 from tuning.records import TrainingJob, TuningJob
-from tuning.store import Store
+from tuning.store.database import Store
 
 
 def _tuning_job(name="job-1", **overrides):
@@ -101,7 +101,7 @@ def test_a_job_whose_runner_died_shows_as_interrupted_with_finished_jobs_intact(
     store.add_training_job(_training_job(1, status="InProgress", value=None))
     # A real process that claims the job and then dies.
     code = (
-        "import sys; from tuning.store import Store; "
+        "import sys; from tuning.store.database import Store; "
         f"Store({str(store.url)!r}).claim_runner('job-1')"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=os.getcwd())
@@ -165,7 +165,7 @@ def test_readers_never_see_database_locked_while_a_writer_writes(store):
 def test_readers_in_other_processes_read_while_this_one_writes(store):
     store.create_tuning_job(_tuning_job(max_jobs=1000))
     code = (
-        "import sys, time; from tuning.store import Store; s = Store(sys.argv[1]); n = 0\n"
+        "import sys, time; from tuning.store.database import Store; s = Store(sys.argv[1]); n = 0\n"
         "end = time.time() + 3\n"
         "while time.time() < end:\n"
         "    s.list_tuning_jobs(); s.training_jobs('job-1'); n += 1\n"

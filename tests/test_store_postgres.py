@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, load_predictor, prepare, run_tuning_job
 from tuning.metrics import get_metric
 from tuning.records import TrainingJob, TuningJob
-from tuning.store import Store
+from tuning.store.database import Store
 
 pytestmark = pytest.mark.postgres
 
@@ -69,7 +69,7 @@ def test_a_real_tuning_job_runs_on_postgresql_and_another_store_reads_it_back(po
 _RUN_WHEN_TOLD = """
 import sys
 from tuning import TuningJobConfig, run_tuning_job
-from tuning.store import Store
+from tuning.store.database import Store
 
 url, name = sys.argv[1], sys.argv[2]
 config = TuningJobConfig(dataset="iris", algorithm="knn", strategy="Random", max_jobs=12, max_parallel_jobs=2,

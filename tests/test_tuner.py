@@ -25,10 +25,10 @@ from tuning import (
     WarmStartTypes,
 )
 from tuning.datasets import load_csv, load_dataset
-from tuning.estimators import KNN, Estimator, LinearLearner, XGBoost
-from tuning.inputs import resolve_channels
-from tuning.store import Store
-from tuning.tuner import ANALYTICS_COLUMNS
+from tuning.sagemaker.estimators import KNN, Estimator, LinearLearner, XGBoost
+from tuning.sagemaker.inputs import resolve_channels
+from tuning.store.database import Store
+from tuning.sagemaker.tuner import ANALYTICS_COLUMNS
 
 RANGES = {"eta": ContinuousParameter(0.1, 0.5), "max_depth": IntegerParameter(1, 4)}
 
@@ -127,7 +127,7 @@ def test_estimator_fit_points_to_the_tuner():
     ({"completion_criteria_config": {"TargetObjectiveMetricValue": 0.9}},
      r"completion_criteria_config must be TuningJobCompletionCriteriaConfig"),
     ({"warm_start_config": {"parents": ["a"]}}, r"warm_start_config must be WarmStartConfig"),
-    ({"estimator": "xgboost"}, r"estimator must be a tuning.estimators estimator"),
+    ({"estimator": "xgboost"}, r"estimator must be a tuning.sagemaker.estimators estimator"),
 ])
 def test_tuner_refuses_bad_arguments_with_the_sdk_names(store, kwargs, message):
     arguments = {"estimator": _xgb(), "objective_metric_name": "validation:auc", "hyperparameter_ranges": RANGES,

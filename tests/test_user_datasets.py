@@ -9,9 +9,9 @@ import pytest
 from sklearn.datasets import load_iris
 
 from tuning import Store, TuningJobConfig, ValidationError, run_tuning_job
-from tuning.dataset_profile import profile_dataset
+from tuning.datasets.profile import profile_dataset
 from tuning.datasets import list_datasets, load_dataset
-from tuning.user_datasets import (
+from tuning.datasets.uploads import (
     delete_uploaded_dataset,
     is_uploaded_dataset,
     list_uploaded_datasets,

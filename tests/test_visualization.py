@@ -20,7 +20,7 @@ from tuning import (
     ValidationError,
     run_tuning_job,
 )
-from tuning.store import Store
+from tuning.store.database import Store
 from tuning.visualization._common import log_ticks
 from tuning.visualization._objective_surface import COMPLETED_NAME, MIN_SURFACE_POINTS, STOPPED_NAME
 

@@ -22,7 +22,7 @@ from tuning import (
     run_tuning_job,
 )
 from tuning.strategies import create_strategy
-from tuning.warm_start import load_warm_start, overall_best_training_job
+from tuning.job.warm_start import load_warm_start, overall_best_training_job
 
 IDENTICAL = WarmStartTypes.IDENTICAL_DATA_AND_ALGORITHM
 TRANSFER = WarmStartTypes.TRANSFER_LEARNING
@@ -245,7 +245,7 @@ def test_a_warm_started_bayesian_search_reaches_the_parents_best_sooner_than_a_c
 
 
 def test_a_warm_started_job_deploys_its_final_model(store, parent):
-    from tuning.deploy import final_predictor
+    from tuning.serving.deploy import final_predictor
 
     child = run_tuning_job(_config(name="child", strategy="Bayesian", max_jobs=2,
                                    warm_start_config=WarmStartConfig(IDENTICAL, ["parent"])), store)

@@ -14,9 +14,9 @@ Public names live here; the machinery sits in small modules beside this file.
 
 from __future__ import annotations
 
-from tuning.artifacts import Predictor, load_predictor
-from tuning.completion import CompletionCriteria
-from tuning.config import TuningJobConfig
+from tuning.serving.artifacts import Predictor, load_predictor
+from tuning.job.completion import CompletionCriteria
+from tuning.job.config import TuningJobConfig
 from tuning.errors import TuneLabError, ValidationError
 from tuning.parameters import (
     CategoricalParameter,
@@ -25,19 +25,19 @@ from tuning.parameters import (
     ScalingType,
 )
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
-from tuning.resume import launch_resume, resume_tuning_job
-from tuning.preparation import prepare
-from tuning.runner import TuningJobHandle, TuningProgress, launch_tuning_job, run_tuning_job
-from tuning.store import Store
-from tuning.inputs import TrainingInput
-from tuning.tuner import (
+from tuning.running.resume import launch_resume, resume_tuning_job
+from tuning.job.preparation import prepare
+from tuning.running.runner import TuningJobHandle, TuningProgress, launch_tuning_job, run_tuning_job
+from tuning.store.database import Store
+from tuning.sagemaker.inputs import TrainingInput
+from tuning.sagemaker.tuner import (
     HyperbandStrategyConfig,
     HyperparameterTuner,
     HyperparameterTuningJobAnalytics,
     StrategyConfig,
     TuningJobCompletionCriteriaConfig,
 )
-from tuning.warm_start import WarmStartConfig, WarmStartTypes
+from tuning.job.warm_start import WarmStartConfig, WarmStartTypes
 
 __all__ = [
     "CompletionCriteria",

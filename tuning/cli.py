@@ -34,7 +34,7 @@ __all__ = ["main"]
 
 
 def _store(url: str | None):  # noqa: ANN202 - imported lazily to keep --help fast
-    from tuning.store import Store
+    from tuning.store.database import Store
 
     return Store(url)
 
@@ -46,7 +46,7 @@ def _print_frame(frame: pd.DataFrame) -> None:
 
 def _read_config(path: str):  # noqa: ANN202
     from tuning.json_input import parse_json
-    from tuning.sagemaker_json import read_tuning_job_json
+    from tuning.sagemaker.request_json import read_tuning_job_json
 
     file = Path(path)
     if not file.is_file():
@@ -64,9 +64,9 @@ def _read_config(path: str):  # noqa: ANN202
 def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from tuning.cluster import default_scheduler, scheduler_or_none
-    from tuning.preparation import prepare
-    from tuning.runner import run_tuning_job
+    from tuning.running.cluster import default_scheduler, scheduler_or_none
+    from tuning.job.preparation import prepare
+    from tuning.running.runner import run_tuning_job
 
     scheduler = default_scheduler() if args.scheduler is None else scheduler_or_none(args.scheduler)
     store = _store(args.store)
@@ -108,9 +108,9 @@ def _progress_bar(total: int, done: int, quiet: bool):  # noqa: ANN202
 
 
 def _resume(args: argparse.Namespace) -> int:
-    from tuning.cluster import default_scheduler, scheduler_or_none
-    from tuning.resume import prepare_resume
-    from tuning.runner import run_tuning_job
+    from tuning.running.cluster import default_scheduler, scheduler_or_none
+    from tuning.running.resume import prepare_resume
+    from tuning.running.runner import run_tuning_job
 
     scheduler = default_scheduler() if args.scheduler is None else scheduler_or_none(args.scheduler)
     store = _store(args.store)
@@ -132,11 +132,11 @@ def _resume(args: argparse.Namespace) -> int:
 
 
 def _show(store, name: str, *, price_per_hour: float | None = None, currency: str = "USD") -> None:  # noqa: ANN001
-    from tuning.baseline import baseline_for_job
-    from tuning.config import training_jobs_ran_on
-    from tuning.resource_use import compute_usage
-    from tuning.stopped_jobs import objective_text, stopping_evidence
-    from tuning.tables import training_jobs_frame
+    from tuning.analysis.baseline import baseline_for_job
+    from tuning.job.config import training_jobs_ran_on
+    from tuning.analysis.resource_use import compute_usage
+    from tuning.analysis.stopped_jobs import objective_text, stopping_evidence
+    from tuning.analysis.tables import training_jobs_frame
 
     job = store.get_tuning_job(name)
     training_jobs = store.training_jobs(name)
@@ -175,7 +175,7 @@ def _show(store, name: str, *, price_per_hour: float | None = None, currency: st
     evidence = stopping_evidence(job, training_jobs, baseline)
     if evidence:
         print(f"note: {evidence}")
-    from tuning.warm_start import overall_best_training_job
+    from tuning.job.warm_start import overall_best_training_job
 
     overall = overall_best_training_job(store, job)
     if overall is not None:
@@ -185,7 +185,7 @@ def _show(store, name: str, *, price_per_hour: float | None = None, currency: st
 
 
 def _list(args: argparse.Namespace) -> int:
-    from tuning.tables import tuning_jobs_frame
+    from tuning.analysis.tables import tuning_jobs_frame
 
     frame = tuning_jobs_frame(_store(args.store).list_tuning_jobs())
     if not frame.empty:
@@ -197,12 +197,12 @@ def _list(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     """Print a stored job's configuration: the store keeps TuneLab's dict, AWS's shape is derived."""
-    from tuning.config import TuningJobConfig
+    from tuning.job.config import TuningJobConfig
 
     job = _store(args.store).get_tuning_job(args.name)  # an unknown name: ValidationError naming the known ones
     config = TuningJobConfig.from_dict(job.config)
     if args.format == "sagemaker":
-        from tuning.sagemaker_json import to_sagemaker_request
+        from tuning.sagemaker.request_json import to_sagemaker_request
 
         data = to_sagemaker_request(config)
     else:
@@ -225,7 +225,7 @@ def _algorithms(_: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from tuning.serve import create_server, describe_model, serve_model
+    from tuning.serving.serve import create_server, describe_model, serve_model
 
     predictor = serve_model(_store(args.store), args.name, args.training_job, final=args.final)
     server = create_server(predictor, args.host, args.port)  # a busy port: ValidationError saying so

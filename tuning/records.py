@@ -36,7 +36,7 @@ class TuningJobStatus:
 
     ``Interrupted`` marks a job whose process died (killed, machine restarted) before it
     ended: AMT's service never dies that way, a laptop does. Its finished training jobs
-    are intact, and it can be resumed (:mod:`tuning.resume`, ``python -m tuning resume``).
+    are intact, and it can be resumed (:mod:`tuning.running.resume`, ``python -m tuning resume``).
     """
 
     IN_PROGRESS = "InProgress"
@@ -53,7 +53,7 @@ ACTIVE_TUNING_STATUSES = ("InProgress", "Stopping")
 RUNNER_GONE = "RunnerGone"
 """The FailureReason prefix (``"RunnerGone: ..."``, in the manner of AWS's ``"ClientError: ..."``)
 of a training job cut short because the process running its tuning job died. Resuming
-the tuning job (:mod:`tuning.resume`) reruns exactly these, recognised by the prefix."""
+the tuning job (:mod:`tuning.running.resume`) reruns exactly these, recognised by the prefix."""
 
 
 def _time(seconds: float | None) -> dt.datetime | None:
@@ -155,7 +155,7 @@ class TuningJob:
     def describe(self, overall_best_training_job: dict[str, Any] | None = None) -> dict[str, Any]:
         """This tuning job in the shape of AMT's DescribeHyperParameterTuningJob (in part).
 
-        ``overall_best_training_job`` (from :func:`tuning.warm_start.overall_best_training_job`,
+        ``overall_best_training_job`` (from :func:`tuning.job.warm_start.overall_best_training_job`,
         which needs the store) adds AMT's OverallBestTrainingJob for a warm-started job.
         """
         counters = {status: self.status_counters.get(status, 0) for status in TRAINING_JOB_STATUSES}

@@ -8,11 +8,11 @@ import time
 import pandas as pd
 import streamlit as st
 
-from tuning.baseline import baseline_for_job
+from tuning.analysis.baseline import baseline_for_job
 from tuning.errors import TuneLabError
-from tuning.resource_use import compute_usage
-from tuning.seed_stats import summarise_seeds, worst_mean_best
-from tuning.seed_study import MAX_SEEDS, seed_study_runs, study_of
+from tuning.analysis.resource_use import compute_usage
+from tuning.analysis.seed_stats import summarise_seeds, worst_mean_best
+from tuning.running.seed_study import MAX_SEEDS, seed_study_runs, study_of
 from tuning.visualization import plot_compare_best_so_far, plot_seed_bands_by_job, plot_seed_bands_by_seconds
 from views.shared import get_launcher, get_store, literal
 

@@ -23,22 +23,22 @@ from streamlit.delta_generator import DeltaGenerator
 from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store, literal
 from tuning import CompletionCriteria, TuningJobConfig, ValidationError, WarmStartConfig, WarmStartTypes, prepare
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
-from tuning.baseline import imbalance_hint
-from tuning.cluster import check_scheduler_address, default_scheduler, scheduler_or_none
+from tuning.analysis.baseline import imbalance_hint
+from tuning.running.cluster import check_scheduler_address, default_scheduler, scheduler_or_none
 from tuning.datasets import Dataset, DatasetInfo, list_datasets, load_dataset
-from tuning.early_stopping import default_grace_period
+from tuning.job.early_stopping import default_grace_period
 from tuning.errors import TuneLabError
 from tuning.json_input import parse_json
 from tuning.glossary import CONCEPTS, SCALING_TYPES, STRATEGIES
 from tuning.metrics import ObjectiveMetric
 from tuning.parameters import CategoricalParameter, Parameter
-from tuning.range_table import SCALING_TYPES as SCALING_NAMES
-from tuning.range_table import range_rows, read_range_rows
+from tuning.job.range_table import SCALING_TYPES as SCALING_NAMES
+from tuning.job.range_table import range_rows, read_range_rows
 from tuning.records import ACTIVE_TUNING_STATUSES
-from tuning.sagemaker_json import is_sagemaker_request, read_tuning_job_json, to_sagemaker_request
-from tuning.sdk_code import sdk_code
+from tuning.sagemaker.request_json import is_sagemaker_request, read_tuning_job_json, to_sagemaker_request
+from tuning.sagemaker.sdk_code import sdk_code
 from tuning.strategies import DEFAULT_GRID_POINTS, STRATEGY_NAMES
-from tuning.warm_start import MAX_PARENTS
+from tuning.job.warm_start import MAX_PARENTS
 
 # Where the training jobs can run; a cluster also needs its scheduler's address. (A comment:
 # Streamlit's "magic" draws a bare string in a page script on the page.)

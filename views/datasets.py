@@ -7,10 +7,10 @@ import time
 
 import streamlit as st
 
-from tuning.dataset_profile import DatasetProfile, profile_dataset
+from tuning.datasets.profile import DatasetProfile, profile_dataset
 from tuning.datasets import PROBLEM_TYPES, Dataset, DatasetInfo, list_datasets, load_dataset
 from tuning.errors import TuneLabError
-from tuning.user_datasets import (
+from tuning.datasets.uploads import (
     UPLOAD_MAX_MB,
     delete_uploaded_dataset,
     is_uploaded_dataset,

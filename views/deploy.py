@@ -2,7 +2,7 @@
 
 The model is the training job's as tuned (trained on the training channel) or its final
 model (retrained on train + validation, AMT's optional last step). Endpoints started here
-run in threads of the dashboard's server process (:mod:`tuning.endpoints`), so every
+run in threads of the dashboard's server process (:mod:`tuning.serving.endpoints`), so every
 browser session sees them and can stop them.
 """
 
@@ -19,7 +19,7 @@ import streamlit as st
 from views.shared import get_store, literal, pick_tuning_job
 from tuning import Predictor, TuneLabError
 from tuning.datasets import load_dataset
-from tuning.deploy import (
+from tuning.serving.deploy import (
     artifact_archive,
     feature_schema,
     final_model_is_saved,
@@ -28,8 +28,8 @@ from tuning.deploy import (
     predict_frame,
     read_rows_csv,
 )
-from tuning.endpoints import list_endpoints, start_endpoint, stop_endpoint
-from tuning.serve import describe_model, serve_model
+from tuning.serving.endpoints import list_endpoints, start_endpoint, stop_endpoint
+from tuning.serving.serve import describe_model, serve_model
 
 MODEL_CHOICES = {
     True: "final (retrained on train + validation, AMT's last step)",

@@ -6,7 +6,7 @@ import streamlit as st
 
 from views.shared import get_launcher, get_store, literal
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, ValidationError
-from tuning.tables import tuning_jobs_frame
+from tuning.analysis.tables import tuning_jobs_frame
 
 DEMO = TuningJobConfig(
     dataset="bank-marketing",

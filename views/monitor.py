@@ -7,10 +7,10 @@ import streamlit as st
 from views.shared import (best_job_text, cost_inputs, get_launcher, get_store, job_version, literal, notes_of,
                           pick_tuning_job, show_job_notes, show_training_jobs, show_warm_start)
 from tuning import ValidationError
-from tuning.baseline import baseline_for_job
-from tuning.config import training_jobs_ran_on
+from tuning.analysis.baseline import baseline_for_job
+from tuning.job.config import training_jobs_ran_on
 from tuning.records import TRAINING_JOB_STATUSES, TuningJobStatus
-from tuning.tables import training_jobs_frame
+from tuning.analysis.tables import training_jobs_frame
 from tuning.visualization import plot_best_so_far
 
 REFRESH_SECONDS = 2

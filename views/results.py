@@ -19,7 +19,7 @@ from views.shared import (
     training_jobs_table,
 )
 from tuning import TuningJobConfig, ValidationError
-from tuning.baseline import baseline_for_job
+from tuning.analysis.baseline import baseline_for_job
 from tuning.visualization import (
     plot_best_so_far,
     plot_importance,

@@ -11,15 +11,15 @@ import streamlit as st
 
 from tuning import TuningJobConfig, TuningJobHandle, launch_tuning_job
 from tuning.algorithms import get_algorithm
-from tuning.baseline import baseline_for_job
-from tuning.resource_use import ComputeUsage, compute_usage, training_resource
-from tuning.resume import launch_resume
-from tuning.runner import warm_up
-from tuning.seed_study import SeedStudyHandle, launch_rerun_with_seeds
-from tuning.stopped_jobs import objective_text, stopped_at, stopping_evidence
-from tuning.store import Store
-from tuning.tables import training_jobs_frame
-from tuning.warm_start import WarmStartConfig, overall_best_training_job
+from tuning.analysis.baseline import baseline_for_job
+from tuning.analysis.resource_use import ComputeUsage, compute_usage, training_resource
+from tuning.running.resume import launch_resume
+from tuning.running.runner import warm_up
+from tuning.running.seed_study import SeedStudyHandle, launch_rerun_with_seeds
+from tuning.analysis.stopped_jobs import objective_text, stopped_at, stopping_evidence
+from tuning.store.database import Store
+from tuning.analysis.tables import training_jobs_frame
+from tuning.job.warm_start import WarmStartConfig, overall_best_training_job
 
 
 # What turns plain text into Markdown: always \ ` * $ ~; a < that could open a tag or autolink;

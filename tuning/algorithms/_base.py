@@ -206,14 +206,10 @@ class Algorithm(abc.ABC):
         return skops.io.dumps(model.estimator)
 
     def load(self, blob: bytes, *, n_classes: int, target_mean: float, target_scale: float) -> FittedModel:
-        from tuning.safe_skops import load_skops
+        from tuning.algorithms.safe_skops import load_skops
 
         estimator = load_skops(blob, f"the {self.title} model file")
         return FittedModel(estimator, n_classes, target_mean, target_scale)
-
-
-# Kept here too, by name, for code that imported it from this module.
-from tuning.safe_skops import TRUSTED_SKOPS_TYPES  # noqa: E402
 
 
 def scaled_regression_target(data: TrainingData) -> tuple[np.ndarray, float, float]:

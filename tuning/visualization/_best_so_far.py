@@ -24,7 +24,7 @@ from tuning.visualization._common import (
 )
 
 if TYPE_CHECKING:
-    from tuning.baseline import Baseline
+    from tuning.analysis.baseline import Baseline
     from tuning.records import TrainingJob
 
 TITLE = "Best objective so far"
@@ -37,7 +37,7 @@ def plot_best_so_far(jobs: Sequence[TrainingJob], *, objective_name: str, object
     Completed jobs are circles, Stopped jobs (stopped early, with the value they had
     reached: an interim value, not a score) are crosses. The running best counts Completed
     jobs only, as AMT's BestTrainingJob does: it rises (Maximize) or falls (Minimize), never
-    goes back, and runs on to the last finished job. ``baseline`` (:mod:`tuning.baseline`)
+    goes back, and runs on to the last finished job. ``baseline`` (:mod:`tuning.analysis.baseline`)
     is drawn as a dotted line.
 
     Above :data:`MAX_POINTS` finished jobs the markers are the best jobs and a random

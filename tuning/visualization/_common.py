@@ -14,7 +14,7 @@ from tuning.parameters import CategoricalParameter, ScalingType
 from tuning.records import TrainingJobStatus
 
 if TYPE_CHECKING:
-    from tuning.baseline import Baseline
+    from tuning.analysis.baseline import Baseline
     from tuning.parameters import Parameter
     from tuning.records import TrainingJob
 
@@ -305,7 +305,7 @@ def add_baseline(figure: go.Figure, baseline: Baseline | None) -> go.Figure:
     """A dotted horizontal line at the score of a model that learnt nothing, named in the legend.
 
     Beside it a student sees how much of a 0.91 accuracy is learning and how much is the
-    class balance (see :mod:`tuning.baseline`).
+    class balance (see :mod:`tuning.analysis.baseline`).
     """
     if baseline is None:
         return figure

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
-from tuning.seed_stats import best_so_far_by_job
+from tuning.analysis.seed_stats import best_so_far_by_job
 from tuning.visualization._common import (
     add_baseline,
     NO_COMPLETED_JOBS,
@@ -18,7 +18,7 @@ from tuning.visualization._common import (
 )
 
 if TYPE_CHECKING:
-    from tuning.baseline import Baseline
+    from tuning.analysis.baseline import Baseline
     from tuning.records import TrainingJob
 
 TITLE = "Best objective so far, by tuning job"

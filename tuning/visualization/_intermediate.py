@@ -20,7 +20,7 @@ from tuning.visualization._common import (
 )
 
 if TYPE_CHECKING:
-    from tuning.baseline import Baseline
+    from tuning.analysis.baseline import Baseline
     from tuning.records import TrainingJob
 
 TITLE = "Intermediate values"

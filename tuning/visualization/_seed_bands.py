@@ -11,8 +11,8 @@ from plotly.colors import DEFAULT_PLOTLY_COLORS
 from tuning.visualization._common import NO_COMPLETED_JOBS, add_baseline, empty_figure, objective_label, style
 
 if TYPE_CHECKING:
-    from tuning.baseline import Baseline
-    from tuning.seed_stats import BandCurve, SeedGroup
+    from tuning.analysis.baseline import Baseline
+    from tuning.analysis.seed_stats import BandCurve, SeedGroup
 
 TITLE = "Best objective so far over seeds"
 BAND_OPACITY = 0.2
@@ -69,7 +69,7 @@ def plot_seed_bands_by_job(groups: Mapping[str, SeedGroup], *, objective_name: s
                            objective_type: str, baseline: Baseline | None = None) -> go.Figure:
     """Per group, the mean over seeds of best so far against the training job number, and its IQR band.
 
-    ``groups`` comes from :func:`tuning.seed_stats.summarise_seeds`. The title says how
+    ``groups`` comes from :func:`tuning.analysis.seed_stats.summarise_seeds`. The title says how
     many seeds each line is the mean of, and that the band is the interquartile range
     (25th to 75th percentile); a group of one seed is its own line, with no band.
     """

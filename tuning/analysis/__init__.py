@@ -1,0 +1,4 @@
+"""Reading finished work honestly: baselines, compute used and saved, stopped values, seeds.
+
+Pure functions over records: nothing here runs a training job or writes the store.
+"""

@@ -1,0 +1,257 @@
+"""Preparing a tuning job: a configuration checked against its data and algorithm, ready to run.
+
+:func:`prepare` is the gate every way of starting a job passes (the runner, a resume,
+Deploy's retraining, a rerun over seeds): it loads the channels, resolves the metric,
+the ranges and the strategy's settings, and refuses a bad configuration with a clear
+message before anything is written. :func:`encode_channels` then turns the prepared
+channels into the numeric arrays a training job sees. The tuning loop itself lives in
+:mod:`tuning.running.runner`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tuning.algorithms import Algorithm, TrainingData, get_algorithm
+from tuning.job.config import TuningJobConfig, check_tuning_job_name, hyperband_resource_errors
+from tuning.datasets import Dataset, load_csv, load_dataset, split_channels, without_columns
+from tuning.job.early_stopping import default_grace_period
+from tuning.errors import ValidationError
+from tuning.datasets.features import TargetEncoder, build_preprocessor
+from tuning.metrics import ObjectiveMetric, get_metric
+from tuning.parameters import CategoricalParameter, validate_ranges
+from tuning.strategies import create_strategy
+from tuning.job.warm_start import WarmStart, load_warm_start
+
+if TYPE_CHECKING:
+    from tuning.parameters import Parameter
+    from tuning.store.database import Store
+    from tuning.strategies import Strategy
+
+__all__ = ["PreparedTuningJob", "encode_channels", "fresh_name", "load_channel", "prepare"]
+
+
+@dataclass
+class PreparedTuningJob:
+    """A configuration checked against its data: everything the loop needs."""
+
+    config: TuningJobConfig
+    name: str
+    algorithm: Algorithm
+    metric: ObjectiveMetric
+    objective_type: str
+    ranges: dict[str, Parameter]
+    static: dict[str, Any]
+    strategy_name: str
+    max_jobs: int
+    train: Dataset
+    validation: Dataset
+    pruning: str
+    min_resource: int | None = None
+    max_resource: int | None = None
+    notes: list[str] = field(default_factory=list)
+    warm_start: WarmStart | None = None
+    resume: Any = None
+    """A :class:`tuning.running.resume.ResumePoint` when an interrupted job is taken up again."""
+
+    def new_strategy(self) -> Strategy:
+        """A fresh strategy, already informed by the parents' results when warm-started."""
+        strategy = create_strategy(
+            self.strategy_name, self.ranges, objective_type=self.objective_type,
+            random_seed=self.config.random_seed, max_jobs=self.max_jobs,
+            grid_points=self.config.strategy_config.get("GridPoints", 5),
+        )
+        if self.warm_start is not None:
+            self.warm_start.feed(strategy)
+        return strategy
+
+
+def load_channel(channel: Any, target: str | None, what: str) -> Dataset:
+    if isinstance(channel, Dataset):
+        return channel
+    # A string is a CSV path only when it ends in .csv: '../../etc/passwd' is a (refused) dataset name, never read.
+    if isinstance(channel, Path) or (isinstance(channel, str) and channel.strip().lower().endswith(".csv")):
+        path = Path(channel)
+        if not path.is_file():
+            raise ValidationError(f"{what}: no file at {str(path)!r}. Check the path, or give a bundled dataset's name.")
+        return load_csv(path, target=target, name=path.stem)
+    if isinstance(channel, str):
+        return load_dataset(channel)
+    raise ValidationError(f"{what} must be a dataset name, a CSV path or a Dataset, but got {type(channel).__name__}.")
+
+
+def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bool = False) -> PreparedTuningJob:
+    """Check ``config`` against its data and algorithm; refuse it with a clear message.
+
+    Nothing is written: a refused configuration leaves the store as it was. A name
+    already in the store is refused, unless ``resuming`` (:mod:`tuning.running.resume`) that job.
+    """
+    config.check_limits()
+    algorithm = get_algorithm(config.algorithm)
+    strategy_name = str(config.strategy).strip().capitalize() if isinstance(config.strategy, str) else config.strategy
+    train = load_channel(config.dataset, config.target, "dataset")
+    if config.validation_dataset is not None:
+        validation = load_channel(config.validation_dataset, config.target or train.target_name, "validation_dataset")
+        if list(validation.features.columns) != list(train.features.columns):
+            raise ValidationError(
+                "the validation channel's columns differ from the training channel's: "
+                f"{list(validation.features.columns)} vs {list(train.features.columns)}. Give both "
+                "channels the same columns."
+            )
+    else:
+        train, validation = split_channels(train, validation_fraction=config.validation_fraction,
+                                           random_seed=config.random_seed or 0)
+    # ExcludeColumns: out of both channels before anything is fitted, so no model (and no endpoint) sees them.
+    train, validation = (without_columns(channel, config.exclude_columns) for channel in (train, validation))
+    algorithm.check_problem(train.problem_type)
+    metric_name = config.objective_metric_name or algorithm.default_objective(train.problem_type)
+    metric = get_metric(metric_name, problem_type=train.problem_type, objective_type=config.objective_type)
+
+    static = dict(config.static_hyperparameters)
+    resolved = algorithm.resolve(static)
+    for name, value in static.items():
+        algorithm.hyperparameters[name].check_value(value)
+    ranges = config.hyperparameter_ranges
+    if ranges is None:
+        ranges = algorithm.default_ranges()
+    ranges = validate_ranges(ranges, static)
+    algorithm.resolve(dict.fromkeys(ranges))  # unknown tuned names
+    for name, parameter in ranges.items():
+        spec = algorithm.hyperparameters[name]
+        if isinstance(parameter, CategoricalParameter):
+            for value in parameter.values:
+                spec.check_value(value)
+        else:
+            spec.check_bounds(parameter.min_value, parameter.max_value, what="range")
+            if spec.integer and parameter.kind != "Integer":
+                raise ValidationError(
+                    f"hyperparameter {name!r} takes whole numbers: use an IntegerParameter for it."
+                )
+
+    pruning = config.early_stopping_type
+    min_resource = max_resource = None
+    if strategy_name == "Hyperband":
+        if pruning != "Off":
+            raise ValidationError(
+                "early stopping must be Off with the Hyperband strategy (as in AMT): Hyperband "
+                "already stops weak training jobs early. Set early_stopping_type='Off'."
+            )
+        if algorithm.resource is None:
+            raise ValidationError(
+                f"Hyperband needs a training resource to grow, and {algorithm.title} has none. "
+                "Use the Bayesian or Random strategy for it."
+            )
+        if algorithm.resource in ranges:
+            raise ValidationError(
+                f"{algorithm.resource!r} is Hyperband's resource, so it cannot also be tuned. Remove "
+                "it from the ranges and set StrategyConfig MaxResource instead."
+            )
+        max_resource = config.strategy_config.get("MaxResource", resolved[algorithm.resource])
+        min_resource = config.strategy_config.get("MinResource", 1)
+        budget_errors = hyperband_resource_errors(min_resource, max_resource,
+                                                  algorithm.hyperparameters[algorithm.resource])
+        if budget_errors:
+            raise ValidationError(next(iter(budget_errors.values())))
+        static[algorithm.resource] = max_resource
+        pruning = "Hyperband"
+    elif config.strategy_config.get("MinResource") or config.strategy_config.get("MaxResource"):
+        raise ValidationError("StrategyConfig MinResource and MaxResource apply to the Hyperband strategy only.")
+    if pruning == "Auto" and algorithm.resource is None:
+        raise ValidationError(
+            f"early stopping has nothing to watch: {algorithm.title} reports its objective once, at "
+            "the end. Set early_stopping_type='Off'."
+        )
+    if pruning == "Auto":
+        min_resource, max_resource = grace_period_for(config, algorithm, resolved, ranges)
+
+    max_jobs = config.max_jobs
+    strategy = create_strategy(
+        strategy_name, ranges, objective_type=metric.direction, random_seed=config.random_seed,
+        max_jobs=max_jobs, grid_points=config.strategy_config.get("GridPoints", 5),
+    )
+    if max_jobs is None:
+        if strategy.total_jobs is None:
+            raise ValidationError("max_jobs (MaxNumberOfTrainingJobs) is required for the "
+                                  f"{strategy_name} strategy; only Grid sets it from the grid.")
+        max_jobs = strategy.total_jobs
+    name = config.name or fresh_name(algorithm.name, strategy_name, store)
+    check_tuning_job_name(name)
+    if store is not None and not resuming and store.tuning_job_exists(name):
+        raise ValidationError(
+            f"a tuning job named {name!r} already exists in this store. Pick another name "
+            "(or leave the name out to get a fresh one)."
+        )
+    warm_start = None
+    if config.warm_start_config is not None:
+        if store is None:
+            raise ValidationError("warm start needs the store that holds the parent tuning jobs: pass store=.")
+        warm_start = load_warm_start(
+            config.warm_start_config, store, algorithm=algorithm.name, metric_name=metric.name,
+            strategy_name=strategy.name, ranges=ranges, static=algorithm.resolve(static),
+            child_config=config.to_dict(), child_name=name,
+        )
+    return PreparedTuningJob(
+        config=config, name=name, algorithm=algorithm, metric=metric, objective_type=metric.direction,
+        ranges=ranges, static=static, strategy_name=strategy.name, max_jobs=int(max_jobs),
+        train=train, validation=validation, pruning=pruning,
+        min_resource=min_resource, max_resource=max_resource,
+        notes=list(warm_start.notes) if warm_start else [], warm_start=warm_start,
+    )
+
+
+def grace_period_for(config: TuningJobConfig, algorithm: Algorithm, resolved: dict[str, Any],
+                  ranges: dict[str, Parameter]) -> tuple[int, int]:
+    """Early stopping Auto's (grace period, job resource): no job is judged before the first.
+
+    When the resource itself is tuned, the shortest job's resource counts, so that the
+    grace period never reaches past a job's end.
+    """
+    resource = algorithm.resource
+    tuned = ranges.get(resource)
+    total = int(tuned.min_value if tuned is not None and not isinstance(tuned, CategoricalParameter)
+                else resolved[resource])
+    grace = config.early_stopping_grace_period
+    if grace is None:
+        return default_grace_period(total), total
+    if grace >= total:
+        raise ValidationError(
+            f"early_stopping_grace_period is {grace} {algorithm.resource_unit}, but a training job trains "
+            f"{total} ({resource}={total}): early stopping could never stop anything. Give a grace period "
+            f"below {total}, such as {default_grace_period(total)}, or turn early stopping Off."
+        )
+    return grace, total
+
+
+def fresh_name(algorithm: str, strategy: str, store: Store | None) -> str:
+    stamp = time.strftime("%y%m%d-%H%M%S")
+    base = f"{algorithm[:10].strip('-')}-{strategy[:5].lower()}-{stamp}"
+    name, suffix = base, 1
+    while store is not None and store.tuning_job_exists(name):
+        suffix += 1
+        name = f"{base[:29]}-{suffix}"
+    return name
+
+
+def encode_channels(prepared: PreparedTuningJob) -> tuple[TrainingData, Any, TargetEncoder]:
+    """Fit the feature encoder on the training channel; encode both channels once."""
+    algorithm, train, validation = prepared.algorithm, prepared.train, prepared.validation
+    preprocessor = build_preprocessor(
+        train.features, scale=algorithm.needs_scaling, impute=not algorithm.handles_missing
+    )
+    x_train = np.asarray(preprocessor.fit_transform(train.features), dtype=np.float32)
+    x_validation = np.asarray(preprocessor.transform(validation.features), dtype=np.float32)
+    target_encoder = TargetEncoder(train.problem_type, train.classes)
+    data = TrainingData(
+        x_train=x_train,
+        y_train=target_encoder.encode(train.target),
+        x_validation=x_validation,
+        y_validation=target_encoder.encode(validation.target),
+        problem_type=train.problem_type,
+        n_classes=len(train.classes) if train.classes else 0,
+    )
+    return data, preprocessor, target_encoder

@@ -1,0 +1,654 @@
+"""Running a tuning job: suggest, train in parallel, record, repeat.
+
+:func:`tuning.job.preparation.prepare` checks a :class:`~tuning.job.config.TuningJobConfig`
+against the data and the algorithm, and refuses a bad one before anything is written
+(``prepare`` is also importable from here). :func:`run_tuning_job` then runs it:
+
+1. the strategy suggests as many hyperparameter sets as there are free worker slots
+   (``MaxParallelTrainingJobs``), each becoming a training job recorded as InProgress;
+2. worker processes (a ``ProcessPoolExecutor``: real parallel training, no scheduler of
+   our own) train them, reporting each round to the training board, which may stop
+   them early (median rule or Hyperband);
+3. each finished job is recorded (status, objective, curve, times), the strategy observes
+   it, and the model is saved if it is the best so far;
+4. until ``MaxNumberOfTrainingJobs`` jobs have run, the grid is exhausted,
+   ``MaxRuntimeInSeconds`` has passed, or someone asked the job to stop
+   (:meth:`tuning.store.database.Store.request_stop`).
+
+The loop is shaped like Optuna's ``_optimize``: a stop flag checked every turn, a
+budget, a callback with each finished training job, and clean-up in ``finally``.
+
+Keeping the workers busy. With the Random and Grid strategies, whose suggestions never
+depend on results, the runner *queues ahead*: up to ``MaxParallelTrainingJobs`` further
+jobs wait in the pool while the running ones train, so a worker that finishes one job
+starts the next at once, and the runner does its bookkeeping for the finished job (store,
+strategy, best model, callback) while the next one trains. The pool has
+``MaxParallelTrainingJobs`` processes, so no more than that many ever train at once. A
+queued job is written to the store (InProgress) only when it really starts, that is when
+a running job's result comes back and frees its worker, in the same transaction as that
+result. Bayesian and Hyperband jobs do not queue ahead: each suggestion should see every
+result that could be known. When the tuning job stops, a queued job that has not started
+finds the shared stop flag set and never runs (nothing is recorded for it); one that had
+already taken a freed worker runs and is recorded like the others.
+
+On a Dask cluster (``scheduler="tcp://HOST:8786"``) the pool is a
+:class:`tuning.running.cluster.DaskPool`: the same loop, the data scattered to the workers once,
+the board reached over TCP. Jobs are not queued ahead there: the cluster may have more
+workers than ``MaxParallelTrainingJobs``, and a queued task would run at once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tuning.algorithms import TrainingData
+from tuning.serving.artifacts import remove_model, save_encoding, save_model
+from tuning.analysis.baseline import compute_baseline
+from tuning.running.board import BoardTicket, start_board
+from tuning.running.cluster import DaskPool, board_address, connect_scheduler, new_authkey
+from tuning.job.completion import CompletionTracker
+from tuning.job.config import LOCAL_POOL, RUN_RECORD, TuningJobConfig
+from tuning.datasets.fingerprint import data_fingerprint
+from tuning.metrics import MAXIMIZE
+from tuning.job.preparation import PreparedTuningJob, encode_channels, prepare
+from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
+from tuning.running.worker import NOT_STARTED, TrainingOutcome, initialize, run_training_job
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from tuning.store.database import Store
+
+__all__ = ["PreparedTuningJob", "TuningProgress", "prepare", "run_tuning_job", "warm_up"]
+
+POLL_SECONDS = 0.2
+"""How often the loop looks for finished jobs and stop requests (at the most)."""
+LIVE_WRITE_SECONDS = 1.0
+"""How often live curves and the heartbeat are written to the store."""
+STOP_GRACE_SECONDS = 10.0
+"""After a stop, running jobs get this long to stop at their next round; then their
+worker processes are ended."""
+
+
+@dataclass
+class TuningProgress:
+    """What a progress callback hears after each finished training job."""
+
+    tuning_job_name: str
+    finished: int
+    max_jobs: int
+    running: int
+    last: TrainingJob
+    best_objective_value: float | None
+    best_training_job: str | None
+
+
+def run_tuning_job(
+    config: TuningJobConfig | PreparedTuningJob,
+    store: Store,
+    *,
+    callback: Callable[[TuningProgress], None] | None = None,
+    on_start: Callable[[PreparedTuningJob], None] | None = None,
+    scheduler: str | None = None,
+) -> TuningJob:
+    """Run a tuning job to its end and return its final record.
+
+    Bad configurations raise :class:`~tuning.errors.ValidationError` before anything is
+    stored. Once running, a failing training job fails alone; an error of the loop itself
+    marks the tuning job Failed with the reason, keeping every finished training job.
+
+    ``scheduler``, a Dask scheduler's address (``tcp://HOST:8786``), runs the training
+    jobs on that cluster instead of this machine's process pool; an address with no
+    scheduler behind it is refused before anything is stored.
+    """
+    prepared = config if isinstance(config, PreparedTuningJob) else prepare(config, store=store)
+    cluster = connect_scheduler(scheduler) if scheduler else None
+    data, preprocessor, target_encoder = encode_channels(prepared)
+    loop = _TuningLoop(prepared, store, data, callback)  # writes nothing: a loop that cannot start leaves no record
+    record = TuningJob(
+        name=prepared.name,
+        status=TuningJobStatus.IN_PROGRESS,
+        strategy=prepared.strategy_name,
+        algorithm=prepared.algorithm.name,
+        dataset=prepared.train.name,
+        objective_metric_name=prepared.metric.name,
+        objective_type=prepared.objective_type,
+        max_jobs=prepared.max_jobs,
+        max_parallel_jobs=prepared.config.max_parallel_jobs,
+        config={**prepared.config.replace(name=prepared.name).to_dict(),
+                RUN_RECORD: {"DataFingerprint": data_fingerprint(prepared.train, prepared.validation),
+                             "TrainingJobsRanOn": scheduler or LOCAL_POOL,
+                             "Baseline": compute_baseline(prepared.metric, data, prepared.train.classes).to_json()}},
+        created_at=time.time(),
+    )
+    if prepared.resume is None:
+        store.create_tuning_job(record)
+    else:
+        prepared.resume.config.setdefault(RUN_RECORD, {})["TrainingJobsRanOn"] = scheduler or LOCAL_POOL
+        prepared.resume.reopen(store)  # an Interrupted job: InProgress again, its cut-short jobs cleared
+    store.claim_runner(prepared.name)
+    if on_start is not None:
+        on_start(prepared)
+    try:
+        loop.run(lambda: save_encoding(
+            store.tuning_job_artifacts(prepared.name), preprocessor, target_encoder,
+            prepared.train.features, prepared.train.problem_type, prepared.train.target_name),
+            cluster=cluster)
+    except BaseException as error:
+        interrupted = isinstance(error, KeyboardInterrupt)
+        store.update_tuning_job(
+            prepared.name,
+            status=TuningJobStatus.STOPPED if interrupted else TuningJobStatus.FAILED,
+            ended_at=time.time(),
+            failure_reason=None if interrupted else f"{type(error).__name__}: {error}"[:1024],
+            completion_reason="Interrupted from the keyboard" if interrupted else None,
+        )
+        raise
+    finally:
+        if prepared.resume is not None:
+            prepared.resume.put_back_unrun(store)  # cut-short jobs a stop kept from rerunning
+        if cluster is not None:
+            cluster.close()
+    return store.get_tuning_job(prepared.name)
+
+
+class _MainModuleHidden:
+    """While tuning jobs run, new worker processes do not re-import the user's script.
+
+    Python's ``forkserver`` and ``spawn`` start methods import the main script in every
+    child (as ``__mp_main__``) unless it comes from ``python -m``. A student's script
+    that calls ``run_tuning_job`` without an ``if __name__ == "__main__":`` guard would
+    then start the tuning job again inside each worker and fail with a bootstrapping
+    error. Workers here need nothing from the script (they run :mod:`tuning.running.worker`), so
+    while any tuning job is starting processes, the script's ``__file__`` is hidden from
+    :mod:`multiprocessing` and restored when the last job ends.
+    """
+
+    _lock = threading.Lock()
+    _users = 0
+    _saved: Any = None
+
+    def __enter__(self) -> None:
+        with self._lock:
+            main = sys.modules.get("__main__")
+            if type(self)._users == 0 and main is not None and getattr(main, "__spec__", None) is None:
+                type(self)._saved = main.__dict__.pop("__file__", None)
+            type(self)._users += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            type(self)._users -= 1
+            main = sys.modules.get("__main__")
+            if type(self)._users == 0 and type(self)._saved is not None and main is not None:
+                main.__file__ = type(self)._saved
+                type(self)._saved = None
+
+
+class _TuningLoop:
+    """The state of one running tuning job; see the module docstring for the steps."""
+
+    def __init__(self, prepared: PreparedTuningJob, store: Store, data: TrainingData,
+                 callback: Callable[[TuningProgress], None] | None) -> None:
+        self.prepared = prepared
+        self.store = store
+        self.data = data
+        self.callback = callback
+        self.name = prepared.name
+        self.strategy = prepared.new_strategy()
+        self.maximize = prepared.objective_type == MAXIMIZE
+        self.running: dict[Future, tuple[int, dict[str, Any]]] = {}
+        # Submitted, not yet known to have started, oldest first: (index, hyperparameters, created).
+        self.queued: dict[Future, tuple[int, dict[str, Any], float]] = {}
+        self.queue_ahead = not self.strategy.depends_on_results  # results cannot change what comes next
+        self.ended: list[int] = []  # finished jobs the board has not forgotten yet
+        self.last_stop_check = float("-inf")
+        self.launched = 0
+        self.finished = 0
+        self.failed = 0
+        self.best: tuple[float, str] | None = None
+        self.first_failure: str | None = None
+        self.stop_reason: str | None = None
+        self.started = time.monotonic()
+        self.artifacts = store.tuning_job_artifacts(self.name)
+        self.seed = prepared.config.random_seed or 0
+        self.prune_live = prepared.pruning != "Off"
+        criteria = prepared.config.completion_criteria
+        self.completion = (None if criteria is None else
+                           CompletionTracker(criteria, maximize=prepared.objective_type == "Maximize"))
+        self.completion_message: str | None = None  # set when a completion criterion is met
+        self.refill: list[int] = []  # after a resume: indexes to fill before new ones
+        self.board_history: list[tuple[int, list[tuple[int, float]], str, float | None]] = []
+        if prepared.resume is not None:
+            prepared.resume.apply(self)  # counters, best, strategy and clock as they stood
+
+    # -- the loop ------------------------------------------------------------------------
+    def run(self, setup: Callable[[], None] = lambda: None, *, cluster: Client | None = None) -> None:
+        """Run the loop; ``setup`` runs in this process while the board process starts.
+
+        With a Dask ``cluster`` client, training jobs run on its workers.
+        """
+        self.cluster = cluster
+        with _MainModuleHidden():
+            self._run(setup)
+
+    def _run(self, setup: Callable[[], None]) -> None:
+        context = multiprocessing.get_context("forkserver")
+        # Modules every worker needs are imported once, in the forkserver, when it first
+        # starts (later tuning jobs in this process reuse it). skops, which writes the
+        # scikit-learn models, takes a second or more to import: in the forkserver it is
+        # paid while this process imports it too for the encoder, not in the first job.
+        preload = ["tuning.running.worker"]
+        if self.prepared.algorithm.model_file.endswith(".skops"):
+            preload.append("skops.io")
+        context.set_forkserver_preload(preload)
+        self.stop_flag = context.Value("b", 0, lock=False)
+        started: dict[str, Any] = {}
+
+        if self.cluster is not None:  # remote workers: the board on TCP, nothing queued ahead
+            self.queue_ahead = False
+            self.board_authkey = new_authkey()
+            transport = {"address": board_address(self.cluster), "authkey": self.board_authkey}
+        else:
+            transport = {}
+
+        def board() -> None:
+            try:
+                started["board"] = start_board(
+                    context, **transport, pruning=self.prepared.pruning, direction=self.prepared.objective_type,
+                    min_resource=self.prepared.min_resource, max_resource=self.prepared.max_resource,
+                )
+            except BaseException as error:  # noqa: BLE001 - raised below, in this thread
+                started["error"] = error
+
+        # The board's process boots (the forkserver's first start imports the worker's
+        # modules) while this process does its own set-up: they overlap on two cores.
+        thread = threading.Thread(target=board, name=f"board-{self.name}", daemon=True)
+        thread.start()
+        try:
+            setup()
+        finally:
+            thread.join()
+        if "error" in started:
+            raise started["error"]
+        manager, self.board = started["board"]
+        self.pool = self._new_pool(context)
+        stop_deadline: float | None = None
+        last_write = time.monotonic()
+        try:
+            while True:
+                now = time.monotonic()
+                if self.stop_reason is None:
+                    self._check_stop(now)
+                    if self.stop_reason is not None:
+                        self._stop_all()
+                        stop_deadline = now + STOP_GRACE_SECONDS
+                if self.stop_reason is None:
+                    self._launch()
+                if not self.running and not self.queued:
+                    break
+                done, _ = wait([*self.running, *self.queued], timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for future in done:
+                    self._collect(future, context)
+                if time.monotonic() - last_write >= LIVE_WRITE_SECONDS:
+                    self._write_live()
+                    last_write = time.monotonic()
+                if stop_deadline is not None and time.monotonic() > stop_deadline and self.running:
+                    self._end_stuck_jobs()
+                    break
+        except BaseException:
+            # Ctrl-C or an error of the loop itself: running jobs stop at their next
+            # round rather than run to the end, and are recorded as Stopped.
+            self._stop_all()
+            now = time.time()
+            for index, _ in self.running.values():
+                self.store.update_training_job(self.name, index, status=TrainingJobStatus.STOPPED,
+                                               end_time=now, stopped_reason="TuningJobInterrupted")
+            raise
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            manager.shutdown()
+        self._finish()
+
+    def _new_pool(self, context: Any) -> ProcessPoolExecutor | DaskPool:
+        if self.cluster is not None:
+            return DaskPool(self.cluster, name=self.name, data=self.data, algorithm=self.prepared.algorithm.name,
+                            metric=self.prepared.metric.name,
+                            board=BoardTicket.for_board(self.board, self.board_authkey))
+        return ProcessPoolExecutor(
+            max_workers=self.prepared.config.max_parallel_jobs,
+            mp_context=context,
+            initializer=initialize,
+            initargs=(self.data, self.prepared.algorithm.name, self.prepared.metric.name, self.board,
+                      os.getpid(), self.stop_flag),
+        )
+
+    def _stop_all(self) -> None:
+        """Tell every job to stop: the flag (read by workers for free), then the board."""
+        self.stop_flag.value = 1
+        self.board.stop_all()
+        for future in list(self.queued):
+            if future.cancel():  # still in the pool's own queue: it will never run
+                self.queued.pop(future)
+                self.launched -= 1
+
+    def _check_stop(self, now: float) -> None:
+        # The store is asked at most every POLL_SECONDS, not after every short job.
+        if now - self.last_stop_check >= POLL_SECONDS:
+            self.last_stop_check = now
+            if self.store.stop_requested(self.name):
+                self.stop_reason = "StopRequested"
+                return
+        if self.completion_message is not None:
+            self.stop_reason = "CompletionCriteria"
+            return
+        limit = self.prepared.config.max_runtime_seconds
+        if limit is not None and now - self.started >= limit:
+            self.stop_reason = "MaxRuntimeInSeconds"
+
+    def _launch(self) -> None:
+        parallel = self.prepared.config.max_parallel_jobs
+        capacity = 2 * parallel if self.queue_ahead else parallel
+        free = capacity - len(self.running) - len(self.queued)
+        budget = self.prepared.max_jobs - self.launched
+        if free <= 0 or budget <= 0 or self.strategy.exhausted:
+            return
+        for hyperparameters in self.strategy.suggest(min(free, budget)):
+            index = self._next_index()
+            self.launched += 1
+            if self.prune_live:  # the pruner needs a trial per job; without one, skip the round trip
+                self.board.begin(index)
+            self.queued[self._submit(index, hyperparameters)] = (index, hyperparameters, time.time())
+        for training_job in self._promote(time.time()):  # taken by a free worker: started now
+            self.store.add_training_job(training_job)
+
+    def _next_index(self) -> int:
+        """The next training job's index: after a resume, first those the crash cut short.
+
+        A resumed job's pruner also hears the earlier jobs' curves here, before its
+        first new job (the board exists only once the loop runs).
+        """
+        for index, curve, state, value in self.board_history:
+            self.board.begin(index)
+            if curve:
+                self.board.report(index, curve)
+            self.board.end(index, state, value)
+        self.board_history = []
+        return self.refill.pop(0) if self.refill else self.launched
+
+    def _submit(self, index: int, hyperparameters: dict[str, Any]) -> Future:
+        full = {**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters}
+        best = self.best[0] if self.best else None  # the worker serialises only a model that beats it
+        return self.pool.submit(run_training_job, index, full, self.seed + index, self.prune_live, best)
+
+    def _started(self, index: int, hyperparameters: dict[str, Any], created: float, start: float) -> TrainingJob:
+        return TrainingJob(
+            tuning_job_name=self.name, index=index, name=f"{self.name}-{index + 1:03d}",
+            status=TrainingJobStatus.IN_PROGRESS, hyperparameters=hyperparameters,
+            created_at=created, start_time=start,
+        )
+
+    def _promote(self, start: float, *, through: Future | None = None) -> list[TrainingJob]:
+        """Queued jobs that have started: the oldest while a worker is free (or up to
+        ``through``, a queued job already done). The pool runs its queue in order, so a
+        worker freed by a finished job took the oldest queued job."""
+        started = []
+        while self.queued:
+            if through is None and (self.stop_reason is not None
+                                    or len(self.running) >= self.prepared.config.max_parallel_jobs):
+                break
+            future = next(iter(self.queued))
+            index, hyperparameters, created = self.queued.pop(future)
+            self.running[future] = (index, hyperparameters)
+            started.append(self._started(index, hyperparameters, created, start))
+            if future is through:
+                break
+        return started
+
+    def _collect(self, future: Future, context: Any) -> None:
+        if future not in self.running and future not in self.queued:
+            return  # settled already, with the jobs of a broken pool
+        error = future.exception()
+        if future in self.queued:
+            if isinstance(error, BrokenProcessPool):  # never ran: the new pool runs it
+                self._replace_broken_pool(context)
+                return
+            if error is None and future.result().status == NOT_STARTED:
+                self.queued.pop(future)  # the stop came first: it never ran
+                self.launched -= 1
+                return
+        now = time.time()
+        started = self._promote(now, through=future) if future in self.queued else []
+        index, hyperparameters = self.running.pop(future)
+        if isinstance(error, BrokenProcessPool):
+            # A worker process died (out of memory, killed): its jobs fail, a new pool goes on.
+            self._record(TrainingOutcome(index, "Failed", now, now,
+                                         failure_reason="The worker process running this training job died "
+                                         "(out of memory, or killed)."), hyperparameters, started)
+            self._replace_broken_pool(context)
+            return
+        if error is not None:  # e.g. a result that could not be sent back
+            outcome = TrainingOutcome(index, "Failed", now, now,
+                                      failure_reason=f"{type(error).__name__}: {error}"[:1024])
+        else:
+            outcome = future.result()
+            if outcome.status == NOT_STARTED:  # recorded as started, but the stop came first
+                outcome = TrainingOutcome(index, TrainingJobStatus.STOPPED, outcome.start_time,
+                                          outcome.end_time, stopped_reason="StopRequested")
+        self._record(outcome, hyperparameters, started + self._promote(outcome.end_time))
+
+    def _replace_broken_pool(self, context: Any) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for future, (index, hyperparameters) in list(self.running.items()):
+            self.running.pop(future)
+            self._record(TrainingOutcome(index, "Failed", time.time(), time.time(),
+                                         failure_reason="A worker process died while this job ran."),
+                         hyperparameters)
+        self.pool = self._new_pool(context)
+        for future, (index, hyperparameters, created) in list(self.queued.items()):
+            self.queued.pop(future)
+            self.queued[self._submit(index, hyperparameters)] = (index, hyperparameters, created)
+        for training_job in self._promote(time.time()):
+            self.store.add_training_job(training_job)
+
+    def _record(self, outcome: TrainingOutcome, hyperparameters: dict[str, Any],
+                started: list[TrainingJob] | None = None) -> None:
+        name = f"{self.name}-{outcome.index + 1:03d}"
+        stopped_reason = outcome.stopped_reason
+        if stopped_reason == "EarlyStopped" and self.prepared.pruning == "Hyperband":
+            stopped_reason = "Hyperband"
+        elif stopped_reason == "StopRequested" and self.stop_reason == "CompletionCriteria":
+            stopped_reason = "CompletionCriteria"  # the tuning job ended, not the user
+        self.store.finish_training_job(
+            self.name, outcome.index, started=started or (),
+            status=outcome.status,
+            start_time=outcome.start_time,
+            end_time=outcome.end_time,
+            final_objective_value=outcome.final_objective_value,
+            failure_reason=outcome.failure_reason,
+            stopped_reason=stopped_reason,
+            intermediate_values=outcome.intermediate_values,
+        )
+        value = outcome.final_objective_value
+        if outcome.status == TrainingJobStatus.FAILED:
+            self.failed += 1
+            self.first_failure = self.first_failure or outcome.failure_reason
+            self.strategy.observe(hyperparameters, None)
+            state = "fail"
+        elif outcome.status == TrainingJobStatus.STOPPED and outcome.intermediate_values:
+            self.strategy.observe(hyperparameters, value, stopped_at=outcome.intermediate_values[-1][0])
+            state = "pruned"
+        else:
+            self.strategy.observe(hyperparameters, value)
+            state = "complete"
+        if self.prune_live:
+            self.board.end(outcome.index, state, value)
+        else:
+            self.ended.append(outcome.index)  # forgotten in a batch by _write_live
+        self.finished += 1
+        if outcome.status == TrainingJobStatus.COMPLETED and value is not None and self._better(value):
+            self._save_best(outcome, name, hyperparameters)
+        if (self.completion is not None and self.completion_message is None
+                and outcome.status == TrainingJobStatus.COMPLETED and value is not None):
+            self.completion_message = self.completion.observe(float(value))
+        if self.callback is not None:
+            last = TrainingJob(
+                tuning_job_name=self.name, index=outcome.index, name=name, status=outcome.status,
+                hyperparameters=hyperparameters, created_at=outcome.start_time,
+                start_time=outcome.start_time, end_time=outcome.end_time,
+                final_objective_value=value, failure_reason=outcome.failure_reason,
+                stopped_reason=stopped_reason, intermediate_values=outcome.intermediate_values,
+            )
+            self.callback(TuningProgress(
+                self.name, self.finished, self.prepared.max_jobs, len(self.running), last,
+                self.best[0] if self.best else None, self.best[1] if self.best else None,
+            ))
+
+    def _better(self, value: float) -> bool:
+        if self.best is None:
+            return True
+        return value > self.best[0] if self.maximize else value < self.best[0]
+
+    def _save_best(self, outcome: TrainingOutcome, name: str, hyperparameters: dict[str, Any]) -> None:
+        previous = self.best[1] if self.best else None
+        save_model(
+            self.artifacts, self.prepared.algorithm, outcome.model_blob or b"", training_job_name=name,
+            hyperparameters={**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters},
+            n_classes=self.data.n_classes, target_mean=outcome.target_mean,
+            target_scale=outcome.target_scale, objective=outcome.final_objective_value,
+        )
+        self.best = (float(outcome.final_objective_value), name)
+        self.store.update_tuning_job(self.name, best_training_job=name,
+                                     best_objective_value=outcome.final_objective_value)
+        if previous:
+            remove_model(self.artifacts, previous)
+
+    def _write_live(self) -> None:
+        self.store.heartbeat(self.name)
+        if self.ended:
+            self.board.forget(self.ended)
+            self.ended = []
+        if self.running:
+            running = {index for index, _ in self.running.values()}
+            curves = {index: curve for index, curve in self.board.curves().items() if index in running}
+            self.store.update_intermediate_values(self.name, curves)
+
+    def _end_stuck_jobs(self) -> None:
+        """Jobs that did not stop within the grace period: end their processes.
+
+        A Dask pool has no processes of ours to end: its tasks are cancelled when it shuts
+        down, right after this."""
+        # ProcessPoolExecutor has no public way to end running workers before Python 3.14
+        # (``terminate_workers``); its ``_processes`` map is the documented-in-source way.
+        for process in list(getattr(self.pool, "_processes", {}).values()):
+            process.kill()
+        now = time.time()
+        self.launched -= len(self.queued)  # never recorded as started: they end unseen
+        self.queued.clear()
+        for future, (index, hyperparameters) in list(self.running.items()):
+            self.running.pop(future)
+            self.store.update_training_job(
+                self.name, index, status=TrainingJobStatus.STOPPED, end_time=now,
+                stopped_reason=self.stop_reason,
+            )
+            self.finished += 1
+
+    def _finish(self) -> None:
+        if self.stop_reason == "StopRequested":
+            status, reason, failure = TuningJobStatus.STOPPED, "Stopped at the user's request", None
+        elif self.finished and self.failed == self.finished:
+            status, reason = TuningJobStatus.FAILED, None
+            failure = f"All {self.failed} training jobs failed. The first failure: {self.first_failure}"[:1024]
+        elif self.stop_reason == "CompletionCriteria":
+            status, reason, failure = TuningJobStatus.COMPLETED, self.completion_message, None
+        elif self.stop_reason == "MaxRuntimeInSeconds":
+            status, failure = TuningJobStatus.COMPLETED, None
+            reason = f"MaxRuntimeInSeconds ({self.prepared.config.max_runtime_seconds:g} s) reached"
+        elif self.strategy.exhausted and self.launched < self.prepared.max_jobs:
+            status, reason, failure = TuningJobStatus.COMPLETED, "Every grid point was evaluated", None
+        else:
+            status, failure = TuningJobStatus.COMPLETED, None
+            reason = f"MaxNumberOfTrainingJobs ({self.prepared.max_jobs}) reached"
+        repeats = self.strategy.repeats_note
+        if repeats and status == TuningJobStatus.COMPLETED:  # said where "why it ended" is read
+            reason = f"{reason}. {repeats}" if reason else repeats
+        self.store.update_tuning_job(self.name, status=status, ended_at=time.time(),
+                                     completion_reason=reason, failure_reason=failure)
+
+
+def warm_up() -> None:
+    """Start the worker processes' forkserver now, with the workers' modules imported.
+
+    The first tuning job of a process otherwise waits about 1.4 s (measured) while the
+    forkserver imports scikit-learn, pandas, Optuna and skops; later jobs fork from it at
+    once. The dashboard calls this when it starts, so a class's first demo job starts
+    as fast as the next ones. Calling it again does nothing.
+    """
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tuning.running.worker", "skops.io"])
+    with _MainModuleHidden():
+        forkserver.ensure_running()
+
+
+def launch_tuning_job(config: TuningJobConfig, store: Store, **kwargs: Any) -> TuningJobHandle:
+    """Check ``config`` now, then run the tuning job in a background thread.
+
+    Returns at once with a handle; the dashboard launches jobs this way. Bad input raises
+    here, before the thread starts.
+    """
+    prepared = prepare(config, store=store)
+    return TuningJobHandle(prepared, store, kwargs)
+
+
+class TuningJobHandle:
+    """A tuning job running in a background thread of this process."""
+
+    def __init__(self, prepared: PreparedTuningJob, store: Store, kwargs: dict[str, Any]) -> None:
+        self.name = prepared.name
+        self.store = store
+        self.error: BaseException | None = None
+        self.result: TuningJob | None = None
+        self._started = threading.Event()
+
+        def target() -> None:
+            try:
+                self.result = run_tuning_job(prepared, store, on_start=lambda _: self._started.set(), **kwargs)
+            except BaseException as error:  # noqa: BLE001 - kept for whoever waits
+                self.error = error
+            finally:
+                self._started.set()
+
+        self.thread = threading.Thread(target=target, name=f"tuning-job-{self.name}", daemon=True)
+        self.thread.start()
+        self._started.wait()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        """Ask the job to stop; its running training jobs end as Stopped."""
+        self.store.request_stop(self.name)
+
+    def wait(self, timeout: float | None = None) -> TuningJob:
+        """Block until the job ends; return its record (re-raising a loop error)."""
+        self.thread.join(timeout)
+        if self.thread.is_alive():
+            raise TimeoutError(f"tuning job {self.name!r} is still running after {timeout} s")
+        if self.error is not None:
+            raise self.error
+        return self.store.get_tuning_job(self.name)
+
+    @property
+    def running(self) -> bool:
+        return self.thread.is_alive()
+
+

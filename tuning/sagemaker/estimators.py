@@ -1,0 +1,355 @@
+"""Estimators shaped like the SageMaker Python SDK's, for TuneLab's built-in algorithms.
+
+An estimator says *what* trains: the algorithm and its static hyperparameters. In
+SageMaker it also says *where* (a container image, an IAM role, instance types, an S3
+output path); here everything trains in local worker processes, so those arguments are
+accepted, kept in :attr:`Estimator.sdk_arguments`, and have no effect. :data:`IGNORED`
+says why for each, so that notebook code runs unchanged and a student can see what the
+argument would have done in AWS.
+
+>>> from tuning.sagemaker.estimators import XGBoost
+>>> xgb = XGBoost(role="arn:aws:iam::1:role/x", instance_count=1, instance_type="ml.m5.xlarge")
+>>> xgb.set_hyperparameters(num_round="50", objective="binary:logistic", eval_metric="auc")
+>>> xgb.hyperparameters()["num_round"]
+'50'
+
+Hyperparameter values may be strings, as SageMaker sends them to the container
+(``num_round="100"``); each is converted with the algorithm catalogue's spec and checked
+against its valid values. Unknown names are refused with the catalogue's list. A few
+SageMaker XGBoost settings that TuneLab decides itself (:data:`XGBOOST_DECIDED`:
+``objective`` from the data's problem type, ``eval_metric`` from the tuner's objective,
+the dart-only and tweedie-only settings that gbtree ignores) are accepted and recorded,
+and ``objective`` is checked against the data when the tuner fits.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from tuning.algorithms import Algorithm, get_algorithm
+from tuning.errors import ValidationError
+from tuning.metrics import BINARY, MULTICLASS, REGRESSION
+
+__all__ = [
+    "IGNORED",
+    "KNN",
+    "XGBOOST_DECIDED",
+    "Estimator",
+    "LinearLearner",
+    "MLP",
+    "RandomForest",
+    "XGBoost",
+    "estimator_for_algorithm",
+]
+
+IGNORED: dict[str, str] = {
+    "image_uri": "the algorithm is TuneLab's built-in one, not a container image",
+    "role": "there is no AWS account: jobs run on this machine",
+    "instance_count": "each training job runs in one local worker process",
+    "instance_type": "training runs in local worker processes; the tuner's max_parallel_jobs sets how many at once",
+    "train_instance_count": "each training job runs in one local worker process",
+    "train_instance_type": "training runs in local worker processes",
+    "volume_size": "data and models live in the store's folder ($TUNELAB_HOME)",
+    "train_volume_size": "data and models live in the store's folder ($TUNELAB_HOME)",
+    "max_run": "the tuner's max_runtime_in_seconds limits the whole tuning job",
+    "train_max_run": "the tuner's max_runtime_in_seconds limits the whole tuning job",
+    "input_mode": "channels are read from local files",
+    "output_path": "models are kept in the store's artifacts folder",
+    "output_kms_key": "nothing is uploaded",
+    "volume_kms_key": "nothing is uploaded",
+    "base_job_name": "training jobs are named <tuning job>-001, -002, ...",
+    "sagemaker_session": "there is no AWS session; the tuner's store= says where results go",
+    "tags": "tags are an AWS resource feature",
+    "subnets": "there is no VPC",
+    "security_group_ids": "there is no VPC",
+    "model_uri": "training starts from scratch",
+    "model_channel_name": "training starts from scratch",
+    "metric_definitions": "the built-in algorithms report their metrics themselves",
+    "encrypt_inter_container_traffic": "nothing leaves this machine",
+    "use_spot_instances": "there are no instances to buy",
+    "max_wait": "there are no spot instances",
+    "checkpoint_s3_uri": "there are no checkpoints to upload",
+    "checkpoint_local_path": "there are no checkpoints",
+    "enable_network_isolation": "nothing leaves this machine",
+    "environment": "the algorithm reads no environment variables",
+    "debugger_hook_config": "SageMaker Debugger is not emulated",
+    "disable_profiler": "SageMaker Profiler is not emulated",
+    "framework_version": "the installed xgboost / scikit-learn is used",
+    "py_version": "the current Python is used",
+    "entry_point": "TuneLab trains its built-in algorithm; the script is not run",
+    "source_dir": "TuneLab trains its built-in algorithm; the script is not run",
+    "dependencies": "TuneLab trains its built-in algorithm; the script is not run",
+    "container_log_level": "training jobs log to the store",
+    "keep_alive_period_in_seconds": "worker processes are started by the tuner",
+    "predictor_type": "the problem type is read from the data (checked against this)",
+}
+"""SDK arguments accepted without effect, and why they have none here."""
+
+_SCRIPT_ARGUMENTS = ("entry_point", "source_dir", "dependencies")
+_PREDICTOR_TYPES = {"binary_classifier": BINARY, "multiclass_classifier": MULTICLASS, "regressor": REGRESSION}
+
+XGBOOST_DECIDED: dict[str, str] = {
+    "objective": "chosen from the data's problem type (binary:logistic, multi:softprob, reg:squarederror)",
+    "eval_metric": "the tuner's objective_metric_name is what is computed",
+    "num_class": "read from the data",
+    "silent": "training jobs are quiet",
+    "verbosity": "training jobs are quiet",
+    "nthread": "one thread per training job; the tuner's max_parallel_jobs runs several",
+    "tree_method": "TuneLab uses 'hist'",
+    "booster": "TuneLab uses 'gbtree'",
+    "rate_drop": "used only by booster='dart'; TuneLab uses gbtree",
+    "skip_drop": "used only by booster='dart'; TuneLab uses gbtree",
+    "one_drop": "used only by booster='dart'; TuneLab uses gbtree",
+    "sample_type": "used only by booster='dart'; TuneLab uses gbtree",
+    "normalize_type": "used only by booster='dart'; TuneLab uses gbtree",
+    "tweedie_variance_power": "used only by objective='reg:tweedie'",
+    "seed": "the tuner's random_seed seeds every training job",
+}
+"""SageMaker XGBoost hyperparameters TuneLab decides itself: accepted, recorded, unused."""
+
+_XGBOOST_OBJECTIVES = {
+    "binary:logistic": BINARY, "binary:logitraw": BINARY,
+    "multi:softprob": MULTICLASS, "multi:softmax": MULTICLASS,
+    "reg:squarederror": REGRESSION, "reg:linear": REGRESSION,
+}
+
+
+class Estimator:
+    """A SageMaker-shaped estimator for one of TuneLab's built-in algorithms.
+
+    ``algorithm`` names it (``"xgboost"``, ``"linear-learner"``, ``"random-forest"``,
+    ``"knn"``, ``"mlp"``); without it, it is read from ``image_uri`` when that names one
+    (as ``sagemaker.image_uris.retrieve("xgboost", ...)`` does). ``target`` (TuneLab's own)
+    names the label column of DataFrame and headed-CSV channels; without it a DataFrame's
+    first column is the label, as in SageMaker's CSV format. ``hyperparameters`` and the
+    algorithm's hyperparameter names as keywords are static hyperparameters.
+    """
+
+    default_algorithm: ClassVar[str | None] = None
+
+    def __init__(self, image_uri: str | None = None, role: str | None = None, instance_count: int | None = None,
+                 instance_type: str | None = None, *, algorithm: str | None = None,
+                 hyperparameters: Mapping[str, Any] | None = None, target: str | None = None,
+                 **kwargs: Any) -> None:
+        name = algorithm or self.default_algorithm or _algorithm_from_image(image_uri)
+        if name is None:
+            raise ValidationError(
+                f"Estimator needs algorithm=..., one of {', '.join(a.name for a in _algorithms())} "
+                f"(image_uri {image_uri!r} names none of them), for example Estimator(algorithm='xgboost')."
+            )
+        self.algorithm: Algorithm = get_algorithm(name)
+        if target is not None and (not isinstance(target, str) or not target.strip()):
+            raise ValidationError(f"target must be a column name (a non-blank string) or None, but got {target!r}.")
+        self.target = target
+        _check_instance_type(instance_type if instance_type is not None else kwargs.get("train_instance_type"))
+        self.sdk_arguments: dict[str, Any] = {"image_uri": image_uri, "role": role, "instance_count": instance_count,
+                                              "instance_type": instance_type}
+        static: dict[str, Any] = dict(hyperparameters or {})
+        for key, value in kwargs.items():
+            if key in IGNORED:
+                self.sdk_arguments[key] = value
+            elif key in self.algorithm.hyperparameters or (self.algorithm.name == "xgboost" and key in XGBOOST_DECIDED):
+                static[key] = value
+            else:
+                raise ValidationError(
+                    f"{type(self).__name__} got an unknown argument {key!r}. It takes the SageMaker SDK's "
+                    f"estimator arguments ({', '.join(sorted(IGNORED))}), target=, hyperparameters=, and "
+                    f"{self.algorithm.title}'s hyperparameters ({', '.join(self.algorithm.hyperparameters)})."
+                )
+        if any(self.sdk_arguments.get(key) for key in _SCRIPT_ARGUMENTS):
+            warnings.warn(
+                f"{type(self).__name__}: entry_point/source_dir are not run; TuneLab trains its built-in "
+                f"{self.algorithm.title} with the hyperparameters you set.", stacklevel=2)
+        predictor_type = self.sdk_arguments.get("predictor_type")
+        if predictor_type is not None and predictor_type not in _PREDICTOR_TYPES:
+            raise ValidationError(
+                f"predictor_type must be one of {', '.join(_PREDICTOR_TYPES)}, but got {predictor_type!r}.")
+        self._static: dict[str, Any] = {}
+        self._decided: dict[str, Any] = {}
+        if static:
+            self.set_hyperparameters(**static)
+
+    # -- hyperparameters -----------------------------------------------------------------
+    def set_hyperparameters(self, **kwargs: Any) -> None:
+        """Set static hyperparameters; strings are converted with the catalogue's specs."""
+        for name, value in kwargs.items():
+            if name in self.algorithm.hyperparameters:
+                self._static[name] = convert_value(self.algorithm, name, value)
+            elif self.algorithm.name == "xgboost" and name in XGBOOST_DECIDED:
+                self._decided[name] = _check_decided(name, value)
+            else:
+                extra = (f" TuneLab also accepts, and decides itself: {', '.join(XGBOOST_DECIDED)}."
+                         if self.algorithm.name == "xgboost" else "")
+                try:
+                    self.algorithm.resolve({name: value})
+                except ValidationError as error:
+                    raise ValidationError(f"set_hyperparameters: {error}{extra}") from None
+
+    def hyperparameters(self) -> dict[str, str]:
+        """The hyperparameters set so far, as strings (the SDK's form, as sent to a container)."""
+        return {name: _as_text(value) for name, value in {**self._decided, **self._static}.items()}
+
+    def static_hyperparameters(self) -> dict[str, Any]:
+        """The typed values the engine trains with (the algorithm's own names only)."""
+        return dict(self._static)
+
+    def check_problem_type(self, problem_type: str) -> None:
+        """Refuse an ``objective`` or ``predictor_type`` that contradicts the data."""
+        objective = self._decided.get("objective")
+        if objective is not None and _XGBOOST_OBJECTIVES[objective] != problem_type:
+            raise ValidationError(
+                f"hyperparameter objective={objective!r} is for {_XGBOOST_OBJECTIVES[objective]}, but the "
+                f"train channel is {problem_type}. Fix the objective or the data (TuneLab picks the "
+                "objective from the data, so leaving it out works too)."
+            )
+        predictor_type = self.sdk_arguments.get("predictor_type")
+        if predictor_type is not None and _PREDICTOR_TYPES[predictor_type] != problem_type:
+            raise ValidationError(
+                f"predictor_type={predictor_type!r} is for {_PREDICTOR_TYPES[predictor_type]}, but the train "
+                f"channel is {problem_type}. Fix predictor_type or the data.")
+
+    # -- the rest of the SDK's surface ----------------------------------------------------
+    def copy_with(self, hyperparameters: Mapping[str, Any]) -> Estimator:
+        """A new estimator of the same kind and arguments, with more hyperparameters set."""
+        clone = type(self).__new__(type(self))
+        clone.algorithm, clone.target = self.algorithm, self.target
+        clone.sdk_arguments = dict(self.sdk_arguments)
+        clone._static, clone._decided = dict(self._static), dict(self._decided)
+        clone.set_hyperparameters(**hyperparameters)
+        return clone
+
+    def fit(self, *args: Any, **kwargs: Any) -> None:
+        """Not emulated: a single training job is a tuning job's unit here."""
+        raise ValidationError(
+            f"{type(self).__name__}.fit is not emulated by TuneLab: give the estimator to "
+            "HyperparameterTuner(...) and call tuner.fit(inputs); each of its training jobs trains "
+            "with these hyperparameters plus the tuned ones."
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(algorithm={self.algorithm.name!r}, hyperparameters={self.hyperparameters()})"
+
+
+class XGBoost(Estimator):
+    """SageMaker's built-in XGBoost (``sagemaker.xgboost.XGBoost`` / the xgboost image)."""
+
+    default_algorithm = "xgboost"
+
+    def __init__(self, entry_point: str | None = None, framework_version: str | None = None, *,
+                 role: str | None = None, instance_count: int | None = None, instance_type: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(role=role, instance_count=instance_count, instance_type=instance_type,
+                         entry_point=entry_point, framework_version=framework_version, **kwargs)
+
+
+class _BuiltIn(Estimator):
+    """The SDK's first-party algorithms take ``(role, instance_count, instance_type, ...)``."""
+
+    def __init__(self, role: str | None = None, instance_count: int | None = None,
+                 instance_type: str | None = None, **kwargs: Any) -> None:
+        super().__init__(role=role, instance_count=instance_count, instance_type=instance_type, **kwargs)
+
+
+class LinearLearner(_BuiltIn):
+    """SageMaker's Linear Learner (``sagemaker.LinearLearner``), trained with SGD."""
+
+    default_algorithm = "linear-learner"
+
+
+class KNN(_BuiltIn):
+    """SageMaker's k-nearest-neighbours (``sagemaker.KNN``)."""
+
+    default_algorithm = "knn"
+
+
+class RandomForest(_BuiltIn):
+    """A random forest (scikit-learn's); SageMaker has it only as a scikit-learn script."""
+
+    default_algorithm = "random-forest"
+
+
+class MLP(_BuiltIn):
+    """A multilayer perceptron (scikit-learn's); SageMaker has it only as a script."""
+
+    default_algorithm = "mlp"
+
+
+_BY_ALGORITHM: dict[str, type[Estimator]] = {
+    "xgboost": XGBoost, "linear-learner": LinearLearner, "knn": KNN, "random-forest": RandomForest, "mlp": MLP,
+}
+
+
+def estimator_for_algorithm(algorithm: str, hyperparameters: Mapping[str, Any] | None = None) -> Estimator:
+    """The estimator class of ``algorithm`` with ``hyperparameters`` set (used by ``attach``)."""
+    cls = _BY_ALGORITHM.get(get_algorithm(algorithm).name, Estimator)
+    return cls(hyperparameters=dict(hyperparameters or {}))
+
+
+def convert_value(algorithm: Algorithm, name: str, value: Any) -> Any:
+    """``value`` (maybe a string, as in SageMaker) as the type the catalogue's spec wants."""
+    spec = algorithm.hyperparameters[name]
+    if isinstance(value, bool) and spec.choices is not None:
+        value = str(value).lower()
+    if isinstance(value, str):
+        text = value.strip()
+        if spec.choices is not None:
+            matches = [choice for choice in spec.choices if str(choice).lower() == text.lower()]
+            value = matches[0] if matches else text
+        else:
+            try:
+                number = float(text)
+            except ValueError:
+                raise ValidationError(
+                    f"hyperparameter {name!r} must be a number, but got {value!r}."
+                ) from None
+            value = int(number) if (spec.integer or isinstance(spec.default, int)) and number.is_integer() else number
+    elif spec.integer and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    spec.check_value(value)
+    return value
+
+
+def _check_decided(name: str, value: Any) -> Any:
+    text = value.strip() if isinstance(value, str) else value
+    if name == "objective" and text not in _XGBOOST_OBJECTIVES:
+        raise ValidationError(
+            f"hyperparameter objective={value!r} is not one TuneLab trains; use one of "
+            f"{', '.join(_XGBOOST_OBJECTIVES)} (or leave it out: TuneLab picks it from the data)."
+        )
+    if name == "booster" and text != "gbtree":
+        raise ValidationError(f"hyperparameter booster={value!r}: TuneLab's XGBoost trains 'gbtree' only.")
+    return text
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _algorithms() -> list[Algorithm]:
+    from tuning.algorithms import list_algorithms
+
+    return list_algorithms()
+
+
+def _algorithm_from_image(image_uri: Any) -> str | None:
+    if not isinstance(image_uri, str):
+        return None
+    text = image_uri.lower()
+    for name in ("xgboost", "linear-learner", "knn"):
+        if name in text:
+            return name
+    return None
+
+
+def _check_instance_type(instance_type: Any) -> None:
+    if instance_type is None:
+        return
+    if not isinstance(instance_type, str) or not (instance_type.startswith(("local", "ml."))):
+        raise ValidationError(
+            f"instance_type {instance_type!r} is not an instance type; use 'local' or a SageMaker one such as "
+            "'ml.m5.xlarge' (TuneLab accepts it and trains on this machine either way)."
+        )

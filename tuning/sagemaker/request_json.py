@@ -1,0 +1,597 @@
+"""SageMaker's exact JSON for a tuning job: the CreateHyperParameterTuningJob request.
+
+A file written for SageMaker runs here, and a job designed here runs there::
+
+    {"HyperParameterTuningJobName": "bank-bayes",
+     "HyperParameterTuningJobConfig": {
+       "Strategy": "Bayesian",
+       "StrategyConfig": {"HyperbandStrategyConfig": {"MinResource": 1, "MaxResource": 100}},
+       "HyperParameterTuningJobObjective": {"Type": "Maximize", "MetricName": "validation:auc"},
+       "ResourceLimits": {"MaxNumberOfTrainingJobs": 20, "MaxParallelTrainingJobs": 2},
+       "ParameterRanges": {
+         "IntegerParameterRanges": [{"Name": "max_depth", "MinValue": "1", "MaxValue": "10",
+                                     "ScalingType": "Auto"}],
+         "ContinuousParameterRanges": [...], "CategoricalParameterRanges": [...]},
+       "TrainingJobEarlyStoppingType": "Off",
+       "TuningJobCompletionCriteria": {...},
+       "RandomSeed": 42},
+     "TrainingJobDefinition": {
+       "AlgorithmSpecification": {"TrainingImage": "...", "TrainingInputMode": "File"},
+       "StaticHyperParameters": {"num_round": "100"},
+       "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {
+                              "S3DataType": "S3Prefix", "S3Uri": "tunelab://dataset/iris",
+                              "S3DataDistributionType": "FullyReplicated"}},
+                            "ContentType": "text/csv"}],
+       "RoleArn": ..., "OutputDataConfig": ..., "ResourceConfig": ..., "StoppingCondition": ...},
+     "WarmStartConfig": {...},
+     "Tags": [{"Key": "tunelab:LabelColumn", "Value": "y"}]}
+
+The mapping rules, each chosen so that ``from_sagemaker_request(to_sagemaker_request(c))``
+gives back ``c`` exactly (compared by ``to_dict()``):
+
+- **Values are strings**, as in AWS: range bounds, categorical values and static
+  hyperparameters. Reading turns them back by the algorithm's catalogue: an integer
+  hyperparameter gives ``int``, a real one ``float``, a choice its catalogued value;
+  a name the catalogue lacks gives ``int`` or ``float`` when the text is a number.
+  Integer ranges give ``int`` bounds and continuous ranges ``float``, whatever the name.
+  Plain JSON numbers are accepted too (leniently); strings are the canonical form.
+- **Algorithm to TrainingImage**: AWS's built-ins by their us-east-1 image URI
+  (:data:`TRAINING_IMAGES`; any region, account or tag reads back the same), and
+  ``tunelab/<name>:latest`` for TuneLab's own (random-forest, mlp). AWS's XGBoost and
+  Linear Learner want statics such as ``objective`` or ``predictor_type`` that TuneLab
+  sets itself from the data: reading accepts and drops them (:data:`SET_BY_TUNELAB`).
+- **Channels to S3Uri**: a dataset by name (bundled or uploaded) is
+  ``tunelab://dataset/<name>``; a CSV path is a ``file:`` URI, ``file:///abs/x.csv`` for
+  an absolute path and ``file:x.csv`` for a relative one (relative to the JSON file when
+  the CLI reads it), so the path comes back exactly as it was written. TuneLab reads only
+  these: an ``s3://`` URI is refused with that advice.
+- **TuneLab's extras, which AWS has no field for, are Tags** with keys starting with
+  ``tunelab:`` (:data:`TAG_LABEL_COLUMN`, :data:`TAG_VALIDATION_FRACTION`,
+  :data:`TAG_GRID_POINTS`, :data:`TAG_OBJECTIVE_TYPE`, :data:`TAG_EXCLUDE_COLUMNS`: the
+  columns left out, comma-separated, such as ``duration,pdays``). Tags are part of AWS's request, so
+  the file stays valid for SageMaker, where they are inert labels; a channel's
+  ContentType would have been read by AWS's own containers. An objective whose Type TuneLab
+  leaves to the metric is written with the metric's own direction (AWS requires Type) and
+  the tag ``tunelab:ObjectiveType = FromMetric`` records that it was implicit.
+- The fields AWS requires but TuneLab has no use for (RoleArn, OutputDataConfig,
+  ResourceConfig, StoppingCondition) are written with placeholders (:data:`PLACEHOLDERS`)
+  and accepted, unread, when present. Any other unknown field is refused.
+
+Every error quotes the JSON path, such as
+``HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges[0].MinValue: ...``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote, unquote
+
+from tuning.job.completion import CompletionCriteria
+from tuning.job.config import (
+    TuningJobConfig,
+    _channel_to_json,
+    _check_exclude_columns,
+    _object,
+    _refuse_unknown,
+    _string,
+)
+from tuning.errors import ValidationError
+from tuning.parameters import CategoricalParameter, ContinuousParameter, IntegerParameter, Parameter
+from tuning.job.warm_start import WarmStartConfig
+
+__all__ = [
+    "PLACEHOLDERS",
+    "SET_BY_TUNELAB",
+    "TAG_EXCLUDE_COLUMNS",
+    "TAG_GRACE_PERIOD",
+    "TAG_GRID_POINTS",
+    "TAG_LABEL_COLUMN",
+    "TAG_OBJECTIVE_TYPE",
+    "TAG_VALIDATION_FRACTION",
+    "TRAINING_IMAGES",
+    "from_sagemaker_request",
+    "is_sagemaker_request",
+    "read_tuning_job_json",
+    "to_sagemaker_request",
+]
+
+TRAINING_IMAGES = {
+    "xgboost": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
+    "linear-learner": "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1",
+    "knn": "382416733822.dkr.ecr.us-east-1.amazonaws.com/knn:1",
+}
+"""AWS's built-in algorithms' image URIs (us-east-1), as ``sagemaker.image_uris.retrieve`` gives them."""
+_REPOSITORIES = {"sagemaker-xgboost": "xgboost", "xgboost": "xgboost", "linear-learner": "linear-learner",
+                 "knn": "knn"}
+"""Image repository name (the part between ``/`` and ``:``) to TuneLab's algorithm."""
+SET_BY_TUNELAB = {
+    "xgboost": frozenset({"objective", "eval_metric", "num_class"}),
+    "linear-learner": frozenset({"predictor_type", "feature_dim", "num_classes"}),
+    "knn": frozenset({"predictor_type", "feature_dim", "sample_size"}),
+}
+"""Static hyperparameters AWS's built-ins need that TuneLab derives from the data; read and dropped."""
+TAG_LABEL_COLUMN = "tunelab:LabelColumn"
+TAG_VALIDATION_FRACTION = "tunelab:ValidationFraction"
+TAG_GRID_POINTS = "tunelab:GridPoints"
+TAG_OBJECTIVE_TYPE = "tunelab:ObjectiveType"
+TAG_GRACE_PERIOD = "tunelab:EarlyStoppingGracePeriod"
+"""Early stopping Auto's grace period in rounds (AMT has none to set; see tuning.job.early_stopping)."""
+TAG_EXCLUDE_COLUMNS = "tunelab:ExcludeColumns"
+_TAGS = (TAG_LABEL_COLUMN, TAG_VALIDATION_FRACTION, TAG_GRID_POINTS, TAG_OBJECTIVE_TYPE, TAG_GRACE_PERIOD,
+         TAG_EXCLUDE_COLUMNS)
+_DATASET_PREFIX = "tunelab://dataset/"
+PLACEHOLDERS: dict[str, Any] = {
+    "RoleArn": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
+    "OutputDataConfig": {"S3OutputPath": "s3://amzn-s3-demo-bucket/tunelab/output"},
+    "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
+    "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+}
+"""What AWS requires in a TrainingJobDefinition and TuneLab ignores: replace before sending to AWS."""
+
+_CONFIG = "HyperParameterTuningJobConfig"
+_DEFINITION = "TrainingJobDefinition"
+_RANGES = f"{_CONFIG}.ParameterRanges"
+_RANGE_KINDS = {"IntegerParameterRanges": IntegerParameter, "ContinuousParameterRanges": ContinuousParameter,
+                "CategoricalParameterRanges": CategoricalParameter}
+_TOP_LEVEL = {"HyperParameterTuningJobName", _CONFIG, _DEFINITION, "WarmStartConfig", "Tags"}
+_CONFIG_FIELDS = {"Strategy", "StrategyConfig", "HyperParameterTuningJobObjective", "ResourceLimits",
+                  "ParameterRanges", "TrainingJobEarlyStoppingType", "TuningJobCompletionCriteria", "RandomSeed"}
+_DEFINITION_FIELDS = {"AlgorithmSpecification", "StaticHyperParameters", "InputDataConfig", *PLACEHOLDERS,
+                      "DefinitionName", "VpcConfig", "EnableNetworkIsolation", "EnableInterContainerTrafficEncryption",
+                      "EnableManagedSpotTraining", "CheckpointConfig", "RetryStrategy", "Environment"}
+_CHANNEL_FIELDS = {"ChannelName", "DataSource", "ContentType", "CompressionType", "RecordWrapperType",
+                   "InputMode", "ShuffleConfig"}
+_S3_FIELDS = {"S3DataType", "S3Uri", "S3DataDistributionType", "AttributeNames", "InstanceGroupNames"}
+
+
+# -- writing ----------------------------------------------------------------------------------
+def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
+    """The CreateHyperParameterTuningJob request for ``config`` (see the module docstring)."""
+    from tuning.algorithms import get_algorithm
+
+    algorithm = get_algorithm(config.algorithm)
+    tags: list[dict[str, str]] = []
+    tuning: dict[str, Any] = {"Strategy": config.strategy}
+    hyperband = {k: config.strategy_config[k] for k in ("MinResource", "MaxResource") if k in config.strategy_config}
+    if hyperband:
+        tuning["StrategyConfig"] = {"HyperbandStrategyConfig": hyperband}
+    if "GridPoints" in config.strategy_config:
+        tags.append({"Key": TAG_GRID_POINTS, "Value": str(config.strategy_config["GridPoints"])})
+    if config.early_stopping_grace_period is not None:
+        tags.append({"Key": TAG_GRACE_PERIOD, "Value": str(config.early_stopping_grace_period)})
+    if config.objective_metric_name is not None:
+        objective_type = config.objective_type
+        if objective_type is None:
+            objective_type = _metric_direction(config.objective_metric_name)
+            tags.append({"Key": TAG_OBJECTIVE_TYPE, "Value": "FromMetric"})
+        tuning["HyperParameterTuningJobObjective"] = {"Type": objective_type,
+                                                      "MetricName": config.objective_metric_name}
+    limits: dict[str, Any] = {"MaxParallelTrainingJobs": config.max_parallel_jobs}
+    if config.max_jobs is not None:
+        limits["MaxNumberOfTrainingJobs"] = config.max_jobs
+    if config.max_runtime_seconds is not None:
+        seconds = config.max_runtime_seconds
+        limits["MaxRuntimeInSeconds"] = int(seconds) if float(seconds).is_integer() else seconds
+    tuning["ResourceLimits"] = limits
+    if config.hyperparameter_ranges is not None:
+        tuning["ParameterRanges"] = _ranges_to_aws(config.hyperparameter_ranges)
+    tuning["TrainingJobEarlyStoppingType"] = config.early_stopping_type
+    if config.completion_criteria is not None:
+        tuning["TuningJobCompletionCriteria"] = config.completion_criteria.to_json()
+    if config.random_seed is not None:
+        tuning["RandomSeed"] = config.random_seed
+
+    channels = [_channel_to_aws("train", config.dataset)]
+    if config.validation_dataset is not None:
+        channels.append(_channel_to_aws("validation", config.validation_dataset))
+    if config.target is not None and any(isinstance(_channel_to_json(c, None), dict)
+                                         for c in (config.dataset, config.validation_dataset)):
+        tags.append({"Key": TAG_LABEL_COLUMN, "Value": config.target})
+    if config.validation_fraction != 0.2:
+        tags.append({"Key": TAG_VALIDATION_FRACTION, "Value": repr(float(config.validation_fraction))})
+    if config.exclude_columns:
+        tags.append({"Key": TAG_EXCLUDE_COLUMNS, "Value": _exclude_columns_tag(config.exclude_columns)})
+    definition = {
+        "AlgorithmSpecification": {"TrainingImage": training_image(algorithm.name), "TrainingInputMode": "File"},
+        "StaticHyperParameters": {name: _to_string(value) for name, value in config.static_hyperparameters.items()},
+        "InputDataConfig": channels,
+        **PLACEHOLDERS,
+    }
+    request: dict[str, Any] = {}
+    if config.name is not None:
+        request["HyperParameterTuningJobName"] = config.name
+    request[_CONFIG] = tuning
+    request[_DEFINITION] = definition
+    if config.warm_start_config is not None:
+        request["WarmStartConfig"] = config.warm_start_config.to_json()
+    if tags:
+        request["Tags"] = tags
+    return request
+
+
+def _exclude_columns_tag(names: Any) -> str:
+    """The tag's value, ``duration,pdays``; a name with a comma could not be read back, so it is refused."""
+    _check_exclude_columns(names)
+    with_comma = [name for name in names if "," in name]
+    if with_comma:
+        raise ValidationError(
+            f"exclude_columns: the column name {with_comma[0]!r} holds a comma, but the tag {TAG_EXCLUDE_COLUMNS} "
+            "separates names by commas, so it would not read back. Rename the column, or keep the job in "
+            "TuneLab's JSON (ExcludeColumns is a list there).")
+    return ",".join(names)
+
+
+def training_image(algorithm_name: str) -> str:
+    """AWS's image URI for a built-in, ``tunelab/<name>:latest`` for TuneLab's own algorithms."""
+    return TRAINING_IMAGES.get(algorithm_name, f"tunelab/{algorithm_name}:latest")
+
+
+def _metric_direction(name: str) -> str:
+    from tuning.metrics import get_metric
+
+    return get_metric(name).direction
+
+
+def _to_string(value: Any) -> str:
+    """AWS's string form: ``true``/``false`` for booleans, the shortest exact form for numbers."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _ranges_to_aws(ranges: Mapping[str, Parameter]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {kind: [] for kind in _RANGE_KINDS}
+    for name, parameter in ranges.items():
+        if isinstance(parameter, CategoricalParameter):
+            out["CategoricalParameterRanges"].append({"Name": name, "Values": [_to_string(v) for v in parameter.values]})
+            continue
+        kind = "IntegerParameterRanges" if isinstance(parameter, IntegerParameter) else "ContinuousParameterRanges"
+        out[kind].append({"Name": name, "MinValue": _to_string(parameter.min_value),
+                          "MaxValue": _to_string(parameter.max_value), "ScalingType": str(parameter.scaling_type)})
+    return out
+
+
+def _channel_to_aws(name: str, channel: Any) -> dict[str, Any]:
+    as_json = _channel_to_json(channel, None)
+    if isinstance(as_json, dict):
+        path = PurePosixPath(Path(as_json["Path"]).as_posix())
+        uri = "file://" + quote(str(path)) if path.is_absolute() else "file:" + quote(str(path))
+    else:
+        uri = _DATASET_PREFIX + quote(as_json, safe="")
+    return {
+        "ChannelName": name,
+        "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": uri,
+                                        "S3DataDistributionType": "FullyReplicated"}},
+        "ContentType": "text/csv",
+    }
+
+
+# -- reading ----------------------------------------------------------------------------------
+def is_sagemaker_request(data: Any) -> bool:
+    """True for AWS's request shape, False for TuneLab's own (which has ``Dataset``)."""
+    return isinstance(data, Mapping) and bool({_CONFIG, _DEFINITION} & set(data)) and "Dataset" not in data
+
+
+def read_tuning_job_json(data: Any) -> TuningJobConfig:
+    """Either shape: AWS's request or TuneLab's own JSON (:meth:`TuningJobConfig.from_dict`)."""
+    return from_sagemaker_request(data) if is_sagemaker_request(data) else TuningJobConfig.from_dict(data)
+
+
+def from_sagemaker_request(data: Any) -> TuningJobConfig:
+    """Read a CreateHyperParameterTuningJob request; every error quotes the JSON path."""
+    from tuning.algorithms import get_algorithm
+
+    root = _object(data, "the request")
+    if "TrainingJobDefinitions" in root:
+        raise ValidationError("TrainingJobDefinitions: TuneLab runs one training job definition; "
+                              "use TrainingJobDefinition (singular) with one algorithm.")
+    _refuse_unknown(root, _TOP_LEVEL, "")
+    tags = _read_tags(root.get("Tags", []))
+    tuning = _object(_required(root, _CONFIG, ""), _CONFIG)
+    _refuse_unknown(tuning, _CONFIG_FIELDS, f"{_CONFIG}.")
+    definition = _object(_required(root, _DEFINITION, ""), _DEFINITION)
+    _refuse_unknown(definition, _DEFINITION_FIELDS, f"{_DEFINITION}.")
+
+    algorithm = _read_algorithm(_required(definition, "AlgorithmSpecification", f"{_DEFINITION}."))
+    specs = get_algorithm(algorithm).hyperparameters
+    strategy_config = _read_strategy_config(tuning.get("StrategyConfig"))
+    if TAG_GRID_POINTS in tags:
+        strategy_config["GridPoints"] = _whole(tags[TAG_GRID_POINTS], f"Tags[{TAG_GRID_POINTS}]")
+    metric, objective_type = _read_objective(tuning.get("HyperParameterTuningJobObjective"))
+    if tags.get(TAG_OBJECTIVE_TYPE) == "FromMetric":
+        objective_type = None
+    elif TAG_OBJECTIVE_TYPE in tags:
+        raise ValidationError(f"Tags[{TAG_OBJECTIVE_TYPE}]: the only value is \"FromMetric\", "
+                              f"but got {tags[TAG_OBJECTIVE_TYPE]!r}.")
+    limits = _object(tuning.get("ResourceLimits", {}), f"{_CONFIG}.ResourceLimits")
+    _refuse_unknown(limits, {"MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "MaxRuntimeInSeconds"},
+                    f"{_CONFIG}.ResourceLimits.")
+    ranges = None if "ParameterRanges" not in tuning else _read_ranges(tuning["ParameterRanges"], specs)
+    statics = _read_statics(definition.get("StaticHyperParameters", {}), specs, algorithm)
+    train, validation = _read_channels(_required(definition, "InputDataConfig", f"{_DEFINITION}."))
+    fraction = 0.2
+    if TAG_VALIDATION_FRACTION in tags:
+        fraction = _number(tags[TAG_VALIDATION_FRACTION], f"Tags[{TAG_VALIDATION_FRACTION}]", integer=False)
+    completion = None
+    if tuning.get("TuningJobCompletionCriteria") is not None:
+        completion = _prefixed(CompletionCriteria.from_json, tuning["TuningJobCompletionCriteria"], f"{_CONFIG}.")
+    warm_start = None
+    if root.get("WarmStartConfig") is not None:
+        warm_start = WarmStartConfig.from_json(root["WarmStartConfig"])
+    config = TuningJobConfig(
+        dataset=train,
+        target=tags.get(TAG_LABEL_COLUMN),
+        validation_dataset=validation,
+        validation_fraction=fraction,
+        algorithm=algorithm,
+        objective_metric_name=metric,
+        objective_type=objective_type,
+        hyperparameter_ranges=ranges,
+        static_hyperparameters=statics,
+        strategy=_string(tuning.get("Strategy", "Bayesian"), f"{_CONFIG}.Strategy"),
+        strategy_config=strategy_config,
+        max_jobs=limits.get("MaxNumberOfTrainingJobs"),
+        max_parallel_jobs=limits.get("MaxParallelTrainingJobs", 1),
+        max_runtime_seconds=limits.get("MaxRuntimeInSeconds"),
+        early_stopping_type=_string(tuning.get("TrainingJobEarlyStoppingType", "Off"),
+                                    f"{_CONFIG}.TrainingJobEarlyStoppingType"),
+        early_stopping_grace_period=(None if TAG_GRACE_PERIOD not in tags else
+                                     _whole(tags[TAG_GRACE_PERIOD], f"Tags[{TAG_GRACE_PERIOD}]")),
+        random_seed=tuning.get("RandomSeed"),
+        name=root.get("HyperParameterTuningJobName"),
+        completion_criteria=completion,
+        warm_start_config=warm_start,
+        exclude_columns=[name.strip() for name in tags.get(TAG_EXCLUDE_COLUMNS, "").split(",") if name.strip()],
+    )
+    _check_limits(config)
+    return config
+
+
+_LIMIT_PATHS = {
+    "max_jobs": f"{_CONFIG}.ResourceLimits.MaxNumberOfTrainingJobs",
+    "max_parallel_jobs": f"{_CONFIG}.ResourceLimits.MaxParallelTrainingJobs",
+    "max_runtime_seconds": f"{_CONFIG}.ResourceLimits.MaxRuntimeInSeconds",
+    "early_stopping_type": f"{_CONFIG}.TrainingJobEarlyStoppingType",
+    "early_stopping_grace_period": f"Tags[{TAG_GRACE_PERIOD}]",
+    "random_seed": f"{_CONFIG}.RandomSeed",
+    "validation_fraction": f"Tags[{TAG_VALIDATION_FRACTION}]",
+    "tuning job name": "HyperParameterTuningJobName",
+    "strategy_config": f"{_CONFIG}.StrategyConfig",
+    "exclude_columns": f"Tags[{TAG_EXCLUDE_COLUMNS}]",
+}
+
+
+def _check_limits(config: TuningJobConfig) -> None:
+    """The engine's own data-free checks, their messages moved onto AWS's JSON paths."""
+    try:
+        config.check_limits()
+    except ValidationError as error:
+        message = str(error)
+        for python_name, json_path in _LIMIT_PATHS.items():
+            if message.startswith(python_name):
+                raise ValidationError(f"{json_path}: {message}") from None
+        raise
+
+
+def _prefixed(read: Any, value: Any, prefix: str) -> Any:
+    try:
+        return read(value)
+    except ValidationError as error:
+        raise ValidationError(f"{prefix}{error}") from None
+
+
+def _read_tags(value: Any) -> dict[str, str]:
+    if not isinstance(value, list):
+        raise ValidationError(f'Tags: must be a list such as [{{"Key": "team", "Value": "ml"}}], but got {value!r}.')
+    tags: dict[str, str] = {}
+    for position, tag in enumerate(value):
+        where = f"Tags[{position}]"
+        if not isinstance(tag, Mapping) or set(tag) != {"Key", "Value"}:
+            raise ValidationError(f'{where}: must be {{"Key": "...", "Value": "..."}}, but got {tag!r}.')
+        key, text = tag["Key"], tag["Value"]
+        if not isinstance(key, str) or not isinstance(text, str):
+            raise ValidationError(f"{where}: Key and Value must be strings, but got {tag!r}.")
+        if key.startswith("tunelab:") and key not in _TAGS:
+            raise ValidationError(f"{where}.Key: unknown TuneLab tag {key!r}; TuneLab's tags are {', '.join(_TAGS)}.")
+        tags[key] = text  # other tags are the user's own labels: kept by AWS, unread here
+    return tags
+
+
+def _read_algorithm(value: Any) -> str:
+    where = f"{_DEFINITION}.AlgorithmSpecification"
+    spec = _object(value, where)
+    if "AlgorithmName" in spec:
+        raise ValidationError(f"{where}.AlgorithmName: TuneLab has no AWS Marketplace algorithms; give a "
+                              f"TrainingImage such as {TRAINING_IMAGES['xgboost']!r}.")
+    _refuse_unknown(spec, {"TrainingImage", "TrainingInputMode", "MetricDefinitions"}, f"{where}.")
+    image = _string(_required(spec, "TrainingImage", f"{where}."), f"{where}.TrainingImage")
+    mode = spec.get("TrainingInputMode", "File")
+    if mode not in ("File", "Pipe", "FastFile"):
+        raise ValidationError(f"{where}.TrainingInputMode: must be File, Pipe or FastFile, but got {mode!r}.")
+    repository, _, _tag = image.rpartition("/")[2].partition(":")
+    if image.startswith("tunelab/"):
+        from tuning.algorithms import list_algorithms
+
+        names = [a.name for a in list_algorithms()]
+        if repository in names:
+            return repository
+    elif repository in _REPOSITORIES:
+        return _REPOSITORIES[repository]
+    known = ", ".join([*TRAINING_IMAGES.values(), "tunelab/random-forest:latest", "tunelab/mlp:latest"])
+    raise ValidationError(f"{where}.TrainingImage: {image!r} is not an algorithm TuneLab has; use one of {known} "
+                          "(any region, account or tag of AWS's images).")
+
+
+def _read_strategy_config(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    where = f"{_CONFIG}.StrategyConfig"
+    _refuse_unknown(_object(value, where), {"HyperbandStrategyConfig"}, f"{where}.")
+    hyperband = _object(value.get("HyperbandStrategyConfig", {}), f"{where}.HyperbandStrategyConfig")
+    _refuse_unknown(hyperband, {"MinResource", "MaxResource"}, f"{where}.HyperbandStrategyConfig.")
+    return {key: _whole(hyperband[key], f"{where}.HyperbandStrategyConfig.{key}")
+            for key in ("MinResource", "MaxResource") if key in hyperband}
+
+
+def _read_objective(value: Any) -> tuple[str | None, str | None]:
+    if value is None:
+        return None, None
+    where = f"{_CONFIG}.HyperParameterTuningJobObjective"
+    objective = _object(value, where)
+    _refuse_unknown(objective, {"Type", "MetricName"}, f"{where}.")
+    metric = _string(_required(objective, "MetricName", f"{where}."), f"{where}.MetricName")
+    kind = objective.get("Type")
+    if kind is not None and kind not in ("Maximize", "Minimize"):
+        raise ValidationError(f"{where}.Type: must be \"Maximize\" or \"Minimize\", but got {kind!r}.")
+    return metric, kind
+
+
+def _read_ranges(value: Any, specs: Mapping[str, Any]) -> dict[str, Parameter]:
+    groups = _object(value, _RANGES)
+    if "AutoParameters" in groups:
+        raise ValidationError(f"{_RANGES}.AutoParameters: TuneLab has no Autotune; give the ranges explicitly.")
+    _refuse_unknown(groups, set(_RANGE_KINDS), f"{_RANGES}.")
+    ranges: dict[str, Parameter] = {}
+    for kind, cls in _RANGE_KINDS.items():
+        entries = groups.get(kind, [])
+        if not isinstance(entries, list):
+            raise ValidationError(f"{_RANGES}.{kind}: must be a list, but got {entries!r}.")
+        for position, entry in enumerate(entries):
+            where = f"{_RANGES}.{kind}[{position}]"
+            entry = _object(entry, where)
+            categorical = cls is CategoricalParameter
+            fields = {"Name", "Values"} if categorical else {"Name", "MinValue", "MaxValue", "ScalingType"}
+            _refuse_unknown(entry, fields, f"{where}.")
+            name = _string(_required(entry, "Name", f"{where}."), f"{where}.Name")
+            if name in ranges:
+                raise ValidationError(f"{where}.Name: {name!r} has a range already; give each hyperparameter one range.")
+            try:
+                if categorical:
+                    values = _required(entry, "Values", f"{where}.")
+                    if not isinstance(values, list):
+                        raise ValidationError(f"{where}.Values: must be a list of strings, but got {values!r}.")
+                    ranges[name] = cls([_from_string(v, specs.get(name), f"{where}.Values[{i}]")
+                                        for i, v in enumerate(values)])
+                else:
+                    integer = cls is IntegerParameter
+                    low = _number(_required(entry, "MinValue", f"{where}."), f"{where}.MinValue", integer=integer)
+                    high = _number(_required(entry, "MaxValue", f"{where}."), f"{where}.MaxValue", integer=integer)
+                    ranges[name] = cls(low, high, entry.get("ScalingType", "Auto"))
+            except ValidationError as error:
+                message = str(error)
+                raise ValidationError(message if message.startswith(where) else f"{where}: {message}") from None
+    return ranges
+
+
+def _read_statics(value: Any, specs: Mapping[str, Any], algorithm: str) -> dict[str, Any]:
+    where = f"{_DEFINITION}.StaticHyperParameters"
+    statics = _object(value, where)
+    dropped = SET_BY_TUNELAB.get(algorithm, frozenset())
+    return {name: _from_string(text, specs.get(name), f"{where}.{name}")
+            for name, text in statics.items() if name not in dropped}
+
+
+def _from_string(value: Any, spec: Any, where: str) -> Any:
+    """A value from AWS's string form, typed by the hyperparameter's catalogue entry."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValidationError(f"{where}: must be a string such as \"0.1\" or \"gbtree\", but got {value!r}.")
+    text = value if isinstance(value, str) else _to_string(value)
+    if spec is not None and spec.choices is not None:
+        for choice in spec.choices:
+            if _to_string(choice) == text:
+                return choice
+        return text  # the engine refuses it, naming the choices
+    if spec is not None:
+        return _number(value, where, integer=spec.integer)
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _number(value: Any, where: str, *, integer: bool) -> int | float:
+    """A range bound or numeric value: a string holding a number (or, leniently, a number)."""
+    example = '"1"' if integer else '"0.1"'
+    what = "a whole number" if integer else "a number"
+    number: float | None = None
+    if isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    if number is None or not math.isfinite(number) or (integer and not number.is_integer()):
+        raise ValidationError(f"{where}: must be a string holding {what}, such as {example}, but got {value!r}.")
+    if integer:
+        return int(value) if isinstance(value, int) else int(number)
+    return number
+
+
+def _whole(value: Any, where: str) -> int:
+    return int(_number(value, where, integer=True))
+
+
+def _read_channels(value: Any) -> tuple[Any, Any]:
+    where = f"{_DEFINITION}.InputDataConfig"
+    if not isinstance(value, list) or not value:
+        raise ValidationError(f'{where}: must be a list of channels, with a "train" one at least, but got {value!r}.')
+    channels: dict[str, Any] = {}
+    for position, channel in enumerate(value):
+        at = f"{where}[{position}]"
+        channel = _object(channel, at)
+        _refuse_unknown(channel, _CHANNEL_FIELDS, f"{at}.")
+        name = _required(channel, "ChannelName", f"{at}.")
+        if name not in ("train", "validation"):
+            raise ValidationError(f"{at}.ChannelName: TuneLab reads the channels \"train\" and \"validation\", "
+                                  f"but got {name!r}.")
+        if name in channels:
+            raise ValidationError(f"{at}.ChannelName: the {name!r} channel is given twice.")
+        content = channel.get("ContentType", "text/csv")
+        if not isinstance(content, str) or content.split(";")[0].strip().lower() not in ("text/csv", "csv"):
+            raise ValidationError(f"{at}.ContentType: TuneLab reads CSV only (\"text/csv\"), but got {content!r}.")
+        source = _object(_required(channel, "DataSource", f"{at}."), f"{at}.DataSource")
+        _refuse_unknown(source, {"S3DataSource"}, f"{at}.DataSource.")
+        s3 = _object(_required(source, "S3DataSource", f"{at}.DataSource."), f"{at}.DataSource.S3DataSource")
+        _refuse_unknown(s3, _S3_FIELDS, f"{at}.DataSource.S3DataSource.")
+        uri = _string(_required(s3, "S3Uri", f"{at}.DataSource.S3DataSource."), f"{at}.DataSource.S3DataSource.S3Uri")
+        channels[name] = _dataset_from_uri(uri, f"{at}.DataSource.S3DataSource.S3Uri")
+    if "train" not in channels:
+        raise ValidationError(f'{where}: a channel with ChannelName "train" is required.')
+    return channels["train"], channels.get("validation")
+
+
+def _dataset_from_uri(uri: str, where: str) -> Any:
+    if uri.startswith(_DATASET_PREFIX) and len(uri) > len(_DATASET_PREFIX):
+        name = unquote(uri[len(_DATASET_PREFIX):])
+        if any(mark in name for mark in ("/", "\\", "..")) or name.lower().endswith(".csv"):
+            raise ValidationError(  # a name is looked up, never turned into a path
+                f"{where}: {uri!r} names a dataset by a path; after tunelab://dataset/ give the name of a bundled "
+                "or uploaded dataset (such as tunelab://dataset/iris), or use file:///path/to/data.csv for a CSV file."
+            )
+        return name
+    if uri.startswith("file://"):
+        return Path(unquote(uri[len("file://"):]))
+    if uri.startswith("file:") and len(uri) > len("file:"):
+        return Path(unquote(uri[len("file:"):]))
+    raise ValidationError(
+        f"{where}: TuneLab reads local data, so use \"tunelab://dataset/<name>\" for a bundled or uploaded "
+        f"dataset (such as \"tunelab://dataset/iris\") or \"file:///path/to/data.csv\" for a CSV file, "
+        f"but got {uri!r}."
+    )
+
+
+# -- small readers -----------------------------------------------------------------------------
+def _required(data: Mapping[str, Any], key: str, prefix: str) -> Any:
+    if key not in data:
+        raise ValidationError(f"{prefix}{key}: required, but missing.")
+    return data[key]
+
+

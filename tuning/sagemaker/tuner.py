@@ -1,0 +1,617 @@
+"""``HyperparameterTuner``: the SageMaker Python SDK's tuning API, over TuneLab's engine.
+
+The usual AMT notebook code runs with only its import lines changed::
+
+    from tuning import HyperparameterTuner, ContinuousParameter, IntegerParameter
+    from tuning.sagemaker.estimators import XGBoost
+
+    xgb = XGBoost(role=role, instance_count=1, instance_type="ml.m5.xlarge")
+    xgb.set_hyperparameters(objective="binary:logistic", num_round="100")
+    tuner = HyperparameterTuner(xgb, "validation:auc",
+                                {"eta": ContinuousParameter(0, 1), "max_depth": IntegerParameter(1, 10)},
+                                max_jobs=20, max_parallel_jobs=2)
+    tuner.fit({"train": "train.csv", "validation": "validation.csv"})
+    tuner.analytics().dataframe()          # the SDK's columns
+    predictor = tuner.deploy(initial_instance_count=1, instance_type="local")
+    predictor.predict(rows)
+
+Everything is a thin layer over :class:`tuning.TuningJobConfig` and
+:func:`tuning.run_tuning_job` / :func:`tuning.launch_tuning_job`: ``fit`` builds the
+configuration (the estimator's static hyperparameters minus the tuned ones, as the SDK
+does), results come from the store (``Store()`` unless ``store=`` is given), and the
+model behind ``deploy`` is the best training job's (see :meth:`HyperparameterTuner.deploy`).
+The SDK's input channels are described in :mod:`tuning.sagemaker.inputs`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from tuning.job.completion import CompletionCriteria
+from tuning.job.config import TuningJobConfig
+from tuning.errors import ValidationError
+from tuning.sagemaker.estimators import Estimator, estimator_for_algorithm
+from tuning.sagemaker.inputs import resolve_channels
+from tuning.metrics import get_metric
+from tuning.parameters import CategoricalParameter, Parameter, parameter_from_dict
+from tuning.store.database import Store
+from tuning.analysis.tables import training_jobs_frame
+from tuning.job.warm_start import WarmStartConfig, overall_best_training_job
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tuning.serving.artifacts import Predictor
+    from tuning.records import TuningJob
+    from tuning.running.runner import TuningJobHandle, TuningProgress
+
+__all__ = [
+    "ANALYTICS_COLUMNS",
+    "HyperbandStrategyConfig",
+    "HyperparameterTuner",
+    "HyperparameterTuningJobAnalytics",
+    "StrategyConfig",
+    "TunedPredictor",
+    "TuningJobCompletionCriteriaConfig",
+]
+
+ANALYTICS_COLUMNS = ("TrainingJobName", "TrainingJobStatus", "FinalObjectiveValue", "TrainingStartTime",
+                     "TrainingEndTime", "TrainingElapsedTimeSeconds")
+"""The SDK's ``HyperparameterTuningJobAnalytics.dataframe()`` columns beside the tuned hyperparameters."""
+_POLL_SECONDS = 0.5
+
+
+# -- the SDK's small configuration objects ---------------------------------------------------
+@dataclass(frozen=True)
+class HyperbandStrategyConfig:
+    """The SDK's ``HyperbandStrategyConfig``: the training resource's range (rounds, epochs)."""
+
+    max_resource: int | None = None
+    min_resource: int | None = None
+
+    def to_input_req(self) -> dict[str, int]:
+        """AWS's shape: ``{"MinResource": .., "MaxResource": ..}`` (the set ones)."""
+        shape = {"MinResource": self.min_resource, "MaxResource": self.max_resource}
+        return {key: value for key, value in shape.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class StrategyConfig:
+    """The SDK's ``StrategyConfig(hyperband_strategy_config=...)``."""
+
+    hyperband_strategy_config: HyperbandStrategyConfig | None = None
+
+    def to_input_req(self) -> dict[str, Any]:
+        """AWS's shape: ``{"HyperbandStrategyConfig": {...}}``."""
+        if self.hyperband_strategy_config is None:
+            return {}
+        return {"HyperbandStrategyConfig": self.hyperband_strategy_config.to_input_req()}
+
+
+class TuningJobCompletionCriteriaConfig:
+    """The SDK's completion criteria, mapped to :class:`tuning.CompletionCriteria` (see there).
+
+    The SDK spells the first argument ``max_number_of_training_jobs_not_improving``;
+    ``max_number_training_jobs_not_improving`` is accepted too.
+    """
+
+    def __init__(self, max_number_of_training_jobs_not_improving: int | None = None,
+                 complete_on_convergence: bool | None = None,
+                 target_objective_metric_value: float | None = None, *,
+                 max_number_training_jobs_not_improving: int | None = None) -> None:
+        if max_number_training_jobs_not_improving is not None:
+            if max_number_of_training_jobs_not_improving is not None:
+                raise ValidationError("give max_number_of_training_jobs_not_improving once (it has two spellings).")
+            max_number_of_training_jobs_not_improving = max_number_training_jobs_not_improving
+        if complete_on_convergence is not None and not isinstance(complete_on_convergence, bool):
+            raise ValidationError(
+                f"complete_on_convergence must be True, False or None, but got {complete_on_convergence!r}.")
+        self.max_number_of_training_jobs_not_improving = max_number_of_training_jobs_not_improving
+        self.complete_on_convergence = complete_on_convergence
+        self.target_objective_metric_value = target_objective_metric_value
+        self.to_criteria().check()
+
+    def to_criteria(self) -> CompletionCriteria:
+        """The engine's form."""
+        return CompletionCriteria(self.target_objective_metric_value, self.max_number_of_training_jobs_not_improving,
+                                  bool(self.complete_on_convergence))
+
+    def to_input_req(self) -> dict[str, Any]:
+        """AWS's TuningJobCompletionCriteria shape."""
+        return self.to_criteria().to_json()
+
+
+def _strategy_config(value: Any) -> dict[str, Any]:
+    """The SDK's strategy_config (object or AWS dict) as TuningJobConfig's flat dict."""
+    if value is None:
+        return {}
+    if isinstance(value, (StrategyConfig, HyperbandStrategyConfig)):
+        value = value.to_input_req() if isinstance(value, StrategyConfig) else {
+            "HyperbandStrategyConfig": value.to_input_req()}
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            "strategy_config must be StrategyConfig(hyperband_strategy_config=HyperbandStrategyConfig("
+            "min_resource=.., max_resource=..)) or {'HyperbandStrategyConfig': {'MinResource': .., "
+            f"'MaxResource': ..}}, but got {type(value).__name__}."
+        )
+    flat = dict(value)
+    hyperband = flat.pop("HyperbandStrategyConfig", None)
+    if hyperband is not None:
+        if not isinstance(hyperband, Mapping) or set(hyperband) - {"MinResource", "MaxResource"}:
+            raise ValidationError(
+                "strategy_config['HyperbandStrategyConfig'] takes MinResource and MaxResource only, but got "
+                f"{hyperband!r}.")
+        flat.update(hyperband)
+    return flat
+
+
+# -- analytics ------------------------------------------------------------------------------
+class HyperparameterTuningJobAnalytics:
+    """The SDK's analytics of one tuning job: its training jobs as a DataFrame.
+
+    ``dataframe()`` has one row per training job: one column per tuned hyperparameter,
+    then TrainingJobName, TrainingJobStatus, FinalObjectiveValue, TrainingStartTime,
+    TrainingEndTime, TrainingElapsedTimeSeconds (and TuneLab's FailureReason and
+    StoppedReason). ``sagemaker_session`` is accepted and unused; ``store`` is where the
+    job lives (``Store()`` by default).
+    """
+
+    def __init__(self, hyperparameter_tuning_job_name: str, sagemaker_session: Any = None, *,
+                 store: Store | None = None) -> None:
+        self.store = store or Store()
+        self.name = hyperparameter_tuning_job_name
+        self._job = self.store.get_tuning_job(hyperparameter_tuning_job_name)  # unknown: lists known names
+        self._frame: pd.DataFrame | None = None
+
+    def description(self, force_refresh: bool = False) -> dict[str, Any]:  # noqa: ARG002 - SDK signature
+        """DescribeHyperParameterTuningJob's answer, with OverallBestTrainingJob after a warm start."""
+        job = self.store.get_tuning_job(self.name)
+        return job.describe(overall_best_training_job(self.store, job))
+
+    @property
+    def tuning_ranges(self) -> dict[str, dict[str, Any]]:
+        """The ranges searched, in TuneLab's JSON shape."""
+        return dict(self._job.config.get("HyperparameterRanges") or {})
+
+    def training_job_summaries(self, force_refresh: bool = False) -> list[dict[str, Any]]:  # noqa: ARG002
+        """Each training job as DescribeTrainingJob's (relevant) answer."""
+        metric = self._job.objective_metric_name
+        return [training_job.describe(metric) for training_job in self.store.training_jobs(self.name)]
+
+    def dataframe(self, force_refresh: bool = False) -> pd.DataFrame:
+        """The training jobs table; cached once the tuning job has ended, as in the SDK."""
+        if self._frame is not None and not force_refresh:
+            return self._frame.copy()
+        job = self.store.get_tuning_job(self.name)
+        frame = training_jobs_frame(self.store.training_jobs(self.name))
+        tuned = list(self.tuning_ranges)
+        extra = [column for column in frame.columns if column not in tuned and column not in ANALYTICS_COLUMNS]
+        frame = frame.reindex(columns=[*tuned, *ANALYTICS_COLUMNS, *extra])
+        if not job.is_active:
+            self._frame = frame
+        return frame.copy()
+
+    def clear_cache(self) -> None:
+        self._frame = None
+
+
+# -- the tuner ------------------------------------------------------------------------------
+class _TuningJobRef:
+    """``tuner.latest_tuning_job``: the SDK's handle on the last launched tuning job."""
+
+    def __init__(self, tuner: HyperparameterTuner, name: str) -> None:
+        self._tuner = tuner
+        self.name = name
+
+    @property
+    def job_name(self) -> str:
+        return self.name
+
+    def describe(self) -> dict[str, Any]:
+        return self._tuner.describe()
+
+    def wait(self) -> TuningJob:
+        return self._tuner.wait()
+
+    def stop(self) -> None:
+        self._tuner.stop_tuning_job()
+
+    def __repr__(self) -> str:
+        return f"_TuningJob(name={self.name!r})"
+
+
+class HyperparameterTuner:
+    """The SDK's ``HyperparameterTuner``; see the module docstring.
+
+    Arguments keep the SDK's names and meanings. ``metric_definitions`` and ``tags`` are
+    accepted and unused (built-in algorithms report their own metrics; tags are an AWS
+    feature). ``max_jobs`` defaults to 1, or to the grid's size with ``strategy="Grid"``,
+    as in the SDK. ``objective_type`` must be the metric's own direction (TuneLab refuses to
+    maximize an error rather than run a search that goes the wrong way). ``store`` is
+    TuneLab's: where jobs are recorded (``Store()``, i.e. ``$TUNELAB_HOME``, by default).
+    ``scheduler``, also TuneLab's, is a Dask scheduler's address (``tcp://HOST:8786``) whose
+    cluster runs the training jobs (default: this machine's process pool).
+    ``exclude_columns``, TuneLab's too, names feature columns to leave out, such as
+    ``["duration"]`` for bank-marketing (known only after the call, it leaks the answer).
+    """
+
+    def __init__(self, estimator: Estimator, objective_metric_name: str,
+                 hyperparameter_ranges: Mapping[str, Parameter], metric_definitions: Any = None,
+                 strategy: str = "Bayesian", objective_type: str = "Maximize", max_jobs: int | None = None,
+                 max_parallel_jobs: int = 1, max_runtime_in_seconds: float | None = None, tags: Any = None,
+                 base_tuning_job_name: str | None = None, warm_start_config: WarmStartConfig | None = None,
+                 strategy_config: Any = None, completion_criteria_config: Any = None,
+                 early_stopping_type: str = "Off", random_seed: int | None = None, *,
+                 store: Store | None = None, scheduler: str | None = None,
+                 exclude_columns: Sequence[str] = ()) -> None:
+        if not isinstance(estimator, Estimator):
+            raise ValidationError(
+                "estimator must be a tuning.sagemaker.estimators estimator, such as tuning.sagemaker.estimators.XGBoost(...) or "
+                f"Estimator(algorithm='xgboost'), but got {type(estimator).__name__}.")
+        self.estimator = estimator
+        algorithm = estimator.algorithm
+        if not isinstance(objective_metric_name, str):
+            raise ValidationError(f"objective_metric_name must be a metric name such as 'validation:auc', but got "
+                                  f"{objective_metric_name!r}.")
+        try:
+            metric = get_metric(objective_metric_name)
+        except ValidationError as error:
+            raise ValidationError(f"objective_metric_name: {error} {algorithm.title} reports these.") from None
+        if not isinstance(objective_type, str) or objective_type.strip().capitalize() != metric.direction:
+            raise ValidationError(
+                f"objective_type={objective_type!r}, but {objective_metric_name} is {metric.direction}d (lower is "
+                f"{'better' if metric.direction == 'Minimize' else 'worse'}): pass objective_type='{metric.direction}'. "
+                "The SDK's default is 'Maximize', so metrics to minimize need it said."
+            )
+        self.objective_metric_name = objective_metric_name
+        self.hyperparameter_ranges = _check_ranges(hyperparameter_ranges, estimator)
+        self.metric_definitions = metric_definitions
+        self.strategy = strategy
+        self.objective_type = objective_type
+        if max_jobs is None and str(strategy).strip().lower() != "grid":
+            max_jobs = 1
+        self.max_jobs = max_jobs
+        self.max_parallel_jobs = max_parallel_jobs
+        self.max_runtime_in_seconds = max_runtime_in_seconds
+        self.tags = tags
+        self.base_tuning_job_name = base_tuning_job_name
+        if warm_start_config is not None and not isinstance(warm_start_config, WarmStartConfig):
+            raise ValidationError("warm_start_config must be WarmStartConfig(WarmStartTypes..., parents={...}), "
+                                  f"but got {type(warm_start_config).__name__}.")
+        self.warm_start_config = warm_start_config
+        self.strategy_config = strategy_config
+        if completion_criteria_config is not None and not isinstance(
+                completion_criteria_config, (TuningJobCompletionCriteriaConfig, CompletionCriteria)):
+            raise ValidationError(
+                "completion_criteria_config must be TuningJobCompletionCriteriaConfig(...), but got "
+                f"{type(completion_criteria_config).__name__}.")
+        self.completion_criteria_config = completion_criteria_config
+        self.early_stopping_type = early_stopping_type
+        self.random_seed = random_seed
+        self.store = store if store is not None else Store()
+        self.scheduler = scheduler
+        self.exclude_columns = exclude_columns
+        self.latest_tuning_job: _TuningJobRef | None = None
+        self._handle: TuningJobHandle | None = None
+        self._config("check").check_limits()  # limits, early stopping, strategy_config: now, not at fit
+
+    # -- building the configuration --------------------------------------------------------
+    def _config(self, dataset: Any, *, validation: Any = None, target: str | None = None,
+                name: str | None = None) -> TuningJobConfig:
+        criteria = self.completion_criteria_config
+        if isinstance(criteria, TuningJobCompletionCriteriaConfig):
+            criteria = criteria.to_criteria()
+        static = {key: value for key, value in self.estimator.static_hyperparameters().items()
+                  if key not in self.hyperparameter_ranges}  # tuned names are not static (the SDK's rule)
+        config = TuningJobConfig(
+            dataset=dataset, validation_dataset=validation, target=target, name=name,
+            algorithm=self.estimator.algorithm.name, objective_metric_name=self.objective_metric_name,
+            objective_type=self.objective_type, hyperparameter_ranges=dict(self.hyperparameter_ranges),
+            static_hyperparameters=static, strategy=self.strategy,
+            strategy_config=_strategy_config(self.strategy_config), max_jobs=self.max_jobs,
+            max_parallel_jobs=self.max_parallel_jobs, max_runtime_seconds=self.max_runtime_in_seconds,
+            early_stopping_type=self.early_stopping_type, random_seed=self.random_seed,
+            completion_criteria=criteria, warm_start_config=self.warm_start_config,
+            exclude_columns=self.exclude_columns,
+        )
+        return config
+
+    def _job_name(self, job_name: str | None) -> str | None:
+        if job_name is not None or self.base_tuning_job_name is None:
+            return job_name
+        stamp = time.strftime("%y%m%d-%H%M%S")
+        base = str(self.base_tuning_job_name).strip("-")[: 31 - len(stamp)]
+        name, suffix = f"{base}-{stamp}", 1
+        while self.store.tuning_job_exists(name):
+            suffix += 1
+            name = f"{base[: 29 - len(stamp)]}-{stamp}-{suffix}"
+        return name
+
+    # -- running ---------------------------------------------------------------------------
+    def fit(self, inputs: Any = None, job_name: str | None = None, include_cls_metadata: bool = False,
+            estimator_kwargs: Any = None, wait: bool = True, **kwargs: Any) -> None:
+        """Start a tuning job on ``inputs`` (see :mod:`tuning.sagemaker.inputs`); block until it ends if ``wait``.
+
+        ``include_cls_metadata`` and ``estimator_kwargs`` are accepted, as in the SDK, and
+        unused. ``wait=False`` returns as soon as the job runs (in a background thread of
+        this process); ``wait()`` or ``stop_tuning_job()`` later.
+        """
+        from tuning.job.preparation import prepare
+        from tuning.running.runner import launch_tuning_job, run_tuning_job
+
+        if self._handle is not None and self._handle.running:
+            raise ValidationError(
+                f"tuning job {self._handle.name!r} of this tuner is still running: call wait() or "
+                "stop_tuning_job() before fit() again.")
+        train, validation = resolve_channels(inputs, target=self.estimator.target,
+                                             inputs_dir=self.store.artifact_dir.parent / "inputs")
+        config = self._config(train.source, validation=None if validation is None else validation.source,
+                              target=train.target, name=self._job_name(job_name))
+        prepared = prepare(config, store=self.store)
+        self.estimator.check_problem_type(prepared.train.problem_type)
+        if wait:
+            self.latest_tuning_job = _TuningJobRef(self, prepared.name)
+            print(f"Tuning job {prepared.name}: {prepared.max_jobs} training jobs, "
+                  f"{config.max_parallel_jobs} at a time", flush=True)
+            run_tuning_job(prepared, self.store, callback=_progress_line, scheduler=self.scheduler)
+            self._handle = None
+            job = self.store.get_tuning_job(prepared.name)
+            print(f"\nTuning job {job.name}: {job.status}"
+                  + (f"; best {job.best_training_job} ({job.objective_metric_name} = "
+                     f"{job.best_objective_value:.6g})" if job.best_training_job else ""), flush=True)
+        else:
+            self._handle = launch_tuning_job(config.replace(name=prepared.name), self.store,
+                                             scheduler=self.scheduler)
+            self.latest_tuning_job = _TuningJobRef(self, prepared.name)
+
+    def wait(self) -> TuningJob:
+        """Block until the latest tuning job ends; return its record."""
+        name = self._require_job("wait")
+        if self._handle is not None and self._handle.name == name:
+            return self._handle.wait()
+        while True:  # attached: the job runs in another process; follow it in the store
+            job = self.store.get_tuning_job(name)
+            if not job.is_active:
+                return job
+            time.sleep(_POLL_SECONDS)
+
+    def stop_tuning_job(self) -> None:
+        """Ask the latest tuning job to stop; running training jobs end as Stopped."""
+        self.store.request_stop(self._require_job("stop_tuning_job"))
+
+    # -- results ---------------------------------------------------------------------------
+    def describe(self) -> dict[str, Any]:
+        """DescribeHyperParameterTuningJob's answer (OverallBestTrainingJob after a warm start).
+
+        Beside AMT's ``ConsumedResources`` (the tuning job's wall-clock seconds), TuneLab adds
+        ``TuneLabComputeUsage`` (resource used and saved by early stopping or Hyperband,
+        :mod:`tuning.analysis.resource_use`) and ``TuneLabBaseline`` (the score of a model that learnt
+        nothing, :mod:`tuning.analysis.baseline`).
+        """
+        from tuning.analysis.baseline import baseline_for_job
+        from tuning.analysis.resource_use import compute_usage
+
+        job = self.store.get_tuning_job(self._require_job("describe"))
+        described = job.describe(overall_best_training_job(self.store, job))
+        training_jobs = self.store.training_jobs(job.name)
+        # AMT: "the wall clock runtime in seconds used by your hyperparameter tuning job".
+        described["ConsumedResources"] = {"RuntimeInSeconds": int((job.ended_at or time.time()) - job.created_at)}
+        usage = compute_usage(job, training_jobs)
+        if usage is not None:
+            described["TuneLabComputeUsage"] = {**usage.to_json(), "Summary": usage.line()}
+        baseline = baseline_for_job(job)
+        if baseline is not None:
+            described["TuneLabBaseline"] = {"MetricName": job.objective_metric_name, **baseline.to_json()}
+        return described
+
+    def analytics(self) -> HyperparameterTuningJobAnalytics:
+        """The latest tuning job's :class:`HyperparameterTuningJobAnalytics`."""
+        return HyperparameterTuningJobAnalytics(self._require_job("analytics"), store=self.store)
+
+    def best_training_job(self) -> str:
+        """The name of the latest tuning job's best training job."""
+        name = self._require_job("best_training_job")
+        job = self.store.get_tuning_job(name)
+        if not job.best_training_job:
+            raise ValidationError(
+                f"best_training_job: tuning job {name!r} ({job.status}) has no completed training job"
+                f"{' yet; wait() for it' if job.is_active else ''}. "
+                + (f"Its first failure: {job.failure_reason}" if job.failure_reason else
+                   "Look at analytics().dataframe() for what became of its training jobs."))
+        return job.best_training_job
+
+    def best_estimator(self, best_training_job: str | None = None) -> Estimator:
+        """An estimator with the best training job's hyperparameters set as static ones."""
+        name = best_training_job or self.best_training_job()
+        tuning_job = self._require_job("best_estimator")
+        for training_job in self.store.training_jobs(tuning_job):
+            if training_job.name == name:
+                estimator = self.estimator.copy_with(training_job.hyperparameters)
+                estimator.training_job_name = name  # type: ignore[attr-defined]
+                return estimator
+        raise ValidationError(f"best_estimator: tuning job {tuning_job!r} has no training job named {name!r}.")
+
+    def deploy(self, initial_instance_count: int = 1, instance_type: str = "local", serializer: Any = None,
+               deserializer: Any = None, endpoint_name: str | None = None, model_name: str | None = None,
+               wait: bool = True, **kwargs: Any) -> TunedPredictor:
+        """A local endpoint for the best training job's model; the SDK's hosting arguments are unused.
+
+        The model is :func:`tuning.serving.deploy.final_predictor`'s: the best hyperparameters
+        retrained on train + validation (AMT's optional final step). If that model cannot be
+        trained (its data is gone, say), a warning says why and the best training job's own
+        model (:func:`tuning.serving.deploy.model_for_training_job`) serves instead.
+        """
+        from tuning.serving.deploy import final_predictor, model_for_training_job
+
+        name = self._require_job("deploy")
+        training_job = self.best_training_job()
+        try:
+            predictor = final_predictor(self.store, name, training_job)
+        except ValidationError as error:
+            warnings.warn(f"deploy: no final model (train + validation) for {training_job}: {error} "
+                          "Deploying the training job's own model instead.", stacklevel=2)
+            predictor = model_for_training_job(self.store, name, training_job)
+        return TunedPredictor(predictor, endpoint_name or f"{name}-endpoint")
+
+    # -- attach ----------------------------------------------------------------------------
+    @classmethod
+    def attach(cls, tuning_job_name: str, sagemaker_session: Any = None, job_details: Any = None,
+               estimator_cls: Any = None, *, store: Store | None = None) -> HyperparameterTuner:
+        """A tuner for an existing tuning job in ``store``, rebuilt from its recorded configuration."""
+        store = store if store is not None else Store()
+        job = store.get_tuning_job(tuning_job_name)  # unknown name: lists the known ones
+        config = TuningJobConfig.from_dict(job.config)
+        estimator = estimator_for_algorithm(job.algorithm, config.static_hyperparameters)
+        estimator.target = config.target
+        criteria = config.completion_criteria
+        tuner = cls(
+            estimator, job.objective_metric_name, config.resolved_ranges(), strategy=job.strategy,
+            objective_type=job.objective_type, max_jobs=job.max_jobs, max_parallel_jobs=job.max_parallel_jobs,
+            max_runtime_in_seconds=config.max_runtime_seconds, warm_start_config=config.warm_start_config,
+            strategy_config=dict(config.strategy_config) or None, completion_criteria_config=criteria,
+            early_stopping_type=config.early_stopping_type, random_seed=config.random_seed, store=store,
+            exclude_columns=config.exclude_columns,
+        )
+        tuner.latest_tuning_job = _TuningJobRef(tuner, job.name)
+        return tuner
+
+    def _require_job(self, what: str) -> str:
+        if self.latest_tuning_job is None:
+            raise ValidationError(
+                f"{what}: this tuner has no tuning job yet. Call fit(inputs) first, or "
+                "HyperparameterTuner.attach(tuning_job_name) for an existing one.")
+        return self.latest_tuning_job.name
+
+
+def _check_ranges(ranges: Any, estimator: Estimator) -> dict[str, Parameter]:
+    algorithm = estimator.algorithm
+    if not isinstance(ranges, Mapping) or not ranges:
+        raise ValidationError(
+            "hyperparameter_ranges must be a non-empty dict of name to range, such as "
+            f"{{'eta': ContinuousParameter(0.1, 0.5)}}, but got {ranges!r}.")
+    checked: dict[str, Parameter] = {}
+    for name, parameter in ranges.items():
+        if name not in algorithm.hyperparameters:
+            raise ValidationError(
+                f"hyperparameter_ranges: {algorithm.title} has no hyperparameter {name!r}; its hyperparameters "
+                f"are: {', '.join(algorithm.hyperparameters)}.")
+        if isinstance(parameter, Mapping):  # the JSON shape, as in a saved configuration
+            parameter = parameter_from_dict(name, parameter)
+        if not isinstance(parameter, Parameter):
+            raise ValidationError(
+                f"hyperparameter_ranges[{name!r}] must be a ContinuousParameter, IntegerParameter or "
+                f"CategoricalParameter, but got {parameter!r}.")
+        parameter.check(name)
+        spec = algorithm.hyperparameters[name]
+        try:
+            if isinstance(parameter, CategoricalParameter):
+                for value in parameter.values:
+                    spec.check_value(value)
+            else:
+                spec.check_bounds(parameter.min_value, parameter.max_value, what="range")
+        except ValidationError as error:
+            raise ValidationError(f"hyperparameter_ranges[{name!r}]: {error}") from None
+        checked[name] = parameter
+    return checked
+
+
+def _progress_line(progress: TuningProgress) -> None:
+    best = "" if progress.best_objective_value is None else f", best {progress.best_objective_value:.6g}"
+    sys.stdout.write(f"\r  {progress.finished}/{progress.max_jobs} training jobs finished"
+                     f" (last: {progress.last.name} {progress.last.status}){best}   ")
+    sys.stdout.flush()
+
+
+# -- the local endpoint ---------------------------------------------------------------------
+class TunedPredictor:
+    """What ``deploy()`` returns: the SDK's Predictor, answering locally.
+
+    ``predict(data)`` takes a DataFrame with the feature columns, a 2-D list or numpy array
+    of feature rows in the training column order (one row may be 1-D), or CSV text / bytes
+    without a header (what the SDK's CSVSerializer sends). It returns a numpy array of
+    predicted labels (as in the training data) or numbers; ``predict_proba`` gives class
+    probabilities. ``delete_endpoint()`` ends it.
+    """
+
+    def __init__(self, predictor: Predictor, endpoint_name: str) -> None:
+        self.predictor = predictor
+        self.endpoint_name = endpoint_name
+        self._deleted = False
+
+    @property
+    def feature_columns(self) -> list[str]:
+        return list(self.predictor.feature_columns)
+
+    def rows(self, data: Any) -> pd.DataFrame:
+        """``data`` as a DataFrame with the model's feature columns (see the class docstring)."""
+        import io
+
+        import numpy as np
+
+        columns = self.feature_columns
+        if isinstance(data, pd.DataFrame):
+            if all(column in data.columns for column in columns):
+                return data
+            if data.shape[1] == len(columns):
+                return data.set_axis(columns, axis=1)
+            raise ValidationError(
+                f"predict: the DataFrame has columns {list(data.columns)[:30]}, but the model expects "
+                f"{columns} (or {len(columns)} columns in that order).")
+        if isinstance(data, (bytes, bytearray)):
+            data = bytes(data).decode("utf-8")
+        if isinstance(data, str):
+            if not data.strip():
+                raise ValidationError("predict: the CSV text is empty; give one row of feature values per line.")
+            frame = pd.read_csv(io.StringIO(data), header=None, skipinitialspace=True)
+            return self._positional(frame.to_numpy(dtype=object), "the CSV text")
+        array = np.asarray(data, dtype=object)
+        if array.ndim == 1:
+            array = array.reshape(1, -1)
+        if array.ndim != 2:
+            raise ValidationError(f"predict: give rows of feature values (2-D), but got {array.ndim}-D data.")
+        return self._positional(array, "the rows")
+
+    def _positional(self, array: np.ndarray, what: str) -> pd.DataFrame:
+        columns = self.feature_columns
+        if array.shape[1] != len(columns):
+            raise ValidationError(
+                f"predict: {what} have {array.shape[1]} values per row, but the model takes {len(columns)} "
+                f"features ({', '.join(columns[:30])}), in that order, without the label.")
+        return pd.DataFrame(array, columns=columns)
+
+    def predict(self, data: Any, initial_args: Any = None) -> np.ndarray:  # noqa: ARG002 - SDK signature
+        from tuning.serving.deploy import predict_frame
+
+        import numpy as np
+
+        self._check_open()
+        return np.asarray(predict_frame(self.predictor, self.rows(data))["prediction"])
+
+    def predict_proba(self, data: Any) -> np.ndarray:
+        """Class probabilities, one column per class in ``predictor.classes`` order."""
+        from tuning.serving.deploy import predict_frame
+
+        self._check_open()
+        classes = self.predictor.classes
+        if not classes:
+            raise ValidationError("predict_proba is for classification models; this one is a regression.")
+        frame = predict_frame(self.predictor, self.rows(data))
+        return frame[[f"probability_{label}" for label in classes]].to_numpy()
+
+    def delete_endpoint(self, delete_endpoint_config: bool = True) -> None:  # noqa: ARG002
+        """End the local endpoint: later predictions are refused."""
+        self._deleted = True
+
+    def delete_model(self) -> None:
+        """Nothing to delete: the model stays in the store's artifacts."""
+
+    def _check_open(self) -> None:
+        if self._deleted:
+            raise ValidationError(f"endpoint {self.endpoint_name!r} was deleted; call tuner.deploy() again.")

@@ -1,0 +1,2 @@
+"""Serving a tuned model: its saved artifacts, deployment, and local endpoints.
+"""
