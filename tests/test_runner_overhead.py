@@ -87,7 +87,8 @@ def test_a_stop_ends_the_running_job_and_the_queued_one_never_runs(store):
 def worker_state(monkeypatch):
     """A worker's state in this process, as :func:`tuning.running.worker.initialize` leaves it
     (without its lifeline, which would make this process ignore Ctrl-C)."""
-    from tuning import prepare, worker
+    from tuning import prepare
+    from tuning.running import worker
     from tuning.algorithms import get_algorithm
     from tuning.metrics import get_metric
     from tuning.job.preparation import encode_channels as _encode
@@ -126,6 +127,6 @@ def test_a_model_is_serialised_only_when_it_beats_the_best_so_far(worker_state):
 
 
 def _higher_is_better() -> bool:
-    from tuning import worker
+    from tuning.running import worker
 
     return worker._state["metric"].higher_is_better
