@@ -32,13 +32,14 @@ import errno
 import io
 import json
 import math
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from tuning.serving.artifacts import Predictor
+from tuning.serving.http_pool import DEFAULT_THREADS, PooledHTTPServer
 from tuning.datasets import MISSING_VALUES
 from tuning.errors import TuneLabError, ValidationError
 
@@ -49,6 +50,9 @@ __all__ = ["MAX_BODY_BYTES", "create_server", "describe_model", "predict_payload
 
 MAX_BODY_BYTES = 6 * 1024 * 1024
 """SageMaker real-time endpoints take at most 6 MB per request; so does this one."""
+REQUEST_TIMEOUT_SECONDS = 10.0
+"""How long a client may go silent mid-request (SageMaker's own invocation timeout is 60 s
+for the whole call; a laptop endpoint frees a thread sooner)."""
 
 
 def _frame_from_csv(predictor: Predictor, text: str) -> pd.DataFrame:
@@ -171,11 +175,16 @@ def describe_model(predictor: Predictor) -> str:
     return f"{predictor.training_job_name} (as tuned: trained on the training channel)"
 
 
-def create_server(predictor: Predictor, host: str = "127.0.0.1", port: int = 8080) -> ThreadingHTTPServer:
+def create_server(predictor: Predictor, host: str = "127.0.0.1", port: int = 8080, *,
+                  threads: int = DEFAULT_THREADS,
+                  request_timeout: float = REQUEST_TIMEOUT_SECONDS) -> PooledHTTPServer:
     """A server (not yet serving: call ``serve_forever()``) answering /ping and /invocations.
 
     ``port=0`` lets the system pick a free port (read it from ``server.server_address``).
     A port already in use, or an address that cannot be bound, raises a ValidationError.
+    At most ``threads`` requests are answered at once (the others wait, see
+    :mod:`tuning.serving.http_pool`); a client silent for ``request_timeout`` seconds
+    mid-request gets 408 and its thread back.
     """
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise ValidationError(f"port must be a whole number from 0 to 65535 (0: any free port), but got {port!r}.")
@@ -183,6 +192,8 @@ def create_server(predictor: Predictor, host: str = "127.0.0.1", port: int = 808
         raise ValidationError(f"host must be an address such as '127.0.0.1', but got {host!r}.")
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = request_timeout  # socketserver sets it on each connection's socket
+
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by default
             return
 
@@ -211,7 +222,15 @@ def create_server(predictor: Predictor, host: str = "127.0.0.1", port: int = 808
                 self._answer(413, f"The body is over {MAX_BODY_BYTES // 2**20} MB; send fewer rows per request.\n"
                              .encode())
                 return
-            body = self.rfile.read(int(length))
+            try:
+                body = self.rfile.read(int(length))
+            except TimeoutError:
+                self.close_connection = True
+                self._answer(408, f"The body did not arrive: Content-Length says {int(length):,} bytes, and "
+                                  f"nothing more came for {request_timeout:g} s.\n".encode())
+                return
+            if len(body) < int(length):
+                return  # the client hung up mid-body: nobody is left to answer
             content_type = (self.headers.get("Content-Type") or "text/csv").split(";")[0].strip().lower()
             if content_type not in ("text/csv", "application/json"):
                 self._answer(415, f"Content-Type {content_type!r} is not supported: use text/csv or "
@@ -228,7 +247,7 @@ def create_server(predictor: Predictor, host: str = "127.0.0.1", port: int = 808
             self._answer(200, answer, answer_type)
 
     try:
-        return ThreadingHTTPServer((host, port), Handler)
+        return PooledHTTPServer((host, port), Handler, threads=threads)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise ValidationError(

@@ -1,0 +1,121 @@
+"""The endpoint holds a classroom: a burst of clients, clients that hang up, and slow ones.
+
+A real server on a real loopback socket (:func:`tuning.serving.serve.create_server`), real
+client sockets. No timing is asserted here (bench/bench_endpoint.py measures speed); what is
+asserted is that every request is answered, threads stay bounded, and nothing is printed.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tuning import ContinuousParameter, Store, TuningJobConfig, run_tuning_job
+from tuning.serving.serve import create_server, serve_model
+
+
+@pytest.fixture(scope="module")
+def predictor(tmp_path_factory):
+    home = tmp_path_factory.mktemp("endpoint-load")
+    store = Store(home / "tunelab.db", artifact_dir=home / "artifacts")
+    run_tuning_job(TuningJobConfig(dataset="iris", hyperparameter_ranges={"eta": ContinuousParameter(0.1, 0.5)},
+                                   static_hyperparameters={"num_round": 5}, strategy="Random", max_jobs=1,
+                                   random_seed=1, name="load"), store)
+    yield serve_model(store, "load", final=False)
+    store.dispose()
+
+
+class _Running:
+    def __init__(self, predictor, **options):
+        self.server = create_server(predictor, "127.0.0.1", 0, **options)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
+
+
+@pytest.fixture
+def running(predictor):
+    servers = []
+
+    def start(**options):
+        servers.append(_Running(predictor, **options))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+_ROW = b"5.1,3.5,1.4,0.2\n"
+
+
+def _post(port: int) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("POST", "/invocations", body=_ROW, headers={"Content-Type": "text/csv"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_two_hundred_clients_at_once_are_all_answered_by_a_bounded_pool(running):
+    server = running(threads=8)
+    threads_seen = []
+    barrier = threading.Barrier(200)
+
+    def client(_):
+        barrier.wait()  # all 200 connect in the same instant, as a class pressing Enter
+        result = _post(server.port)
+        threads_seen.append(sum(t.name.startswith("tunelab-request") for t in threading.enumerate()))
+        return result
+
+    with ThreadPoolExecutor(200) as clients:
+        results = list(clients.map(client, range(200)))
+    statuses = [status for status, _ in results]
+    assert statuses == [200] * 200, {status: statuses.count(status) for status in set(statuses)}
+    assert {body.strip() for _, body in results} <= {b"setosa", b"versicolor", b"virginica"}
+    assert max(threads_seen) <= 8  # bounded: the others waited their turn
+
+
+def test_clients_that_hang_up_are_counted_not_printed(running, capfd):
+    server = running()
+    for _ in range(20):
+        with socket.create_connection(("127.0.0.1", server.port)) as raw:
+            raw.sendall(b"POST /invocations HTTP/1.0\r\nContent-Type: text/csv\r\nContent-Length: 16\r\n\r\n5.1,")
+        # closed mid-body: nobody is left to answer
+    with socket.create_connection(("127.0.0.1", server.port)) as raw:
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # RST on close
+        raw.sendall(b"POST /invocations HTTP/1.0\r\nContent-Length: 16\r\n\r\n")
+    assert _post(server.port)[0] == 200  # the endpoint lives on
+    time.sleep(0.5)
+    printed = capfd.readouterr()
+    assert "Traceback" not in printed.err and "Error" not in printed.err, printed.err
+
+
+def test_a_lying_content_length_gets_408_and_frees_its_thread(running):
+    server = running(threads=1, request_timeout=0.5)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+        raw.sendall(b"POST /invocations HTTP/1.0\r\nContent-Type: text/csv\r\nContent-Length: 1000\r\n\r\n5.1,3.5")
+        answer = raw.recv(4096).decode()
+    assert answer.startswith("HTTP/1.0 408"), answer
+    assert "Content-Length says 1,000 bytes" in answer
+    # The one thread is free again: a normal request is answered.
+    assert _post(server.port)[0] == 200
+
+
+def test_a_silent_client_does_not_hold_the_only_thread(running):
+    server = running(threads=1, request_timeout=0.5)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+        raw.sendall(b"POST /invoc")  # a partial request line, then silence
+        assert _post(server.port)[0] == 200  # answered once the silent one timed out
