@@ -244,7 +244,6 @@ BAD_CSVS = [
     (b"\n \n\n", {}, r"is empty"),
     (b"a,b,c\n", {}, r"has a header row but no data rows"),
     (b"a\n1\n2\n", {}, r"has a single column \('a'\).*separated by ';'"),
-    (b"a;b;c\n1;2;3\n", {}, r"has a single column \('a;b;c'\)"),
     (b"a,b\n1,2\n", {"target": "c"}, r"target 'c' is not one of its columns, which are 'a', 'b'"),
     (b"Age,y\n1,2\n", {"target": "age"}, r"Did you mean 'Age'\?"),
     (b"a,b\n1,2\n", {"target": 2}, r"position must be from 0 to 1 .* but got 2"),
@@ -431,3 +430,39 @@ def test_datasets_too_small_to_split_are_refused(labels, problem_type, message):
 def test_bad_random_seeds_are_refused(bundled, seed):
     with pytest.raises(ValidationError, match=r"random_seed must be a whole number"):
         split_channels(bundled("iris"), random_seed=seed)
+
+
+# -- European exports and thousands separators (issue 14) --------------------------------------
+_EUROPEAN = "\ufeffalter;gewicht;preis;klasse\n34;70,5;1.234,50;ja\n45;80,25;999,00;nein\n52;65,0;2.100,75;ja\n"
+
+
+def test_a_european_export_is_read_with_its_separator_and_decimal_commas_and_says_so():
+    dataset = load_csv(_EUROPEAN.encode())  # BOM, ';' between values, decimal commas, '.' grouping
+    assert list(dataset.features.columns) == ["alter", "gewicht", "preis"]
+    assert dataset.features["gewicht"].tolist() == [70.5, 80.25, 65.0]
+    assert dataset.features["preis"].tolist() == [1234.5, 999.0, 2100.75]
+    assert dataset.target.tolist() == ["ja", "nein", "ja"]
+    assert any("separated by ';'" in note and "decimal commas" in note for note in dataset.notes), dataset.notes
+    assert any("'preis'" in note and "thousands separators" in note for note in dataset.notes), dataset.notes
+
+
+def test_tab_separated_values_are_read_and_a_plain_csv_gets_no_dialect_note():
+    tabbed = load_csv(b"a\tb\tc\n1\t2\tx\n3\t4\ty\n")
+    assert tabbed.features.to_dict("list") == {"a": [1, 3], "b": [2, 4]}
+    assert any("separated by tabs" in note for note in tabbed.notes)
+    plain = load_csv(b"a,b,c\n1,2,x\n3,4,y\n")
+    assert not any("separated by" in note for note in plain.notes)
+
+
+def test_a_regression_target_with_thousands_separators_is_read_as_numbers():
+    text = b'size,price\n1,"1,234.5"\n2,"2,000.25"\n3,"999.0"\n4,"12,345.0"\n5,"45,000"\n'
+    dataset = load_csv(text)
+    assert dataset.problem_type == "Regression"
+    assert dataset.target.tolist() == [1234.5, 2000.25, 999.0, 12345.0, 45000.0]
+    assert any("'price'" in note and "'1,234.5'" in note for note in dataset.notes), dataset.notes
+
+
+def test_codes_that_only_look_grouped_stay_text():
+    # "1,2,3" is no number with thousands separators: the column is a category, as written.
+    dataset = load_csv(b'code,y\n"1,2,3",a\n"4,5,6",b\n"1,234",a\n')
+    assert dataset.features["code"].tolist() == ["1,2,3", "4,5,6", "1,234"]

@@ -158,3 +158,20 @@ def test_an_unknown_name_lists_the_bundled_datasets_and_points_to_uploads():
         load_dataset("nope")
     assert "iris" in str(caught.value) and "bank-marketing" in str(caught.value)
     assert "upload it on the dashboard's Datasets page" in str(caught.value)
+
+
+def test_a_european_export_uploads_offers_its_real_columns_and_tunes():
+    """Issue 14: the upload form offered one column named 'alter;gewicht;...' for such a file."""
+    from tuning import IntegerParameter, Store, TuningJobConfig, run_tuning_job
+
+    # ';' between values, decimal commas, '.' grouping thousands: 20;60,5;1.000,00;nein
+    rows = "".join(f"{20 + i};{60 + i % 7},5;{(1000 + 37 * i) // 1000}.{(1000 + 37 * i) % 1000:03d},00;"
+                   f"{'ja' if i % 3 else 'nein'}\n" for i in range(60))
+    data = ("\ufeffalter;gewicht;preis;klasse\n" + rows).encode()
+    assert upload_columns(data) == (["alter", "gewicht", "preis", "klasse"], False)
+    saved = save_uploaded_dataset(data, name="umfrage", target="klasse", original_name="umfrage.csv")
+    assert saved.features["gewicht"].iloc[0] == 60.5 and saved.features["preis"].iloc[1] == 1037.0
+    job = run_tuning_job(TuningJobConfig(dataset="umfrage", hyperparameter_ranges={"max_depth": IntegerParameter(2, 4)},
+                                         static_hyperparameters={"num_round": 5}, strategy="Random", max_jobs=2,
+                                         max_parallel_jobs=1, random_seed=1), Store())
+    assert job.status == "Completed", job.failure_reason

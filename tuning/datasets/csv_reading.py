@@ -59,6 +59,7 @@ from tuning.errors import ValidationError
 from tuning.metrics import BINARY, MULTICLASS, REGRESSION
 
 
+from tuning.datasets.csv_dialect import Dialect, detect_dialect, thousands_numbers
 from tuning.datasets.dataset import (
     DEFAULT_MAX_BYTES,
     HEADERLESS_TARGET,
@@ -155,11 +156,11 @@ def _decode(raw: bytes, what: str) -> str:
         ) from None
 
 
-def _first_records(text: str, what: str, count: int = 2) -> list[list[str]]:
+def _first_records(text: str, what: str, count: int = 2, dialect: Dialect = Dialect()) -> list[list[str]]:
     """The first ``count`` records (blank lines skipped, as pandas skips them)."""
     records: list[list[str]] = []
     try:
-        for record in csv.reader(io.StringIO(text)):
+        for record in csv.reader(io.StringIO(text), delimiter=dialect.separator):
             if record:
                 records.append(record)
                 if len(records) == count:
@@ -171,9 +172,9 @@ def _first_records(text: str, what: str, count: int = 2) -> list[list[str]]:
     return records
 
 
-def _is_number(cell: str) -> bool:
+def _is_number(cell: str, dialect: Dialect = Dialect()) -> bool:
     try:
-        return math.isfinite(float(cell))
+        return math.isfinite(float(cell.replace(dialect.decimal, ".")))
     except ValueError:
         return False
 
@@ -248,11 +249,12 @@ def _target_position(target: Any, names: list[str], headerless: bool, what: str)
     )
 
 
-def _parse(text: str, *, headerless: bool, what: str, usecols: list[int] | None = None,
+def _parse(text: str, *, headerless: bool, what: str, dialect: Dialect, usecols: list[int] | None = None,
            as_text: bool = False) -> pd.DataFrame:
     try:
         return pd.read_csv(
             io.StringIO(text), header=None if headerless else 0, index_col=False,
+            sep=dialect.separator, decimal=dialect.decimal,
             keep_default_na=False, na_values=list(MISSING_VALUES), low_memory=False,
             usecols=usecols, dtype=str if as_text else None,
         )
@@ -271,8 +273,10 @@ def csv_columns(data: bytes, *, header: bool | None = None) -> tuple[list[str], 
     SageMaker's headerless shape (label first), exactly as load_csv decides; its columns are
     then ``label``, ``f1`` ... ``fN``. A file it cannot read raises load_csv's own refusal.
     """
-    first = _first_records(_decode(data, "the file"), "the file", count=1)[0]
-    headerless = all(_is_number(cell) for cell in first) if header is None else not header
+    text = _decode(data, "the file")
+    dialect = detect_dialect(text)
+    first = _first_records(text, "the file", count=1, dialect=dialect)[0]
+    headerless = all(_is_number(cell, dialect) for cell in first) if header is None else not header
     if headerless:
         return [HEADERLESS_TARGET, *(f"f{number}" for number in range(1, len(first)))], True
     return _header_names(first, "the file", []), False
@@ -362,6 +366,20 @@ def _resolve_problem_type(
     return kind, target
 
 
+def _read_grouped_numbers(frame: pd.DataFrame, dialect: Dialect, notes: list[str]) -> None:
+    """Text columns that are numbers with thousands separators become numbers, with a note."""
+    for spot, column in enumerate(frame.columns):
+        if frame[column].dtype.kind in "iufb":
+            continue
+        numbers = thousands_numbers(frame[column], dialect)
+        if numbers is not None:
+            example = str(frame[column].dropna().iloc[0]).strip()
+            label = repr(column) if isinstance(column, str) else str(spot + 1)
+            notes.append(f"column {label} holds numbers written with thousands separators (such as "
+                         f"{example!r}); read them as numbers")
+            frame[column] = numbers
+
+
 def load_csv(
     source: str | os.PathLike[str] | bytes | IO[Any],
     *,
@@ -391,10 +409,11 @@ def load_csv(
         problem_type = _parse_problem_type(problem_type)
     raw, what, default_name, source_line = _read_source(source, max_bytes)
     text = _decode(raw, what)
-    records = _first_records(text, what)
+    dialect = detect_dialect(text)
+    records = _first_records(text, what, dialect=dialect)
     first = records[0]
-    notes: list[str] = []
-    headerless = all(_is_number(cell) for cell in first) if header is None else not header
+    notes: list[str] = [dialect.note()] if dialect.note() else []
+    headerless = all(_is_number(cell, dialect) for cell in first) if header is None else not header
     if headerless and header is None:
         notes.append(
             "the first row is all numbers, so the file was read as SageMaker's headerless "
@@ -412,16 +431,17 @@ def load_csv(
             "tabs, save it with commas."
         )
 
-    frame = _parse(text, headerless=headerless, what=what)
+    frame = _parse(text, headerless=headerless, what=what, dialect=dialect)
     if len(frame) == 0:
         raise ValidationError(
             f"{what} has a header row but no data rows. Add the rows (one example per row)."
         )
     odd = [spot for spot, dtype in enumerate(frame.dtypes) if dtype == object or dtype == bool]
     if odd:  # booleans or mixed cells: keep the text as written, the same in every channel
-        text_columns = _parse(text, headerless=headerless, what=what, usecols=odd, as_text=True)
+        text_columns = _parse(text, headerless=headerless, what=what, dialect=dialect, usecols=odd, as_text=True)
         for spot, column in zip(odd, text_columns.columns):
             frame[frame.columns[spot]] = text_columns[column]
+    _read_grouped_numbers(frame, dialect, notes)
 
     if headerless:
         position = _target_position(target, [str(i) for i in range(frame.shape[1])], True, what)
