@@ -17,10 +17,16 @@ from __future__ import annotations
 def main() -> None:
     import streamlit as st
 
+    from tuning import TuneLabError
     from views.shared import get_launcher
 
     st.set_page_config(page_title="TuneLab", page_icon=":material/tune:", layout="wide")
-    get_launcher()  # once per server: also starts the worker processes' forkserver in the background
+    try:
+        get_launcher()  # once per server: also starts the worker processes' forkserver in the background
+    except TuneLabError as error:  # the store cannot be opened: say why on every page, no traceback
+        st.error(f"TuneLab cannot open its store: {error}", icon=":material/database:")
+        st.caption("Fix it, then restart the dashboard (bash scripts/dashboard.sh). Nothing saved was changed.")
+        st.stop()
 
     navigation = st.navigation([
         st.Page("views/home.py", title="Home", icon=":material/home:", default=True),

@@ -22,7 +22,7 @@ from tuning.datasets.bundled import bundled_names
 from tuning.datasets.csv_reading import csv_columns, load_csv
 from tuning.datasets.dataset import Dataset, DatasetInfo
 from tuning.errors import ValidationError
-from tuning.paths import uploads_dir
+from tuning.paths import make_folder, uploads_dir
 
 __all__ = [
     "UPLOAD_MAX_MB",
@@ -93,8 +93,7 @@ def save_uploaded_dataset(
         )
     dataset = load_csv(bytes(data), target=target, header=header, problem_type=problem_type, name=name,
                        max_bytes=max_bytes)
-    folder = uploads_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_folder(uploads_dir(), "the folder of uploaded datasets")
     meta = {
         "name": name,
         "target": dataset.target_name,

@@ -50,8 +50,8 @@ from tuning.records import (
     TuningJob,
     TuningJobStatus,
 )
-from tuning.paths import default_artifacts_dir, default_home
-from tuning.store.url import configured_store_url, open_failure, shown_url
+from tuning.paths import default_artifacts_dir, default_home, make_folder
+from tuning.store.url import configured_store_url, open_failure, shown_url, sqlite_path
 
 __all__ = ["HEARTBEAT_TIMEOUT_SECONDS", "Store", "default_home"]
 
@@ -200,12 +200,11 @@ class Store:
         home = default_home()
         url = url if url is not None else configured_store_url()
         if url is None:
-            home.mkdir(parents=True, exist_ok=True)
+            make_folder(home, "the folder of the store (TuneLab's home)")
             url = f"sqlite:///{home / 'tunelab.db'}"
         elif isinstance(url, os.PathLike) or "://" not in str(url):
-            # A bare path is a SQLite file.
-            path = Path(url).expanduser().resolve()
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path = sqlite_path(url)  # a bare path is a SQLite file; a blank or a folder is refused
+            make_folder(path.parent, "the folder of the store")
             url = f"sqlite:///{path}"
         self.url = str(url)
         try:

@@ -12,22 +12,71 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from tuning.errors import ValidationError
 
-__all__ = ["STORE_URL_VARIABLE", "configured_store_url", "open_failure", "shown_url"]
+__all__ = ["STORE_URL_VARIABLE", "configured_store_url", "open_failure", "shown_url", "sqlite_path", "sqlite_trouble"]
 
 STORE_URL_VARIABLE = "TUNELAB_STORE_URL"
 """The environment variable that points the CLI and the dashboard at another store."""
 
+_NEARLY_FULL = 1024 * 1024  # bytes: below this, a "disk I/O error" is taken for a full disk
 _EXAMPLES = "sqlite:///tunelab.db or postgresql+psycopg://user:password@host:5432/tunelab"
 
 
 def configured_store_url() -> str | None:
     """``$TUNELAB_STORE_URL`` when it is set (and not blank), else None for the default file."""
     return os.environ.get(STORE_URL_VARIABLE, "").strip() or None
+
+
+def sqlite_path(given: str | os.PathLike) -> Path:
+    """The SQLite file a bare path names, refusing what cannot be one (a blank, a folder).
+
+    Why: ``--store ""`` resolved to the current folder, and SQLite's "unable to open
+    database file" then advised checking that the folder exists and is writable, which it was.
+    """
+    text = os.fspath(given)
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError(
+            "the store is blank: give a database file such as tunelab.db, a URL such as "
+            f"{_EXAMPLES}, or leave --store out to use the default, $TUNELAB_HOME/tunelab.db."
+        )
+    path = Path(text).expanduser().resolve()
+    if path.is_dir():
+        raise ValidationError(
+            f"the store {str(path)!r} is a folder, not a database file: give a file in it, such as "
+            f"{path / 'tunelab.db'}."
+        )
+    return path
+
+
+def sqlite_trouble(database: str | None, reason: str) -> str:
+    """Advice for a SQLite file that failed, in the words of its likely cause.
+
+    A full disk shows as "database or disk is full" or as "disk I/O error", and a read-only
+    file or mount as "attempt to write a readonly database": each gets its own fix instead
+    of one sentence for all.
+    """
+    folder = Path(database).parent if database and database != ":memory:" else None
+    free = None
+    if folder is not None:
+        try:
+            free = shutil.disk_usage(folder).free
+        except OSError:
+            free = None
+    lowered = reason.lower()
+    if "disk is full" in lowered or (free is not None and free < _NEARLY_FULL and "i/o" in lowered):
+        shown = f" ({free / 1024:,.0f} KiB free)" if free is not None else ""
+        return f"The disk that holds {folder or 'it'} is full{shown}: free some space there, or give a store on another disk."
+    if "readonly" in lowered or "read-only" in lowered:
+        return (f"The store file or its folder is read-only: TuneLab reads it but cannot record jobs there. "
+                f"Make {folder or 'it'} writable, or give a store in a writable folder with --store or "
+                f"${STORE_URL_VARIABLE}.")
+    return "Check that the folder exists and is writable."
 
 
 def shown_url(url: str) -> str:
@@ -56,7 +105,7 @@ def open_failure(url: str, error: Exception) -> ValidationError:
     backend = parsed.get_backend_name()
     server = {"postgresql": "PostgreSQL", "mysql": "MySQL"}.get(backend, backend)
     if backend == "sqlite":
-        advice = "Check that the folder exists and is writable."
+        advice = sqlite_trouble(parsed.database, reason)
     elif not isinstance(error, sa.exc.OperationalError):
         # Connected, but TuneLab may not create or read its tables there. PostgreSQL 15
         # no longer lets every user create tables in the schema public.
