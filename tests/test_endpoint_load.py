@@ -107,7 +107,10 @@ def test_a_lying_content_length_gets_408_and_frees_its_thread(running):
     server = running(threads=1, request_timeout=0.5)
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
         raw.sendall(b"POST /invocations HTTP/1.0\r\nContent-Type: text/csv\r\nContent-Length: 1000\r\n\r\n5.1,3.5")
-        answer = raw.recv(4096).decode()
+        answer = b""
+        while chunk := raw.recv(4096):  # headers and body may come in two packets
+            answer += chunk
+        answer = answer.decode()
     assert answer.startswith("HTTP/1.0 408"), answer
     assert "Content-Length says 1,000 bytes" in answer
     # The one thread is free again: a normal request is answered.
@@ -119,3 +122,44 @@ def test_a_silent_client_does_not_hold_the_only_thread(running):
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
         raw.sendall(b"POST /invoc")  # a partial request line, then silence
         assert _post(server.port)[0] == 200  # answered once the silent one timed out
+
+
+# -- bad values in requests (issue 14, case 8): a 400 naming the row and column ---------------
+def _post_body(port: int, body: bytes, content_type: str) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("POST", "/invocations", body=body, headers={"Content-Type": content_type})
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("body, content_type, words", [
+    (b"5.1,3.5,1.4,0.2\n1,2\n", "text/csv", ["row 2 has 2 value(s)", "each row needs 4"]),
+    (b"sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n5.1,3.5,1.4,0.2\n1,2,3\n",
+     "text/csv", ["row 2 has 3 value(s)", "as the header names"]),
+    (b"5.1,1e309,1.4,0.2\n", "text/csv", ["row 1, column 'sepal width (cm)'", "1e309", "finite number"]),
+    (b'{"instances": [[5.1, 3.5, 1.4, 0.2], [1' + b"0" * 400 + b', 3.5, 1.4, 0.2]]}', "application/json",
+     ["row 2, column 'sepal length (cm)'", "401 characters", "finite number"]),
+    (b'{"instances": [[5.1, 3.5, "-inf", 0.2]]}', "application/json", ["row 1, column 'petal length (cm)'"]),
+])
+def test_bad_values_get_a_400_naming_row_and_column(running, body, content_type, words):
+    server = running()
+    status, answer = _post_body(server.port, body, content_type)
+    assert status == 400, (status, answer)
+    for word in words:
+        assert word in answer, answer
+    assert "Traceback" not in answer and "dmlc" not in answer and "0x" not in answer
+    assert _post(server.port)[0] == 200  # and it lives on
+
+
+def test_the_same_bad_values_are_refused_by_predict_payload_directly(predictor):
+    """The second door: code calling the endpoint's own function (as the Deploy page's paste box may)."""
+    from tuning import ValidationError
+    from tuning.serving.serve import predict_payload
+
+    with pytest.raises(ValidationError, match="row 2 has 2 value"):
+        predict_payload(predictor, b"5.1,3.5,1.4,0.2\n1,2\n", "text/csv", None)
+    with pytest.raises(ValidationError, match="row 1, column 'sepal width \\(cm\\)'.*finite"):
+        predict_payload(predictor, b"5.1,1e309,1.4,0.2\n", "text/csv", None)

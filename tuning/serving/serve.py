@@ -28,6 +28,7 @@ servers in background threads, for the dashboard.
 
 from __future__ import annotations
 
+import csv
 import errno
 import io
 import json
@@ -35,7 +36,6 @@ import math
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from tuning.serving.artifacts import Predictor
@@ -60,8 +60,17 @@ def _frame_from_csv(predictor: Predictor, text: str) -> pd.DataFrame:
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise ValidationError("the request body has no rows: send one CSV line of feature values per row.")
-    first = [cell.strip() for cell in lines[0].split(",")]
+    records = list(csv.reader(lines))
+    first = [cell.strip() for cell in records[0]]
     header = 0 if set(columns) <= set(first) else None  # a header: extra columns are ignored
+    wanted = len(first)  # the header's count, or the first row's (checked against the model below)
+    for number, record in enumerate(records[1:], start=1 if header == 0 else 2):
+        if len(record) != wanted:  # pandas would fill a short row with gaps and predict it
+            expected = f"{wanted} (as the header names)" if header == 0 else f"{wanted} ({', '.join(columns)})"
+            raise ValidationError(
+                f"row {number} has {len(record)} value(s), but each row needs {expected}. Send every "
+                "row complete; leave a cell empty (1,,3) to mark a value missing."
+            )
     frame = pd.read_csv(io.StringIO("\n".join(lines)), header=header, keep_default_na=False,
                         na_values=list(MISSING_VALUES), dtype=str)
     if header is None:
@@ -85,13 +94,34 @@ def _typed(predictor: Predictor, frame: pd.DataFrame) -> pd.DataFrame:
     for column, kind in _column_kinds(predictor).items():
         if kind != "numeric" or column not in frame.columns:
             continue
-        values = pd.to_numeric(frame[column], errors="coerce")
-        bad = values.isna() & frame[column].notna()
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ValidationError(f"row {row + 1}, column {column!r}: {frame[column].iloc[row]!r} is not a number.")
-        frame[column] = values
+        frame[column] = [_number(cell, row, column) for row, cell in enumerate(frame[column], start=1)]
     return frame
+
+
+def _number(cell: Any, row: int, column: str) -> float:
+    """One cell of a numeric column as a float; what is no finite number is named with its place.
+
+    Why cell by cell: ``pd.to_numeric`` turns ``1e309`` into infinity (XGBoost then fails
+    with a C++ stack trace) and a JSON integer of 400 digits into an OverflowError (a 500).
+    """
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return math.nan
+    text = str(cell).strip()
+    if isinstance(cell, str) and text in MISSING_VALUES:
+        return math.nan
+    try:
+        value = float(cell if isinstance(cell, (int, float)) else text)
+    except OverflowError:
+        value = math.inf
+    except ValueError:
+        raise ValidationError(f"row {row}, column {column!r}: {text[:60]!r} is not a number.") from None
+    if not math.isfinite(value):
+        shown = text if len(text) <= 24 else f"{text[:12]}...{text[-6:]} ({len(text)} characters)"
+        raise ValidationError(
+            f"row {row}, column {column!r}: {shown} is beyond the numbers a model takes (about ±1.8e308); "
+            "send a finite number, or leave the cell empty to mark it missing."
+        )
+    return value
 
 
 def _frame_from_json(predictor: Predictor, text: str) -> pd.DataFrame:
@@ -242,7 +272,10 @@ def create_server(predictor: Predictor, host: str = "127.0.0.1", port: int = 808
                 self._answer(400, f"{error}\n".encode())
                 return
             except Exception as error:  # noqa: BLE001 - one bad request must not end the endpoint
-                self._answer(500, f"{type(error).__name__}: {error}\n".encode())
+                # The first line only: XGBoost's errors carry a C++ stack trace after it.
+                first_line = (str(error).strip().splitlines() or [""])[0][:200]
+                self._answer(500, f"The model could not answer these rows ({type(error).__name__}: "
+                                  f"{first_line}).\n".encode())
                 return
             self._answer(200, answer, answer_type)
 
