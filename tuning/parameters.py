@@ -479,7 +479,11 @@ def validate_ranges(
                 f"Hyperparameter {name!r}: expected a ContinuousParameter, IntegerParameter or "
                 f"CategoricalParameter, but got {parameter!r}."
             )
-        parameter.check(name)
+        try:
+            parameter.check(name)
+        except ValidationError as error:
+            error.field = name  # which range, for a reader that names it in its own words (tuning.errors)
+            raise
         checked[name] = parameter
     static = dict(static_hyperparameters or {})
     both = sorted(set(static) & set(checked))
