@@ -434,11 +434,8 @@ def parameter_from_dict(name: str, data: Mapping[str, Any]) -> Parameter:
             return _KINDS[kind](
                 data["MinValue"], data["MaxValue"], data.get("ScalingType", "Auto")
             )
-    except ValidationError as error:
-        message = str(error)
-        if message.startswith("Hyperparameter"):
-            raise
-        raise ValidationError(f"Hyperparameter {name!r}: {message}") from None
+    except ValidationError as error:  # the messages above, and the range's own, name only the call
+        raise ValidationError(f"Hyperparameter {name!r}: {error}", field=name) from None
     raise ValidationError(
         f"Hyperparameter {name!r}: Type must be Continuous, Integer or Categorical, but got "
         f"{data.get('Type')!r}."

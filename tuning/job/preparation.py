@@ -144,7 +144,7 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
         budget_errors = hyperband_resource_errors(min_resource, max_resource,
                                                   algorithm.hyperparameters[algorithm.resource])
         if budget_errors:
-            raise ValidationError(next(iter(budget_errors.values())))
+            raise ValidationError(next(iter(budget_errors.values())), field="strategy_config")
         static[algorithm.resource] = max_resource
         pruning = "Hyperband"
     elif config.strategy_config.get("MinResource") or config.strategy_config.get("MaxResource"):

@@ -208,7 +208,7 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
 
 def _exclude_columns_tag(names: Any) -> str:
     """The tag's value, ``duration,pdays``; a name with a comma could not be read back, so it is refused."""
-    check_exclude_columns(names)
+    check_exclude_columns(names)  # the gate's rule, here too: writing may come before any check, and joins the names
     with_comma = [name for name in names if "," in name]
     if with_comma:
         raise ValidationError(
