@@ -91,7 +91,7 @@ def test_a_warm_started_job_learns_from_its_parent_and_reports_the_overall_best(
     warm = WarmStartConfig(IDENTICAL, {"parent"})
     prepared = prepare(_config(name="child", strategy="Bayesian", max_jobs=2, warm_start_config=warm), store=store)
     assert len(prepared.warm_start.observations) == 4
-    strategy = prepared.new_strategy()
+    strategy = prepared.strategy
     assert strategy.observed == 4  # the parent's four jobs, before the child's first
     assert any("parent: 4 training jobs inform the search" in note for note in prepared.notes)
 

@@ -7,16 +7,22 @@ that are not UTF-8 ``UnicodeDecodeError``. Here every one of them becomes a
 :class:`~tuning.errors.ValidationError` that says what is wrong, so the CLI prints one line
 and the dashboard shows one message, and a configuration larger than any real one is
 refused before it is parsed.
+
+The readers of a parsed document's parts (:func:`json_object`, :func:`json_string`,
+:func:`refuse_unknown_fields`) live here too, shared by both tuning job shapes (TuneLab's
+JSON in :mod:`tuning.job.config`, SageMaker's in :mod:`tuning.sagemaker.request_json`), so
+that a field of the wrong type is refused in the same words, with its JSON path, in both.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from tuning.errors import ValidationError
 
-__all__ = ["MAX_JSON_BYTES", "MAX_JSON_DEPTH", "parse_json"]
+__all__ = ["MAX_JSON_BYTES", "MAX_JSON_DEPTH", "json_object", "json_string", "parse_json", "refuse_unknown_fields"]
 
 MAX_JSON_BYTES = 5 * 1024 * 1024
 """Largest tuning job JSON read (5 MiB): a real one, 30 ranges of 30 values, is a few KiB."""
@@ -77,3 +83,29 @@ def parse_json(source: str | bytes, what: str = "the JSON") -> Any:
         raise ValidationError(f"{what} is not valid JSON: {error}.") from None
     except (ValueError, RecursionError) as error:  # an integer of thousands of digits, say
         raise ValidationError(f"{what} could not be read as JSON: {error}.") from None
+
+
+def refuse_unknown_fields(data: Mapping[str, Any], known: set[str], prefix: str) -> None:
+    """Refuse a key of ``data`` outside ``known``, naming it by its path (``prefix`` + key)."""
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ValidationError(
+            f"{prefix}{unknown[0]}: unknown field; "
+            f"{'this object' if prefix else 'the configuration'} takes {', '.join(sorted(known))}."
+        )
+
+
+def json_object(value: Any, where: str) -> Mapping[str, Any]:
+    """``value`` when it is a JSON object; refused by its path ``where`` otherwise."""
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"{where}: must be a JSON object, but got {value!r}.")
+    return value
+
+
+def json_string(value: Any, where: str, *, optional: bool = False) -> str | None:
+    """``value`` when it is a string (or ``None``, when ``optional``); refused by its path otherwise."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{where}: must be a string, but got {value!r}.")
+    return value

@@ -434,11 +434,8 @@ def parameter_from_dict(name: str, data: Mapping[str, Any]) -> Parameter:
             return _KINDS[kind](
                 data["MinValue"], data["MaxValue"], data.get("ScalingType", "Auto")
             )
-    except ValidationError as error:
-        message = str(error)
-        if message.startswith("Hyperparameter"):
-            raise
-        raise ValidationError(f"Hyperparameter {name!r}: {message}") from None
+    except ValidationError as error:  # the messages above, and the range's own, name only the call
+        raise ValidationError(f"Hyperparameter {name!r}: {error}", field=name) from None
     raise ValidationError(
         f"Hyperparameter {name!r}: Type must be Continuous, Integer or Categorical, but got "
         f"{data.get('Type')!r}."
@@ -479,7 +476,11 @@ def validate_ranges(
                 f"Hyperparameter {name!r}: expected a ContinuousParameter, IntegerParameter or "
                 f"CategoricalParameter, but got {parameter!r}."
             )
-        parameter.check(name)
+        try:
+            parameter.check(name)
+        except ValidationError as error:
+            error.field = name  # which range, for a reader that names it in its own words (tuning.errors)
+            raise
         checked[name] = parameter
     static = dict(static_hyperparameters or {})
     both = sorted(set(static) & set(checked))

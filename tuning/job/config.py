@@ -50,7 +50,8 @@ from typing import TYPE_CHECKING, Any
 
 from tuning.job.completion import CompletionCriteria
 from tuning.job.early_stopping import check_grace_period
-from tuning.errors import ValidationError
+from tuning.errors import ValidationError, at_field
+from tuning.json_input import json_object, json_string, refuse_unknown_fields
 from tuning.parameters import Parameter, parameter_from_dict
 from tuning.job.warm_start import WarmStartConfig
 
@@ -65,6 +66,8 @@ __all__ = [
     "RUN_RECORD",
     "TuningJobConfig",
     "training_jobs_ran_on",
+    "channel_to_json",
+    "check_exclude_columns",
     "check_tuning_job_name",
     "hyperband_resource_errors",
 ]
@@ -103,20 +106,21 @@ def check_tuning_job_name(name: Any) -> str:
     if not isinstance(name, str) or not _NAME_PATTERN.match(name):
         raise ValidationError(
             f"tuning job name {name!r} is not valid: use 1 to 32 letters, digits and hyphens, "
-            "starting and ending with a letter or digit (AMT's rule), such as 'bank-bayes-1'."
+            "starting and ending with a letter or digit (AMT's rule), such as 'bank-bayes-1'.",
+            field="name",
         )
     return name
 
 
-def _whole_number(value: Any, where: str, low: int, high: int, *, optional: bool = False) -> int | None:
-    if value is None and optional:
-        return None
+def _whole_number(value: Any, field_name: str, where: str, low: int, high: int) -> int:
+    """``value`` as a whole number from ``low`` to ``high``; ``field_name`` is the config field it is."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (
         isinstance(value, float) and not (math.isfinite(value) and value.is_integer())
     ):
-        raise ValidationError(f"{where}: must be a whole number from {low} to {high:,}, but got {value!r}.")
+        raise ValidationError(f"{where}: must be a whole number from {low} to {high:,}, but got {value!r}.",
+                              field=field_name)
     if not low <= value <= high:
-        raise ValidationError(f"{where}: must be from {low} to {high:,}, but got {value!r}.")
+        raise ValidationError(f"{where}: must be from {low} to {high:,}, but got {value!r}.", field=field_name)
     return int(value)
 
 
@@ -169,23 +173,27 @@ class TuningJobConfig:
         if self.early_stopping_type not in EARLY_STOPPING_TYPES:
             raise ValidationError(
                 f"early_stopping_type must be 'Off' or 'Auto' (AMT's TrainingJobEarlyStoppingType), "
-                f"but got {self.early_stopping_type!r}."
+                f"but got {self.early_stopping_type!r}.",
+                field="early_stopping_type",
             )
         check_grace_period(self.early_stopping_grace_period)
         if self.early_stopping_grace_period is not None and self.early_stopping_type != "Auto":
             raise ValidationError(
                 "early_stopping_grace_period applies to early stopping Auto only, but early stopping is "
-                f"{self.early_stopping_type!r}. Set early_stopping_type='Auto', or leave the grace period out."
+                f"{self.early_stopping_type!r}. Set early_stopping_type='Auto', or leave the grace period out.",
+                field="early_stopping_grace_period",
             )
         fraction = self.validation_fraction
         if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction < 1:
             raise ValidationError(
-                f"validation_fraction must be a number between 0 and 1 (such as 0.2), but got {fraction!r}."
+                f"validation_fraction must be a number between 0 and 1 (such as 0.2), but got {fraction!r}.",
+                field="validation_fraction",
             )
         if not isinstance(self.static_hyperparameters, Mapping):
             raise ValidationError(
                 "static_hyperparameters must be a dict of name to value, but got "
-                f"{type(self.static_hyperparameters).__name__}."
+                f"{type(self.static_hyperparameters).__name__}.",
+                field="static_hyperparameters",
             )
         if self.completion_criteria is not None:
             if not isinstance(self.completion_criteria, CompletionCriteria):
@@ -196,15 +204,17 @@ class TuningJobConfig:
             raise ValidationError("warm_start_config must be a tuning.WarmStartConfig(...) or None, but got "
                                   f"{type(self.warm_start_config).__name__}.")
         if not isinstance(self.strategy_config, Mapping):
-            raise ValidationError("strategy_config must be a dict such as {'MinResource': 10}.")
+            raise ValidationError("strategy_config must be a dict such as {'MinResource': 10}.",
+                                  field="strategy_config")
         unknown = sorted(set(self.strategy_config) - {"MinResource", "MaxResource", "GridPoints"})
         if unknown:
             raise ValidationError(
                 f"strategy_config has unknown field(s) {', '.join(unknown)}; it takes MinResource "
-                "and MaxResource (Hyperband) and GridPoints (Grid)."
+                "and MaxResource (Hyperband) and GridPoints (Grid).",
+                field="strategy_config",
             )
         _check_strategy_config_types(self.strategy_config)
-        _check_exclude_columns(self.exclude_columns)
+        check_exclude_columns(self.exclude_columns)
 
     def limit_errors(self) -> dict[str, str]:
         """Every resource limit that is out of range, with the message the engine refuses it with.
@@ -229,7 +239,7 @@ class TuningJobConfig:
         strategy_config = self.strategy_config if isinstance(self.strategy_config, Mapping) else {}
         points = strategy_config.get("GridPoints")
         if points is not None and not isinstance(points, Mapping):  # per-range points need the ranges: prepare
-            from tuning.strategies._grid import check_grid_points
+            from tuning.strategies import check_grid_points
 
             try:
                 check_grid_points(points, {})
@@ -247,8 +257,8 @@ class TuningJobConfig:
         """The JSON-ready form; a Dataset object is recorded by its name."""
         data = {
             "TuningJobName": self.name,
-            "Dataset": _channel_to_json(self.dataset, self.target),
-            "ValidationDataset": _channel_to_json(self.validation_dataset, self.target),
+            "Dataset": channel_to_json(self.dataset, self.target),
+            "ValidationDataset": channel_to_json(self.validation_dataset, self.target),
             "ValidationFraction": self.validation_fraction,
             "Algorithm": self.algorithm,
             "Objective": {"MetricName": self.objective_metric_name, "Type": self.objective_type},
@@ -290,20 +300,20 @@ class TuningJobConfig:
             "TuningJobCompletionCriteria", "WarmStartConfig", "ExcludeColumns",
         }
         data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
-        _refuse_unknown(data, known, "")
+        refuse_unknown_fields(data, known, "")
         if "Dataset" not in data:
             raise ValidationError('Dataset: required, for example "bank-marketing" or {"Path": "my.csv", "Target": "y"}.')
         dataset, target = _channel_from_json(data["Dataset"], "Dataset")
         validation, _ = _channel_from_json(data.get("ValidationDataset"), "ValidationDataset", optional=True)
-        objective = _object(data.get("Objective", {}), "Objective")
-        _refuse_unknown(objective, {"MetricName", "Type"}, "Objective.")
-        limits = _object(data.get("ResourceLimits", {}), "ResourceLimits")
-        _refuse_unknown(limits, {"MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "MaxRuntimeInSeconds"}, "ResourceLimits.")
+        objective = json_object(data.get("Objective", {}), "Objective")
+        refuse_unknown_fields(objective, {"MetricName", "Type"}, "Objective.")
+        limits = json_object(data.get("ResourceLimits", {}), "ResourceLimits")
+        refuse_unknown_fields(limits, {"MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "MaxRuntimeInSeconds"}, "ResourceLimits.")
         ranges_json = data.get("HyperparameterRanges")
         ranges = None
         if ranges_json is not None:
             ranges = {}
-            for name, spec in _object(ranges_json, "HyperparameterRanges").items():
+            for name, spec in json_object(ranges_json, "HyperparameterRanges").items():
                 try:
                     ranges[name] = parameter_from_dict(name, spec)
                 except ValidationError as error:
@@ -313,17 +323,17 @@ class TuningJobConfig:
             target=target,
             validation_dataset=validation,
             validation_fraction=data.get("ValidationFraction", 0.2),
-            algorithm=_string(data.get("Algorithm", "xgboost"), "Algorithm"),
-            objective_metric_name=_string(objective.get("MetricName"), "Objective.MetricName", optional=True),
-            objective_type=_string(objective.get("Type"), "Objective.Type", optional=True),
+            algorithm=json_string(data.get("Algorithm", "xgboost"), "Algorithm"),
+            objective_metric_name=json_string(objective.get("MetricName"), "Objective.MetricName", optional=True),
+            objective_type=json_string(objective.get("Type"), "Objective.Type", optional=True),
             hyperparameter_ranges=ranges,
-            static_hyperparameters=_object(data.get("StaticHyperparameters", {}), "StaticHyperparameters"),
-            strategy=_string(data.get("Strategy", "Bayesian"), "Strategy"),
-            strategy_config=_object(data.get("StrategyConfig", {}), "StrategyConfig"),
+            static_hyperparameters=json_object(data.get("StaticHyperparameters", {}), "StaticHyperparameters"),
+            strategy=json_string(data.get("Strategy", "Bayesian"), "Strategy"),
+            strategy_config=json_object(data.get("StrategyConfig", {}), "StrategyConfig"),
             max_jobs=limits.get("MaxNumberOfTrainingJobs", 10),
             max_parallel_jobs=limits.get("MaxParallelTrainingJobs", 1),
             max_runtime_seconds=limits.get("MaxRuntimeInSeconds"),
-            early_stopping_type=_string(data.get("EarlyStoppingType", "Off"), "EarlyStoppingType"),
+            early_stopping_type=json_string(data.get("EarlyStoppingType", "Off"), "EarlyStoppingType"),
             early_stopping_grace_period=data.get("EarlyStoppingGracePeriod"),
             random_seed=data.get("RandomSeed"),
             name=data.get("TuningJobName"),
@@ -333,26 +343,10 @@ class TuningJobConfig:
                                else WarmStartConfig.from_json(data["WarmStartConfig"])),
             exclude_columns=() if data.get("ExcludeColumns") is None else data["ExcludeColumns"],
         )
-        paths = {
-            "max_jobs": "ResourceLimits.MaxNumberOfTrainingJobs",
-            "max_parallel_jobs": "ResourceLimits.MaxParallelTrainingJobs",
-            "max_runtime_seconds": "ResourceLimits.MaxRuntimeInSeconds",
-            "early_stopping_type": "EarlyStoppingType",
-            "early_stopping_grace_period": "EarlyStoppingGracePeriod",
-            "random_seed": "RandomSeed",
-            "validation_fraction": "ValidationFraction",
-            "tuning job name": "TuningJobName",
-            "strategy_config": "StrategyConfig",
-            "exclude_columns": "ExcludeColumns",
-        }
         try:
             config.check_limits()
         except ValidationError as error:
-            message = str(error)
-            for python_name, json_path in paths.items():
-                if message.startswith(python_name):
-                    raise ValidationError(f"{json_path}: {message}") from None
-            raise
+            raise at_field(error, _JSON_PATHS) from None
         return config
 
     def resolved_ranges(self) -> dict[str, Parameter]:
@@ -367,13 +361,30 @@ class TuningJobConfig:
         return dataclasses.replace(self, **changes)
 
 
+_JSON_PATHS = {
+    "max_jobs": "ResourceLimits.MaxNumberOfTrainingJobs",
+    "max_parallel_jobs": "ResourceLimits.MaxParallelTrainingJobs",
+    "max_runtime_seconds": "ResourceLimits.MaxRuntimeInSeconds",
+    "early_stopping_type": "EarlyStoppingType",
+    "early_stopping_grace_period": "EarlyStoppingGracePeriod",
+    "random_seed": "RandomSeed",
+    "validation_fraction": "ValidationFraction",
+    "name": "TuningJobName",
+    "strategy_config": "StrategyConfig",
+    "exclude_columns": "ExcludeColumns",
+}
+"""The gate's field names (``ValidationError.field``) as paths in TuneLab's JSON; see
+:func:`tuning.errors.at_field`. A field left out (static_hyperparameters, say) is one the
+JSON reader has already refused in its own words."""
+
+
 def _check_max_jobs(value: Any) -> None:
     if value is not None:
-        _whole_number(value, "max_jobs (MaxNumberOfTrainingJobs)", 1, MAX_TRAINING_JOBS)
+        _whole_number(value, "max_jobs", "max_jobs (MaxNumberOfTrainingJobs)", 1, MAX_TRAINING_JOBS)
 
 
 def _check_max_parallel_jobs(value: Any) -> None:
-    _whole_number(value, "max_parallel_jobs (MaxParallelTrainingJobs)", 1, MAX_PARALLEL_JOBS)
+    _whole_number(value, "max_parallel_jobs", "max_parallel_jobs (MaxParallelTrainingJobs)", 1, MAX_PARALLEL_JOBS)
 
 
 def _check_max_runtime_seconds(seconds: Any) -> None:
@@ -382,13 +393,14 @@ def _check_max_runtime_seconds(seconds: Any) -> None:
     )):
         raise ValidationError(
             "max_runtime_seconds (MaxRuntimeInSeconds): must be a positive number of "
-            f"seconds, or None for no limit, but got {seconds!r}."
+            f"seconds, or None for no limit, but got {seconds!r}.",
+            field="max_runtime_seconds",
         )
 
 
 def _check_random_seed(value: Any) -> None:
     if value is not None:
-        _whole_number(value, "random_seed (RandomSeed)", 0, 2**31 - 1)
+        _whole_number(value, "random_seed", "random_seed (RandomSeed)", 0, 2**31 - 1)
 
 
 _LIMIT_RULES: dict[str, Callable[[Any], None]] = {
@@ -456,57 +468,35 @@ def _check_strategy_config_types(strategy_config: Mapping[str, Any]) -> None:
     def whole(value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
 
-    for field in ("MinResource", "MaxResource"):
-        if field in strategy_config and not whole(strategy_config[field]):
-            raise ValidationError(f"strategy_config {field} must be a whole number >= 1, but got "
-                                  f"{strategy_config[field]!r}.")
+    for name in ("MinResource", "MaxResource"):
+        if name in strategy_config and not whole(strategy_config[name]):
+            raise ValidationError(f"strategy_config {name} must be a whole number >= 1, but got "
+                                  f"{strategy_config[name]!r}.", field="strategy_config")
     if "GridPoints" in strategy_config:
         points = strategy_config["GridPoints"]
         values = points.values() if isinstance(points, Mapping) else [points]
         if not all(whole(value) for value in values):
             raise ValidationError(
                 "strategy_config GridPoints must be a whole number (values per numeric range, such as 5) or an "
-                f'object of range name to whole number (such as {{"eta": 7}}), but got {points!r}.'
+                f'object of range name to whole number (such as {{"eta": 7}}), but got {points!r}.',
+                field="strategy_config",
             )
 
 
-def _check_exclude_columns(names: Any) -> None:
+def check_exclude_columns(names: Any) -> None:
     """A list of column names; whether the dataset has them is checked when it is loaded."""
     if isinstance(names, str):
         raise ValidationError(
             f"exclude_columns must be a list of column names, such as [{names!r}], but got the single "
-            f"string {names!r}. Put the name in a list.")
+            f"string {names!r}. Put the name in a list.", field="exclude_columns")
     if not isinstance(names, Sequence) or not all(isinstance(name, str) and name.strip() for name in names):
         raise ValidationError(
             "exclude_columns must be a list of column names, such as ['duration'], but got "
             f"{list(names) if isinstance(names, Sequence) else names!r}. Give each column's name as a "
-            "non-empty string.")
+            "non-empty string.", field="exclude_columns")
 
 
-def _refuse_unknown(data: Mapping[str, Any], known: set[str], prefix: str) -> None:
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ValidationError(
-            f"{prefix}{unknown[0]}: unknown field; "
-            f"{'this object' if prefix else 'the configuration'} takes {', '.join(sorted(known))}."
-        )
-
-
-def _object(value: Any, where: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ValidationError(f"{where}: must be a JSON object, but got {value!r}.")
-    return value
-
-
-def _string(value: Any, where: str, *, optional: bool = False) -> str | None:
-    if value is None and optional:
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(f"{where}: must be a string, but got {value!r}.")
-    return value
-
-
-def _channel_to_json(channel: Any, target: str | None) -> Any:
+def channel_to_json(channel: Any, target: str | None) -> Any:
     if channel is None:
         return None
     if isinstance(channel, (str, Path)) and _looks_like_path(channel):
@@ -522,7 +512,7 @@ def _channel_from_json(value: Any, where: str, *, optional: bool = False) -> tup
     if isinstance(value, str):
         return value, None
     if isinstance(value, Mapping):
-        _refuse_unknown(value, {"Path", "Target"}, f"{where}.")
+        refuse_unknown_fields(value, {"Path", "Target"}, f"{where}.")
         if not isinstance(value.get("Path"), str):
             raise ValidationError(f"{where}.Path: must be the path of a CSV file, but got {value.get('Path')!r}.")
         target = value.get("Target")

@@ -64,7 +64,10 @@ def default_grace_period(resource: int) -> int:
 
 
 def check_grace_period(value: object, where: str = "early_stopping_grace_period") -> int | None:
-    """``None`` (the default share) or a whole number of resource units, 1 or more."""
+    """``None`` (the default share) or a whole number of resource units, 1 or more.
+
+    ``where`` is the name the message gives it, and the error's ``field``.
+    """
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (
@@ -72,7 +75,8 @@ def check_grace_period(value: object, where: str = "early_stopping_grace_period"
         raise ValidationError(
             f"{where} must be a whole number of training rounds (epochs), 1 or more, but got {value!r}. "
             "It is how many rounds every training job trains before early stopping may judge it; "
-            "leave it out for the default (a tenth of the job's rounds)."
+            "leave it out for the default (a tenth of the job's rounds).",
+            field=where,
         )
     return int(value)
 

@@ -3,9 +3,16 @@
 :func:`prepare` is the gate every way of starting a job passes (the runner, a resume,
 Deploy's retraining, a rerun over seeds): it loads the channels, resolves the metric,
 the ranges and the strategy's settings, and refuses a bad configuration with a clear
-message before anything is written. :func:`encode_channels` then turns the prepared
-channels into the numeric arrays a training job sees. The tuning loop itself lives in
-:mod:`tuning.running.runner`.
+message before anything is written. It is the one place that checks a job whole: the
+readers of a job (TuneLab's and SageMaker's JSON, the SDK tuner, the Create page) leave
+the rules to it and its data-free part, :meth:`TuningJobConfig.check_limits`, and name
+its errors' ``field`` in their own words (see :mod:`tuning.errors`). It also builds the
+job's strategy, once: the runner searches with that one.
+
+:func:`encode_channels` then turns the prepared channels into the numeric arrays a
+training job sees, through :func:`training_data`, which Deploy's retraining uses too (it
+lives here, below :mod:`tuning.serving` and beside the channels it encodes, so both
+import it downwards). The tuning loop itself lives in :mod:`tuning.running.runner`.
 """
 
 from __future__ import annotations
@@ -24,16 +31,19 @@ from tuning.job.early_stopping import default_grace_period
 from tuning.errors import ValidationError
 from tuning.datasets.features import TargetEncoder, build_preprocessor
 from tuning.metrics import ObjectiveMetric, get_metric
-from tuning.parameters import CategoricalParameter, validate_ranges
+from tuning.job.range_rules import check_ranges
+from tuning.parameters import CategoricalParameter
 from tuning.strategies import create_strategy
 from tuning.job.warm_start import WarmStart, load_warm_start
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from tuning.parameters import Parameter
     from tuning.store.database import Store
     from tuning.strategies import Strategy
 
-__all__ = ["PreparedTuningJob", "encode_channels", "fresh_name", "load_channel", "prepare"]
+__all__ = ["PreparedTuningJob", "encode_channels", "fresh_name", "load_channel", "prepare", "training_data"]
 
 
 @dataclass
@@ -48,6 +58,9 @@ class PreparedTuningJob:
     ranges: dict[str, Parameter]
     static: dict[str, Any]
     strategy_name: str
+    strategy: Strategy
+    """The job's search strategy, built once by :func:`prepare` (already informed by the
+    parents' results when warm-started): the runner searches with this one."""
     max_jobs: int
     train: Dataset
     validation: Dataset
@@ -58,17 +71,6 @@ class PreparedTuningJob:
     warm_start: WarmStart | None = None
     resume: Any = None
     """A :class:`tuning.running.resume.ResumePoint` when an interrupted job is taken up again."""
-
-    def new_strategy(self) -> Strategy:
-        """A fresh strategy, already informed by the parents' results when warm-started."""
-        strategy = create_strategy(
-            self.strategy_name, self.ranges, objective_type=self.objective_type,
-            random_seed=self.config.random_seed, max_jobs=self.max_jobs,
-            grid_points=self.config.strategy_config.get("GridPoints", 5),
-        )
-        if self.warm_start is not None:
-            self.warm_start.feed(strategy)
-        return strategy
 
 
 def load_channel(channel: Any, target: str | None, what: str) -> Dataset:
@@ -117,21 +119,7 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
     for name, value in static.items():
         algorithm.hyperparameters[name].check_value(value)
     ranges = config.hyperparameter_ranges
-    if ranges is None:
-        ranges = algorithm.default_ranges()
-    ranges = validate_ranges(ranges, static)
-    algorithm.resolve(dict.fromkeys(ranges))  # unknown tuned names
-    for name, parameter in ranges.items():
-        spec = algorithm.hyperparameters[name]
-        if isinstance(parameter, CategoricalParameter):
-            for value in parameter.values:
-                spec.check_value(value)
-        else:
-            spec.check_bounds(parameter.min_value, parameter.max_value, what="range")
-            if spec.integer and parameter.kind != "Integer":
-                raise ValidationError(
-                    f"hyperparameter {name!r} takes whole numbers: use an IntegerParameter for it."
-                )
+    ranges = check_ranges(algorithm, algorithm.default_ranges() if ranges is None else ranges, static)
 
     pruning = config.early_stopping_type
     min_resource = max_resource = None
@@ -156,7 +144,7 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
         budget_errors = hyperband_resource_errors(min_resource, max_resource,
                                                   algorithm.hyperparameters[algorithm.resource])
         if budget_errors:
-            raise ValidationError(next(iter(budget_errors.values())))
+            raise ValidationError(next(iter(budget_errors.values())), field="strategy_config")
         static[algorithm.resource] = max_resource
         pruning = "Hyperband"
     elif config.strategy_config.get("MinResource") or config.strategy_config.get("MaxResource"):
@@ -170,6 +158,7 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
         min_resource, max_resource = grace_period_for(config, algorithm, resolved, ranges)
 
     max_jobs = config.max_jobs
+    # The one strategy of this launch: built here, where every setting it takes has been checked.
     strategy = create_strategy(
         strategy_name, ranges, objective_type=metric.direction, random_seed=config.random_seed,
         max_jobs=max_jobs, grid_points=config.strategy_config.get("GridPoints", 5),
@@ -177,7 +166,7 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
     if max_jobs is None:
         if strategy.total_jobs is None:
             raise ValidationError("max_jobs (MaxNumberOfTrainingJobs) is required for the "
-                                  f"{strategy_name} strategy; only Grid sets it from the grid.")
+                                  f"{strategy_name} strategy; only Grid sets it from the grid.", field="max_jobs")
         max_jobs = strategy.total_jobs
     name = config.name or fresh_name(algorithm.name, strategy_name, store)
     check_tuning_job_name(name)
@@ -195,9 +184,10 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
             strategy_name=strategy.name, ranges=ranges, static=algorithm.resolve(static),
             child_config=config.to_dict(), child_name=name,
         )
+        warm_start.feed(strategy)
     return PreparedTuningJob(
         config=config, name=name, algorithm=algorithm, metric=metric, objective_type=metric.direction,
-        ranges=ranges, static=static, strategy_name=strategy.name, max_jobs=int(max_jobs),
+        ranges=ranges, static=static, strategy_name=strategy.name, strategy=strategy, max_jobs=int(max_jobs),
         train=train, validation=validation, pruning=pruning,
         min_resource=min_resource, max_resource=max_resource,
         notes=list(warm_start.notes) if warm_start else [], warm_start=warm_start,
@@ -243,15 +233,28 @@ def encode_channels(prepared: PreparedTuningJob) -> tuple[TrainingData, Any, Tar
     preprocessor = build_preprocessor(
         train.features, scale=algorithm.needs_scaling, impute=not algorithm.handles_missing
     )
-    x_train = np.asarray(preprocessor.fit_transform(train.features), dtype=np.float32)
-    x_validation = np.asarray(preprocessor.transform(validation.features), dtype=np.float32)
+    preprocessor.fit(train.features)
     target_encoder = TargetEncoder(train.problem_type, train.classes)
-    data = TrainingData(
-        x_train=x_train,
-        y_train=target_encoder.encode(train.target),
-        x_validation=x_validation,
-        y_validation=target_encoder.encode(validation.target),
-        problem_type=train.problem_type,
-        n_classes=len(train.classes) if train.classes else 0,
-    )
+    data = training_data(preprocessor, target_encoder, train.features, train.target, validation)
     return data, preprocessor, target_encoder
+
+
+def training_data(preprocessor: Any, target_encoder: TargetEncoder, features: pd.DataFrame,
+                  target: pd.Series, validation: Dataset) -> TrainingData:
+    """The arrays a training job sees: ``features``/``target`` to train on and the
+    ``validation`` channel, through a *fitted* feature encoder and target encoder.
+
+    The one place that builds a :class:`~tuning.algorithms.TrainingData`: the tuning run
+    (:func:`encode_channels`), Deploy's retraining of a training job (the saved encoders,
+    the same channels) and its final model (train + validation to train on) all call it,
+    so a model is always fed the same way. The encoders' own errors (a category the
+    encoder never saw...) come out as they are, for the caller to explain.
+    """
+    return TrainingData(
+        x_train=np.asarray(preprocessor.transform(features), dtype=np.float32),
+        y_train=target_encoder.encode(target),
+        x_validation=np.asarray(preprocessor.transform(validation.features), dtype=np.float32),
+        y_validation=target_encoder.encode(validation.target),
+        problem_type=target_encoder.problem_type,
+        n_classes=target_encoder.n_classes,
+    )

@@ -7,6 +7,10 @@ student typed into is the error-prone part: each mistake must come back as a sen
 naming the hyperparameter and the fix, and all of them at once, so the student can fix
 the whole table before launching. Tests can drive it without a browser.
 
+Reading is this module's job; the rules are not: a range read from a row is checked by
+:func:`tuning.job.range_rules.check_range`, the rule :func:`tuning.job.preparation.prepare`
+applies at launch, so the table and the launch can never disagree.
+
 Columns (:data:`COLUMNS`):
 
 - ``Tune``: tune this hyperparameter (a range) or keep it at ``Value``;
@@ -27,6 +31,7 @@ import pandas as pd
 
 from tuning.algorithms import Algorithm
 from tuning.errors import ValidationError
+from tuning.job.range_rules import check_range
 from tuning.parameters import (
     CategoricalParameter,
     ContinuousParameter,
@@ -143,10 +148,18 @@ def _numeric_range(algorithm: Algorithm, name: str, row: dict[str, Any]) -> Para
     scaling = row.get("ScalingType")
     scaling = "Auto" if _missing(scaling) else scaling
     cls = IntegerParameter if spec.integer else ContinuousParameter
-    parameter = cls(bounds[0], bounds[1], scaling_type=scaling)
-    parameter.check(name)
-    spec.check_bounds(parameter.min_value, parameter.max_value, what="range")
+    parameter = _built(name, cls, bounds[0], bounds[1], scaling_type=scaling)
+    check_range(algorithm, name, parameter)
     return parameter
+
+
+def _built(name: str, cls: type[Parameter], *arguments: Any, **keywords: Any) -> Parameter:
+    """The range a row describes; the range's own refusal names the row (its message names
+    only the call, ``ContinuousParameter(min_value=2.0, ...)``)."""
+    try:
+        return cls(*arguments, **keywords)
+    except ValidationError as error:
+        raise ValidationError(f"{name}: {error}", field=name) from None
 
 
 def _categorical_range(algorithm: Algorithm, name: str, row: dict[str, Any]) -> Parameter:
@@ -154,10 +167,8 @@ def _categorical_range(algorithm: Algorithm, name: str, row: dict[str, Any]) -> 
     if _missing(text):
         raise ValidationError(f"{name}: Values is empty. List the values to try, separated by commas.")
     values = [_categorical_value(algorithm, name, item) for item in str(text).split(",") if item.strip()]
-    parameter = CategoricalParameter(values)
-    parameter.check(name)
-    for value in values:
-        algorithm.hyperparameters[name].check_value(value)
+    parameter = _built(name, CategoricalParameter, values)
+    check_range(algorithm, name, parameter)
     return parameter
 
 
@@ -189,9 +200,8 @@ def read_range_rows(algorithm: Algorithm, rows: pd.DataFrame | list[dict[str, An
                 value = _static_value(algorithm, name, row["Value"])
                 if value != algorithm.hyperparameters[name].default:
                     table.static[name] = value
-        except ValidationError as error:
-            message = str(error)  # the range classes' own messages may not name the row
-            table.errors.append(message if name in message else f"{name}: {message}")
+        except ValidationError as error:  # every message names the row's hyperparameter already
+            table.errors.append(str(error))
     if not table.ranges and not table.errors:
         table.errors.append("No hyperparameter is ticked in the Tune column. Tick at least one to tune.")
     return table

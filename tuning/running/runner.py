@@ -203,7 +203,7 @@ class _TuningLoop:
         self.data = data
         self.callback = callback
         self.name = prepared.name
-        self.strategy = prepared.new_strategy()
+        self.strategy = prepared.strategy  # built once, by prepare
         self.maximize = prepared.objective_type == MAXIMIZE
         self.running: dict[Future, tuple[int, dict[str, Any]]] = {}
         # Submitted, not yet known to have started, oldest first: (index, hyperparameters, created).

@@ -70,15 +70,9 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from tuning.job.completion import CompletionCriteria
-from tuning.job.config import (
-    TuningJobConfig,
-    _channel_to_json,
-    _check_exclude_columns,
-    _object,
-    _refuse_unknown,
-    _string,
-)
-from tuning.errors import ValidationError
+from tuning.job.config import TuningJobConfig, channel_to_json, check_exclude_columns
+from tuning.errors import ValidationError, at_field
+from tuning.json_input import json_object, json_string, refuse_unknown_fields
 from tuning.parameters import CategoricalParameter, ContinuousParameter, IntegerParameter, Parameter
 from tuning.job.warm_start import WarmStartConfig
 
@@ -187,7 +181,7 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
     channels = [_channel_to_aws("train", config.dataset)]
     if config.validation_dataset is not None:
         channels.append(_channel_to_aws("validation", config.validation_dataset))
-    if config.target is not None and any(isinstance(_channel_to_json(c, None), dict)
+    if config.target is not None and any(isinstance(channel_to_json(c, None), dict)
                                          for c in (config.dataset, config.validation_dataset)):
         tags.append({"Key": TAG_LABEL_COLUMN, "Value": config.target})
     if config.validation_fraction != 0.2:
@@ -214,7 +208,7 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
 
 def _exclude_columns_tag(names: Any) -> str:
     """The tag's value, ``duration,pdays``; a name with a comma could not be read back, so it is refused."""
-    _check_exclude_columns(names)
+    check_exclude_columns(names)  # the gate's rule, here too: writing may come before any check, and joins the names
     with_comma = [name for name in names if "," in name]
     if with_comma:
         raise ValidationError(
@@ -257,7 +251,7 @@ def _ranges_to_aws(ranges: Mapping[str, Parameter]) -> dict[str, list[dict[str, 
 
 
 def _channel_to_aws(name: str, channel: Any) -> dict[str, Any]:
-    as_json = _channel_to_json(channel, None)
+    as_json = channel_to_json(channel, None)
     if isinstance(as_json, dict):
         path = PurePosixPath(Path(as_json["Path"]).as_posix())
         uri = "file://" + quote(str(path)) if path.is_absolute() else "file:" + quote(str(path))
@@ -286,16 +280,16 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
     """Read a CreateHyperParameterTuningJob request; every error quotes the JSON path."""
     from tuning.algorithms import get_algorithm
 
-    root = _object(data, "the request")
+    root = json_object(data, "the request")
     if "TrainingJobDefinitions" in root:
         raise ValidationError("TrainingJobDefinitions: TuneLab runs one training job definition; "
                               "use TrainingJobDefinition (singular) with one algorithm.")
-    _refuse_unknown(root, _TOP_LEVEL, "")
+    refuse_unknown_fields(root, _TOP_LEVEL, "")
     tags = _read_tags(root.get("Tags", []))
-    tuning = _object(_required(root, _CONFIG, ""), _CONFIG)
-    _refuse_unknown(tuning, _CONFIG_FIELDS, f"{_CONFIG}.")
-    definition = _object(_required(root, _DEFINITION, ""), _DEFINITION)
-    _refuse_unknown(definition, _DEFINITION_FIELDS, f"{_DEFINITION}.")
+    tuning = json_object(_required(root, _CONFIG, ""), _CONFIG)
+    refuse_unknown_fields(tuning, _CONFIG_FIELDS, f"{_CONFIG}.")
+    definition = json_object(_required(root, _DEFINITION, ""), _DEFINITION)
+    refuse_unknown_fields(definition, _DEFINITION_FIELDS, f"{_DEFINITION}.")
 
     algorithm = _read_algorithm(_required(definition, "AlgorithmSpecification", f"{_DEFINITION}."))
     specs = get_algorithm(algorithm).hyperparameters
@@ -308,8 +302,8 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
     elif TAG_OBJECTIVE_TYPE in tags:
         raise ValidationError(f"Tags[{TAG_OBJECTIVE_TYPE}]: the only value is \"FromMetric\", "
                               f"but got {tags[TAG_OBJECTIVE_TYPE]!r}.")
-    limits = _object(tuning.get("ResourceLimits", {}), f"{_CONFIG}.ResourceLimits")
-    _refuse_unknown(limits, {"MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "MaxRuntimeInSeconds"},
+    limits = json_object(tuning.get("ResourceLimits", {}), f"{_CONFIG}.ResourceLimits")
+    refuse_unknown_fields(limits, {"MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "MaxRuntimeInSeconds"},
                     f"{_CONFIG}.ResourceLimits.")
     ranges = None if "ParameterRanges" not in tuning else _read_ranges(tuning["ParameterRanges"], specs)
     statics = _read_statics(definition.get("StaticHyperParameters", {}), specs, algorithm)
@@ -333,12 +327,12 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
         objective_type=objective_type,
         hyperparameter_ranges=ranges,
         static_hyperparameters=statics,
-        strategy=_string(tuning.get("Strategy", "Bayesian"), f"{_CONFIG}.Strategy"),
+        strategy=json_string(tuning.get("Strategy", "Bayesian"), f"{_CONFIG}.Strategy"),
         strategy_config=strategy_config,
         max_jobs=limits.get("MaxNumberOfTrainingJobs"),
         max_parallel_jobs=limits.get("MaxParallelTrainingJobs", 1),
         max_runtime_seconds=limits.get("MaxRuntimeInSeconds"),
-        early_stopping_type=_string(tuning.get("TrainingJobEarlyStoppingType", "Off"),
+        early_stopping_type=json_string(tuning.get("TrainingJobEarlyStoppingType", "Off"),
                                     f"{_CONFIG}.TrainingJobEarlyStoppingType"),
         early_stopping_grace_period=(None if TAG_GRACE_PERIOD not in tags else
                                      _whole(tags[TAG_GRACE_PERIOD], f"Tags[{TAG_GRACE_PERIOD}]")),
@@ -352,7 +346,7 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
     return config
 
 
-_LIMIT_PATHS = {
+_JSON_PATHS = {
     "max_jobs": f"{_CONFIG}.ResourceLimits.MaxNumberOfTrainingJobs",
     "max_parallel_jobs": f"{_CONFIG}.ResourceLimits.MaxParallelTrainingJobs",
     "max_runtime_seconds": f"{_CONFIG}.ResourceLimits.MaxRuntimeInSeconds",
@@ -360,10 +354,14 @@ _LIMIT_PATHS = {
     "early_stopping_grace_period": f"Tags[{TAG_GRACE_PERIOD}]",
     "random_seed": f"{_CONFIG}.RandomSeed",
     "validation_fraction": f"Tags[{TAG_VALIDATION_FRACTION}]",
-    "tuning job name": "HyperParameterTuningJobName",
+    "name": "HyperParameterTuningJobName",
     "strategy_config": f"{_CONFIG}.StrategyConfig",
     "exclude_columns": f"Tags[{TAG_EXCLUDE_COLUMNS}]",
 }
+
+
+"""The gate's field names (``ValidationError.field``) as paths in AWS's request; see
+:func:`tuning.errors.at_field`."""
 
 
 def _check_limits(config: TuningJobConfig) -> None:
@@ -371,11 +369,7 @@ def _check_limits(config: TuningJobConfig) -> None:
     try:
         config.check_limits()
     except ValidationError as error:
-        message = str(error)
-        for python_name, json_path in _LIMIT_PATHS.items():
-            if message.startswith(python_name):
-                raise ValidationError(f"{json_path}: {message}") from None
-        raise
+        raise at_field(error, _JSON_PATHS) from None
 
 
 def _prefixed(read: Any, value: Any, prefix: str) -> Any:
@@ -404,12 +398,12 @@ def _read_tags(value: Any) -> dict[str, str]:
 
 def _read_algorithm(value: Any) -> str:
     where = f"{_DEFINITION}.AlgorithmSpecification"
-    spec = _object(value, where)
+    spec = json_object(value, where)
     if "AlgorithmName" in spec:
         raise ValidationError(f"{where}.AlgorithmName: TuneLab has no AWS Marketplace algorithms; give a "
                               f"TrainingImage such as {TRAINING_IMAGES['xgboost']!r}.")
-    _refuse_unknown(spec, {"TrainingImage", "TrainingInputMode", "MetricDefinitions"}, f"{where}.")
-    image = _string(_required(spec, "TrainingImage", f"{where}."), f"{where}.TrainingImage")
+    refuse_unknown_fields(spec, {"TrainingImage", "TrainingInputMode", "MetricDefinitions"}, f"{where}.")
+    image = json_string(_required(spec, "TrainingImage", f"{where}."), f"{where}.TrainingImage")
     mode = spec.get("TrainingInputMode", "File")
     if mode not in ("File", "Pipe", "FastFile"):
         raise ValidationError(f"{where}.TrainingInputMode: must be File, Pipe or FastFile, but got {mode!r}.")
@@ -431,9 +425,9 @@ def _read_strategy_config(value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     where = f"{_CONFIG}.StrategyConfig"
-    _refuse_unknown(_object(value, where), {"HyperbandStrategyConfig"}, f"{where}.")
-    hyperband = _object(value.get("HyperbandStrategyConfig", {}), f"{where}.HyperbandStrategyConfig")
-    _refuse_unknown(hyperband, {"MinResource", "MaxResource"}, f"{where}.HyperbandStrategyConfig.")
+    refuse_unknown_fields(json_object(value, where), {"HyperbandStrategyConfig"}, f"{where}.")
+    hyperband = json_object(value.get("HyperbandStrategyConfig", {}), f"{where}.HyperbandStrategyConfig")
+    refuse_unknown_fields(hyperband, {"MinResource", "MaxResource"}, f"{where}.HyperbandStrategyConfig.")
     return {key: _whole(hyperband[key], f"{where}.HyperbandStrategyConfig.{key}")
             for key in ("MinResource", "MaxResource") if key in hyperband}
 
@@ -442,9 +436,9 @@ def _read_objective(value: Any) -> tuple[str | None, str | None]:
     if value is None:
         return None, None
     where = f"{_CONFIG}.HyperParameterTuningJobObjective"
-    objective = _object(value, where)
-    _refuse_unknown(objective, {"Type", "MetricName"}, f"{where}.")
-    metric = _string(_required(objective, "MetricName", f"{where}."), f"{where}.MetricName")
+    objective = json_object(value, where)
+    refuse_unknown_fields(objective, {"Type", "MetricName"}, f"{where}.")
+    metric = json_string(_required(objective, "MetricName", f"{where}."), f"{where}.MetricName")
     kind = objective.get("Type")
     if kind is not None and kind not in ("Maximize", "Minimize"):
         raise ValidationError(f"{where}.Type: must be \"Maximize\" or \"Minimize\", but got {kind!r}.")
@@ -452,10 +446,10 @@ def _read_objective(value: Any) -> tuple[str | None, str | None]:
 
 
 def _read_ranges(value: Any, specs: Mapping[str, Any]) -> dict[str, Parameter]:
-    groups = _object(value, _RANGES)
+    groups = json_object(value, _RANGES)
     if "AutoParameters" in groups:
         raise ValidationError(f"{_RANGES}.AutoParameters: TuneLab has no Autotune; give the ranges explicitly.")
-    _refuse_unknown(groups, set(_RANGE_KINDS), f"{_RANGES}.")
+    refuse_unknown_fields(groups, set(_RANGE_KINDS), f"{_RANGES}.")
     ranges: dict[str, Parameter] = {}
     for kind, cls in _RANGE_KINDS.items():
         entries = groups.get(kind, [])
@@ -463,34 +457,34 @@ def _read_ranges(value: Any, specs: Mapping[str, Any]) -> dict[str, Parameter]:
             raise ValidationError(f"{_RANGES}.{kind}: must be a list, but got {entries!r}.")
         for position, entry in enumerate(entries):
             where = f"{_RANGES}.{kind}[{position}]"
-            entry = _object(entry, where)
+            entry = json_object(entry, where)
             categorical = cls is CategoricalParameter
             fields = {"Name", "Values"} if categorical else {"Name", "MinValue", "MaxValue", "ScalingType"}
-            _refuse_unknown(entry, fields, f"{where}.")
-            name = _string(_required(entry, "Name", f"{where}."), f"{where}.Name")
+            refuse_unknown_fields(entry, fields, f"{where}.")
+            name = json_string(_required(entry, "Name", f"{where}."), f"{where}.Name")
             if name in ranges:
                 raise ValidationError(f"{where}.Name: {name!r} has a range already; give each hyperparameter one range.")
-            try:
-                if categorical:
-                    values = _required(entry, "Values", f"{where}.")
-                    if not isinstance(values, list):
-                        raise ValidationError(f"{where}.Values: must be a list of strings, but got {values!r}.")
-                    ranges[name] = cls([_from_string(v, specs.get(name), f"{where}.Values[{i}]")
-                                        for i, v in enumerate(values)])
-                else:
-                    integer = cls is IntegerParameter
-                    low = _number(_required(entry, "MinValue", f"{where}."), f"{where}.MinValue", integer=integer)
-                    high = _number(_required(entry, "MaxValue", f"{where}."), f"{where}.MaxValue", integer=integer)
-                    ranges[name] = cls(low, high, entry.get("ScalingType", "Auto"))
+            if categorical:
+                values = _required(entry, "Values", f"{where}.")
+                if not isinstance(values, list):
+                    raise ValidationError(f"{where}.Values: must be a list of strings, but got {values!r}.")
+                arguments: tuple[Any, ...] = ([_from_string(v, specs.get(name), f"{where}.Values[{i}]")
+                                               for i, v in enumerate(values)],)
+            else:
+                integer = cls is IntegerParameter
+                low = _number(_required(entry, "MinValue", f"{where}."), f"{where}.MinValue", integer=integer)
+                high = _number(_required(entry, "MaxValue", f"{where}."), f"{where}.MaxValue", integer=integer)
+                arguments = (low, high, entry.get("ScalingType", "Auto"))
+            try:  # the range's own rules (min below max, a known ScalingType...), said at this entry
+                ranges[name] = cls(*arguments)
             except ValidationError as error:
-                message = str(error)
-                raise ValidationError(message if message.startswith(where) else f"{where}: {message}") from None
+                raise ValidationError(f"{where}: {error}", field=name) from None
     return ranges
 
 
 def _read_statics(value: Any, specs: Mapping[str, Any], algorithm: str) -> dict[str, Any]:
     where = f"{_DEFINITION}.StaticHyperParameters"
-    statics = _object(value, where)
+    statics = json_object(value, where)
     dropped = SET_BY_TUNELAB.get(algorithm, frozenset())
     return {name: _from_string(text, specs.get(name), f"{where}.{name}")
             for name, text in statics.items() if name not in dropped}
@@ -546,8 +540,8 @@ def _read_channels(value: Any) -> tuple[Any, Any]:
     channels: dict[str, Any] = {}
     for position, channel in enumerate(value):
         at = f"{where}[{position}]"
-        channel = _object(channel, at)
-        _refuse_unknown(channel, _CHANNEL_FIELDS, f"{at}.")
+        channel = json_object(channel, at)
+        refuse_unknown_fields(channel, _CHANNEL_FIELDS, f"{at}.")
         name = _required(channel, "ChannelName", f"{at}.")
         if name not in ("train", "validation"):
             raise ValidationError(f"{at}.ChannelName: TuneLab reads the channels \"train\" and \"validation\", "
@@ -557,11 +551,11 @@ def _read_channels(value: Any) -> tuple[Any, Any]:
         content = channel.get("ContentType", "text/csv")
         if not isinstance(content, str) or content.split(";")[0].strip().lower() not in ("text/csv", "csv"):
             raise ValidationError(f"{at}.ContentType: TuneLab reads CSV only (\"text/csv\"), but got {content!r}.")
-        source = _object(_required(channel, "DataSource", f"{at}."), f"{at}.DataSource")
-        _refuse_unknown(source, {"S3DataSource"}, f"{at}.DataSource.")
-        s3 = _object(_required(source, "S3DataSource", f"{at}.DataSource."), f"{at}.DataSource.S3DataSource")
-        _refuse_unknown(s3, _S3_FIELDS, f"{at}.DataSource.S3DataSource.")
-        uri = _string(_required(s3, "S3Uri", f"{at}.DataSource.S3DataSource."), f"{at}.DataSource.S3DataSource.S3Uri")
+        source = json_object(_required(channel, "DataSource", f"{at}."), f"{at}.DataSource")
+        refuse_unknown_fields(source, {"S3DataSource"}, f"{at}.DataSource.")
+        s3 = json_object(_required(source, "S3DataSource", f"{at}.DataSource."), f"{at}.DataSource.S3DataSource")
+        refuse_unknown_fields(s3, _S3_FIELDS, f"{at}.DataSource.S3DataSource.")
+        uri = json_string(_required(s3, "S3Uri", f"{at}.DataSource.S3DataSource."), f"{at}.DataSource.S3DataSource.S3Uri")
         channels[name] = _dataset_from_uri(uri, f"{at}.DataSource.S3DataSource.S3Uri")
     if "train" not in channels:
         raise ValidationError(f'{where}: a channel with ChannelName "train" is required.')

@@ -36,11 +36,12 @@ import pandas as pd
 
 from tuning.job.completion import CompletionCriteria
 from tuning.job.config import TuningJobConfig
-from tuning.errors import ValidationError
+from tuning.errors import ValidationError, at_field
+from tuning.job.range_rules import check_range
 from tuning.sagemaker.estimators import Estimator, estimator_for_algorithm
 from tuning.sagemaker.inputs import resolve_channels
 from tuning.metrics import get_metric
-from tuning.parameters import CategoricalParameter, Parameter, parameter_from_dict
+from tuning.parameters import Parameter, parameter_from_dict
 from tuning.store.database import Store
 from tuning.analysis.tables import training_jobs_frame
 from tuning.job.warm_start import WarmStartConfig, overall_best_training_job
@@ -491,6 +492,8 @@ class HyperparameterTuner:
 
 
 def _check_ranges(ranges: Any, estimator: Estimator) -> dict[str, Parameter]:
+    """The ranges argument read; each range through the gate's rule (``check_range``) now, not
+    only at fit(), because the SDK's tuner refuses a bad range when it is constructed."""
     algorithm = estimator.algorithm
     if not isinstance(ranges, Mapping) or not ranges:
         raise ValidationError(
@@ -508,16 +511,10 @@ def _check_ranges(ranges: Any, estimator: Estimator) -> dict[str, Parameter]:
             raise ValidationError(
                 f"hyperparameter_ranges[{name!r}] must be a ContinuousParameter, IntegerParameter or "
                 f"CategoricalParameter, but got {parameter!r}.")
-        parameter.check(name)
-        spec = algorithm.hyperparameters[name]
         try:
-            if isinstance(parameter, CategoricalParameter):
-                for value in parameter.values:
-                    spec.check_value(value)
-            else:
-                spec.check_bounds(parameter.min_value, parameter.max_value, what="range")
+            check_range(algorithm, name, parameter)
         except ValidationError as error:
-            raise ValidationError(f"hyperparameter_ranges[{name!r}]: {error}") from None
+            raise at_field(error, {name: f"hyperparameter_ranges[{name!r}]"}) from None
         checked[name] = parameter
     return checked
 

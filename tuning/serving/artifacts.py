@@ -111,6 +111,16 @@ class Predictor:
     def classes(self) -> list[Any] | None:
         return self.target_encoder.classes
 
+    @property
+    def column_kinds(self) -> dict[str, str]:
+        """``{column: "numeric" | "categorical"}``, from the fitted encoder's column groups:
+        how a row's cells must be typed before the encoder reads them."""
+        kinds: dict[str, str] = {}
+        for label, _, columns in getattr(self.preprocessor, "transformers_", []):
+            if label in ("numeric", "categorical"):
+                kinds.update({str(column): label for column in columns})
+        return kinds
+
     def _encode(self, rows: pd.DataFrame) -> np.ndarray:
         if not isinstance(rows, pd.DataFrame):
             raise ValidationError(f"rows must be a pandas DataFrame, but got {type(rows).__name__}.")

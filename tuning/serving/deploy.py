@@ -179,9 +179,9 @@ class _Silent:
 
 def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
     """Train ``training_job``'s model again, check its objective, save it into ``folder``."""
-    from tuning.algorithms import TrainingData
     from tuning.datasets.features import TargetEncoder
     from tuning.algorithms.safe_skops import load_skops
+    from tuning.job.preparation import training_data
 
     name = training_job.name
     kept = f"TuneLab keeps only the best training job's model ({job.best_training_job})"
@@ -203,16 +203,9 @@ def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
             f"columns {columns}, but the tuning job was trained on {encoding['feature_columns']}. "
             "Restore the original data file to deploy this training job."
         )
-    train, validation = prepared.train, prepared.validation
+    train = prepared.train
     try:
-        data = TrainingData(
-            x_train=np.asarray(preprocessor.transform(train.features), dtype=np.float32),
-            y_train=target_encoder.encode(train.target),
-            x_validation=np.asarray(preprocessor.transform(validation.features), dtype=np.float32),
-            y_validation=target_encoder.encode(validation.target),
-            problem_type=train.problem_type,
-            n_classes=target_encoder.n_classes,
-        )
+        data = training_data(preprocessor, target_encoder, train.features, train.target, prepared.validation)
     except (TuneLabError, ValueError) as error:
         raise ValidationError(
             f"cannot retrain training job {name!r}: the data of tuning job {job.name!r} no longer "
@@ -276,9 +269,9 @@ def _check_objective(training_job: TrainingJob, metric_name: str, value: float, 
 
 def _train_final(job: TuningJob, training_job: TrainingJob, tuned: Predictor, folder: Path) -> None:
     """Train ``training_job``'s final model on train + validation; save it as ``<name>-final``."""
-    from tuning.algorithms import TrainingData
     from tuning.serving.artifacts import save_encoding
     from tuning.datasets.features import build_preprocessor
+    from tuning.job.preparation import training_data
 
     name = training_job.name
     action = f"train the final model of training job {name!r}"
@@ -307,16 +300,9 @@ def _train_final(job: TuningJob, training_job: TrainingJob, tuned: Predictor, fo
     target_encoder = tuned.target_encoder  # same classes, same codes as the tuned model
     try:
         preprocessor = build_preprocessor(features, scale=algorithm.needs_scaling,
-                                          impute=not algorithm.handles_missing)
-        data = TrainingData(
-            x_train=np.asarray(preprocessor.fit_transform(features), dtype=np.float32),
-            y_train=target_encoder.encode(target),
-            # Training reports on this channel (to a silent reporter); nothing is held out.
-            x_validation=np.asarray(preprocessor.transform(validation.features), dtype=np.float32),
-            y_validation=target_encoder.encode(validation.target),
-            problem_type=train.problem_type,
-            n_classes=target_encoder.n_classes,
-        )
+                                          impute=not algorithm.handles_missing).fit(features)
+        # Training reports on the validation channel (to a silent reporter); nothing is held out.
+        data = training_data(preprocessor, target_encoder, features, target, validation)
     except (TuneLabError, ValueError) as error:
         raise ValidationError(mismatch.format(error)) from None
     hyperparameters = {**algorithm.resolve(prepared.static), **training_job.hyperparameters}
@@ -340,15 +326,6 @@ def _train_final(job: TuningJob, training_job: TrainingJob, tuned: Predictor, fo
 
 
 # -- predictions -------------------------------------------------------------------------
-def _column_kinds(predictor: Predictor) -> dict[str, str]:
-    """``{column: "numeric" | "categorical"}`` from the fitted encoder's column groups."""
-    kinds: dict[str, str] = {}
-    for label, _, columns in getattr(predictor.preprocessor, "transformers_", []):
-        if label in ("numeric", "categorical"):
-            kinds.update({str(column): label for column in columns})
-    return kinds
-
-
 def _prepare_rows(predictor: Predictor, rows: Any) -> pd.DataFrame:
     """The feature columns of ``rows``, typed as the encoder expects; bad input refused."""
     if not isinstance(rows, pd.DataFrame):
@@ -363,7 +340,7 @@ def _prepare_rows(predictor: Predictor, rows: Any) -> pd.DataFrame:
         )
     if len(rows) == 0:
         raise ValidationError("the rows are empty: give at least one row to predict.")
-    kinds = _column_kinds(predictor)
+    kinds = predictor.column_kinds
     features = rows[expected].copy()
     for column in expected:
         series = features[column]
@@ -427,7 +404,7 @@ def read_rows_csv(predictor: Predictor, data: bytes, *, name: str = "the file") 
         raise ValidationError(f"{name} is not UTF-8 text; save it as CSV (UTF-8) and upload it again.") from None
     if not text.strip():
         raise ValidationError(f"{name} is empty: give a header row naming the columns, then one row per example.")
-    text_columns = [c for c, kind in _column_kinds(predictor).items() if kind == "categorical"]
+    text_columns = [c for c, kind in predictor.column_kinds.items() if kind == "categorical"]
     try:
         return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=list(MISSING_VALUES),
                            dtype=dict.fromkeys(text_columns, str), low_memory=False)

@@ -89,9 +89,7 @@ def _typed(predictor: Predictor, frame: pd.DataFrame) -> pd.DataFrame:
     ``predict_frame`` checks this too, but by the frame's index; an HTTP client wants the
     row as it counted it in its request (1-based), so the endpoint checks first.
     """
-    from tuning.serving.deploy import _column_kinds
-
-    for column, kind in _column_kinds(predictor).items():
+    for column, kind in predictor.column_kinds.items():
         if kind != "numeric" or column not in frame.columns:
             continue
         frame[column] = [_number(cell, row, column) for row, cell in enumerate(frame[column], start=1)]

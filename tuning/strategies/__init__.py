@@ -15,7 +15,7 @@ from __future__ import annotations
 from tuning.strategies._base import Strategy
 from tuning.strategies._portfolio import BayesianStrategy
 from tuning.strategies._factory import STRATEGY_CLASSES, STRATEGY_NAMES, create_strategy
-from tuning.strategies._grid import DEFAULT_GRID_POINTS, MAX_GRID_SIZE, GridStrategy
+from tuning.strategies._grid import DEFAULT_GRID_POINTS, MAX_GRID_SIZE, GridStrategy, check_grid_points
 from tuning.strategies._hyperband import HyperbandStrategy
 from tuning.strategies._random import RandomStrategy
 from tuning.strategies._tpe import TPEStrategy
@@ -31,5 +31,6 @@ __all__ = [
     "RandomStrategy",
     "Strategy",
     "TPEStrategy",
+    "check_grid_points",
     "create_strategy",
 ]

@@ -121,6 +121,8 @@ class Strategy(abc.ABC):
         random_seed: int | None = None,
         max_jobs: int | None = None,
     ) -> None:
+        # A strategy is public on its own (built in a notebook, a test), so it keeps its
+        # contract's checks; a tuning job's ranges reach it already through prepare's gate.
         self._ranges = validate_ranges(hyperparameter_ranges)
         self._objective_type = check_objective_type(objective_type)
         self._random_seed = check_random_seed(random_seed)

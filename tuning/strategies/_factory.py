@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from tuning.errors import ValidationError
-from tuning.parameters import validate_ranges
-from tuning.strategies._base import MAXIMIZE, Strategy, check_max_jobs, check_objective_type
+from tuning.strategies._base import MAXIMIZE, Strategy
 from tuning.strategies._portfolio import BayesianStrategy
 from tuning.strategies._grid import DEFAULT_GRID_POINTS, GridStrategy, check_grid_points
 from tuning.strategies._hyperband import HyperbandStrategy
@@ -36,9 +35,12 @@ def create_strategy(
 ) -> Strategy:
     """The strategy called ``name`` (``Grid``, ``Random``, ``Bayesian`` or ``Hyperband``).
 
-    Every argument is checked here, whichever strategy is asked for (``grid_points`` too,
-    so that a bad GridPoints is caught even before the strategy is switched to Grid), and
-    refused with a :class:`~tuning.errors.ValidationError` that says how to fix it.
+    Every argument is checked, whichever strategy is asked for, and refused with a
+    :class:`~tuning.errors.ValidationError` that says how to fix it: the ranges, the
+    objective type, the seed and the budget by :class:`Strategy` itself (a strategy built
+    directly checks them too, so the factory does not check them again), and ``grid_points``
+    here for the strategies other than Grid, so that a bad GridPoints is caught even before
+    the strategy is switched to Grid.
 
     >>> from tuning import ContinuousParameter
     >>> create_strategy("random", {"eta": ContinuousParameter(0.1, 0.5)}).name
@@ -50,16 +52,14 @@ def create_strategy(
             f"unknown strategy {name!r}; use one of {', '.join(STRATEGY_NAMES)} (AMT's "
             "strategy names, in any letter case)."
         )
-    ranges = validate_ranges(hyperparameter_ranges)
-    objective_type = check_objective_type(objective_type)
-    max_jobs = check_max_jobs(max_jobs)
-    check_grid_points(grid_points, ranges)
     common: dict[str, Any] = {
-        "hyperparameter_ranges": ranges,
+        "hyperparameter_ranges": hyperparameter_ranges,
         "objective_type": objective_type,
         "random_seed": random_seed,
         "max_jobs": max_jobs,
     }
     if key == "grid":
         return GridStrategy(**common, grid_points=grid_points)
-    return _CLASSES[key](**common)
+    strategy = _CLASSES[key](**common)
+    check_grid_points(grid_points, strategy.hyperparameter_ranges)
+    return strategy

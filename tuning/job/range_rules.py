@@ -1,0 +1,67 @@
+"""The rules a tuning job's ranges must keep, in one place: the gate's part about ranges.
+
+Why a module of its own: four readers take ranges in (the Create page's table in
+:mod:`tuning.job.range_table`, the SDK's ``HyperparameterTuner``, TuneLab's and SageMaker's
+JSON) and one gate checks them (:func:`tuning.job.preparation.prepare`). Each reader used
+to keep its own copy of "inside the algorithm's valid domain" and "an integer
+hyperparameter takes an IntegerParameter"; now all of them call :func:`check_range` or
+:func:`check_ranges`, and a copy cannot drift.
+
+Every error carries ``field`` = the hyperparameter's name (see :mod:`tuning.errors`), so a
+reader can say it in its own words (``hyperparameter_ranges['eta']: ...`` for the SDK)
+with :func:`tuning.errors.at_field`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from tuning.errors import ValidationError
+from tuning.parameters import CategoricalParameter, Parameter, validate_ranges
+
+if TYPE_CHECKING:
+    from tuning.algorithms import Algorithm
+
+__all__ = ["check_range", "check_ranges"]
+
+
+def check_range(algorithm: Algorithm, name: str, parameter: Parameter) -> None:
+    """One range: its own rules (AMT's), then the algorithm's catalogue entry for ``name``.
+
+    ``name`` must be one of the algorithm's hyperparameters (a reader that looks its
+    entry up first, as the range table does, has already refused an unknown one).
+    """
+    try:
+        parameter.check(name)
+    except ValidationError as error:
+        error.field = name
+        raise
+    _check_in_catalogue(algorithm, name, parameter)
+
+
+def check_ranges(algorithm: Algorithm, ranges: Mapping[str, Parameter],
+                 static: Mapping[str, Any] | None = None) -> dict[str, Parameter]:
+    """All of a job's ranges: the set's rules (:func:`tuning.parameters.validate_ranges`:
+    not empty, not too many, none also static), every range's own rules, known names, and
+    every range against the algorithm's catalogue. Returns them as a plain dict."""
+    checked = validate_ranges(ranges, static)  # each range's own rules too: not checked twice below
+    algorithm.resolve(dict.fromkeys(checked))  # unknown names, listing the known ones
+    for name, parameter in checked.items():
+        _check_in_catalogue(algorithm, name, parameter)
+    return checked
+
+
+def _check_in_catalogue(algorithm: Algorithm, name: str, parameter: Parameter) -> None:
+    spec = algorithm.hyperparameters[name]
+    try:
+        if isinstance(parameter, CategoricalParameter):
+            for value in parameter.values:
+                spec.check_value(value)
+            return
+        spec.check_bounds(parameter.min_value, parameter.max_value, what="range")
+        if spec.integer and parameter.kind != "Integer":
+            raise ValidationError(f"hyperparameter {name!r} takes whole numbers: use an IntegerParameter for it.")
+    except ValidationError as error:
+        error.field = name
+        raise
