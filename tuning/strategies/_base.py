@@ -122,6 +122,9 @@ class Strategy(abc.ABC):
     counts_its_jobs: ClassVar[bool] = False
     """Whether the strategy knows how many jobs it has (Grid: the grid's size), so that
     max_jobs may be left out; :attr:`total_jobs` is then that number."""
+    warm_start_refusal: ClassVar[str | None] = None
+    """Why the strategy cannot start from parent tuning jobs' results (Grid: its points are
+    fixed in advance), or None when it can."""
 
     def __init__(
         self,

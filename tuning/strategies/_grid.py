@@ -111,6 +111,7 @@ class GridStrategy(Strategy):
     refuses_repeats = False
     settings = ("GridPoints",)
     counts_its_jobs = True
+    warm_start_refusal = "a grid's points are fixed in advance, so the parents' results cannot change them"
 
     def __init__(
         self,
