@@ -247,22 +247,18 @@ class MLP(_BuiltIn):
     default_algorithm = "mlp"
 
 
+_SDK_SPELLINGS: tuple[type[Estimator], ...] = (XGBoost, LinearLearner, KNN, RandomForest, MLP)
+"""The SDK-named estimator classes above; each names its algorithm itself (``default_algorithm``)."""
+
+
 def estimator_for_algorithm(algorithm: str, hyperparameters: Mapping[str, Any] | None = None) -> Estimator:
     """The SDK's estimator class of ``algorithm`` (plain :class:`Estimator` when it has none),
     with ``hyperparameters`` set (used by ``attach``)."""
     name = get_algorithm(algorithm).name
-    cls = next((c for c in _subclasses(Estimator) if c.default_algorithm == name), Estimator)
-    if cls is Estimator:
+    cls = next((c for c in _SDK_SPELLINGS if c.default_algorithm == name), None)
+    if cls is None:
         return Estimator(algorithm=name, hyperparameters=dict(hyperparameters or {}))
     return cls(hyperparameters=dict(hyperparameters or {}))
-
-
-def _subclasses(cls: type[Estimator]) -> list[type[Estimator]]:
-    """Every estimator class below ``cls``: each names its algorithm itself (``default_algorithm``)."""
-    found: list[type[Estimator]] = []
-    for sub in cls.__subclasses__():
-        found += [sub, *_subclasses(sub)]
-    return found
 
 
 def convert_value(algorithm: Algorithm, name: str, value: Any) -> Any:
