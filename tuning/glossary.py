@@ -7,9 +7,7 @@ are AMT's, so what a student learns transfers to the real service.
 
 from __future__ import annotations
 
-from tuning.strategies import STRATEGY_CLASSES
-
-__all__ = ["CONCEPTS", "STRATEGIES", "SCALING_TYPES", "explain"]
+__all__ = ["CONCEPTS", "SCALING_TYPES", "explain"]
 
 CONCEPTS: dict[str, str] = {
     "dataset": "The table the models learn from; a fifth of its rows is held out as the validation "
@@ -46,9 +44,7 @@ CONCEPTS: dict[str, str] = {
     "name": "HyperParameterTuningJobName: how this tuning job is listed; leave it empty for a "
             "fresh name made of the algorithm, strategy and time.",
 }
-
-STRATEGIES: dict[str, str] = {cls.name: cls.summary for cls in STRATEGY_CLASSES}
-"""Each strategy's sentence: the fact lives on the strategy class (its ``summary``)."""
+"""A strategy's own sentence is on its class (``summary``), an algorithm's on its class too."""
 
 SCALING_TYPES: dict[str, str] = {
     "Auto": "Logarithmic when MinValue > 0 and MaxValue/MinValue >= 100, otherwise Linear.",

@@ -29,7 +29,7 @@ from tuning.datasets import Dataset, DatasetInfo, list_datasets, load_dataset
 from tuning.job.early_stopping import default_grace_period
 from tuning.errors import TuneLabError
 from tuning.json_input import parse_json
-from tuning.glossary import CONCEPTS, SCALING_TYPES, STRATEGIES
+from tuning.glossary import CONCEPTS, SCALING_TYPES
 from tuning.metrics import ObjectiveMetric
 from tuning.parameters import CategoricalParameter, Parameter
 from tuning.job.range_table import SCALING_TYPES as SCALING_NAMES
@@ -37,7 +37,7 @@ from tuning.job.range_table import range_rows, read_range_rows
 from tuning.records import ACTIVE_TUNING_STATUSES
 from tuning.sagemaker.request_json import is_sagemaker_request, read_tuning_job_json, to_sagemaker_request
 from tuning.sagemaker.sdk_code import sdk_code
-from tuning.strategies import DEFAULT_GRID_POINTS, STRATEGY_NAMES
+from tuning.strategies import DEFAULT_GRID_POINTS, DEFAULT_STRATEGY, strategy_classes, strategy_names
 from tuning.job.warm_start import MAX_PARENTS
 
 # Where the training jobs can run; a cluster also needs its scheduler's address. (A comment:
@@ -107,8 +107,8 @@ def prefill(config: TuningJobConfig, aws: bool, datasets: list[DatasetInfo]) -> 
     if metric not in metrics:
         raise ValidationError(f"{where('metric')}: {metric!r} does not apply to {info.name} ({problem}); "
                               f"use one of {', '.join(metrics)}.")
-    if config.strategy not in STRATEGY_NAMES:
-        raise ValidationError(f"{where('strategy')}: must be one of {', '.join(STRATEGY_NAMES)}, "
+    if config.strategy not in strategy_names():
+        raise ValidationError(f"{where('strategy')}: must be one of {', '.join(strategy_names())}, "
                               f"but got {config.strategy!r}.")
     state = st.session_state
     state["create.dataset"] = info.name
@@ -280,8 +280,12 @@ with right:
 
 # -- 2. Strategy ------------------------------------------------------------------------
 st.subheader("2. Strategy")
-strategy = st.radio("Strategy", STRATEGY_NAMES, index=STRATEGY_NAMES.index("Bayesian"), horizontal=True, key="create.strategy",
-                    captions=[STRATEGIES[name] for name in STRATEGY_NAMES], label_visibility="collapsed")
+# Each strategy's facts are on its class: its name, its summary, the settings it reads.
+strategies = {cls.name: cls for cls in strategy_classes()}
+strategy = st.radio("Strategy", list(strategies), index=list(strategies).index(DEFAULT_STRATEGY), horizontal=True,
+                    key="create.strategy", captions=[cls.summary for cls in strategies.values()],
+                    label_visibility="collapsed")
+grows_resource = strategies[strategy].grows_resource
 strategy_config: dict[str, int] = {}
 strategy_errors: list[str] = []
 # Each limit's input takes any whole number and keeps a slot under it for the engine's own
@@ -289,9 +293,9 @@ strategy_errors: list[str] = []
 # box, the engine would never see it, and Launch would stay enabled.
 limit_slots: dict[str, DeltaGenerator] = {}
 resource = algorithm.resource
-if strategy == "Hyperband":
+if grows_resource:
     if resource is None:
-        strategy_errors.append(f"{algorithm.title} trains in one step, so Hyperband has no budget to grow. "
+        strategy_errors.append(f"{algorithm.title} trains in one step, so {strategy} has no budget to grow. "
                                "Choose Bayesian or Random for it.")
     else:
         spec = algorithm.hyperparameters[resource]
@@ -305,10 +309,10 @@ if strategy == "Hyperband":
         limit_slots["MinResource"] = high.empty()
         strategy_config = {"MinResource": int(minimum), "MaxResource": int(maximum)}
         explain(CONCEPTS["resource"])
-elif strategy == "Grid":
+if "GridPoints" in strategies[strategy].settings:
     points = st.number_input("GridPoints", key="create.grid_points", value=DEFAULT_GRID_POINTS, step=1)
     limit_slots["GridPoints"] = st.empty()
-    strategy_config = {"GridPoints": int(points)}
+    strategy_config["GridPoints"] = int(points)
     explain(CONCEPTS["grid_points"])
 for message in strategy_errors:
     st.error(literal(message), icon=":material/error:")
@@ -316,14 +320,14 @@ for message in strategy_errors:
 # -- 3. Ranges --------------------------------------------------------------------------
 st.subheader("3. Hyperparameter ranges")
 explain(CONCEPTS["ranges"])
-owned_by_hyperband = (resource,) if strategy == "Hyperband" and resource else ()
-rows, import_notes = overlay_import(range_rows(algorithm, exclude=owned_by_hyperband), algorithm)
+owned_by_strategy = (resource,) if grows_resource and resource else ()
+rows, import_notes = overlay_import(range_rows(algorithm, exclude=owned_by_strategy), algorithm)
 for message in import_notes:
     st.warning(literal(message), icon=":material/warning:")
 edited = st.data_editor(
     rows,
     # A new import starts a fresh editor, so the imported table is not hidden by older edits.
-    key=f"ranges-{algorithm.name}-{bool(owned_by_hyperband)}-{st.session_state.get('create.import_nonce', 0)}",
+    key=f"ranges-{algorithm.name}-{bool(owned_by_strategy)}-{st.session_state.get('create.import_nonce', 0)}",
     hide_index=True,
     num_rows="fixed",
     width="stretch",
@@ -383,10 +387,10 @@ with second:
     if max_parallel > cores and scheduler is None:
         st.warning(f"This machine has {cores} CPU cores: more than {cores} parallel jobs only queue up.",
                    icon=":material/warning:")
-    early_stopping_possible = resource is not None and strategy != "Hyperband"
+    early_stopping_possible = resource is not None and not grows_resource
     early_stopping = st.toggle("Early stopping (Auto)", key="create.early_stopping", value=False, disabled=not early_stopping_possible)
     explain(CONCEPTS["early_stopping"] if early_stopping_possible else
-            "Early stopping is off: " + ("Hyperband stops jobs itself." if strategy == "Hyperband"
+            "Early stopping is off: " + (f"{strategy} stops jobs itself." if grows_resource
                                          else f"{algorithm.title} reports its objective only at the end."))
     grace_period = None
     if early_stopping and early_stopping_possible:

@@ -38,6 +38,7 @@ __all__ = [
     "HyperparameterSpec",
     "Reporter",
     "TrainingData",
+    "image_repository",
 ]
 
 
@@ -140,6 +141,22 @@ class Algorithm(abc.ABC):
     fixed_hyperparameters: Mapping[str, Any] = {}
     """Settings TuneLab holds fixed, such as one thread per training job."""
 
+    # -- how SageMaker knows it (read by tuning.sagemaker: the JSON, the SDK code, estimators)
+    aws_image: str | None = None
+    """AWS's image URI (us-east-1, as ``sagemaker.image_uris.retrieve`` gives it) when SageMaker
+    has this algorithm built in; TuneLab's own algorithms are written ``tunelab/<name>:latest``."""
+    aws_image_aliases: tuple[str, ...] = ()
+    """Other image repository names that mean this algorithm (``xgboost`` beside ``sagemaker-xgboost``)."""
+    sdk_image: tuple[str, str] | None = None
+    """``image_uris.retrieve(framework, region, version=...)``'s framework and version, which the
+    SDK code writes for AWS's built-ins; None writes the image itself, to be pushed by the user."""
+    derived_from_data: frozenset[str] = frozenset()
+    """Static hyperparameters AWS's container needs that TuneLab derives from the data
+    (``num_class``, ``feature_dim``): read from a SageMaker request and dropped."""
+    decided_hyperparameters: Mapping[str, str] = {}
+    """Settings of SageMaker's algorithm that TuneLab decides itself, each with how: an
+    estimator accepts and records them, and they do not change training."""
+
     # -- declarations --------------------------------------------------------------------
     def objective_metrics(self, problem_type: str) -> list[ObjectiveMetric]:
         return metrics_for(problem_type)
@@ -178,6 +195,23 @@ class Algorithm(abc.ABC):
                 f"{', '.join(self.problem_types)}."
             )
 
+    # -- SageMaker's names for it -------------------------------------------------------
+    def training_image(self) -> str:
+        """The TrainingImage TuneLab writes: AWS's URI for a built-in, ``tunelab/<name>:latest`` otherwise."""
+        return self.aws_image or f"tunelab/{self.name}:latest"
+
+    def image_repositories(self) -> tuple[str, ...]:
+        """The image repository names (between ``/`` and ``:``) that read back as this algorithm."""
+        own = (image_repository(self.aws_image),) if self.aws_image else ()
+        return own + tuple(self.aws_image_aliases)
+
+    def check_decided(self, name: str, value: Any) -> Any:
+        """A value for one of :attr:`decided_hyperparameters`, stripped; refused when TuneLab cannot honour it."""
+        return value.strip() if isinstance(value, str) else value
+
+    def check_decided_problem(self, decided: Mapping[str, Any], problem_type: str) -> None:
+        """Refuse decided settings (an XGBoost ``objective``) that contradict the data's problem type."""
+
     # -- training ------------------------------------------------------------------------
     @abc.abstractmethod
     def fit(
@@ -210,6 +244,11 @@ class Algorithm(abc.ABC):
 
         estimator = load_skops(blob, f"the {self.title} model file")
         return FittedModel(estimator, n_classes, target_mean, target_scale)
+
+
+def image_repository(image: str) -> str:
+    """The repository of an image URI: ``sagemaker-xgboost`` in ``683313688378.dkr.ecr.../sagemaker-xgboost:1.7-1``."""
+    return image.rpartition("/")[2].partition(":")[0]
 
 
 def scaled_regression_target(data: TrainingData) -> tuple[np.ndarray, float, float]:

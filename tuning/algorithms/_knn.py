@@ -43,6 +43,9 @@ class KNearestNeighborsAlgorithm(Algorithm):
         )
     }
     fixed_hyperparameters = {"n_jobs": 1}
+    aws_image = "382416733822.dkr.ecr.us-east-1.amazonaws.com/knn:1"
+    sdk_image = ("knn", "1")
+    derived_from_data = frozenset({"predictor_type", "feature_dim", "sample_size"})
 
     def fit(self, hyperparameters: Mapping[str, Any], data: TrainingData, metric: ObjectiveMetric,
             reporter: Reporter, *, seed: int) -> FittedModel:

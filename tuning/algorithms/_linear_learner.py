@@ -41,6 +41,9 @@ class LinearLearnerAlgorithm(Algorithm):
     resource_unit = "epochs"
     resource_step = "epoch"
     needs_scaling = True
+    aws_image = "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1"
+    sdk_image = ("linear-learner", "1")
+    derived_from_data = frozenset({"predictor_type", "feature_dim", "num_classes"})
     hyperparameters = {
         spec.name: spec
         for spec in (

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tuning.algorithms._base import Algorithm, FittedModel, HyperparameterSpec, TrainingData
-from tuning.metrics import BINARY, MULTICLASS
+from tuning.errors import ValidationError
+from tuning.metrics import BINARY, MULTICLASS, REGRESSION
 from tuning.parameters import ContinuousParameter, IntegerParameter
 
 if TYPE_CHECKING:
@@ -55,6 +56,31 @@ _HYPERPARAMETERS = {
     )
 }
 
+_DECIDED: dict[str, str] = {
+    "objective": "chosen from the data's problem type (binary:logistic, multi:softprob, reg:squarederror)",
+    "eval_metric": "the tuner's objective_metric_name is what is computed",
+    "num_class": "read from the data",
+    "silent": "training jobs are quiet",
+    "verbosity": "training jobs are quiet",
+    "nthread": "one thread per training job; the tuner's max_parallel_jobs runs several",
+    "tree_method": "TuneLab uses 'hist'",
+    "booster": "TuneLab uses 'gbtree'",
+    "rate_drop": "used only by booster='dart'; TuneLab uses gbtree",
+    "skip_drop": "used only by booster='dart'; TuneLab uses gbtree",
+    "one_drop": "used only by booster='dart'; TuneLab uses gbtree",
+    "sample_type": "used only by booster='dart'; TuneLab uses gbtree",
+    "normalize_type": "used only by booster='dart'; TuneLab uses gbtree",
+    "tweedie_variance_power": "used only by objective='reg:tweedie'",
+    "seed": "the tuner's random_seed seeds every training job",
+}
+"""SageMaker XGBoost hyperparameters TuneLab decides itself: accepted, recorded, unused."""
+_OBJECTIVES = {
+    "binary:logistic": BINARY, "binary:logitraw": BINARY,
+    "multi:softprob": MULTICLASS, "multi:softmax": MULTICLASS,
+    "reg:squarederror": REGRESSION, "reg:linear": REGRESSION,
+}
+"""The SageMaker XGBoost objectives an estimator may name, by the problem type each is for."""
+
 
 class XGBoostAlgorithm(Algorithm):
     """Gradient-boosted trees (XGBoost), as SageMaker's built-in XGBoost algorithm."""
@@ -69,6 +95,33 @@ class XGBoostAlgorithm(Algorithm):
     model_file = "model.ubj"
     hyperparameters = _HYPERPARAMETERS
     fixed_hyperparameters = {"tree_method": "hist", "nthread": 1}
+    aws_image = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+    aws_image_aliases = ("xgboost",)
+    sdk_image = ("xgboost", "1.7-1")
+    derived_from_data = frozenset({"objective", "eval_metric", "num_class"})
+    decided_hyperparameters = _DECIDED
+
+    def check_decided(self, name: str, value: Any) -> Any:
+        """Only objectives TuneLab trains, and only the gbtree booster."""
+        text = super().check_decided(name, value)
+        if name == "objective" and text not in _OBJECTIVES:
+            raise ValidationError(
+                f"hyperparameter objective={value!r} is not one TuneLab trains; use one of "
+                f"{', '.join(_OBJECTIVES)} (or leave it out: TuneLab picks it from the data)."
+            )
+        if name == "booster" and text != "gbtree":
+            raise ValidationError(f"hyperparameter booster={value!r}: TuneLab's XGBoost trains 'gbtree' only.")
+        return text
+
+    def check_decided_problem(self, decided: Mapping[str, Any], problem_type: str) -> None:
+        """An ``objective`` set on the estimator must be for the data's problem type."""
+        objective = decided.get("objective")
+        if objective is not None and _OBJECTIVES[objective] != problem_type:
+            raise ValidationError(
+                f"hyperparameter objective={objective!r} is for {_OBJECTIVES[objective]}, but the "
+                f"train channel is {problem_type}. Fix the objective or the data (TuneLab picks the "
+                "objective from the data, so leaving it out works too)."
+            )
 
     def _params(self, hyperparameters: Mapping[str, Any], data_problem: str, n_classes: int, seed: int) -> dict[str, Any]:
         params = {name: value for name, value in hyperparameters.items() if name != "num_round"}

@@ -40,7 +40,8 @@ def training_resource(tuning_job: TuningJob, training_job: TrainingJob) -> int |
         return int(training_job.hyperparameters[resource])
     config: Mapping[str, Any] = tuning_job.config
     strategy_config = config.get("StrategyConfig") or {}
-    if tuning_job.strategy == "Hyperband" and strategy_config.get("MaxResource"):
+    # Only a strategy that grows the resource itself (Hyperband) has MaxResource: prepare refuses it for the others.
+    if strategy_config.get("MaxResource"):
         return int(strategy_config["MaxResource"])
     try:
         return int(algorithm.resolve(config.get("StaticHyperparameters") or {})[resource])

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from tuning.errors import ValidationError
 from tuning.parameters import CategoricalParameter, Parameter, parameter_from_dict
 from tuning.records import TrainingJobStatus, TuningJobStatus
+from tuning.strategies import strategy_class
 
 if TYPE_CHECKING:
     from tuning.records import TuningJob
@@ -221,10 +222,11 @@ def load_warm_start(
     ``ranges`` and ``static`` are the new job's tuned ranges and static hyperparameters
     (resolved by the algorithm, so every name has a value); ``child_config`` its JSON form.
     """
-    if strategy_name == "Grid":
+    refusal = strategy_class(strategy_name).warm_start_refusal
+    if refusal is not None:
         raise ValidationError(
-            "warm start does not apply to the Grid strategy: a grid's points are fixed in advance, so "
-            "the parents' results cannot change them. Use Bayesian (which learns from them) or Random."
+            f"warm start does not apply to the {strategy_name} strategy: {refusal}. "
+            "Use Bayesian (which learns from them) or Random."
         )
     observations: list[ParentObservation] = []
     skipped = 0

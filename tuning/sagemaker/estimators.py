@@ -16,10 +16,14 @@ argument would have done in AWS.
 Hyperparameter values may be strings, as SageMaker sends them to the container
 (``num_round="100"``); each is converted with the algorithm catalogue's spec and checked
 against its valid values. Unknown names are refused with the catalogue's list. A few
-SageMaker XGBoost settings that TuneLab decides itself (:data:`XGBOOST_DECIDED`:
-``objective`` from the data's problem type, ``eval_metric`` from the tuner's objective,
-the dart-only and tweedie-only settings that gbtree ignores) are accepted and recorded,
-and ``objective`` is checked against the data when the tuner fits.
+settings of SageMaker's algorithm that TuneLab decides itself (the algorithm's
+``decided_hyperparameters``; for XGBoost ``objective`` from the data's problem type,
+``eval_metric`` from the tuner's objective, the dart-only and tweedie-only settings that
+gbtree ignores) are accepted and recorded, and checked against the data when the tuner fits.
+
+Every fact about an algorithm comes from its class in :mod:`tuning.algorithms`; the
+classes here only give the SDK's spellings (``XGBoost(...)``, ``KNN(...)``) of
+``Estimator(algorithm=...)``, which serves any algorithm, registered ones too.
 """
 
 from __future__ import annotations
@@ -28,14 +32,13 @@ import warnings
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from tuning.algorithms import Algorithm, get_algorithm
+from tuning.algorithms import Algorithm, get_algorithm, image_repository, list_algorithms
 from tuning.errors import ValidationError
 from tuning.metrics import BINARY, MULTICLASS, REGRESSION
 
 __all__ = [
     "IGNORED",
     "KNN",
-    "XGBOOST_DECIDED",
     "Estimator",
     "LinearLearner",
     "MLP",
@@ -90,32 +93,6 @@ IGNORED: dict[str, str] = {
 _SCRIPT_ARGUMENTS = ("entry_point", "source_dir", "dependencies")
 _PREDICTOR_TYPES = {"binary_classifier": BINARY, "multiclass_classifier": MULTICLASS, "regressor": REGRESSION}
 
-XGBOOST_DECIDED: dict[str, str] = {
-    "objective": "chosen from the data's problem type (binary:logistic, multi:softprob, reg:squarederror)",
-    "eval_metric": "the tuner's objective_metric_name is what is computed",
-    "num_class": "read from the data",
-    "silent": "training jobs are quiet",
-    "verbosity": "training jobs are quiet",
-    "nthread": "one thread per training job; the tuner's max_parallel_jobs runs several",
-    "tree_method": "TuneLab uses 'hist'",
-    "booster": "TuneLab uses 'gbtree'",
-    "rate_drop": "used only by booster='dart'; TuneLab uses gbtree",
-    "skip_drop": "used only by booster='dart'; TuneLab uses gbtree",
-    "one_drop": "used only by booster='dart'; TuneLab uses gbtree",
-    "sample_type": "used only by booster='dart'; TuneLab uses gbtree",
-    "normalize_type": "used only by booster='dart'; TuneLab uses gbtree",
-    "tweedie_variance_power": "used only by objective='reg:tweedie'",
-    "seed": "the tuner's random_seed seeds every training job",
-}
-"""SageMaker XGBoost hyperparameters TuneLab decides itself: accepted, recorded, unused."""
-
-_XGBOOST_OBJECTIVES = {
-    "binary:logistic": BINARY, "binary:logitraw": BINARY,
-    "multi:softprob": MULTICLASS, "multi:softmax": MULTICLASS,
-    "reg:squarederror": REGRESSION, "reg:linear": REGRESSION,
-}
-
-
 class Estimator:
     """A SageMaker-shaped estimator for one of TuneLab's built-in algorithms.
 
@@ -136,7 +113,7 @@ class Estimator:
         name = algorithm or self.default_algorithm or _algorithm_from_image(image_uri)
         if name is None:
             raise ValidationError(
-                f"Estimator needs algorithm=..., one of {', '.join(a.name for a in _algorithms())} "
+                f"Estimator needs algorithm=..., one of {', '.join(a.name for a in list_algorithms())} "
                 f"(image_uri {image_uri!r} names none of them), for example Estimator(algorithm='xgboost')."
             )
         self.algorithm: Algorithm = get_algorithm(name)
@@ -150,7 +127,7 @@ class Estimator:
         for key, value in kwargs.items():
             if key in IGNORED:
                 self.sdk_arguments[key] = value
-            elif key in self.algorithm.hyperparameters or (self.algorithm.name == "xgboost" and key in XGBOOST_DECIDED):
+            elif key in self.algorithm.hyperparameters or key in self.algorithm.decided_hyperparameters:
                 static[key] = value
             else:
                 raise ValidationError(
@@ -177,11 +154,11 @@ class Estimator:
         for name, value in kwargs.items():
             if name in self.algorithm.hyperparameters:
                 self._static[name] = convert_value(self.algorithm, name, value)
-            elif self.algorithm.name == "xgboost" and name in XGBOOST_DECIDED:
-                self._decided[name] = _check_decided(name, value)
+            elif name in self.algorithm.decided_hyperparameters:
+                self._decided[name] = self.algorithm.check_decided(name, value)
             else:
-                extra = (f" TuneLab also accepts, and decides itself: {', '.join(XGBOOST_DECIDED)}."
-                         if self.algorithm.name == "xgboost" else "")
+                decided = self.algorithm.decided_hyperparameters
+                extra = f" TuneLab also accepts, and decides itself: {', '.join(decided)}." if decided else ""
                 try:
                     self.algorithm.resolve({name: value})
                 except ValidationError as error:
@@ -197,13 +174,7 @@ class Estimator:
 
     def check_problem_type(self, problem_type: str) -> None:
         """Refuse an ``objective`` or ``predictor_type`` that contradicts the data."""
-        objective = self._decided.get("objective")
-        if objective is not None and _XGBOOST_OBJECTIVES[objective] != problem_type:
-            raise ValidationError(
-                f"hyperparameter objective={objective!r} is for {_XGBOOST_OBJECTIVES[objective]}, but the "
-                f"train channel is {problem_type}. Fix the objective or the data (TuneLab picks the "
-                "objective from the data, so leaving it out works too)."
-            )
+        self.algorithm.check_decided_problem(self._decided, problem_type)
         predictor_type = self.sdk_arguments.get("predictor_type")
         if predictor_type is not None and _PREDICTOR_TYPES[predictor_type] != problem_type:
             raise ValidationError(
@@ -276,14 +247,17 @@ class MLP(_BuiltIn):
     default_algorithm = "mlp"
 
 
-_BY_ALGORITHM: dict[str, type[Estimator]] = {
-    "xgboost": XGBoost, "linear-learner": LinearLearner, "knn": KNN, "random-forest": RandomForest, "mlp": MLP,
-}
+_SDK_SPELLINGS: tuple[type[Estimator], ...] = (XGBoost, LinearLearner, KNN, RandomForest, MLP)
+"""The SDK-named estimator classes above; each names its algorithm itself (``default_algorithm``)."""
 
 
 def estimator_for_algorithm(algorithm: str, hyperparameters: Mapping[str, Any] | None = None) -> Estimator:
-    """The estimator class of ``algorithm`` with ``hyperparameters`` set (used by ``attach``)."""
-    cls = _BY_ALGORITHM.get(get_algorithm(algorithm).name, Estimator)
+    """The SDK's estimator class of ``algorithm`` (plain :class:`Estimator` when it has none),
+    with ``hyperparameters`` set (used by ``attach``)."""
+    name = get_algorithm(algorithm).name
+    cls = next((c for c in _SDK_SPELLINGS if c.default_algorithm == name), None)
+    if cls is None:
+        return Estimator(algorithm=name, hyperparameters=dict(hyperparameters or {}))
     return cls(hyperparameters=dict(hyperparameters or {}))
 
 
@@ -311,36 +285,24 @@ def convert_value(algorithm: Algorithm, name: str, value: Any) -> Any:
     return value
 
 
-def _check_decided(name: str, value: Any) -> Any:
-    text = value.strip() if isinstance(value, str) else value
-    if name == "objective" and text not in _XGBOOST_OBJECTIVES:
-        raise ValidationError(
-            f"hyperparameter objective={value!r} is not one TuneLab trains; use one of "
-            f"{', '.join(_XGBOOST_OBJECTIVES)} (or leave it out: TuneLab picks it from the data)."
-        )
-    if name == "booster" and text != "gbtree":
-        raise ValidationError(f"hyperparameter booster={value!r}: TuneLab's XGBoost trains 'gbtree' only.")
-    return text
-
-
 def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)
 
 
-def _algorithms() -> list[Algorithm]:
-    from tuning.algorithms import list_algorithms
-
-    return list_algorithms()
-
-
 def _algorithm_from_image(image_uri: Any) -> str | None:
+    """The algorithm an AWS image URI names: by its repository, else by a repository name inside it."""
     if not isinstance(image_uri, str):
         return None
     text = image_uri.lower()
-    for name in ("xgboost", "linear-learner", "knn"):
-        if name in text:
+    built_in = [(a.name, a.image_repositories()) for a in list_algorithms() if a.aws_image]
+    repository = image_repository(text)
+    for name, repositories in built_in:
+        if repository in repositories:
+            return name
+    for name, repositories in built_in:
+        if any(candidate in text for candidate in repositories):
             return name
     return None
 

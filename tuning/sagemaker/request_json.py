@@ -35,11 +35,11 @@ gives back ``c`` exactly (compared by ``to_dict()``):
   a name the catalogue lacks gives ``int`` or ``float`` when the text is a number.
   Integer ranges give ``int`` bounds and continuous ranges ``float``, whatever the name.
   Plain JSON numbers are accepted too (leniently); strings are the canonical form.
-- **Algorithm to TrainingImage**: AWS's built-ins by their us-east-1 image URI
-  (:data:`TRAINING_IMAGES`; any region, account or tag reads back the same), and
+- **Algorithm to TrainingImage**: AWS's built-ins by their us-east-1 image URI (the
+  algorithm class's ``aws_image``; any region, account or tag reads back the same), and
   ``tunelab/<name>:latest`` for TuneLab's own (random-forest, mlp). AWS's XGBoost and
   Linear Learner want statics such as ``objective`` or ``predictor_type`` that TuneLab
-  sets itself from the data: reading accepts and drops them (:data:`SET_BY_TUNELAB`).
+  sets itself from the data: reading accepts and drops them (the class's ``derived_from_data``).
 - **Channels to S3Uri**: a dataset by name (bundled or uploaded) is
   ``tunelab://dataset/<name>``; a CSV path is a ``file:`` URI, ``file:///abs/x.csv`` for
   an absolute path and ``file:x.csv`` for a relative one (relative to the JSON file when
@@ -69,6 +69,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote
 
+from tuning.algorithms import get_algorithm, image_repository, list_algorithms
 from tuning.job.completion import CompletionCriteria
 from tuning.job.config import TuningJobConfig, channel_to_json, check_exclude_columns
 from tuning.errors import ValidationError, at_field
@@ -78,35 +79,20 @@ from tuning.job.warm_start import WarmStartConfig
 
 __all__ = [
     "PLACEHOLDERS",
-    "SET_BY_TUNELAB",
     "TAG_EXCLUDE_COLUMNS",
     "TAG_GRACE_PERIOD",
     "TAG_GRID_POINTS",
     "TAG_LABEL_COLUMN",
     "TAG_OBJECTIVE_TYPE",
     "TAG_VALIDATION_FRACTION",
-    "TRAINING_IMAGES",
     "from_sagemaker_request",
     "is_sagemaker_request",
+    "ranges_to_aws",
     "read_tuning_job_json",
     "to_sagemaker_request",
+    "training_image",
 ]
 
-TRAINING_IMAGES = {
-    "xgboost": "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
-    "linear-learner": "382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1",
-    "knn": "382416733822.dkr.ecr.us-east-1.amazonaws.com/knn:1",
-}
-"""AWS's built-in algorithms' image URIs (us-east-1), as ``sagemaker.image_uris.retrieve`` gives them."""
-_REPOSITORIES = {"sagemaker-xgboost": "xgboost", "xgboost": "xgboost", "linear-learner": "linear-learner",
-                 "knn": "knn"}
-"""Image repository name (the part between ``/`` and ``:``) to TuneLab's algorithm."""
-SET_BY_TUNELAB = {
-    "xgboost": frozenset({"objective", "eval_metric", "num_class"}),
-    "linear-learner": frozenset({"predictor_type", "feature_dim", "num_classes"}),
-    "knn": frozenset({"predictor_type", "feature_dim", "sample_size"}),
-}
-"""Static hyperparameters AWS's built-ins need that TuneLab derives from the data; read and dropped."""
 TAG_LABEL_COLUMN = "tunelab:LabelColumn"
 TAG_VALIDATION_FRACTION = "tunelab:ValidationFraction"
 TAG_GRID_POINTS = "tunelab:GridPoints"
@@ -171,7 +157,7 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
         limits["MaxRuntimeInSeconds"] = int(seconds) if float(seconds).is_integer() else seconds
     tuning["ResourceLimits"] = limits
     if config.hyperparameter_ranges is not None:
-        tuning["ParameterRanges"] = _ranges_to_aws(config.hyperparameter_ranges)
+        tuning["ParameterRanges"] = ranges_to_aws(config.hyperparameter_ranges)
     tuning["TrainingJobEarlyStoppingType"] = config.early_stopping_type
     if config.completion_criteria is not None:
         tuning["TuningJobCompletionCriteria"] = config.completion_criteria.to_json()
@@ -220,7 +206,7 @@ def _exclude_columns_tag(names: Any) -> str:
 
 def training_image(algorithm_name: str) -> str:
     """AWS's image URI for a built-in, ``tunelab/<name>:latest`` for TuneLab's own algorithms."""
-    return TRAINING_IMAGES.get(algorithm_name, f"tunelab/{algorithm_name}:latest")
+    return get_algorithm(algorithm_name).training_image()
 
 
 def _metric_direction(name: str) -> str:
@@ -238,7 +224,8 @@ def _to_string(value: Any) -> str:
     return str(value)
 
 
-def _ranges_to_aws(ranges: Mapping[str, Parameter]) -> dict[str, list[dict[str, Any]]]:
+def ranges_to_aws(ranges: Mapping[str, Parameter]) -> dict[str, list[dict[str, Any]]]:
+    """AWS's ParameterRanges: ``{"IntegerParameterRanges": [...], "ContinuousParameterRanges": [...], ...}``."""
     out: dict[str, list[dict[str, Any]]] = {kind: [] for kind in _RANGE_KINDS}
     for name, parameter in ranges.items():
         if isinstance(parameter, CategoricalParameter):
@@ -401,22 +388,21 @@ def _read_algorithm(value: Any) -> str:
     spec = json_object(value, where)
     if "AlgorithmName" in spec:
         raise ValidationError(f"{where}.AlgorithmName: TuneLab has no AWS Marketplace algorithms; give a "
-                              f"TrainingImage such as {TRAINING_IMAGES['xgboost']!r}.")
+                              f"TrainingImage such as {training_image('xgboost')!r}.")
     refuse_unknown_fields(spec, {"TrainingImage", "TrainingInputMode", "MetricDefinitions"}, f"{where}.")
     image = json_string(_required(spec, "TrainingImage", f"{where}."), f"{where}.TrainingImage")
     mode = spec.get("TrainingInputMode", "File")
     if mode not in ("File", "Pipe", "FastFile"):
         raise ValidationError(f"{where}.TrainingInputMode: must be File, Pipe or FastFile, but got {mode!r}.")
-    repository, _, _tag = image.rpartition("/")[2].partition(":")
-    if image.startswith("tunelab/"):
-        from tuning.algorithms import list_algorithms
-
-        names = [a.name for a in list_algorithms()]
+    algorithms = list_algorithms()
+    repository = image_repository(image)
+    for algorithm in algorithms:
+        names = (algorithm.name,) if image.startswith("tunelab/") else algorithm.image_repositories()
         if repository in names:
-            return repository
-    elif repository in _REPOSITORIES:
-        return _REPOSITORIES[repository]
-    known = ", ".join([*TRAINING_IMAGES.values(), "tunelab/random-forest:latest", "tunelab/mlp:latest"])
+            return algorithm.name
+    # AWS's images first: the ones a SageMaker user knows
+    known = ", ".join([a.training_image() for a in algorithms if a.aws_image]
+                      + [a.training_image() for a in algorithms if not a.aws_image])
     raise ValidationError(f"{where}.TrainingImage: {image!r} is not an algorithm TuneLab has; use one of {known} "
                           "(any region, account or tag of AWS's images).")
 
@@ -485,7 +471,7 @@ def _read_ranges(value: Any, specs: Mapping[str, Any]) -> dict[str, Parameter]:
 def _read_statics(value: Any, specs: Mapping[str, Any], algorithm: str) -> dict[str, Any]:
     where = f"{_DEFINITION}.StaticHyperParameters"
     statics = json_object(value, where)
-    dropped = SET_BY_TUNELAB.get(algorithm, frozenset())
+    dropped = get_algorithm(algorithm).derived_from_data
     return {name: _from_string(text, specs.get(name), f"{where}.{name}")
             for name, text in statics.items() if name not in dropped}
 

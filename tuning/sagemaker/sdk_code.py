@@ -17,15 +17,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tuning.sagemaker.request_json import PLACEHOLDERS, TRAINING_IMAGES, _ranges_to_aws, to_sagemaker_request
+from tuning.algorithms import get_algorithm
+from tuning.sagemaker.request_json import PLACEHOLDERS, ranges_to_aws, to_sagemaker_request
 
 if TYPE_CHECKING:
     from tuning.job.config import TuningJobConfig
 
 __all__ = ["sdk_code"]
 
-_SDK_NAMES = {"xgboost": ("xgboost", "1.7-1"), "linear-learner": ("linear-learner", "1"), "knn": ("knn", "1")}
-"""TuneLab's algorithm to ``image_uris.retrieve(framework, region, version)``."""
 _RANGE_CLASSES = {"IntegerParameterRanges": "IntegerParameter", "ContinuousParameterRanges": "ContinuousParameter"}
 
 
@@ -35,7 +34,7 @@ def sdk_code(config: TuningJobConfig) -> str:
     tuning = request["HyperParameterTuningJobConfig"]
     definition = request["TrainingJobDefinition"]
     image = definition["AlgorithmSpecification"]["TrainingImage"]
-    algorithm = next((name for name, uri in TRAINING_IMAGES.items() if uri == image), None)
+    sdk_image = get_algorithm(config.algorithm).sdk_image  # AWS's built-ins: (framework, version)
     lines = [
         '"""TuneLab export: run this tuning job on Amazon SageMaker (SageMaker Python SDK v2)."""',
         "import sagemaker",
@@ -59,8 +58,8 @@ def sdk_code(config: TuningJobConfig) -> str:
         'bucket = f"s3://{session.default_bucket()}/tunelab"  # TODO: where your data and models live',
         "",
     ]
-    if algorithm is not None:
-        framework, version = _SDK_NAMES[algorithm]
+    if sdk_image is not None:
+        framework, version = sdk_image
         lines.append(f"image_uri = image_uris.retrieve({framework!r}, session.boto_region_name, version={version!r})")
     else:
         lines.append(f"image_uri = {image!r}  # TODO: TuneLab's own algorithm; push your own container")
@@ -84,7 +83,7 @@ def sdk_code(config: TuningJobConfig) -> str:
             lines.append(f"estimator.set_hyperparameters(**{odd!r})")
     lines += ["", "hyperparameter_ranges = {"]
     # Left out, TuneLab tunes the algorithm's default ranges; AWS needs them spelt out.
-    ranges = tuning.get("ParameterRanges") or _ranges_to_aws(config.resolved_ranges())
+    ranges = tuning.get("ParameterRanges") or ranges_to_aws(config.resolved_ranges())
     for kind, cls in _RANGE_CLASSES.items():
         for entry in ranges.get(kind, []):
             lines.append(f"    {entry['Name']!r}: {cls}({entry['MinValue']}, {entry['MaxValue']}, "

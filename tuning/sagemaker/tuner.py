@@ -29,7 +29,6 @@ import sys
 import time
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -40,9 +39,16 @@ from tuning.errors import ValidationError, at_field
 from tuning.job.range_rules import check_range
 from tuning.sagemaker.estimators import Estimator, estimator_for_algorithm
 from tuning.sagemaker.inputs import resolve_channels
+from tuning.sagemaker.sdk_configs import (
+    HyperbandStrategyConfig,
+    StrategyConfig,
+    TuningJobCompletionCriteriaConfig,
+    flat_strategy_config,
+)
 from tuning.metrics import get_metric
 from tuning.parameters import Parameter, parameter_from_dict
 from tuning.store.database import Store
+from tuning.strategies import DEFAULT_STRATEGY, strategy_class
 from tuning.analysis.tables import training_jobs_frame
 from tuning.job.warm_start import WarmStartConfig, overall_best_training_job
 
@@ -67,90 +73,6 @@ ANALYTICS_COLUMNS = ("TrainingJobName", "TrainingJobStatus", "FinalObjectiveValu
                      "TrainingEndTime", "TrainingElapsedTimeSeconds")
 """The SDK's ``HyperparameterTuningJobAnalytics.dataframe()`` columns beside the tuned hyperparameters."""
 _POLL_SECONDS = 0.5
-
-
-# -- the SDK's small configuration objects ---------------------------------------------------
-@dataclass(frozen=True)
-class HyperbandStrategyConfig:
-    """The SDK's ``HyperbandStrategyConfig``: the training resource's range (rounds, epochs)."""
-
-    max_resource: int | None = None
-    min_resource: int | None = None
-
-    def to_input_req(self) -> dict[str, int]:
-        """AWS's shape: ``{"MinResource": .., "MaxResource": ..}`` (the set ones)."""
-        shape = {"MinResource": self.min_resource, "MaxResource": self.max_resource}
-        return {key: value for key, value in shape.items() if value is not None}
-
-
-@dataclass(frozen=True)
-class StrategyConfig:
-    """The SDK's ``StrategyConfig(hyperband_strategy_config=...)``."""
-
-    hyperband_strategy_config: HyperbandStrategyConfig | None = None
-
-    def to_input_req(self) -> dict[str, Any]:
-        """AWS's shape: ``{"HyperbandStrategyConfig": {...}}``."""
-        if self.hyperband_strategy_config is None:
-            return {}
-        return {"HyperbandStrategyConfig": self.hyperband_strategy_config.to_input_req()}
-
-
-class TuningJobCompletionCriteriaConfig:
-    """The SDK's completion criteria, mapped to :class:`tuning.CompletionCriteria` (see there).
-
-    The SDK spells the first argument ``max_number_of_training_jobs_not_improving``;
-    ``max_number_training_jobs_not_improving`` is accepted too.
-    """
-
-    def __init__(self, max_number_of_training_jobs_not_improving: int | None = None,
-                 complete_on_convergence: bool | None = None,
-                 target_objective_metric_value: float | None = None, *,
-                 max_number_training_jobs_not_improving: int | None = None) -> None:
-        if max_number_training_jobs_not_improving is not None:
-            if max_number_of_training_jobs_not_improving is not None:
-                raise ValidationError("give max_number_of_training_jobs_not_improving once (it has two spellings).")
-            max_number_of_training_jobs_not_improving = max_number_training_jobs_not_improving
-        if complete_on_convergence is not None and not isinstance(complete_on_convergence, bool):
-            raise ValidationError(
-                f"complete_on_convergence must be True, False or None, but got {complete_on_convergence!r}.")
-        self.max_number_of_training_jobs_not_improving = max_number_of_training_jobs_not_improving
-        self.complete_on_convergence = complete_on_convergence
-        self.target_objective_metric_value = target_objective_metric_value
-        self.to_criteria().check()
-
-    def to_criteria(self) -> CompletionCriteria:
-        """The engine's form."""
-        return CompletionCriteria(self.target_objective_metric_value, self.max_number_of_training_jobs_not_improving,
-                                  bool(self.complete_on_convergence))
-
-    def to_input_req(self) -> dict[str, Any]:
-        """AWS's TuningJobCompletionCriteria shape."""
-        return self.to_criteria().to_json()
-
-
-def _strategy_config(value: Any) -> dict[str, Any]:
-    """The SDK's strategy_config (object or AWS dict) as TuningJobConfig's flat dict."""
-    if value is None:
-        return {}
-    if isinstance(value, (StrategyConfig, HyperbandStrategyConfig)):
-        value = value.to_input_req() if isinstance(value, StrategyConfig) else {
-            "HyperbandStrategyConfig": value.to_input_req()}
-    if not isinstance(value, Mapping):
-        raise ValidationError(
-            "strategy_config must be StrategyConfig(hyperband_strategy_config=HyperbandStrategyConfig("
-            "min_resource=.., max_resource=..)) or {'HyperbandStrategyConfig': {'MinResource': .., "
-            f"'MaxResource': ..}}, but got {type(value).__name__}."
-        )
-    flat = dict(value)
-    hyperband = flat.pop("HyperbandStrategyConfig", None)
-    if hyperband is not None:
-        if not isinstance(hyperband, Mapping) or set(hyperband) - {"MinResource", "MaxResource"}:
-            raise ValidationError(
-                "strategy_config['HyperbandStrategyConfig'] takes MinResource and MaxResource only, but got "
-                f"{hyperband!r}.")
-        flat.update(hyperband)
-    return flat
 
 
 # -- analytics ------------------------------------------------------------------------------
@@ -245,7 +167,7 @@ class HyperparameterTuner:
 
     def __init__(self, estimator: Estimator, objective_metric_name: str,
                  hyperparameter_ranges: Mapping[str, Parameter], metric_definitions: Any = None,
-                 strategy: str = "Bayesian", objective_type: str = "Maximize", max_jobs: int | None = None,
+                 strategy: str = DEFAULT_STRATEGY, objective_type: str = "Maximize", max_jobs: int | None = None,
                  max_parallel_jobs: int = 1, max_runtime_in_seconds: float | None = None, tags: Any = None,
                  base_tuning_job_name: str | None = None, warm_start_config: WarmStartConfig | None = None,
                  strategy_config: Any = None, completion_criteria_config: Any = None,
@@ -276,7 +198,7 @@ class HyperparameterTuner:
         self.metric_definitions = metric_definitions
         self.strategy = strategy
         self.objective_type = objective_type
-        if max_jobs is None and str(strategy).strip().lower() != "grid":
+        if max_jobs is None and not _counts_its_jobs(strategy):
             max_jobs = 1
         self.max_jobs = max_jobs
         self.max_parallel_jobs = max_parallel_jobs
@@ -316,7 +238,7 @@ class HyperparameterTuner:
             algorithm=self.estimator.algorithm.name, objective_metric_name=self.objective_metric_name,
             objective_type=self.objective_type, hyperparameter_ranges=dict(self.hyperparameter_ranges),
             static_hyperparameters=static, strategy=self.strategy,
-            strategy_config=_strategy_config(self.strategy_config), max_jobs=self.max_jobs,
+            strategy_config=flat_strategy_config(self.strategy_config), max_jobs=self.max_jobs,
             max_parallel_jobs=self.max_parallel_jobs, max_runtime_seconds=self.max_runtime_in_seconds,
             early_stopping_type=self.early_stopping_type, random_seed=self.random_seed,
             completion_criteria=criteria, warm_start_config=self.warm_start_config,
@@ -489,6 +411,14 @@ class HyperparameterTuner:
                 f"{what}: this tuner has no tuning job yet. Call fit(inputs) first, or "
                 "HyperparameterTuner.attach(tuning_job_name) for an existing one.")
         return self.latest_tuning_job.name
+
+
+def _counts_its_jobs(strategy: Any) -> bool:
+    """Whether the strategy sets the number of jobs itself (Grid); an unknown name is refused at fit."""
+    try:
+        return strategy_class(strategy).counts_its_jobs
+    except ValidationError:
+        return False
 
 
 def _check_ranges(ranges: Any, estimator: Estimator) -> dict[str, Parameter]:

@@ -112,6 +112,19 @@ class Strategy(abc.ABC):
     refuses_repeats: ClassVar[bool] = True
     """Whether :meth:`suggest` replaces a repeat of a point already tried (Grid's points are
     distinct by construction, and closer together than the test's tolerance on a fine grid)."""
+    settings: ClassVar[tuple[str, ...]] = ()
+    """The StrategyConfig fields the strategy reads (Grid: GridPoints; Hyperband: MinResource,
+    MaxResource); the Create page shows an input for each, and they are refused with another strategy."""
+    grows_resource: ClassVar[bool] = False
+    """Whether the strategy stops weak jobs itself along the algorithm's training resource
+    (Hyperband): the resource is then not tuned, early stopping stays off, and an algorithm
+    that trains in one step cannot be used with it."""
+    counts_its_jobs: ClassVar[bool] = False
+    """Whether the strategy knows how many jobs it has (Grid: the grid's size), so that
+    max_jobs may be left out; :attr:`total_jobs` is then that number."""
+    warm_start_refusal: ClassVar[str | None] = None
+    """Why the strategy cannot start from parent tuning jobs' results (Grid: its points are
+    fixed in advance), or None when it can."""
 
     def __init__(
         self,

@@ -109,6 +109,9 @@ class GridStrategy(Strategy):
     summary = "Tries every combination of a few values per range: thorough, but the count multiplies with each range."
     depends_on_results = False
     refuses_repeats = False
+    settings = ("GridPoints",)
+    counts_its_jobs = True
+    warm_start_refusal = "a grid's points are fixed in advance, so the parents' results cannot change them"
 
     def __init__(
         self,

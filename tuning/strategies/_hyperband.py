@@ -27,3 +27,5 @@ class HyperbandStrategy(TPEStrategy):
 
     name = "Hyperband"
     summary = "Starts many jobs with a small budget and lets only the most promising ones train longer."
+    settings = ("MinResource", "MaxResource")
+    grows_resource = True
