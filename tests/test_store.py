@@ -105,6 +105,8 @@ def test_a_job_whose_runner_died_shows_as_interrupted_with_finished_jobs_intact(
         f"Store({str(store.url)!r}).claim_runner('job-1')"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=os.getcwd())
+    assert store.get_tuning_job("job-1").status == "InProgress"  # a read writes nothing
+    assert store.mark_dead_runners() == ["job-1"]
     job = store.get_tuning_job("job-1")
     assert job.status == "Interrupted"
     assert "stopped before the job ended" in job.failure_reason
@@ -116,13 +118,16 @@ def test_a_job_whose_runner_died_shows_as_interrupted_with_finished_jobs_intact(
 def test_a_live_runner_is_not_marked_interrupted(store):
     store.create_tuning_job(_tuning_job())
     store.claim_runner("job-1")  # this very process
+    assert store.mark_dead_runners() == []
     assert store.get_tuning_job("job-1").status == "InProgress"
 
 
 def test_a_stale_heartbeat_from_another_machine_means_interrupted(store):
     store.create_tuning_job(_tuning_job(runner_host="elsewhere", runner_pid=1, heartbeat_at=time.time() - 120))
+    store.mark_dead_runners()
     assert store.get_tuning_job("job-1").status == "Interrupted"
     store.create_tuning_job(_tuning_job("job-2", runner_host="elsewhere", runner_pid=1, heartbeat_at=time.time()))
+    store.mark_dead_runners()
     assert store.get_tuning_job("job-2").status == "InProgress"
 
 

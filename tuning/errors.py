@@ -8,7 +8,7 @@ without a traceback.
 
 from __future__ import annotations
 
-__all__ = ["TuneLabError", "ValidationError"]
+__all__ = ["StoreWriteError", "TuneLabError", "ValidationError"]
 
 
 class TuneLabError(Exception):
@@ -20,4 +20,13 @@ class ValidationError(TuneLabError, ValueError):
 
     It subclasses :class:`ValueError` so that code written for the standard library's
     conventions (``except ValueError``) catches it too.
+    """
+
+
+class StoreWriteError(TuneLabError):
+    """The store refused a write (a read-only file or server, a full disk); the message says which.
+
+    Raised by :meth:`tuning.store.database.Store.mark_dead_runners`, the one write that
+    showing the store's jobs may make: a page or ``python -m tuning list`` catches it,
+    shows what it read, and says plainly why a dead job may still read InProgress.
     """

@@ -56,8 +56,6 @@ class PreparedTuningJob:
     max_resource: int | None = None
     notes: list[str] = field(default_factory=list)
     warm_start: WarmStart | None = None
-    resume: Any = None
-    """A :class:`tuning.running.resume.ResumePoint` when an interrupted job is taken up again."""
 
     def new_strategy(self) -> Strategy:
         """A fresh strategy, already informed by the parents' results when warm-started."""
