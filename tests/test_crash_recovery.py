@@ -208,7 +208,7 @@ def test_a_resume_restores_what_the_strategy_learnt_the_best_and_the_clock(tmp_p
     before = store.get_tuning_job(name)
     assert before.status == "Interrupted" and before.best_training_job
 
-    prepared = prepare_resume(name, store)  # only reads
+    prepared = prepare_resume(name, store)  # writes nothing: the job is marked Interrupted already
     point = prepared.resume
     assert store.get_tuning_job(name) == before
     loop = _TuningLoop(prepared, store, _encode(prepared)[0], None)
