@@ -94,3 +94,35 @@ def test_export_of_an_unknown_job_or_format_is_a_clear_error(tmp_path):
     assert result.returncode == 2 and "error: no tuning job named 'nobody'" in result.stderr
     result = _cli("export", "nobody", "--format", "yaml", store=tmp_path / "empty.db")
     assert result.returncode == 2 and "invalid choice: 'yaml'" in result.stderr
+
+
+def test_list_and_show_mark_dead_runners_and_a_read_only_store_still_lists_with_a_note(tmp_path):
+    """``list`` and ``show`` tell a dead job from a live one (they mark dead runners first); on a
+    store that refuses writes (read-only, a full disk) they still print what they read."""
+    import re
+    import time
+
+    from tuning.records import TuningJob
+    from tuning.store.database import Store
+
+    path = tmp_path / "dead.db"
+    store = Store(path)
+    for name in ("dead-1", "dead-2"):
+        store.create_tuning_job(TuningJob(
+            name=name, status="InProgress", strategy="Random", algorithm="xgboost", dataset="iris",
+            objective_metric_name="validation:accuracy", objective_type="Maximize", max_jobs=5,
+            max_parallel_jobs=1, config={"Strategy": "Random"}, created_at=time.time(),
+            runner_host="elsewhere", runner_pid=1, heartbeat_at=time.time() - 120))
+    store.dispose()
+    read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
+    listed = _cli("list", store=read_only)
+    assert listed.returncode == 0, listed.stderr
+    assert re.search(r"dead-1\s+InProgress", listed.stdout) and "Traceback" not in listed.stderr
+    assert "note: could not mark 2 tuning job(s) whose process died as Interrupted" in listed.stderr
+    shown = _cli("show", "dead-1", store=read_only)
+    assert shown.returncode == 0 and "Tuning job dead-1: InProgress" in shown.stdout
+    assert "refused the write" in shown.stderr
+    shown = _cli("show", "dead-1", store=path)
+    assert shown.returncode == 0 and "Tuning job dead-1: Interrupted" in shown.stdout and not shown.stderr
+    listed = _cli("list", store=path)
+    assert re.search(r"dead-1\s+Interrupted", listed.stdout) and re.search(r"dead-2\s+Interrupted", listed.stdout)

@@ -63,6 +63,13 @@ def _killed_halfway(db: Path, config: dict, kill_after: int, *, killed: bool = T
     assert result.returncode == (-signal.SIGKILL if killed else 0), result.stderr[-2000:]
 
 
+def _reopened(db: Path) -> Store:
+    """A new Store on the file after the crash, with dead runners marked, as the CLI and pages do first."""
+    store = Store(db)
+    store.mark_dead_runners()
+    return store
+
+
 def _wait_for(condition, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -109,7 +116,7 @@ def test_sigkill_of_the_cli_runner_halfway_then_resume_runs_the_rest_and_keeps_w
         runner.wait(30)
     watcher.dispose()
 
-    store = Store(db)  # after a restart: a new Store on the same file
+    store = _reopened(db)  # after a restart: a new Store on the same file
     job = store.get_tuning_job(name)
     assert job.status == "Interrupted" and f"pid {runner.pid}" in job.failure_reason
     finished = _finished_rows(store, name)
@@ -164,7 +171,7 @@ def test_a_resumed_grid_evaluates_every_grid_point_exactly_once(tmp_path):
         "ResourceLimits": {"MaxNumberOfTrainingJobs": 9, "MaxParallelTrainingJobs": 2}, "RandomSeed": 1,
     }
     _killed_halfway(db, config, kill_after=5)
-    store = Store(db)
+    store = _reopened(db)
     assert store.get_tuning_job(name).status == "Interrupted"
     kept = {index: row for index, row in _finished_rows(store, name).items()
             if not (row.failure_reason or "").startswith(RUNNER_GONE)}
@@ -197,11 +204,11 @@ def test_a_resume_restores_what_the_strategy_learnt_the_best_and_the_clock(tmp_p
         "RandomSeed": 4,
     }
     _killed_halfway(db, config, kill_after=4)
-    store = Store(db)
+    store = _reopened(db)
     before = store.get_tuning_job(name)
     assert before.status == "Interrupted" and before.best_training_job
 
-    prepared = prepare_resume(name, store)  # only reads
+    prepared = prepare_resume(name, store)  # writes nothing: the job is marked Interrupted already
     point = prepared.resume
     assert store.get_tuning_job(name) == before
     loop = _TuningLoop(prepared, store, _encode(prepared)[0], None)
@@ -240,7 +247,7 @@ def test_bad_resumes_say_why_and_change_nothing(tmp_path):
         "RandomSeed": 5,
     }
     _killed_halfway(db, config, kill_after=2)
-    store = Store(db)
+    store = _reopened(db)
 
     def state():
         return store.get_tuning_job("csv-crash"), store.training_jobs("csv-crash")
@@ -312,7 +319,8 @@ def test_sigkill_of_the_dashboard_server_while_a_job_runs_then_resume_from_the_m
                   timeout=120, what="about half the dashboard's training jobs Completed")
         os.kill(first.process.pid, signal.SIGKILL)  # the server alone: its workers must notice by themselves
         first.process.wait(10)
-        assert store.get_tuning_job(name).status == "Interrupted"  # as any reader of the store finds it
+        store.mark_dead_runners()  # as the CLI and every dashboard page do before reading
+        assert store.get_tuning_job(name).status == "Interrupted"
         before = store.training_jobs(name)
         kept = {job.index: job for job in before if job.status != "InProgress"}
     finally:

@@ -272,6 +272,7 @@ def test_a_job_with_columns_left_out_resumes_after_its_process_died(tmp_path):
     assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
     store = Store(db)
     try:
+        assert store.mark_dead_runners() == ["iris-crash"]  # what the CLI and the pages do before reading
         assert store.get_tuning_job("iris-crash").status == "Interrupted"
         prepared = prepare_resume("iris-crash", store)  # the fingerprint matches: same columns left out
         assert "petal width (cm)" not in prepared.train.features.columns

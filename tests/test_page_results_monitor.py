@@ -229,3 +229,37 @@ def test_results_lists_every_job_of_a_big_job_with_the_best_first_and_starred(bi
         titles[tab] = json.loads(chart.proto.spec)["layout"]["title"]["text"]
     assert "mean objective per grid cell" in titles["Objective surface"]
     assert "sampled" in titles["Parallel coordinates"] and "sampled" in titles["Learning curves"]
+
+
+def test_pages_mark_a_dead_runner_interrupted_and_a_read_only_store_still_shows_with_a_note(tmp_path, monkeypatch):
+    """Each page run (and each Monitor refresh) marks dead runners explicitly; reading never does,
+    so on a store that refuses writes the pages still show what they read, with a plain note."""
+    import time
+
+    import streamlit as st
+
+    from tuning.records import TuningJob
+
+    path = tmp_path / "dead.db"
+    Store(path).create_tuning_job(TuningJob(
+        name="dead", status="InProgress", strategy="Random", algorithm="xgboost", dataset="iris",
+        objective_metric_name="validation:accuracy", objective_type="Maximize", max_jobs=5, max_parallel_jobs=1,
+        config={"Strategy": "Random"}, created_at=time.time(), runner_host="elsewhere", runner_pid=1,
+        heartbeat_at=time.time() - 120))
+
+    def notes(app):
+        return [caption.value for caption in app.caption if "could not mark" in caption.value]
+
+    monkeypatch.setenv("TUNELAB_STORE_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
+    for page in ("../app.py", "../views/monitor.py"):  # the app opens on Home
+        app = AppTest.from_file(page, default_timeout=60).run()
+        assert not app.exception, page
+        assert notes(app) and "refused the write" in notes(app)[0], page
+    assert {metric.label: metric.value for metric in app.metric}["Status"] == "InProgress"
+
+    st.cache_resource.clear()  # a writable store from here on
+    monkeypatch.setenv("TUNELAB_STORE_URL", f"sqlite:///{path}")
+    app = AppTest.from_file("../views/monitor.py", default_timeout=60).run()
+    assert not app.exception and not notes(app)
+    assert {metric.label: metric.value for metric in app.metric}["Status"] == "Interrupted"
+    assert any(button.label == "Resume tuning job" for button in app.button)

@@ -322,7 +322,9 @@ def test_a_killed_runner_leaves_an_interrupted_job_with_its_finished_training_jo
     finally:
         os.kill(runner.pid, signal.SIGKILL)
         runner.wait(30)
-    job = Store(db).get_tuning_job("killed")  # "after a restart": a fresh Store on the file
+    restarted = Store(db)  # "after a restart": a fresh Store on the file
+    restarted.mark_dead_runners()  # what the CLI and the pages do before reading
+    job = restarted.get_tuning_job("killed")
     assert job.status == "Interrupted"
     after = {j.name: j.final_objective_value for j in store.training_jobs("killed", status="Completed")}
     assert before.items() <= after.items()

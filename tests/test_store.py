@@ -105,6 +105,8 @@ def test_a_job_whose_runner_died_shows_as_interrupted_with_finished_jobs_intact(
         f"Store({str(store.url)!r}).claim_runner('job-1')"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=os.getcwd())
+    assert store.get_tuning_job("job-1").status == "InProgress"  # a read writes nothing
+    assert store.mark_dead_runners() == ["job-1"]
     job = store.get_tuning_job("job-1")
     assert job.status == "Interrupted"
     assert "stopped before the job ended" in job.failure_reason
@@ -116,13 +118,16 @@ def test_a_job_whose_runner_died_shows_as_interrupted_with_finished_jobs_intact(
 def test_a_live_runner_is_not_marked_interrupted(store):
     store.create_tuning_job(_tuning_job())
     store.claim_runner("job-1")  # this very process
+    assert store.mark_dead_runners() == []
     assert store.get_tuning_job("job-1").status == "InProgress"
 
 
 def test_a_stale_heartbeat_from_another_machine_means_interrupted(store):
     store.create_tuning_job(_tuning_job(runner_host="elsewhere", runner_pid=1, heartbeat_at=time.time() - 120))
+    store.mark_dead_runners()
     assert store.get_tuning_job("job-1").status == "Interrupted"
     store.create_tuning_job(_tuning_job("job-2", runner_host="elsewhere", runner_pid=1, heartbeat_at=time.time()))
+    store.mark_dead_runners()
     assert store.get_tuning_job("job-2").status == "InProgress"
 
 
@@ -359,3 +364,59 @@ def test_a_queued_job_can_start_and_finish_in_the_same_write(store):
     assert (job.status, job.final_objective_value) == ("Completed", 0.8)
     with pytest.raises(TypeError, match="unknown training job field"):
         store.finish_training_job("job-1", 0, colour="blue")
+
+
+# -- reads never write -----------------------------------------------------------------------------------
+def _dead_runner_store(path):
+    """A store file holding one job whose runner (on another machine) stopped beating long ago."""
+    store = Store(path)
+    store.create_tuning_job(_tuning_job(runner_host="elsewhere", runner_pid=1, heartbeat_at=time.time() - 120))
+    store.add_training_job(_training_job(0))
+    store.add_training_job(_training_job(1, status="InProgress", value=None))
+    return store
+
+
+def _count_writes(store):
+    """Every INSERT, UPDATE or DELETE the store's engine sends, as a list that grows."""
+    import sqlalchemy as sa
+
+    writes = []
+
+    @sa.event.listens_for(store.engine, "before_cursor_execute")
+    def _seen(connection, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    return writes
+
+
+def test_reads_never_write_and_mark_dead_runners_is_the_one_that_does(tmp_path):
+    store = _dead_runner_store(tmp_path / "dead.db")
+    writes = _count_writes(store)
+    assert store.get_tuning_job("job-1").status == "InProgress"  # as left: reading marks nothing
+    assert [job.status for job in store.list_tuning_jobs()] == ["InProgress"]
+    assert [job.status for job in store.training_jobs("job-1")] == ["Completed", "InProgress"]
+    assert store.tuning_job_exists("job-1") and not store.stop_requested("job-1")
+    assert writes == []
+    assert store.mark_dead_runners() == ["job-1"]
+    assert writes and all(statement.lstrip().upper().startswith("UPDATE") for statement in writes)
+    assert store.get_tuning_job("job-1").status == "Interrupted"
+    assert [job.status for job in store.training_jobs("job-1")] == ["Completed", "Failed"]
+    marked = len(writes)
+    assert store.mark_dead_runners() == []  # nothing left to mark: a query, no write
+    assert len(writes) == marked
+
+
+def test_a_read_only_store_still_lists_and_shows_and_says_why_it_cannot_mark(tmp_path):
+    from tuning.errors import StoreWriteError
+
+    path = tmp_path / "dead.db"
+    _dead_runner_store(path).dispose()
+    read_only = Store(f"sqlite:///file:{path}?mode=ro&uri=true")  # SQLite itself refuses every write
+    assert read_only.get_tuning_job("job-1").status == "InProgress"
+    assert [job.name for job in read_only.list_tuning_jobs()] == ["job-1"]
+    assert len(read_only.training_jobs("job-1")) == 2
+    with pytest.raises(StoreWriteError, match=r"could not mark 1 tuning job\(s\) whose process died as "
+                                              r"Interrupted \(job-1\).*refused the write.*readonly"):
+        read_only.mark_dead_runners()
+    assert Store(path).get_tuning_job("job-1").status == "InProgress"  # nothing half-written

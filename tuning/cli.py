@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tuning.errors import ValidationError
+from tuning.errors import StoreWriteError, ValidationError
 
 __all__ = ["main"]
 
@@ -184,10 +184,25 @@ def _show(store, name: str, *, price_per_hour: float | None = None, currency: st
               f"of {overall['TuningJobName']}  {job.objective_metric_name} = {value:.6g}")
 
 
+def _as_it_stands(store):  # noqa: ANN001, ANN202 - a Store, returned
+    """The store, with the tuning jobs whose process died marked Interrupted first.
+
+    Why ``list`` and ``show`` write, when reading the store never does: they are what a
+    user runs to learn whether a job still runs, so a dead job must not read InProgress.
+    The write is this one explicit call, and a store that refuses it (read-only, a full
+    disk) costs a note on stderr, not the listing.
+    """
+    try:
+        store.mark_dead_runners()
+    except StoreWriteError as error:
+        print(f"note: {error}", file=sys.stderr)
+    return store
+
+
 def _list(args: argparse.Namespace) -> int:
     from tuning.analysis.tables import tuning_jobs_frame
 
-    frame = tuning_jobs_frame(_store(args.store).list_tuning_jobs())
+    frame = tuning_jobs_frame(_as_it_stands(_store(args.store)).list_tuning_jobs())
     if not frame.empty:
         frame["CreationTime"] = frame["CreationTime"].dt.strftime("%Y-%m-%d %H:%M")
         frame = frame.drop(columns=["Progress"])  # "Finished" says it in a terminal
@@ -286,7 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.price_per_hour is not None and not (args.price_per_hour >= 0 and args.price_per_hour < float("inf")):
                 raise ValidationError(f"--price-per-hour must be a number of 0 or more, such as 0.23, "
                                       f"but got {args.price_per_hour}.")
-            _show(_store(args.store), args.name, price_per_hour=args.price_per_hour, currency=args.currency)
+            _show(_as_it_stands(_store(args.store)), args.name, price_per_hour=args.price_per_hour,
+                  currency=args.currency)
             return 0
         if args.command == "stop":
             _store(args.store).request_stop(args.name)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["TuneLabError", "ValidationError", "at_field"]
+__all__ = ["StoreWriteError", "TuneLabError", "ValidationError", "at_field"]
 
 
 class TuneLabError(Exception):
@@ -54,3 +54,12 @@ def at_field(error: ValidationError, names: Mapping[str, str]) -> ValidationErro
     if name is None:
         return error
     return ValidationError(f"{name}: {error}", field=error.field)
+
+
+class StoreWriteError(TuneLabError):
+    """The store refused a write (a read-only file or server, a full disk); the message says which.
+
+    Raised by :meth:`tuning.store.database.Store.mark_dead_runners`, the one write that
+    showing the store's jobs may make: a page or ``python -m tuning list`` catches it,
+    shows what it read, and says plainly why a dead job may still read InProgress.
+    """

@@ -14,7 +14,7 @@ from tuning.analysis.resource_use import compute_usage
 from tuning.analysis.seed_stats import summarise_seeds, worst_mean_best
 from tuning.running.seed_study import MAX_SEEDS, seed_study_runs, study_of
 from tuning.visualization import plot_compare_best_so_far, plot_seed_bands_by_job, plot_seed_bands_by_seconds
-from views.shared import get_launcher, get_store, literal
+from views.shared import get_launcher, get_store, literal, mark_dead_runners
 
 st.title("Compare tuning jobs")
 st.caption(
@@ -23,6 +23,7 @@ st.caption(
 )
 
 store = get_store()
+mark_dead_runners(store)
 jobs = [job for job in store.list_tuning_jobs() if study_of(job) is None]  # reruns appear under Repeat over seeds
 if len(jobs) < 2:
     st.info("Comparing needs two or more tuning jobs. Run, say, a Random and a Bayesian job on the same dataset.")

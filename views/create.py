@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store, literal
+from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store, literal, mark_dead_runners
 from tuning import CompletionCriteria, TuningJobConfig, ValidationError, WarmStartConfig, WarmStartTypes, prepare
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
 from tuning.analysis.baseline import imbalance_hint
@@ -435,6 +435,7 @@ with st.expander("Warm start from earlier tuning jobs (optional)"):
     st.caption("A warm-started job begins where up to five finished ones left off: their training jobs "
                "inform the search before its first training job (AMT's WarmStartConfig).")
     store = get_store()
+    mark_dead_runners(store)  # a parent whose process died has ended (Interrupted)
     ended = [job for job in store.list_tuning_jobs() if job.status not in ACTIVE_TUNING_STATUSES]
     ended.sort(key=lambda job: (job.algorithm, job.objective_metric_name) != (algorithm.name, metric.name))
     jobs_by_name = {job.name: job for job in ended}

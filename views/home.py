@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views.shared import get_launcher, get_store, literal
+from views.shared import get_launcher, get_store, literal, mark_dead_runners
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, ValidationError
 from tuning.analysis.tables import tuning_jobs_frame
 
@@ -53,6 +53,7 @@ if clicked:
         st.page_link("views/monitor.py", label="Watch it live on the Monitor page", icon=":material/monitoring:")
 
 st.subheader("Tuning jobs")
+mark_dead_runners(get_store())
 jobs = get_store().list_tuning_jobs()
 if not jobs:
     st.info(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from views.shared import (best_job_text, cost_inputs, get_launcher, get_store, job_version, literal, notes_of,
-                          pick_tuning_job, show_job_notes, show_training_jobs, show_warm_start)
+                          mark_dead_runners, pick_tuning_job, show_job_notes, show_training_jobs, show_warm_start)
 from tuning import ValidationError
 from tuning.analysis.baseline import baseline_for_job
 from tuning.job.config import training_jobs_ran_on
@@ -14,6 +14,7 @@ from tuning.analysis.tables import training_jobs_frame
 from tuning.visualization import plot_best_so_far
 
 REFRESH_SECONDS = 2
+MARKED = "monitor.dead_runners_marked"  # set by the page run, so its own live view does not mark again
 TABLE_ROWS = 300  # the Monitor's table shows the newest this many training jobs; Results has them all
 # (a comment, not a docstring: Streamlit's magic would draw a bare string on the page)
 
@@ -38,9 +39,10 @@ st.title("Monitor")
 st.caption("Training jobs appear here as they start and finish; the page keeps itself up to date.")
 
 store = get_store()
-job = pick_tuning_job(store)
+job = pick_tuning_job(store)  # marks dead runners: the live view below need not, in this run
 if job is None:
     st.stop()
+st.session_state[MARKED] = True
 
 if job.is_active and st.button("Stop tuning job", type="primary",
                                help="Running training jobs stop at their next round and end as Stopped."):
@@ -72,8 +74,11 @@ price, currency = cost_inputs()  # in the sidebar, which a fragment cannot draw 
 def live_view(name: str) -> None:
     """Counters, progress, best-so-far and the table: redrawn alone, not the whole page.
 
-    Once the job ends, one full rerun hides the Stop button and ends the refreshing.
+    Once the job ends, one full rerun hides the Stop button and ends the refreshing. Each
+    refresh alone marks dead runners once, so a job whose process died shows as Interrupted.
     """
+    if not st.session_state.pop(MARKED, False):
+        mark_dead_runners(store)
     current = store.get_tuning_job(name)
     if job.is_active and not current.is_active:
         st.rerun()

@@ -19,6 +19,7 @@ from tuning.running.seed_study import SeedStudyHandle, launch_rerun_with_seeds
 from tuning.analysis.stopped_jobs import objective_text, stopped_at, stopping_evidence
 from tuning.store.database import Store
 from tuning.analysis.tables import training_jobs_frame
+from tuning.errors import StoreWriteError
 from tuning.job.warm_start import WarmStartConfig, overall_best_training_job
 
 
@@ -116,11 +117,26 @@ def get_launcher() -> JobLauncher:
     return JobLauncher(get_store())
 
 
+def mark_dead_runners(store: Store) -> None:
+    """Mark the tuning jobs whose process died as Interrupted: once per page run and Monitor refresh.
+
+    Reading the store never writes; this is the one write that showing it makes, so a job
+    whose server was killed reads Interrupted (with Resume), not InProgress for ever. A
+    store that refuses it (read-only, a full disk) costs a note: the page shows what it read.
+    """
+    try:
+        store.mark_dead_runners()
+    except StoreWriteError as error:
+        st.caption(f":material/warning: {literal(str(error))}")
+
+
 def pick_tuning_job(store: Store):  # noqa: ANN201 - returns TuningJob | None
-    """A tuning-job picker shared by Monitor and Results; remembers the choice per session.
+    """A tuning-job picker shared by Monitor, Results and Deploy; remembers the choice per session.
 
     The ``?job=NAME`` query parameter preselects a job, so a link can open one directly.
+    Dead runners are marked first (:func:`mark_dead_runners`): this is the page's listing.
     """
+    mark_dead_runners(store)
     jobs = store.list_tuning_jobs()
     if not jobs:
         st.info("No tuning jobs yet: launch one from the Home page, the CLI or Python.")

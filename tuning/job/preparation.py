@@ -69,8 +69,6 @@ class PreparedTuningJob:
     max_resource: int | None = None
     notes: list[str] = field(default_factory=list)
     warm_start: WarmStart | None = None
-    resume: Any = None
-    """A :class:`tuning.running.resume.ResumePoint` when an interrupted job is taken up again."""
 
 
 def load_channel(channel: Any, target: str | None, what: str) -> Dataset:

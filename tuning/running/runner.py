@@ -39,9 +39,7 @@ workers than ``MaxParallelTrainingJobs``, and a queued task would run at once.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -55,6 +53,9 @@ from tuning.serving.artifacts import remove_model, save_encoding, save_model
 from tuning.analysis.baseline import compute_baseline
 from tuning.running.board import BoardTicket, start_board
 from tuning.running.cluster import DaskPool, board_address, connect_scheduler, new_authkey
+from tuning.running.forkserver import MainModuleHidden, warm_up, worker_context
+from tuning.running.handle import TuningJobHandle
+from tuning.running.resume_point import BoardEntry, RerunsFirst, ResumedTuningJob, ResumeState
 from tuning.job.completion import CompletionTracker
 from tuning.job.config import LOCAL_POOL, RUN_RECORD, TuningJobConfig
 from tuning.datasets.fingerprint import data_fingerprint
@@ -67,8 +68,10 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from tuning.store.database import Store
+    from tuning.strategies import Strategy
 
-__all__ = ["PreparedTuningJob", "TuningProgress", "prepare", "run_tuning_job", "warm_up"]
+__all__ = ["PreparedTuningJob", "TuningJobHandle", "TuningProgress", "launch_prepared", "launch_tuning_job",
+           "prepare", "run_tuning_job", "warm_up"]
 
 POLL_SECONDS = 0.2
 """How often the loop looks for finished jobs and stop requests (at the most)."""
@@ -109,8 +112,14 @@ def run_tuning_job(
     ``scheduler``, a Dask scheduler's address (``tcp://HOST:8786``), runs the training
     jobs on that cluster instead of this machine's process pool; an address with no
     scheduler behind it is refused before anything is stored.
+
+    First, jobs whose runner died are marked Interrupted (:meth:`Store.mark_dead_runners
+    <tuning.store.database.Store.mark_dead_runners>`): a warm-start parent whose process
+    died counts as ended, and the store a new job joins tells the truth.
     """
+    store.mark_dead_runners()
     prepared = config if isinstance(config, PreparedTuningJob) else prepare(config, store=store)
+    resume = prepared.resume if isinstance(prepared, ResumedTuningJob) else None
     cluster = connect_scheduler(scheduler) if scheduler else None
     data, preprocessor, target_encoder = encode_channels(prepared)
     loop = _TuningLoop(prepared, store, data, callback)  # writes nothing: a loop that cannot start leaves no record
@@ -130,11 +139,11 @@ def run_tuning_job(
                              "Baseline": compute_baseline(prepared.metric, data, prepared.train.classes).to_json()}},
         created_at=time.time(),
     )
-    if prepared.resume is None:
+    if resume is None:
         store.create_tuning_job(record)
     else:
-        prepared.resume.config.setdefault(RUN_RECORD, {})["TrainingJobsRanOn"] = scheduler or LOCAL_POOL
-        prepared.resume.reopen(store)  # an Interrupted job: InProgress again, its cut-short jobs cleared
+        resume.config.setdefault(RUN_RECORD, {})["TrainingJobsRanOn"] = scheduler or LOCAL_POOL
+        resume.reopen(store)  # an Interrupted job: InProgress again, its cut-short jobs cleared
     store.claim_runner(prepared.name)
     if on_start is not None:
         on_start(prepared)
@@ -154,43 +163,11 @@ def run_tuning_job(
         )
         raise
     finally:
-        if prepared.resume is not None:
-            prepared.resume.put_back_unrun(store)  # cut-short jobs a stop kept from rerunning
+        if resume is not None:
+            resume.put_back_unrun(store)  # cut-short jobs a stop kept from rerunning
         if cluster is not None:
             cluster.close()
     return store.get_tuning_job(prepared.name)
-
-
-class _MainModuleHidden:
-    """While tuning jobs run, new worker processes do not re-import the user's script.
-
-    Python's ``forkserver`` and ``spawn`` start methods import the main script in every
-    child (as ``__mp_main__``) unless it comes from ``python -m``. A student's script
-    that calls ``run_tuning_job`` without an ``if __name__ == "__main__":`` guard would
-    then start the tuning job again inside each worker and fail with a bootstrapping
-    error. Workers here need nothing from the script (they run :mod:`tuning.running.worker`), so
-    while any tuning job is starting processes, the script's ``__file__`` is hidden from
-    :mod:`multiprocessing` and restored when the last job ends.
-    """
-
-    _lock = threading.Lock()
-    _users = 0
-    _saved: Any = None
-
-    def __enter__(self) -> None:
-        with self._lock:
-            main = sys.modules.get("__main__")
-            if type(self)._users == 0 and main is not None and getattr(main, "__spec__", None) is None:
-                type(self)._saved = main.__dict__.pop("__file__", None)
-            type(self)._users += 1
-
-    def __exit__(self, *_: object) -> None:
-        with self._lock:
-            type(self)._users -= 1
-            main = sys.modules.get("__main__")
-            if type(self)._users == 0 and type(self)._saved is not None and main is not None:
-                main.__file__ = type(self)._saved
-                type(self)._saved = None
 
 
 class _TuningLoop:
@@ -203,7 +180,7 @@ class _TuningLoop:
         self.data = data
         self.callback = callback
         self.name = prepared.name
-        self.strategy = prepared.strategy  # built once, by prepare
+        self.strategy: Strategy | RerunsFirst = prepared.strategy  # built once, by prepare
         self.maximize = prepared.objective_type == MAXIMIZE
         self.running: dict[Future, tuple[int, dict[str, Any]]] = {}
         # Submitted, not yet known to have started, oldest first: (index, hyperparameters, created).
@@ -226,9 +203,27 @@ class _TuningLoop:
                            CompletionTracker(criteria, maximize=prepared.objective_type == "Maximize"))
         self.completion_message: str | None = None  # set when a completion criterion is met
         self.refill: list[int] = []  # after a resume: indexes to fill before new ones
-        self.board_history: list[tuple[int, list[tuple[int, float]], str, float | None]] = []
-        if prepared.resume is not None:
-            prepared.resume.apply(self)  # counters, best, strategy and clock as they stood
+        self.board_history: list[BoardEntry] = []
+        if isinstance(prepared, ResumedTuningJob):
+            self.restore(prepared.resume.replay(self.strategy))
+
+    def restore(self, state: ResumeState) -> None:
+        """Go on from where an interrupted job's loop stood: counters, best, clock and strategy.
+
+        The pruner hears the earlier jobs in :meth:`_next_index`, once the board exists.
+        """
+        self.strategy = state.strategy
+        self.launched = self.finished = len(state.kept)
+        failures = state.failures
+        self.failed, self.first_failure = len(failures), failures[0] if failures else None
+        self.best = state.best
+        self.started -= state.seconds_before  # MaxRuntimeInSeconds counts the time before
+        if self.completion is not None:
+            for value in state.completed_values:
+                self.completion_message = self.completion_message or self.completion.observe(value)
+        if self.prune_live:
+            self.board_history = state.board_history
+        self.refill = list(state.refill)
 
     # -- the loop ------------------------------------------------------------------------
     def run(self, setup: Callable[[], None] = lambda: None, *, cluster: Client | None = None) -> None:
@@ -237,19 +232,11 @@ class _TuningLoop:
         With a Dask ``cluster`` client, training jobs run on its workers.
         """
         self.cluster = cluster
-        with _MainModuleHidden():
+        with MainModuleHidden():
             self._run(setup)
 
     def _run(self, setup: Callable[[], None]) -> None:
-        context = multiprocessing.get_context("forkserver")
-        # Modules every worker needs are imported once, in the forkserver, when it first
-        # starts (later tuning jobs in this process reuse it). skops, which writes the
-        # scikit-learn models, takes a second or more to import: in the forkserver it is
-        # paid while this process imports it too for the encoder, not in the first job.
-        preload = ["tuning.running.worker"]
-        if self.prepared.algorithm.model_file.endswith(".skops"):
-            preload.append("skops.io")
-        context.set_forkserver_preload(preload)
+        context = worker_context(skops=self.prepared.algorithm.model_file.endswith(".skops"))
         self.stop_flag = context.Value("b", 0, lock=False)
         started: dict[str, Any] = {}
 
@@ -584,71 +571,17 @@ class _TuningLoop:
                                      completion_reason=reason, failure_reason=failure)
 
 
-def warm_up() -> None:
-    """Start the worker processes' forkserver now, with the workers' modules imported.
-
-    The first tuning job of a process otherwise waits about 1.4 s (measured) while the
-    forkserver imports scikit-learn, pandas, Optuna and skops; later jobs fork from it at
-    once. The dashboard calls this when it starts, so a class's first demo job starts
-    as fast as the next ones. Calling it again does nothing.
-    """
-    from multiprocessing import forkserver
-
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["tuning.running.worker", "skops.io"])
-    with _MainModuleHidden():
-        forkserver.ensure_running()
-
-
 def launch_tuning_job(config: TuningJobConfig, store: Store, **kwargs: Any) -> TuningJobHandle:
     """Check ``config`` now, then run the tuning job in a background thread.
 
     Returns at once with a handle; the dashboard launches jobs this way. Bad input raises
     here, before the thread starts.
     """
-    prepared = prepare(config, store=store)
-    return TuningJobHandle(prepared, store, kwargs)
+    store.mark_dead_runners()  # before the check: a warm-start parent whose process died has ended
+    return launch_prepared(prepare(config, store=store), store, **kwargs)
 
 
-class TuningJobHandle:
-    """A tuning job running in a background thread of this process."""
-
-    def __init__(self, prepared: PreparedTuningJob, store: Store, kwargs: dict[str, Any]) -> None:
-        self.name = prepared.name
-        self.store = store
-        self.error: BaseException | None = None
-        self.result: TuningJob | None = None
-        self._started = threading.Event()
-
-        def target() -> None:
-            try:
-                self.result = run_tuning_job(prepared, store, on_start=lambda _: self._started.set(), **kwargs)
-            except BaseException as error:  # noqa: BLE001 - kept for whoever waits
-                self.error = error
-            finally:
-                self._started.set()
-
-        self.thread = threading.Thread(target=target, name=f"tuning-job-{self.name}", daemon=True)
-        self.thread.start()
-        self._started.wait()
-        if self.error is not None:
-            raise self.error
-
-    def stop(self) -> None:
-        """Ask the job to stop; its running training jobs end as Stopped."""
-        self.store.request_stop(self.name)
-
-    def wait(self, timeout: float | None = None) -> TuningJob:
-        """Block until the job ends; return its record (re-raising a loop error)."""
-        self.thread.join(timeout)
-        if self.thread.is_alive():
-            raise TimeoutError(f"tuning job {self.name!r} is still running after {timeout} s")
-        if self.error is not None:
-            raise self.error
-        return self.store.get_tuning_job(self.name)
-
-    @property
-    def running(self) -> bool:
-        return self.thread.is_alive()
-
-
+def launch_prepared(prepared: PreparedTuningJob, store: Store, **kwargs: Any) -> TuningJobHandle:
+    """Run a tuning job already checked (a fresh one, or a resume) in a background thread."""
+    return TuningJobHandle(prepared.name, store, lambda started: run_tuning_job(
+        prepared, store, on_start=lambda _: started(), **kwargs))

@@ -219,6 +219,7 @@ def rerun_with_seeds(
     from tuning.running.runner import run_tuning_job
 
     seeds = _check_seeds(seeds)
+    store.mark_dead_runners()  # a rerun whose process died is Interrupted, and resumed below
     originals = _plan(store, tuning_job_names, seeds)
     total = len(originals) * len(seeds)
     done = 0

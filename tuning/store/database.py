@@ -23,8 +23,16 @@ of them, and Optuna's SQLite storage was measured here at ~22 ms a trial with cl
 between parallel writers. Optuna still does the sampling and pruning, in memory.
 
 A tuning job whose runner process died (killed, laptop closed) is found by its stale
-heartbeat (or, on the same machine, by its process being gone) and shown as
-``Interrupted``; its finished training jobs stay as they were.
+heartbeat (or, on the same machine, by its process being gone) and marked
+``Interrupted`` by :meth:`Store.mark_dead_runners`; its finished training jobs stay as
+they were.
+
+Who writes: the runner (its own job's rows), a resume (reopening its job), the request
+to stop and the deletion of a job, and :meth:`Store.mark_dead_runners`, which its callers
+make explicitly (the runner at start, a resume, the CLI's ``list`` and ``show``, each
+dashboard page run and Monitor refresh). A read (:meth:`Store.get_tuning_job`,
+:meth:`Store.list_tuning_jobs`, :meth:`Store.training_jobs`, ...) never writes: a read-only
+store or a full disk still lists its jobs.
 """
 
 from __future__ import annotations
@@ -41,7 +49,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tuning.errors import ValidationError
+from tuning.errors import StoreWriteError, ValidationError
 from tuning.records import (
     ACTIVE_TUNING_STATUSES,
     RUNNER_GONE,
@@ -312,8 +320,9 @@ class Store:
 
         The runner stops launching training jobs, stops the running ones (they end as
         Stopped) and marks the tuning job Stopped. Stopping a job that has already ended
-        is refused with its status.
+        is refused with its status (a job whose runner died is Interrupted, and refused).
         """
+        self.mark_dead_runners()
         job = self.get_tuning_job(name)
         if not job.is_active:
             raise ValidationError(
@@ -335,8 +344,11 @@ class Store:
             )
 
     def get_tuning_job(self, name: str) -> TuningJob:
-        """The tuning job called ``name``, with its training-job status counters."""
-        self._mark_dead_runners()
+        """The tuning job called ``name``, with its training-job status counters (read only).
+
+        A job whose runner died reads as it was left (InProgress, say) until
+        :meth:`mark_dead_runners` is called.
+        """
         with self.engine.connect() as connection:
             row = connection.execute(sa.select(_tuning_jobs).where(_tuning_jobs.c.name == name)).first()
             if row is None:
@@ -355,15 +367,15 @@ class Store:
             ).scalar_one() > 0
 
     def list_tuning_jobs(self) -> list[TuningJob]:
-        """Every tuning job, newest first, with status counters (two queries in all)."""
-        self._mark_dead_runners()
+        """Every tuning job, newest first, with status counters (two queries in all; read only)."""
         with self.engine.connect() as connection:
             rows = connection.execute(sa.select(_tuning_jobs).order_by(*_NEWEST_FIRST)).all()
             counters = self._counters(connection, None)
         return [self._tuning_job(row, counters.get(row.name, {})) for row in rows]
 
     def delete_tuning_job(self, name: str) -> None:
-        """Remove a finished tuning job, its training jobs and its artifacts."""
+        """Remove a finished tuning job (one whose runner died counts), its training jobs and its artifacts."""
+        self.mark_dead_runners()
         job = self.get_tuning_job(name)
         if job.is_active:
             raise ValidationError(f"tuning job {name!r} is {job.status}; stop it before deleting it.")
@@ -391,12 +403,18 @@ class Store:
         values["stop_requested"] = bool(values["stop_requested"])
         return TuningJob(**values, status_counters=dict(counters))
 
-    def _mark_dead_runners(self) -> None:
-        """Mark active tuning jobs whose runner is gone as Interrupted.
+    def mark_dead_runners(self) -> list[str]:
+        """Mark active tuning jobs whose runner is gone as Interrupted; return their names.
 
         On this machine a runner is gone when its process no longer exists; elsewhere,
         when its heartbeat is older than :data:`HEARTBEAT_TIMEOUT_SECONDS`. Training
         jobs left InProgress become Failed with a reason that says why.
+
+        Why a call of its own rather than a side effect of every read: a read that may
+        write fails on a read-only store or a full disk, and makes every dashboard refresh
+        a writer. Callers that must show or act on the truth call it first (see the
+        module docstring). A store that refuses the write raises :class:`StoreWriteError`
+        (nothing is marked); with no dead runner, this is one query and writes nothing.
         """
         with self.engine.connect() as connection:
             active = connection.execute(
@@ -406,33 +424,50 @@ class Store:
                 ).where(_tuning_jobs.c.status.in_(ACTIVE_TUNING_STATUSES))
             ).all()
         now = time.time()
-        for name, host, pid, heartbeat, created in active:
-            if _runner_alive(host, pid, heartbeat if heartbeat is not None else created, now):
-                continue
-            reason = (
-                f"{RUNNER_GONE}: The process running this tuning job (pid {pid} on {host}) ended before the job "
-                "did. Finished training jobs are kept; this one did not finish."
+        dead = [(name, host, pid, heartbeat) for name, host, pid, heartbeat, created in active
+                if not _runner_alive(host, pid, heartbeat if heartbeat is not None else created, now)]
+        marked = []
+        try:
+            for name, host, pid, heartbeat in dead:
+                if self._mark_interrupted(name, host, pid, heartbeat, now):
+                    marked.append(name)
+        except sa.exc.OperationalError as error:
+            reason = " ".join(str(getattr(error, "orig", None) or error).split())
+            raise StoreWriteError(
+                f"could not mark {len(dead) - len(marked)} tuning job(s) whose process died as Interrupted "
+                f"({', '.join(name for name, *_ in dead if name not in marked)}): the store "
+                f"{shown_url(self.url)} refused the write ({reason}). They may still read InProgress; "
+                "make the store writable (or free disk space) to see them as Interrupted and resume them."
+            ) from None
+        return marked
+
+    def _mark_interrupted(self, name: str, host: str | None, pid: int | None, heartbeat: float | None,
+                          now: float) -> bool:
+        """One dead runner's job Interrupted, its InProgress training jobs Failed: one transaction."""
+        reason = (
+            f"{RUNNER_GONE}: The process running this tuning job (pid {pid} on {host}) ended before the job "
+            "did. Finished training jobs are kept; this one did not finish."
+        )
+        with self.engine.begin() as connection:
+            connection.execute(
+                _training_jobs.update()
+                .where(_training_jobs.c.tuning_job_name == name)
+                .where(_training_jobs.c.status == TrainingJobStatus.IN_PROGRESS)
+                .values(status=TrainingJobStatus.FAILED, failure_reason=reason, end_time=now)
             )
-            with self.engine.begin() as connection:
-                connection.execute(
-                    _training_jobs.update()
-                    .where(_training_jobs.c.tuning_job_name == name)
-                    .where(_training_jobs.c.status == TrainingJobStatus.IN_PROGRESS)
-                    .values(status=TrainingJobStatus.FAILED, failure_reason=reason, end_time=now)
+            return connection.execute(
+                _tuning_jobs.update()
+                .where(_tuning_jobs.c.name == name)
+                .where(_tuning_jobs.c.status.in_(ACTIVE_TUNING_STATUSES))
+                .values(
+                    status=TuningJobStatus.INTERRUPTED,
+                    ended_at=heartbeat or now,
+                    failure_reason=(
+                        f"Interrupted: the process running this tuning job (pid {pid} on "
+                        f"{host}) stopped before the job ended."
+                    ),
                 )
-                connection.execute(
-                    _tuning_jobs.update()
-                    .where(_tuning_jobs.c.name == name)
-                    .where(_tuning_jobs.c.status.in_(ACTIVE_TUNING_STATUSES))
-                    .values(
-                        status=TuningJobStatus.INTERRUPTED,
-                        ended_at=heartbeat or now,
-                        failure_reason=(
-                            f"Interrupted: the process running this tuning job (pid {pid} on "
-                            f"{host}) stopped before the job ended."
-                        ),
-                    )
-                )
+            ).rowcount == 1
 
     # -- training jobs -------------------------------------------------------------------
     def add_training_job(self, job: TrainingJob) -> None:
