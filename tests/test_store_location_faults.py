@@ -66,8 +66,8 @@ def test_a_folder_under_a_file_names_the_file(tmp_path):
 def test_a_blank_store_says_it_is_blank(store, tmp_path):
     result = _cli("--store", store, "list")
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "the store is blank" in result.stderr and "leave --store out" in result.stderr, result.stderr
-    with pytest.raises(ValidationError, match="the store is blank"):
+    assert "cannot open the store: it is blank" in result.stderr and "leave --store out" in result.stderr, result.stderr
+    with pytest.raises(ValidationError, match="it is blank"):
         Store(store)
 
 
@@ -77,7 +77,7 @@ def test_a_folder_given_as_the_store_says_so_and_proposes_a_file_in_it(tmp_path)
     before = sorted(path.name for path in tmp_path.iterdir())
     result = _cli("--store", str(tmp_path), "list")
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert f"is a folder, not a database file: give a file in it, such as {tmp_path / 'tunelab.db'}" in result.stderr
+    assert f"is a folder, not a database file. Give a file in it, such as {tmp_path / 'tunelab.db'}" in result.stderr
     with pytest.raises(ValidationError, match="is a folder, not a database file"):
         Store(str(tmp_path))
     assert sorted(path.name for path in tmp_path.iterdir()) == before  # nothing created or changed

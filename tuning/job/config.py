@@ -245,7 +245,7 @@ class TuningJobConfig:
                 check_grid_points(points, {})
             except ValidationError as error:
                 errors["GridPoints"] = str(error)
-        if _strategy_key(self.strategy) == "Hyperband" and {"MinResource", "MaxResource"} & set(strategy_config):
+        if _grows_resource(self.strategy) and {"MinResource", "MaxResource"} & set(strategy_config):
             spec = _resource_spec(self.algorithm)
             if spec is not None:
                 errors.update(hyperband_resource_errors(
@@ -413,9 +413,17 @@ _LIMIT_RULES: dict[str, Callable[[Any], None]] = {
 limit_errors collects them all."""
 
 
-def _strategy_key(strategy: Any) -> Any:
-    """A strategy name as prepare reads it ('hyperband ' is Hyperband)."""
-    return str(strategy).strip().capitalize() if isinstance(strategy, str) else strategy
+def _grows_resource(strategy: Any) -> bool:
+    """Whether the strategy named ``strategy`` grows a training resource (Hyperband does).
+
+    An unknown name is not this rule's to refuse: prepare says which names there are.
+    """
+    from tuning.strategies import strategy_class
+
+    try:
+        return strategy_class(strategy).grows_resource
+    except ValidationError:
+        return False
 
 
 def _resource_spec(algorithm_name: Any) -> HyperparameterSpec | None:

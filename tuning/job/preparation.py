@@ -33,7 +33,7 @@ from tuning.datasets.features import TargetEncoder, build_preprocessor
 from tuning.metrics import ObjectiveMetric, get_metric
 from tuning.job.range_rules import check_ranges
 from tuning.parameters import CategoricalParameter
-from tuning.strategies import create_strategy
+from tuning.strategies import create_strategy, strategy_class, strategy_classes
 from tuning.job.warm_start import WarmStart, load_warm_start
 
 if TYPE_CHECKING:
@@ -93,7 +93,8 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
     """
     config.check_limits()
     algorithm = get_algorithm(config.algorithm)
-    strategy_name = str(config.strategy).strip().capitalize() if isinstance(config.strategy, str) else config.strategy
+    strategy_cls = strategy_class(config.strategy)  # an unknown name is refused here, listing the known ones
+    strategy_name = strategy_cls.name
     train = load_channel(config.dataset, config.target, "dataset")
     if config.validation_dataset is not None:
         validation = load_channel(config.validation_dataset, config.target or train.target_name, "validation_dataset")
@@ -121,20 +122,20 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
 
     pruning = config.early_stopping_type
     min_resource = max_resource = None
-    if strategy_name == "Hyperband":
+    if strategy_cls.grows_resource:
         if pruning != "Off":
             raise ValidationError(
-                "early stopping must be Off with the Hyperband strategy (as in AMT): Hyperband "
+                f"early stopping must be Off with the {strategy_name} strategy (as in AMT): {strategy_name} "
                 "already stops weak training jobs early. Set early_stopping_type='Off'."
             )
         if algorithm.resource is None:
             raise ValidationError(
-                f"Hyperband needs a training resource to grow, and {algorithm.title} has none. "
+                f"{strategy_name} needs a training resource to grow, and {algorithm.title} has none. "
                 "Use the Bayesian or Random strategy for it."
             )
         if algorithm.resource in ranges:
             raise ValidationError(
-                f"{algorithm.resource!r} is Hyperband's resource, so it cannot also be tuned. Remove "
+                f"{algorithm.resource!r} is {strategy_name}'s resource, so it cannot also be tuned. Remove "
                 "it from the ranges and set StrategyConfig MaxResource instead."
             )
         max_resource = config.strategy_config.get("MaxResource", resolved[algorithm.resource])
@@ -144,9 +145,10 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
         if budget_errors:
             raise ValidationError(next(iter(budget_errors.values())), field="strategy_config")
         static[algorithm.resource] = max_resource
-        pruning = "Hyperband"
+        pruning = "Hyperband"  # the pruner that grows a resource: Optuna's HyperbandPruner
     elif config.strategy_config.get("MinResource") or config.strategy_config.get("MaxResource"):
-        raise ValidationError("StrategyConfig MinResource and MaxResource apply to the Hyperband strategy only.")
+        growing = " or ".join(cls.name for cls in strategy_classes() if cls.grows_resource)
+        raise ValidationError(f"StrategyConfig MinResource and MaxResource apply to the {growing} strategy only.")
     if pruning == "Auto" and algorithm.resource is None:
         raise ValidationError(
             f"early stopping has nothing to watch: {algorithm.title} reports its objective once, at "

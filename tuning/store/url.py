@@ -42,13 +42,13 @@ def sqlite_path(given: str | os.PathLike) -> Path:
     text = os.fspath(given)
     if not isinstance(text, str) or not text.strip():
         raise ValidationError(
-            "the store is blank: give a database file such as tunelab.db, a URL such as "
+            "cannot open the store: it is blank. Give a database file such as tunelab.db, a URL such as "
             f"{_EXAMPLES}, or leave --store out to use the default, $TUNELAB_HOME/tunelab.db."
         )
     path = Path(text).expanduser().resolve()
     if path.is_dir():
         raise ValidationError(
-            f"the store {str(path)!r} is a folder, not a database file: give a file in it, such as "
+            f"cannot open the store {str(path)!r}: it is a folder, not a database file. Give a file in it, such as "
             f"{path / 'tunelab.db'}."
         )
     return path
