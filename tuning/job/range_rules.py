@@ -14,6 +14,7 @@ with :func:`tuning.errors.at_field`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -48,15 +49,46 @@ def check_ranges(algorithm: Algorithm, ranges: Mapping[str, Parameter],
     checked = validate_ranges(ranges, static)  # each range's own rules too: not checked twice below
     algorithm.resolve(dict.fromkeys(checked))  # unknown names, listing the known ones
     for name, parameter in checked.items():
+        checked[name] = parameter = numeric_categories(algorithm, name, parameter)
         _check_in_catalogue(algorithm, name, parameter)
     return checked
+
+
+def numeric_categories(algorithm: Algorithm, name: str, parameter: Parameter) -> Parameter:
+    """``CategoricalParameter(['2', '3'])`` for a numeric hyperparameter, as numbers ``[2, 3]``.
+
+    Why: SageMaker passes every hyperparameter as a string, so SDK-style code writes
+    categories as strings; AMT reads ``'2'`` for ``max_depth`` as 2. Anything else (a word,
+    ``'2.5'`` for a whole-number hyperparameter) is refused naming that value; a
+    hyperparameter of named choices keeps its strings.
+    """
+    spec = algorithm.hyperparameters.get(name)
+    if spec is None or spec.choices is not None or not isinstance(parameter, CategoricalParameter):
+        return parameter
+    if not all(isinstance(value, str) for value in parameter.values):
+        return parameter
+    numbers: list[int | float] = []
+    kind = "a whole number" if spec.integer else "a finite number"
+    for value in parameter.values:
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number) or (spec.integer and not number.is_integer()):
+            example = "[2, 3] or ['2', '3']" if spec.integer else "[0.1, 0.3] or ['0.1', '0.3']"
+            raise ValidationError(
+                f"CategoricalParameter for {name!r}: {value!r} is not {kind}, and {name!r} takes "
+                f"{'whole numbers' if spec.integer else 'numbers'}. Give its values as numbers or as "
+                f"text holding numbers, such as {example}.", field=name)
+        numbers.append(int(number) if spec.integer else number)
+    return CategoricalParameter(numbers)
 
 
 def _check_in_catalogue(algorithm: Algorithm, name: str, parameter: Parameter) -> None:
     spec = algorithm.hyperparameters[name]
     try:
         if isinstance(parameter, CategoricalParameter):
-            for value in parameter.values:
+            for value in numeric_categories(algorithm, name, parameter).values:
                 spec.check_value(value)
             return
         spec.check_bounds(parameter.min_value, parameter.max_value, what="range")

@@ -507,7 +507,17 @@ def _number(value: Any, where: str, *, integer: bool) -> int | float:
         except ValueError:
             number = None
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            number = math.inf
+    written = str(value).strip().lstrip("+-").lower()
+    if number is not None and math.isinf(number) and written not in ("inf", "infinity"):
+        shown = written if len(written) <= 24 else f"a number of {len(written):,} characters"
+        raise ValidationError(
+            f"{where}: {shown} is a number, but too large for any computer's floating point (beyond "
+            f"about 1.8e308), so it overflows; give a bound a model can use, such as {example}."
+        )
     if number is None or not math.isfinite(number) or (integer and not number.is_integer()):
         raise ValidationError(f"{where}: must be a string holding {what}, such as {example}, but got {value!r}.")
     if integer:
