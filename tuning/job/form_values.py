@@ -235,9 +235,8 @@ def form_values(config: TuningJobConfig | Mapping[str, Any], datasets: Sequence[
 def import_notes(config: TuningJobConfig) -> list[str]:
     """What the form leaves out of an imported job, each with the way to keep it."""
     notes = []
-    grid_points = config.strategy_config.get("GridPoints")
-    if grid_points is not None and not isinstance(grid_points, int):
-        notes.append(f"StrategyConfig GridPoints {grid_points!r} is not shown here: the page "
+    if "GridPoints" in config.strategy_config and not isinstance(config.strategy_config["GridPoints"], int):
+        notes.append(f"StrategyConfig GridPoints {config.strategy_config['GridPoints']!r} is not shown here: the page "
                      "takes one number for every range. Run the file with `python -m tuning run` to keep it.")
     if config.max_jobs is None:
         notes.append("MaxNumberOfTrainingJobs is not set in the file: the page keeps its own limit.")
