@@ -10,6 +10,7 @@ import streamlit as st
 from tuning.datasets.profile import DatasetProfile, profile_dataset
 from tuning.datasets import PROBLEM_TYPES, Dataset, DatasetInfo, list_datasets, load_dataset
 from tuning.errors import TuneLabError
+from tuning.job.form_values import Key
 from tuning.datasets.uploads import (
     UPLOAD_MAX_MB,
     delete_uploaded_dataset,
@@ -91,9 +92,9 @@ def leak_warnings(info: DatasetInfo, dataset: Dataset) -> None:
 
 def open_create(name: str, leave_out: list[str] | None = None) -> None:
     """Hand the dataset (and the columns to leave out) to the Create page, and go there."""
-    st.session_state["create_dataset"] = name
+    st.session_state[Key.DATASET_HANDOVER] = name
     if leave_out is not None:
-        st.session_state["create_exclude"] = leave_out
+        st.session_state[Key.EXCLUDE_HANDOVER] = leave_out
     try:
         st.switch_page("views/create.py")
     except st.errors.StreamlitAPIException:  # page run on its own (tests): no navigation

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -21,6 +25,8 @@ from views.shared import (
 from tuning import TuningJobConfig, ValidationError
 from tuning.analysis.baseline import baseline_for_job
 from tuning.visualization import (
+    BEST_LINES,
+    MAX_LINES,
     plot_best_so_far,
     plot_importance,
     plot_intermediate_values,
@@ -28,32 +34,59 @@ from tuning.visualization import (
     plot_parallel_coordinates,
     plot_slice,
 )
-from tuning.visualization._common import BEST_LINES, MAX_LINES
 
-PLOTS = {
-    "surface": plot_objective_surface, "best": plot_best_so_far, "parallel": plot_parallel_coordinates,
-    "importance": plot_importance, "slice": plot_slice, "curves": plot_intermediate_values,
-}
+
+@dataclass(frozen=True)
+class Chart:
+    """One tab of the Charts section: its title, the plot that draws it, and what the plot needs."""
+
+    title: str
+    plot: Callable[..., Any]  # a tuning.visualization plot_* function
+    caption: str | None = None
+    ranges: bool = True  # it takes the tuned ranges (axes, log scales)
+    baseline: bool = False  # it draws the baseline beside the best job
+    curves: bool = False  # it needs the learning curves, read from the store only for it
+    axes: bool = False  # the user picks two hyperparameters as its axes
+
+
+# The tabs, in their order on the page.
+CHARTS = (
+    Chart("Objective surface", plot_objective_surface, axes=True),
+    Chart("Best so far", plot_best_so_far, ranges=False, baseline=True),
+    Chart("Parallel coordinates", plot_parallel_coordinates,
+          caption=f"One line per completed job; above {MAX_LINES:,} jobs, the best {BEST_LINES} "
+                  "and a random sample of the rest."),
+    Chart("Importance", plot_importance, ranges=False,
+          caption="How much each hyperparameter explains the objective (a random forest fitted to the results)."),
+    Chart("Each hyperparameter", plot_slice),
+    Chart("Learning curves", plot_intermediate_values, ranges=False, baseline=True, curves=True,
+          caption="The objective after each round; dashed lines are jobs that early stopping or "
+                  "Hyperband stopped, and the x marks when. With many jobs, a sample of the curves "
+                  "is drawn over a band that holds most of them."),
+)
+CHARTS_BY_TITLE = {entry.title: entry for entry in CHARTS}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def chart(kind: str, job_name: str, version: tuple, *args: str):  # noqa: ANN201 - a plotly Figure
-    """A chart of one tuning job, built once per state of the job (``version``).
+def chart(title: str, job_name: str, version: tuple, *args: str):  # noqa: ANN201 - a plotly Figure
+    """The chart titled ``title`` of one tuning job, built once per state of the job (``version``).
 
     With 1,000 training jobs the objective surface and the learning curves take a second
     or two each to build; a finished job never changes, so each session and each rerun
     (a filter, a tab) reuses the figure. A running job gets a new version per finished job.
     Only the learning curves read the curves from the store (10,000 JSON lists otherwise).
     """
+    entry = CHARTS_BY_TITLE[title]
     store = get_store()
     tuning_job = store.get_tuning_job(job_name)
-    extra = {} if kind in ("best", "importance", "curves") else {
-        "ranges": TuningJobConfig.from_dict(tuning_job.config).resolved_ranges()}
-    if kind in ("best", "curves"):
+    extra: dict[str, Any] = {}
+    if entry.ranges:
+        extra["ranges"] = TuningJobConfig.from_dict(tuning_job.config).resolved_ranges()
+    if entry.baseline:
         extra["baseline"] = baseline_for_job(tuning_job)
-    jobs = store.training_jobs(job_name, with_curves=kind == "curves")
-    return PLOTS[kind](jobs, *args, objective_name=tuning_job.objective_metric_name,
-                       objective_type=tuning_job.objective_type, **extra)
+    jobs = store.training_jobs(job_name, with_curves=entry.curves)
+    return entry.plot(jobs, *args, objective_name=tuning_job.objective_metric_name,
+                      objective_type=tuning_job.objective_type, **extra)
 
 
 st.title("Results")
@@ -99,27 +132,17 @@ else:
 
     st.subheader("Charts")
     names = list(ranges)
-    captions = {
-        "Importance": "How much each hyperparameter explains the objective (a random forest fitted to the results).",
-        "Learning curves": "The objective after each round; dashed lines are jobs that early stopping or "
-                           "Hyperband stopped, and the x marks when. With many jobs, a sample of the curves "
-                           "is drawn over a band that holds most of them.",
-        "Parallel coordinates": f"One line per completed job; above {MAX_LINES:,} jobs, the best {BEST_LINES} "
-                                "and a random sample of the rest.",
-    }
-    kinds = {"Objective surface": "surface", "Best so far": "best", "Parallel coordinates": "parallel",
-             "Importance": "importance", "Each hyperparameter": "slice", "Learning curves": "curves"}
     # Lazy tabs: only the open tab's chart is built and sent, so the page stays quick in the
     # browser with 1,000 training jobs (six plotly charts drawn at once took ~5 s).
-    tabs = st.tabs(list(kinds), on_change="rerun", key="results.chart")
-    for (title, kind), tab in zip(kinds.items(), tabs):
+    tabs = st.tabs([entry.title for entry in CHARTS], on_change="rerun", key="results.chart")
+    for entry, tab in zip(CHARTS, tabs):
         if not tab.open:
             continue
         with tab:
-            if title in captions:
-                st.caption(captions[title])
-            if kind != "surface":
-                st.plotly_chart(chart(kind, job.name, version), width="stretch")
+            if entry.caption:
+                st.caption(entry.caption)
+            if not entry.axes:
+                st.plotly_chart(chart(entry.title, job.name, version), width="stretch")
             elif len(names) < 2:
                 st.info("The objective surface needs two tuned hyperparameters.")
             else:
@@ -130,6 +153,6 @@ else:
                 y = right.selectbox("Vertical axis", names,
                                     index=default_y if default_y != names.index(x) else (default_x + 1) % len(names))
                 try:
-                    st.plotly_chart(chart("surface", job.name, version, x, y), width="stretch")
+                    st.plotly_chart(chart(entry.title, job.name, version, x, y), width="stretch")
                 except ValidationError as error:
                     st.error(literal(str(error)))

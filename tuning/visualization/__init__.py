@@ -15,6 +15,7 @@ dashboard only shows them (``st.plotly_chart(figure)``); nothing here imports St
 from __future__ import annotations
 
 from tuning.visualization._best_so_far import plot_best_so_far
+from tuning.visualization._common import BEST_LINES, MAX_LINES
 from tuning.visualization._compare import plot_compare_best_so_far
 from tuning.visualization._datasets import plot_target_distribution
 from tuning.visualization._importance import hyperparameter_importance, plot_importance
@@ -25,6 +26,8 @@ from tuning.visualization._seed_bands import plot_seed_bands_by_job, plot_seed_b
 from tuning.visualization._slice import plot_slice
 
 __all__ = [
+    "BEST_LINES",
+    "MAX_LINES",
     "hyperparameter_importance",
     "plot_best_so_far",
     "plot_compare_best_so_far",
