@@ -17,6 +17,7 @@ import it downwards). The tuning loop itself lives in :mod:`tuning.running.runne
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from tuning.datasets import Dataset, load_csv, load_dataset, split_channels, wit
 from tuning.job.early_stopping import default_grace_period
 from tuning.errors import ValidationError
 from tuning.datasets.features import TargetEncoder, build_preprocessor
-from tuning.metrics import ObjectiveMetric, get_metric
+from tuning.metrics import REGRESSION, ObjectiveMetric, get_metric
 from tuning.job.range_rules import check_ranges
 from tuning.parameters import CategoricalParameter
 from tuning.strategies import create_strategy, strategy_class, strategy_classes
@@ -85,6 +86,35 @@ def load_channel(channel: Any, target: str | None, what: str) -> Dataset:
     raise ValidationError(f"{what} must be a dataset name, a CSV path or a Dataset, but got {type(channel).__name__}.")
 
 
+def check_channels_can_score(whole: Dataset, train: Dataset, validation: Dataset, fraction: float) -> None:
+    """Refuse a split whose validation channel cannot score a model, saying how many rows would.
+
+    Why before anything runs: a 3-row dataset split 80/20 leaves one validation row, of one
+    class; AUC is then undefined, every training job ended Failed with "the final objective
+    is nan: the model diverged", and the cause was the data, not the model.
+    """
+    if whole.problem_type == REGRESSION:
+        if validation.rows >= 2 and train.rows >= 2:
+            return
+        needed = max(4, math.ceil(2 / fraction))
+        raise ValidationError(
+            f"{whole.name} has {whole.rows:,} rows: the split leaves {train.rows:,} for training and "
+            f"{validation.rows:,} for validation, too few to train and score a model. Give at least "
+            f"{needed} rows (with ValidationFraction {fraction:g}), or a validation_dataset of its own."
+        )
+    classes = whole.target.nunique()
+    present = validation.target.nunique()
+    if present >= 2 and train.target.nunique() >= 2:
+        return
+    needed = max(2 * classes, math.ceil(classes / fraction))
+    raise ValidationError(
+        f"{whole.name} has {whole.rows:,} rows: the split leaves {validation.rows:,} validation row(s), "
+        f"holding {present} of its {classes} classes, so no objective metric can score a model there "
+        f"(AUC needs both classes, accuracy of one class says nothing). Give at least {needed} rows, "
+        f"at least 2 of each class (with ValidationFraction {fraction:g}), or a larger validation_fraction."
+    )
+
+
 def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bool = False) -> PreparedTuningJob:
     """Check ``config`` against its data and algorithm; refuse it with a clear message.
 
@@ -105,8 +135,10 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
                 "channels the same columns."
             )
     else:
+        whole = train
         train, validation = split_channels(train, validation_fraction=config.validation_fraction,
                                            random_seed=config.random_seed or 0)
+        check_channels_can_score(whole, train, validation, config.validation_fraction)
     # ExcludeColumns: out of both channels before anything is fitted, so no model (and no endpoint) sees them.
     train, validation = (without_columns(channel, config.exclude_columns) for channel in (train, validation))
     algorithm.check_problem(train.problem_type)
