@@ -116,3 +116,29 @@ def test_a_bound_of_1e309_is_said_to_overflow_in_sagemaker_json_and_on_the_cli(t
     result = _cli("--store", str(tmp_path / "cli.db"), "run", str(path))
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "a number of 401 characters is a number, but too large" in result.stderr, result.stderr
+
+
+# -- case 14: an uploaded dataset replaced, then the final model -------------------------------
+def test_a_final_model_is_refused_when_the_uploaded_data_was_replaced(tmp_path):
+    from sklearn.datasets import load_iris
+
+    from tuning.datasets.uploads import save_uploaded_dataset
+    from tuning.serving.deploy import final_predictor
+
+    frame = load_iris(as_frame=True).frame
+    save_uploaded_dataset(frame.to_csv(index=False).encode(), name="petals", target="target",
+                          problem_type="MulticlassClassification")
+    store = Store()
+    job = run_tuning_job(TuningJobConfig(dataset="petals", hyperparameter_ranges={"eta": ContinuousParameter(0.1, 0.5)},
+                                         static_hyperparameters={"num_round": 5}, max_jobs=2, strategy="Random",
+                                         random_seed=1), store)
+    changed = frame.copy()
+    changed.iloc[:20, 0] += 0.001  # a few measurements corrected: same shape, same scores, other values
+    save_uploaded_dataset(changed.to_csv(index=False).encode(), name="petals", target="target",
+                          problem_type="MulticlassClassification", replace=True)
+    with pytest.raises(ValidationError, match=r"cannot train the final model .* changed since it ran"):
+        final_predictor(store, job.name)
+    assert not any(path.name.endswith("-final") for path in (store.artifact_dir / job.name).iterdir())
+    result = _cli("serve", job.name, "--port", "0")  # the CLI's door: serve trains the final model first
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "changed since it ran" in result.stderr, result.stderr

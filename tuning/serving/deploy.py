@@ -38,6 +38,8 @@ import pandas as pd
 
 from tuning.serving.artifacts import Predictor, load_predictor, save_model
 from tuning.datasets import MISSING_VALUES
+from tuning.datasets.fingerprint import data_fingerprint, describe_difference
+from tuning.job.config import RUN_RECORD
 from tuning.errors import TuneLabError, ValidationError
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob
 from tuning.algorithms.safe_skops import TRUSTED_SKOPS_TYPES
@@ -247,13 +249,25 @@ def _prepare_again(job: TuningJob, action: str, kept: str) -> tuple[Any, Any]:
         # Retraining needs the data and the hyperparameters, not the warm-start parents
         # (which prepare() would otherwise look up in a store).
         config = TuningJobConfig.from_dict(job.config).replace(warm_start_config=None)
-        return config, prepare(config)
+        prepared = prepare(config)
     except (TuneLabError, OSError) as error:
         raise ValidationError(
             f"cannot {action}: the data of tuning job {job.name!r} can no longer "
             f"be loaded ({error}). {kept}; to deploy this one, restore the data where the tuning "
             "job found it (same path, same contents)."
         ) from None
+    # The fingerprint recorded when the job started (as resume checks it): an uploaded
+    # dataset replaced by other rows would otherwise be retrained on silently.
+    recorded = (job.config.get(RUN_RECORD) or {}).get("DataFingerprint")
+    if recorded is not None:
+        difference = describe_difference(recorded, data_fingerprint(prepared.train, prepared.validation))
+        if difference is not None:
+            raise ValidationError(
+                f"cannot {action}: the data of tuning job {job.name!r} changed since it ran "
+                f"({job.config.get('Dataset')!r}: {difference}). {kept}, so it would not be the model the "
+                "tuning job measured. Restore the old data, or tune again on the new data."
+            )
+    return config, prepared
 
 
 def _check_objective(training_job: TrainingJob, metric_name: str, value: float, what: str, consequence: str) -> None:
