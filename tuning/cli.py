@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tuning.errors import StoreWriteError, ValidationError
+from tuning.errors import StoreWriteError, TuneLabError, ValidationError, os_error_words
 
 __all__ = ["main"]
 
@@ -87,6 +87,14 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         job = run_tuning_job(prepared, store, callback=on_progress, scheduler=scheduler)
+    except StoreWriteError as error:  # a full disk or a read-only store, mid-job: say what is kept
+        bar.close()
+        recorded = store.tuning_job_exists(prepared.name)
+        raise StoreWriteError(
+            f"{error} " + (f"Tuning job {prepared.name} stopped; the training jobs it recorded are kept. Once the "
+                           f"store can be written again, `python -m tuning resume {prepared.name}` goes on."
+                           if recorded else "Nothing was recorded.")
+        ) from None
     finally:
         bar.close()
     _show(store, job.name)
@@ -125,6 +133,14 @@ def _resume(args: argparse.Namespace) -> int:
     bar, on_progress = _progress_bar(prepared.max_jobs, len(point.kept), args.quiet)
     try:
         job = run_tuning_job(prepared, store, callback=on_progress, scheduler=scheduler)
+    except StoreWriteError as error:  # a full disk or a read-only store, mid-job: say what is kept
+        bar.close()
+        recorded = store.tuning_job_exists(prepared.name)
+        raise StoreWriteError(
+            f"{error} " + (f"Tuning job {prepared.name} stopped; the training jobs it recorded are kept. Once the "
+                           f"store can be written again, `python -m tuning resume {prepared.name}` goes on."
+                           if recorded else "Nothing was recorded.")
+        ) from None
     finally:
         bar.close()
     _show(store, job.name)
@@ -318,6 +334,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except TuneLabError as error:  # the store refused a write, a model could not be trained...
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # a file TuneLab writes beside the store (a model, an upload)
+        print(f"error: {os_error_words(error)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -18,9 +18,10 @@ a message to guess which field it was about.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Mapping
 
-__all__ = ["StoreWriteError", "TuneLabError", "ValidationError", "at_field"]
+__all__ = ["StoreWriteError", "TuneLabError", "ValidationError", "at_field", "os_error_words"]
 
 
 class TuneLabError(Exception):
@@ -63,3 +64,24 @@ class StoreWriteError(TuneLabError):
     showing the store's jobs may make: a page or ``python -m tuning list`` catches it,
     shows what it read, and says plainly why a dead job may still read InProgress.
     """
+
+
+_OS_ADVICE = {
+    errno.ENOSPC: "the disk is full: free some space there, then try again",
+    errno.EDQUOT: "the disk quota is used up: free some space there, then try again",
+    errno.EROFS: "the folder is on a read-only disk: point TUNELAB_HOME (or --store) at a writable folder",
+    errno.EACCES: "permission denied: make the folder writable, or point TUNELAB_HOME at one that is",
+    errno.EPERM: "permission denied: make the folder writable, or point TUNELAB_HOME at one that is",
+}
+
+
+def os_error_words(error: OSError) -> str:
+    """A failed file operation in a user's words: which file, and what to do about it.
+
+    Why: a full disk while saving a model ended in ``OSError: [Errno 28]`` and a traceback.
+    """
+    where = f" {error.filename}" if error.filename else ""
+    advice = _OS_ADVICE.get(error.errno or -1)
+    if advice is None:
+        return f"could not write{where}: {error.strerror or error}."
+    return f"could not write{where}: {advice}."

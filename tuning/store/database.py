@@ -37,13 +37,14 @@ store or a full disk still lists its jobs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import shutil
 import socket
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,8 @@ from tuning.records import (
     TuningJobStatus,
 )
 from tuning.paths import default_artifacts_dir, default_home, make_folder
-from tuning.store.url import configured_store_url, open_failure, shown_url, sqlite_path
+from tuning.store.engine import create_store_engine, read_only_engine
+from tuning.store.url import configured_store_url, open_failure, shown_url, sqlite_path, sqlite_trouble
 
 __all__ = ["HEARTBEAT_TIMEOUT_SECONDS", "Store", "default_home"]
 
@@ -216,36 +218,39 @@ class Store:
             url = f"sqlite:///{path}"
         self.url = str(url)
         try:
-            self.engine = self._create_engine(self.url)
+            self.engine = create_store_engine(self.url)
             _create_tables(self.engine)
         except (sa.exc.ArgumentError, sa.exc.DBAPIError, ValueError, ImportError) as error:
-            raise open_failure(self.url, error) from None
+            fallback = read_only_engine(sa.engine.make_url(self.url).database) if self.url.startswith("sqlite") else None
+            if fallback is None:
+                raise open_failure(self.url, error) from None
+            self.engine = fallback  # a file on a read-only disk: read it; each write says why it cannot
         if artifact_dir is None:
-            database = self.engine.url.database if self.engine.url.get_backend_name() == "sqlite" else None
+            database = sa.engine.make_url(self.url).database if self.url.startswith("sqlite") else None
             if database and database != ":memory:":
                 artifact_dir = Path(database).parent / "artifacts"
             else:
                 artifact_dir = default_artifacts_dir()
         self.artifact_dir = Path(artifact_dir)
 
-    @staticmethod
-    def _create_engine(url: str) -> sa.Engine:
-        if not url.startswith("sqlite"):
-            # A server that does not answer fails in 10 s instead of the OS's 2 minutes.
-            connect_args = {"connect_timeout": 10} if url.startswith("postgresql") else {}
-            return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    @contextlib.contextmanager
+    def _writing(self, what: str) -> Iterator[sa.Connection]:
+        """A write transaction whose refusal (read-only, full disk, server gone) is said in words.
 
-        @sa.event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection: Any, _: Any) -> None:
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        return engine
+        Why: SQLite answers a read-only file with "attempt to write a readonly database" and
+        a full disk with "database or disk is full"; raised as they are, they reached the
+        user as a 50-line traceback from ``python -m tuning run`` and the Launch button.
+        """
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except sa.exc.OperationalError as error:
+            reason = " ".join(str(getattr(error, "orig", None) or error).split())
+            advice = (sqlite_trouble(sa.engine.make_url(self.url).database, reason) if self.url.startswith("sqlite")
+                      else "Check that the database server is running and accepts writes.")
+            raise StoreWriteError(
+                f"could not {what}: the store {shown_url(self.url)} refused the write ({reason}). {advice}"
+            ) from None
 
     def dispose(self) -> None:
         """Close pooled connections (call before handing the store to another process)."""
@@ -257,7 +262,7 @@ class Store:
         row = {name: getattr(job, name) for name in _TUNING_FIELDS}
         row["config"] = json.dumps(job.config)
         try:
-            with self.engine.begin() as connection:
+            with self._writing(f"record tuning job {job.name!r}") as connection:
                 connection.execute(_tuning_jobs.insert().values(**row))
         except sa.exc.IntegrityError:
             raise ValidationError(
@@ -273,7 +278,7 @@ class Store:
             values["config"] = json.dumps(values["config"])
         if "best_objective_value" in values:
             values["best_objective_value"] = _finite_or_none(values["best_objective_value"])
-        with self.engine.begin() as connection:
+        with self._writing(f"update tuning job {name!r}") as connection:
             connection.execute(_tuning_jobs.update().where(_tuning_jobs.c.name == name).values(**values))
 
     def claim_runner(self, name: str) -> None:
@@ -292,7 +297,7 @@ class Store:
         sees the job InProgress under its dead runner. False, with nothing changed, when
         the job is not Interrupted (any more).
         """
-        with self.engine.begin() as connection:
+        with self._writing(f"reopen tuning job {name!r}") as connection:
             claimed = connection.execute(
                 _tuning_jobs.update()
                 .where(_tuning_jobs.c.name == name)
@@ -328,7 +333,7 @@ class Store:
             raise ValidationError(
                 f"tuning job {name!r} is {job.status}, so there is nothing to stop."
             )
-        with self.engine.begin() as connection:
+        with self._writing(f"ask tuning job {name!r} to stop") as connection:
             connection.execute(
                 _tuning_jobs.update()
                 .where(_tuning_jobs.c.name == name)
@@ -379,7 +384,7 @@ class Store:
         job = self.get_tuning_job(name)
         if job.is_active:
             raise ValidationError(f"tuning job {name!r} is {job.status}; stop it before deleting it.")
-        with self.engine.begin() as connection:
+        with self._writing(f"delete tuning job {name!r}") as connection:
             connection.execute(_training_jobs.delete().where(_training_jobs.c.tuning_job_name == name))
             connection.execute(_tuning_jobs.delete().where(_tuning_jobs.c.name == name))
         shutil.rmtree(self.artifact_dir / name, ignore_errors=True)
@@ -471,7 +476,7 @@ class Store:
 
     # -- training jobs -------------------------------------------------------------------
     def add_training_job(self, job: TrainingJob) -> None:
-        with self.engine.begin() as connection:
+        with self._writing(f"record training job {job.name!r}") as connection:
             connection.execute(_training_jobs.insert().values(**_training_row(job)))
 
     def add_training_jobs(self, jobs: Iterable[TrainingJob]) -> None:
@@ -482,7 +487,7 @@ class Store:
         """
         rows = [_training_row(job) for job in jobs]
         if rows:
-            with self.engine.begin() as connection:
+            with self._writing("record the training jobs") as connection:
                 connection.execute(_training_jobs.insert(), rows)
 
     def update_training_job(self, tuning_job_name: str, index: int, **values: Any) -> None:
@@ -500,7 +505,7 @@ class Store:
         """
         values = _training_values(values)
         rows = [_training_row(job) for job in started]
-        with self.engine.begin() as connection:
+        with self._writing(f"record the end of training job {index} of {tuning_job_name!r}") as connection:
             if rows:  # first: the finished job may be one of them (queued, started and done)
                 connection.execute(_training_jobs.insert(), rows)
             connection.execute(
@@ -516,7 +521,7 @@ class Store:
         """Write the live curves of running training jobs, all in one transaction."""
         if not curves:
             return
-        with self.engine.begin() as connection:
+        with self._writing(f"record the learning curves of {tuning_job_name!r}") as connection:
             for index, values in curves.items():
                 connection.execute(
                     _training_jobs.update()

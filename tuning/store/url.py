@@ -72,7 +72,8 @@ def sqlite_trouble(database: str | None, reason: str) -> str:
     if "disk is full" in lowered or (free is not None and free < _NEARLY_FULL and "i/o" in lowered):
         shown = f" ({free / 1024:,.0f} KiB free)" if free is not None else ""
         return f"The disk that holds {folder or 'it'} is full{shown}: free some space there, or give a store on another disk."
-    if "readonly" in lowered or "read-only" in lowered:
+    read_only_folder = folder is not None and folder.is_dir() and not os.access(folder, os.W_OK)
+    if "readonly" in lowered or "read-only" in lowered or read_only_folder:
         return (f"The store file or its folder is read-only: TuneLab reads it but cannot record jobs there. "
                 f"Make {folder or 'it'} writable, or give a store in a writable folder with --store or "
                 f"${STORE_URL_VARIABLE}.")
