@@ -163,3 +163,27 @@ def test_the_same_bad_values_are_refused_by_predict_payload_directly(predictor):
         predict_payload(predictor, b"5.1,3.5,1.4,0.2\n1,2\n", "text/csv", None)
     with pytest.raises(ValidationError, match="row 1, column 'sepal width \\(cm\\)'.*finite"):
         predict_payload(predictor, b"5.1,1e309,1.4,0.2\n", "text/csv", None)
+
+
+# -- the Deploy page's door: a CSV file of rows (issue 14, cases 8 and 9) ------------------------
+_HEADER = "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)"
+
+
+def test_the_deploy_pages_rows_file_refuses_a_ragged_row_and_an_overflowing_cell(predictor):
+    from tuning import ValidationError
+    from tuning.serving.deploy import predict_frame, read_rows_csv
+
+    with pytest.raises(ValidationError, match=r"rows.csv: row 2 has 2 value\(s\), but the header names 4 columns"):
+        read_rows_csv(predictor, f"{_HEADER}\n5.1,3.5,1.4,0.2\n1,2\n".encode(), name="rows.csv")
+    rows = read_rows_csv(predictor, f"{_HEADER}\n5.1,1e309,1.4,0.2\n".encode())
+    with pytest.raises(ValidationError, match=r"'sepal width \(cm\)', row 0: inf is beyond the numbers a model takes"):
+        predict_frame(predictor, rows)
+
+
+def test_the_deploy_pages_rows_file_reads_a_european_export(predictor):
+    from tuning.serving.deploy import predict_frame, read_rows_csv
+
+    european = "\ufeff" + _HEADER.replace(",", ";") + "\n5,1;3,5;1,4;0,2\n6,7;3,0;5,2;2,3\n"
+    rows = read_rows_csv(predictor, european.encode())
+    assert rows.iloc[0].tolist() == [5.1, 3.5, 1.4, 0.2]
+    assert predict_frame(predictor, rows)["prediction"].tolist() == ["setosa", "virginica"]

@@ -136,9 +136,9 @@ def test_a_final_model_is_refused_when_the_uploaded_data_was_replaced(tmp_path):
     changed.iloc[:20, 0] += 0.001  # a few measurements corrected: same shape, same scores, other values
     save_uploaded_dataset(changed.to_csv(index=False).encode(), name="petals", target="target",
                           problem_type="MulticlassClassification", replace=True)
-    with pytest.raises(ValidationError, match=r"cannot train the final model .* changed since it ran"):
+    with pytest.raises(ValidationError, match=r"cannot train the final model .* changed since the tuning job ran"):
         final_predictor(store, job.name)
     assert not any(path.name.endswith("-final") for path in (store.artifact_dir / job.name).iterdir())
     result = _cli("serve", job.name, "--port", "0")  # the CLI's door: serve trains the final model first
     assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "changed since it ran" in result.stderr, result.stderr
+    assert "changed since the tuning job ran" in result.stderr, result.stderr

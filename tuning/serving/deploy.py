@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from tuning.serving.artifacts import Predictor, load_predictor, save_model
-from tuning.datasets import MISSING_VALUES
+from tuning.serving.rows import prepare_rows, read_rows_csv
 from tuning.datasets.fingerprint import data_fingerprint, describe_difference
 from tuning.job.config import RUN_RECORD
 from tuning.errors import TuneLabError, ValidationError
@@ -187,7 +187,9 @@ def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
 
     name = training_job.name
     kept = f"TuneLab keeps only the best training job's model ({job.best_training_job})"
-    config, prepared = _prepare_again(job, f"retrain training job {name!r}", kept)
+    unchanged = (f"so this would not be the same model, and it was not saved. {kept}; restore the "
+                 "original data to deploy this one.")
+    config, prepared = _prepare_again(job, f"retrain training job {name!r}", kept, unchanged)
     try:
         encoding = json.loads((folder / "encoding.json").read_text())
         preprocessor = load_skops(folder / "encoding.skops", f"the feature encoding {folder / 'encoding.skops'}")
@@ -223,9 +225,7 @@ def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
         warnings.simplefilter("ignore")
         model = algorithm.fit(hyperparameters, data, metric, _Silent(), seed=seed)
     value = float(metric(data.y_validation, algorithm.output(model, data.x_validation)))
-    _check_objective(training_job, metric.name, value, f"retraining training job {name!r}",
-                     f"so this would not be the same model, and it was not saved. {kept}; restore the "
-                     "original data to deploy this one.")
+    _check_objective(training_job, metric.name, value, f"retraining training job {name!r}", unchanged)
     # Write into a scratch folder first and move it into place, so a reader never sees a
     # half-written model.
     folder.mkdir(parents=True, exist_ok=True)
@@ -240,7 +240,7 @@ def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
             written.rename(folder / name)
 
 
-def _prepare_again(job: TuningJob, action: str, kept: str) -> tuple[Any, Any]:
+def _prepare_again(job: TuningJob, action: str, kept: str, unchanged: str) -> tuple[Any, Any]:
     """The tuning job's configuration and data, loaded again; refused clearly if they are gone."""
     from tuning.job.config import TuningJobConfig
     from tuning.job.preparation import prepare
@@ -263,9 +263,8 @@ def _prepare_again(job: TuningJob, action: str, kept: str) -> tuple[Any, Any]:
         difference = describe_difference(recorded, data_fingerprint(prepared.train, prepared.validation))
         if difference is not None:
             raise ValidationError(
-                f"cannot {action}: the data of tuning job {job.name!r} changed since it ran "
-                f"({job.config.get('Dataset')!r}: {difference}). {kept}, so it would not be the model the "
-                "tuning job measured. Restore the old data, or tune again on the new data."
+                f"cannot {action}: the data has changed since the tuning job ran "
+                f"({job.config.get('Dataset')!r}: {difference}), {unchanged}"
             )
     return config, prepared
 
@@ -289,7 +288,9 @@ def _train_final(job: TuningJob, training_job: TrainingJob, tuned: Predictor, fo
 
     name = training_job.name
     action = f"train the final model of training job {name!r}"
-    config, prepared = _prepare_again(job, action, "A final model is trained on the tuning job's own data")
+    unchanged = ("so a final model would not keep its promise, and it was not trained. Restore the "
+                 "original data to train it.")
+    config, prepared = _prepare_again(job, action, "A final model is trained on the tuning job's own data", unchanged)
     train, validation = prepared.train, prepared.validation
     columns = [str(column) for column in train.features.columns]
     if columns != list(tuned.feature_columns):
@@ -306,9 +307,7 @@ def _train_final(job: TuningJob, training_job: TrainingJob, tuned: Predictor, fo
         raise ValidationError(mismatch.format(error)) from None
     # The tuning-time model must still score its recorded objective on the reloaded
     # validation channel: otherwise the data is not what the tuning job measured.
-    _check_objective(training_job, metric.name, value, f"the model of training job {name!r}",
-                     "so a final model would not keep its promise, and it was not trained. Restore the "
-                     "original data to train it.")
+    _check_objective(training_job, metric.name, value, f"the model of training job {name!r}", unchanged)
     features = pd.concat([train.features, validation.features], ignore_index=True)
     target = pd.concat([train.target, validation.target], ignore_index=True)
     target_encoder = tuned.target_encoder  # same classes, same codes as the tuned model
@@ -340,42 +339,6 @@ def _train_final(job: TuningJob, training_job: TrainingJob, tuned: Predictor, fo
 
 
 # -- predictions -------------------------------------------------------------------------
-def _prepare_rows(predictor: Predictor, rows: Any) -> pd.DataFrame:
-    """The feature columns of ``rows``, typed as the encoder expects; bad input refused."""
-    if not isinstance(rows, pd.DataFrame):
-        raise ValidationError(f"rows must be a pandas DataFrame, but got {type(rows).__name__}.")
-    expected = list(predictor.feature_columns)
-    missing = [column for column in expected if column not in rows.columns]
-    if missing:
-        raise ValidationError(
-            f"the rows lack {len(missing)} feature column(s): {', '.join(missing)}. The model "
-            f"expects the columns {', '.join(expected)} (extra columns, such as the target, are "
-            "ignored). Add the missing columns, spelled exactly so."
-        )
-    if len(rows) == 0:
-        raise ValidationError("the rows are empty: give at least one row to predict.")
-    kinds = predictor.column_kinds
-    features = rows[expected].copy()
-    for column in expected:
-        series = features[column]
-        if kinds.get(column) == "numeric":
-            if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
-                continue
-            numbers = pd.to_numeric(series, errors="coerce")
-            bad = series[numbers.isna() & series.notna() & (series.astype(str).str.strip() != "")]
-            if len(bad):
-                raise ValidationError(
-                    f"feature column {column!r} must hold numbers, but row {bad.index[0]!r} has "
-                    f"{bad.iloc[0]!r} ({len(bad):,} such row(s)). Fix those cells, or leave them "
-                    "empty for a missing value."
-                )
-            features[column] = numbers
-        elif kinds.get(column) == "categorical":
-            # Training read categories as text; numbers or booleans here are compared as text.
-            features[column] = [np.nan if pd.isna(value) else str(value) for value in series.astype(object)]
-    return features
-
-
 def predict_frame(predictor: Predictor, rows: pd.DataFrame) -> pd.DataFrame:
     """``rows`` with a ``prediction`` column, plus ``probability_<class>`` per class.
 
@@ -384,14 +347,15 @@ def predict_frame(predictor: Predictor, rows: pd.DataFrame) -> pd.DataFrame:
     in the output but ignored; missing feature columns are refused with the full list of
     expected columns.
     """
-    features = _prepare_rows(predictor, rows)
+    features = prepare_rows(predictor, rows)
     try:
         output = predictor.output(features)
     except TuneLabError:
         raise
     except (ValueError, TypeError) as error:
+        first_line = (str(error).strip().splitlines() or [""])[0]  # XGBoost's add a C++ stack trace
         raise ValidationError(
-            f"the rows could not be encoded as the model's features: {error}. Check that each "
+            f"the rows could not be encoded as the model's features: {first_line}. Check that each "
             f"column holds the kind of values it held in training ({', '.join(predictor.feature_columns)})."
         ) from None
     result = rows.copy()
@@ -402,32 +366,6 @@ def predict_frame(predictor: Predictor, rows: pd.DataFrame) -> pd.DataFrame:
     else:
         result["prediction"] = np.asarray(output, dtype=np.float64)
     return result
-
-
-def read_rows_csv(predictor: Predictor, data: bytes, *, name: str = "the file") -> pd.DataFrame:
-    """Read a CSV file of rows to predict (with a header row), as training data was read.
-
-    Category columns are read as text (so ``yes``/``no`` or codes such as ``01`` stay as
-    written), and the same spellings count as missing as in training data.
-    """
-    if not isinstance(data, (bytes, bytearray)):
-        raise ValidationError(f"{name}: expected the file's bytes, but got {type(data).__name__}.")
-    try:
-        text = bytes(data).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(f"{name} is not UTF-8 text; save it as CSV (UTF-8) and upload it again.") from None
-    if not text.strip():
-        raise ValidationError(f"{name} is empty: give a header row naming the columns, then one row per example.")
-    text_columns = [c for c, kind in predictor.column_kinds.items() if kind == "categorical"]
-    try:
-        return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=list(MISSING_VALUES),
-                           dtype=dict.fromkeys(text_columns, str), low_memory=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        message = " ".join(str(error).split())
-        raise ValidationError(
-            f"{name} could not be read as CSV: {message}. Check that it has a header row and that "
-            "every row has as many comma-separated values as the header."
-        ) from None
 
 
 # -- a form for one row ------------------------------------------------------------------
