@@ -176,7 +176,7 @@ def test_the_deploy_pages_rows_file_refuses_a_ragged_row_and_an_overflowing_cell
     with pytest.raises(ValidationError, match=r"rows.csv: row 2 has 2 value\(s\), but the header names 4 columns"):
         read_rows_csv(predictor, f"{_HEADER}\n5.1,3.5,1.4,0.2\n1,2\n".encode(), name="rows.csv")
     rows = read_rows_csv(predictor, f"{_HEADER}\n5.1,1e309,1.4,0.2\n".encode())
-    with pytest.raises(ValidationError, match=r"'sepal width \(cm\)', row 0: inf is beyond the numbers a model takes"):
+    with pytest.raises(ValidationError, match=r"'sepal width \(cm\)', row 0: 'inf' is beyond the numbers a model takes"):
         predict_frame(predictor, rows)
 
 

@@ -70,7 +70,7 @@ def _refuse_infinite(column: str, numbers: pd.Series, written: pd.Series) -> Non
     if infinite.any():
         row = numbers.index[int(np.argmax(infinite))]
         raise ValidationError(
-            f"feature column {column!r}, row {row!r}: {written.loc[row]!r} is beyond the numbers a model takes "
+            f"feature column {column!r}, row {row!r}: {str(written.loc[row])!r} is beyond the numbers a model takes "
             "(about ±1.8e308). Give a finite number, or leave the cell empty for a missing value."
         )
 
