@@ -98,6 +98,8 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     _show(store, job.name)
+    if store.check_file() is not None:  # the store file was deleted mid-run, and written back
+        print(f"note: {store.check_file()}", file=sys.stderr)
     return 0 if job.status != "Failed" else 1
 
 
@@ -144,6 +146,8 @@ def _resume(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     _show(store, job.name)
+    if store.check_file() is not None:  # the store file was deleted mid-run, and written back
+        print(f"note: {store.check_file()}", file=sys.stderr)
     return 0 if job.status != "Failed" else 1
 
 

@@ -128,6 +128,8 @@ def mark_dead_runners(store: Store) -> None:
         store.mark_dead_runners()
     except StoreWriteError as error:
         st.caption(f":material/warning: {literal(str(error))}")
+    if store.check_file() is not None:  # the store file was deleted under the server, and written back
+        st.warning(literal(store.check_file()), icon=":material/restore:")
 
 
 def pick_tuning_job(store: Store):  # noqa: ANN201 - returns TuningJob | None

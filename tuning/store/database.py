@@ -61,12 +61,11 @@ from tuning.records import (
 )
 from tuning.paths import default_artifacts_dir, default_home, make_folder
 from tuning.store.engine import create_store_engine, read_only_engine
+from tuning.store.file_guard import SqliteFileGuard
+from tuning.store.liveness import HEARTBEAT_TIMEOUT_SECONDS, runner_alive
 from tuning.store.url import configured_store_url, open_failure, shown_url, sqlite_path, sqlite_trouble
 
 __all__ = ["HEARTBEAT_TIMEOUT_SECONDS", "Store", "default_home"]
-
-HEARTBEAT_TIMEOUT_SECONDS = 30.0
-"""A runner that has not written its heartbeat for this long is taken to be dead."""
 
 _metadata = sa.MetaData()
 
@@ -225,8 +224,10 @@ class Store:
             if fallback is None:
                 raise open_failure(self.url, error) from None
             self.engine = fallback  # a file on a read-only disk: read it; each write says why it cannot
+        database = sa.engine.make_url(self.url).database if self.url.startswith("sqlite") else None
+        on_disk = database not in (None, "", ":memory:") and not database.startswith("file:")
+        self._file_guard = SqliteFileGuard(database) if on_disk else None
         if artifact_dir is None:
-            database = sa.engine.make_url(self.url).database if self.url.startswith("sqlite") else None
             if database and database != ":memory:":
                 artifact_dir = Path(database).parent / "artifacts"
             else:
@@ -241,6 +242,7 @@ class Store:
         a full disk with "database or disk is full"; raised as they are, they reached the
         user as a 50-line traceback from ``python -m tuning run`` and the Launch button.
         """
+        self.check_file()
         try:
             with self.engine.begin() as connection:
                 yield connection
@@ -251,6 +253,18 @@ class Store:
             raise StoreWriteError(
                 f"could not {what}: the store {shown_url(self.url)} refused the write ({reason}). {advice}"
             ) from None
+
+    def check_file(self) -> str | None:
+        """A SQLite store whose file was deleted under it is written back (see :mod:`tuning.store.file_guard`).
+
+        Returns the sentence saying so once that has happened (None otherwise), for a page or
+        the CLI to show; a file replaced by another raises :class:`StoreWriteError`.
+        """
+        if self._file_guard is None:
+            return None
+        if self._file_guard.check(self.engine):
+            self.engine = create_store_engine(self.url)
+        return self._file_guard.recovered
 
     def dispose(self) -> None:
         """Close pooled connections (call before handing the store to another process)."""
@@ -421,6 +435,7 @@ class Store:
         module docstring). A store that refuses the write raises :class:`StoreWriteError`
         (nothing is marked); with no dead runner, this is one query and writes nothing.
         """
+        self.check_file()
         with self.engine.connect() as connection:
             active = connection.execute(
                 sa.select(
@@ -430,7 +445,7 @@ class Store:
             ).all()
         now = time.time()
         dead = [(name, host, pid, heartbeat) for name, host, pid, heartbeat, created in active
-                if not _runner_alive(host, pid, heartbeat if heartbeat is not None else created, now)]
+                if not runner_alive(host, pid, heartbeat if heartbeat is not None else created, now)]
         marked = []
         try:
             for name, host, pid, heartbeat in dead:
@@ -562,24 +577,3 @@ class Store:
     def tuning_job_artifacts(self, tuning_job_name: str) -> Path:
         """The folder of one tuning job's artifacts (the encoder and the best model)."""
         return self.artifact_dir / tuning_job_name
-
-
-def _runner_alive(host: str | None, pid: int | None, heartbeat: float, now: float) -> bool:
-    if host == socket.gethostname() and pid:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return _pid_is_not_zombie(pid)
-    return now - heartbeat < HEARTBEAT_TIMEOUT_SECONDS
-
-
-def _pid_is_not_zombie(pid: int) -> bool:
-    """A killed child that its parent has not reaped yet still answers ``kill(pid, 0)``."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
