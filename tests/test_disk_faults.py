@@ -151,3 +151,25 @@ def test_a_full_disk_while_serve_saves_the_final_model_is_said(small_disk, tmp_p
     _no_traceback(served)
     assert served.returncode != 0
     assert "disk is full" in served.stderr or "is full" in served.stderr, served.stderr
+
+
+def test_the_python_api_says_the_same_on_a_read_only_and_a_full_disk(small_disk, tmp_path, monkeypatch):
+    """The other door: code calling the engine, as a notebook does."""
+    from tuning import ContinuousParameter, Store, TuneLabError, TuningJobConfig, run_tuning_job
+    from tuning.errors import StoreWriteError
+    from tuning.serving.deploy import final_predictor
+
+    monkeypatch.setenv("TUNELAB_HOME", str(small_disk))
+    config = TuningJobConfig(dataset="iris", hyperparameter_ranges={"eta": ContinuousParameter(0.1, 0.5)},
+                             static_hyperparameters={"num_round": 5}, max_jobs=2, strategy="Random", random_seed=1)
+    job = run_tuning_job(config.replace(name="kept"), Store())
+    filler = _fill(small_disk)
+    with pytest.raises(TuneLabError, match=r"the final model of kept-00\d was trained but not saved: could not "
+                                           r"write.*the disk is full"):
+        final_predictor(Store(), job.name)
+    filler.unlink()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    store = Store()  # opened for reading: the disk cannot be written
+    assert [listed.name for listed in store.list_tuning_jobs()] == ["kept"]
+    with pytest.raises(StoreWriteError, match=r"could not record tuning job 'again'.*read-only"):
+        run_tuning_job(config.replace(name="again"), store)

@@ -40,7 +40,7 @@ from tuning.serving.artifacts import Predictor, load_predictor, save_model
 from tuning.serving.rows import prepare_rows, read_rows_csv
 from tuning.datasets.fingerprint import data_fingerprint, describe_difference
 from tuning.job.config import RUN_RECORD
-from tuning.errors import TuneLabError, ValidationError
+from tuning.errors import TuneLabError, ValidationError, os_error_words
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob
 from tuning.algorithms.safe_skops import TRUSTED_SKOPS_TYPES
 
@@ -86,7 +86,10 @@ def model_for_training_job(store: Store, tuning_job_name: str, training_job_name
         return load_predictor(store, tuning_job_name, name)
     with _lock_for(store, tuning_job_name, name):  # two sessions at once: the second loads the first's model
         if not model_is_saved(store, tuning_job_name, name):
-            _retrain(job, training_job, store.tuning_job_artifacts(tuning_job_name))
+            try:
+                _retrain(job, training_job, store.tuning_job_artifacts(tuning_job_name))
+            except OSError as error:
+                raise TuneLabError(f"training job {name} was retrained but not saved: {os_error_words(error)}") from None
     return load_predictor(store, tuning_job_name, name)
 
 
@@ -119,7 +122,10 @@ def final_predictor(store: Store, tuning_job_name: str, training_job_name: str |
     with _lock_for(store, tuning_job_name, name + FINAL_SUFFIX):
         if not final_model_is_saved(store, tuning_job_name, name):
             tuned = model_for_training_job(store, tuning_job_name, name)
-            _train_final(job, training_job, tuned, store.tuning_job_artifacts(tuning_job_name))
+            try:
+                _train_final(job, training_job, tuned, store.tuning_job_artifacts(tuning_job_name))
+            except OSError as error:  # a full or read-only disk while saving: said, nothing half-written kept
+                raise TuneLabError(f"the final model of {name} was trained but not saved: {os_error_words(error)}") from None
     return load_predictor(store, tuning_job_name, name + FINAL_SUFFIX)
 
 
