@@ -162,12 +162,14 @@ def test_the_python_api_says_the_same_on_a_read_only_and_a_full_disk(small_disk,
     monkeypatch.setenv("TUNELAB_HOME", str(small_disk))
     config = TuningJobConfig(dataset="iris", hyperparameter_ranges={"eta": ContinuousParameter(0.1, 0.5)},
                              static_hyperparameters={"num_round": 5}, max_jobs=2, strategy="Random", random_seed=1)
-    job = run_tuning_job(config.replace(name="kept"), Store())
+    writable = Store()
+    job = run_tuning_job(config.replace(name="kept"), writable)
     filler = _fill(small_disk)
     with pytest.raises(TuneLabError, match=r"the final model of kept-00\d was trained but not saved: could not "
                                            r"write.*the disk is full"):
-        final_predictor(Store(), job.name)
+        final_predictor(writable, job.name)
     filler.unlink()
+    writable.dispose()  # no file open for writing, or the disk cannot be remounted read-only
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     store = Store()  # opened for reading: the disk cannot be written
     assert [listed.name for listed in store.list_tuning_jobs()] == ["kept"]
