@@ -66,7 +66,6 @@ def _run(args: argparse.Namespace) -> int:
 
     from tuning.running.cluster import default_scheduler, scheduler_or_none
     from tuning.job.preparation import prepare
-    from tuning.running.runner import run_tuning_job
 
     scheduler = default_scheduler() if args.scheduler is None else scheduler_or_none(args.scheduler)
     store = _store(args.store)
@@ -85,9 +84,20 @@ def _run(args: argparse.Namespace) -> int:
         if progress.best_objective_value is not None:
             bar.set_postfix(best=f"{progress.best_objective_value:.5g}", refresh=False)
 
+    return _run_to_the_end(prepared, store, bar, on_progress, scheduler)
+
+
+def _run_to_the_end(prepared, store, bar, on_progress, scheduler: str | None) -> int:  # noqa: ANN001
+    """Run (or resume) a prepared job, then show it; exit 1 when it Failed.
+
+    A store that refuses a write mid-job (a full disk, a read-only one) is said with what
+    is kept and how to go on; a store file deleted mid-run and written back is noted.
+    """
+    from tuning.running.runner import run_tuning_job
+
     try:
         job = run_tuning_job(prepared, store, callback=on_progress, scheduler=scheduler)
-    except StoreWriteError as error:  # a full disk or a read-only store, mid-job: say what is kept
+    except StoreWriteError as error:
         bar.close()
         recorded = store.tuning_job_exists(prepared.name)
         raise StoreWriteError(
@@ -98,7 +108,7 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     _show(store, job.name)
-    if store.check_file() is not None:  # the store file was deleted mid-run, and written back
+    if store.check_file() is not None:
         print(f"note: {store.check_file()}", file=sys.stderr)
     return 0 if job.status != "Failed" else 1
 
@@ -120,7 +130,6 @@ def _progress_bar(total: int, done: int, quiet: bool):  # noqa: ANN202
 def _resume(args: argparse.Namespace) -> int:
     from tuning.running.cluster import default_scheduler, scheduler_or_none
     from tuning.running.resume import prepare_resume
-    from tuning.running.runner import run_tuning_job
 
     scheduler = default_scheduler() if args.scheduler is None else scheduler_or_none(args.scheduler)
     store = _store(args.store)
@@ -133,22 +142,7 @@ def _resume(args: argparse.Namespace) -> int:
     for note in point.notes:
         print(f"note: {note}")
     bar, on_progress = _progress_bar(prepared.max_jobs, len(point.kept), args.quiet)
-    try:
-        job = run_tuning_job(prepared, store, callback=on_progress, scheduler=scheduler)
-    except StoreWriteError as error:  # a full disk or a read-only store, mid-job: say what is kept
-        bar.close()
-        recorded = store.tuning_job_exists(prepared.name)
-        raise StoreWriteError(
-            f"{error} " + (f"Tuning job {prepared.name} stopped; the training jobs it recorded are kept. Once the "
-                           f"store can be written again, `python -m tuning resume {prepared.name}` goes on."
-                           if recorded else "Nothing was recorded.")
-        ) from None
-    finally:
-        bar.close()
-    _show(store, job.name)
-    if store.check_file() is not None:  # the store file was deleted mid-run, and written back
-        print(f"note: {store.check_file()}", file=sys.stderr)
-    return 0 if job.status != "Failed" else 1
+    return _run_to_the_end(prepared, store, bar, on_progress, scheduler)
 
 
 def _show(store, name: str, *, price_per_hour: float | None = None, currency: str = "USD") -> None:  # noqa: ANN001

@@ -18,8 +18,10 @@
 
 A malformed request gets a 4xx status with the reason in the body, never a crash: 400
 for rows that cannot be read, 404 for another path, 411/413 for a missing or too large
-body, 415 for another content type. The standard library's threading HTTP server is
-enough for a laptop endpoint; a production server is out of scope.
+body, 408 for a client that goes silent mid-request, 415 for another content type. The
+server is the standard library's, with a bounded pool and a deep listen queue
+(:mod:`tuning.serving.http_pool`): enough for a classroom on one laptop; a production
+server is out of scope.
 
 :func:`serve_model` picks the model: the final one (retrained on train + validation, AMT's
 optional last step) by default, or the model as tuned. :mod:`tuning.serving.endpoints` runs
