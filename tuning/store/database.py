@@ -187,16 +187,22 @@ def _training_row(job: TrainingJob) -> dict[str, Any]:
     return row
 
 
+def _encoded(values: dict[str, Any], fields: set[str], kind: str, json_fields: set[str],
+             number_fields: set[str]) -> dict[str, Any]:
+    """Column updates checked against the table's fields; JSON columns encoded, NaN stored as NULL."""
+    unknown = set(values) - fields
+    if unknown:
+        raise TypeError(f"unknown {kind} field(s): {sorted(unknown)}")
+    for name in json_fields & values.keys():
+        values[name] = json.dumps(values[name])
+    for name in number_fields & values.keys():
+        values[name] = _finite_or_none(values[name])
+    return values
+
+
 def _training_values(values: dict[str, Any]) -> dict[str, Any]:
     """Column updates of a training job, checked and encoded as :func:`_training_row` does."""
-    unknown = set(values) - _TRAINING_FIELDS
-    if unknown:
-        raise TypeError(f"unknown training job field(s): {sorted(unknown)}")
-    if "intermediate_values" in values:
-        values["intermediate_values"] = json.dumps(values["intermediate_values"])
-    if "final_objective_value" in values:
-        values["final_objective_value"] = _finite_or_none(values["final_objective_value"])
-    return values
+    return _encoded(values, _TRAINING_FIELDS, "training job", {"intermediate_values"}, {"final_objective_value"})
 
 
 class Store:
@@ -285,13 +291,7 @@ class Store:
             ) from None
 
     def update_tuning_job(self, name: str, **values: Any) -> None:
-        unknown = set(values) - _TUNING_FIELDS
-        if unknown:
-            raise TypeError(f"unknown tuning job field(s): {sorted(unknown)}")
-        if "config" in values:
-            values["config"] = json.dumps(values["config"])
-        if "best_objective_value" in values:
-            values["best_objective_value"] = _finite_or_none(values["best_objective_value"])
+        values = _encoded(values, _TUNING_FIELDS, "tuning job", {"config"}, {"best_objective_value"})
         with self._writing(f"update tuning job {name!r}") as connection:
             connection.execute(_tuning_jobs.update().where(_tuning_jobs.c.name == name).values(**values))
 
