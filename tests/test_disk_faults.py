@@ -175,3 +175,23 @@ def test_the_python_api_says_the_same_on_a_read_only_and_a_full_disk(small_disk,
     assert [listed.name for listed in store.list_tuning_jobs()] == ["kept"]
     with pytest.raises(StoreWriteError, match=r"could not record tuning job 'again'.*read-only"):
         run_tuning_job(config.replace(name="again"), store)
+
+
+def test_launch_on_the_create_page_says_a_read_only_disk_in_words(small_disk, tmp_path, monkeypatch):
+    """The dashboard's door: the store opens for reading, and Launch says why it cannot record."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TUNELAB_HOME", str(small_disk))
+    assert _cli(small_disk, "run", str(ROOT / "examples" / "iris-grid.json"), "--name", "kept",
+                "--quiet").returncode == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    app = AppTest.from_file("../app.py", default_timeout=60).run()
+    app = app.switch_page("views/create.py").run()
+    app.selectbox(key="create.dataset").set_value("iris").run()
+    app.number_input(key="create.max_jobs").set_value(2).run()
+    app.radio(key="create.strategy").set_value("Random").run()
+    app.button(key="create.launch").click().run()
+    assert not app.exception, [item.value for item in app.exception]
+    shown = " ".join(item.value for item in app.error)
+    assert "refused the write" in shown and "read-only" in shown, shown
+    assert not app.success
