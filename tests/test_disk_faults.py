@@ -89,11 +89,27 @@ def test_a_disk_that_fills_up_mid_job_is_said_and_resume_finishes_the_job(small_
     filler.unlink()  # space again: the job is Interrupted, and resume finishes it
     listed = _cli(small_disk, "list")
     assert "Interrupted" in listed.stdout, listed.stdout + listed.stderr
+    _assert_one_best_model_and_it_is_recorded(small_disk)
     resumed = _cli(small_disk, "resume", "full", "--quiet")
     _no_traceback(resumed)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     after = _finished(small_disk)
     assert len(after) == 300 and all(after[index] == row for index, row in finished_before.items())
+
+
+def _assert_one_best_model_and_it_is_recorded(home: Path) -> None:
+    """The recorded best is the best Completed job, and its model is the only one on disk."""
+    script = ("import json; from tuning import Store; s = Store(); j = s.get_tuning_job('full'); "
+              "done = [[t.name, t.final_objective_value] for t in s.training_jobs('full', with_curves=False) "
+              "if t.status == 'Completed']; "
+              "print(json.dumps([j.best_training_job, j.best_objective_value, done]))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT,
+                            env=_env(home), timeout=120)
+    assert result.returncode == 0, result.stderr
+    best_name, best_value, done = json.loads(result.stdout)
+    assert best_value == max(value for _, value in done)
+    models = sorted(folder.parent.name for folder in (home / "artifacts" / "full").glob("*/model.json"))
+    assert models == [best_name], (models, best_name)
 
 
 def _completed_count(database: Path) -> int:
@@ -195,3 +211,88 @@ def test_launch_on_the_create_page_says_a_read_only_disk_in_words(small_disk, tm
     shown = " ".join(item.value for item in app.error)
     assert "refused the write" in shown and "read-only" in shown, shown
     assert not app.success
+
+
+class _RefusesTheSecondBest:
+    """A real SQLite store whose disk 'fills up' exactly when a second best is to be recorded.
+
+    Why a wrapper and not a tmpfs: which write a real full disk refuses depends on timing;
+    this one refuses the one write where a half-done best used to be left behind (issue 14,
+    case 3: the best naming an older job, two best-model folders on disk).
+    """
+
+    def __init__(self, store):
+        self._store, self.bests, self.refused = store, 0, False
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def finish_training_job(self, *args, best=None, **values):
+        from tuning.errors import StoreWriteError
+
+        if best is not None:
+            self.bests += 1
+            if self.bests == 2:
+                self.refused = True
+                raise StoreWriteError("could not record the end of a training job: the disk is full.")
+        return self._store.finish_training_job(*args, best=best, **values)
+
+
+def test_a_refused_write_of_a_new_best_leaves_one_model_the_recorded_one_and_resume_goes_on(tmp_path):
+    from tuning import ContinuousParameter, IntegerParameter, Store, TuningJobConfig, run_tuning_job
+    from tuning.errors import StoreWriteError
+    from tuning.records import RUNNER_GONE
+    from tuning.running.resume import resume_tuning_job
+
+    store = Store(tmp_path / "tunelab.db")
+    config = TuningJobConfig(dataset="diabetes", algorithm="xgboost", objective_metric_name="validation:rmse", objective_type="Minimize",
+                             hyperparameter_ranges={"eta": ContinuousParameter(0.01, 0.5),
+                                                    "max_depth": IntegerParameter(1, 6)},
+                             static_hyperparameters={"num_round": 20}, max_jobs=10, max_parallel_jobs=1,
+                             strategy="Random", random_seed=3, name="best")
+    refusing = _RefusesTheSecondBest(store)
+    with pytest.raises(StoreWriteError, match="disk is full"):
+        run_tuning_job(config, refusing)
+    assert refusing.refused
+    job = store.get_tuning_job("best")
+    assert job.status == "Interrupted" and "disk is full" in job.failure_reason
+    jobs = store.training_jobs("best", with_curves=False)
+    cut = [j for j in jobs if j.status == "Failed"]
+    assert len(cut) == 1 and cut[0].failure_reason.startswith(RUNNER_GONE)  # resume reruns it
+    completed = {j.name: j.final_objective_value for j in jobs if j.status == "Completed"}
+    assert job.best_training_job == min(completed, key=completed.get)  # the recorded best is the best recorded
+    models = sorted(p.parent.name for p in store.tuning_job_artifacts("best").glob("*/model.json"))
+    assert models == [job.best_training_job]
+
+    finished = resume_tuning_job("best", store)
+    assert finished.status == "Completed"
+    completed = {j.name: j.final_objective_value for j in store.training_jobs("best") if j.status == "Completed"}
+    assert len(completed) == 10 and finished.best_objective_value == min(completed.values())
+    models = sorted(p.parent.name for p in store.tuning_job_artifacts("best").glob("*/model.json"))
+    assert models == [finished.best_training_job]
+
+
+def test_launch_on_the_create_page_says_a_full_disk_and_keeps_the_jobs(small_disk, tmp_path, monkeypatch):
+    """Case 15 through the dashboard's door: Launch on a full disk says the disk is full."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TUNELAB_HOME", str(small_disk))
+    assert _cli(small_disk, "run", str(ROOT / "examples" / "iris-grid.json"), "--name", "kept",
+                "--quiet").returncode == 0
+    before = _cli(small_disk, "show", "kept").stdout
+    filler = _fill(small_disk)
+    app = AppTest.from_file("../app.py", default_timeout=60).run()
+    app = app.switch_page("views/create.py").run()
+    app.selectbox(key="create.dataset").set_value("iris").run()
+    app.number_input(key="create.max_jobs").set_value(2).run()
+    app.radio(key="create.strategy").set_value("Random").run()
+    app.button(key="create.launch").click().run()
+    assert not app.exception, [item.value for item in app.exception]
+    shown = " ".join(item.value for item in app.error)
+    assert "full" in shown and "free some space" in shown, shown
+    assert not app.success
+    assert _cli(small_disk, "show", "kept").stdout == before  # listed while full; nothing saved changed
+    filler.unlink()  # space again: the same server's next Launch records and runs the job
+    app.button(key="create.launch").click().run()
+    assert not app.exception and not app.error, [item.value for item in app.error]
+    assert app.success

@@ -59,6 +59,7 @@ from tuning.running.resume_point import BoardEntry, RerunsFirst, ResumedTuningJo
 from tuning.job.completion import CompletionTracker
 from tuning.job.config import LOCAL_POOL, RUN_RECORD, TuningJobConfig
 from tuning.datasets.fingerprint import data_fingerprint
+from tuning.errors import StoreWriteError, os_error_words
 from tuning.metrics import MAXIMIZE
 from tuning.job.preparation import PreparedTuningJob, encode_channels, prepare
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
@@ -152,6 +153,12 @@ def run_tuning_job(
             store.tuning_job_artifacts(prepared.name), preprocessor, target_encoder,
             prepared.train.features, prepared.train.problem_type, prepared.train.target_name),
             cluster=cluster)
+    except StoreWriteError as error:  # a full or read-only disk: Interrupted, for resume to go on
+        try:
+            store.interrupt_tuning_job(prepared.name, str(error))
+        except StoreWriteError:
+            pass  # still refused: marked Interrupted by mark_dead_runners once there is space
+        raise
     except BaseException as error:
         interrupted = isinstance(error, KeyboardInterrupt)
         store.update_tuning_job(
@@ -291,10 +298,13 @@ class _TuningLoop:
                 if stop_deadline is not None and time.monotonic() > stop_deadline and self.running:
                     self._end_stuck_jobs()
                     break
-        except BaseException:
+        except BaseException as error:
             # Ctrl-C or an error of the loop itself: running jobs stop at their next
-            # round rather than run to the end, and are recorded as Stopped.
+            # round rather than run to the end, and are recorded as Stopped. A refused
+            # write leaves them to run_tuning_job, which marks them for resume to rerun.
             self._stop_all()
+            if isinstance(error, StoreWriteError):
+                raise
             now = time.time()
             for index, _ in self.running.values():
                 self.store.update_training_job(self.name, index, status=TrainingJobStatus.STOPPED,
@@ -454,17 +464,21 @@ class _TuningLoop:
             stopped_reason = "Hyperband"
         elif stopped_reason == "StopRequested" and self.stop_reason == "CompletionCriteria":
             stopped_reason = "CompletionCriteria"  # the tuning job ended, not the user
-        self.store.finish_training_job(
-            self.name, outcome.index, started=started or (),
-            status=outcome.status,
-            start_time=outcome.start_time,
-            end_time=outcome.end_time,
-            final_objective_value=outcome.final_objective_value,
-            failure_reason=outcome.failure_reason,
-            stopped_reason=stopped_reason,
-            intermediate_values=outcome.intermediate_values,
-        )
         value = outcome.final_objective_value
+        new_best = outcome.status == TrainingJobStatus.COMPLETED and value is not None and self._better(value)
+        if new_best:
+            self._save_best_model(outcome, name, hyperparameters)
+        try:
+            self._record_end(outcome, started, stopped_reason, (float(value), name) if new_best else None)
+        except BaseException:
+            if new_best:  # not recorded: its model goes too, and the best on disk stays the recorded one
+                remove_model(self.artifacts, name)
+            raise
+        if new_best:
+            previous = self.best[1] if self.best else None
+            self.best = (float(value), name)
+            if previous:
+                remove_model(self.artifacts, previous)
         if outcome.status == TrainingJobStatus.FAILED:
             self.failed += 1
             self.first_failure = self.first_failure or outcome.failure_reason
@@ -481,8 +495,6 @@ class _TuningLoop:
         else:
             self.ended.append(outcome.index)  # forgotten in a batch by _write_live
         self.finished += 1
-        if outcome.status == TrainingJobStatus.COMPLETED and value is not None and self._better(value):
-            self._save_best(outcome, name, hyperparameters)
         if (self.completion is not None and self.completion_message is None
                 and outcome.status == TrainingJobStatus.COMPLETED and value is not None):
             self.completion_message = self.completion.observe(float(value))
@@ -504,19 +516,37 @@ class _TuningLoop:
             return True
         return value > self.best[0] if self.maximize else value < self.best[0]
 
-    def _save_best(self, outcome: TrainingOutcome, name: str, hyperparameters: dict[str, Any]) -> None:
-        previous = self.best[1] if self.best else None
-        save_model(
-            self.artifacts, self.prepared.algorithm, outcome.model_blob or b"", training_job_name=name,
-            hyperparameters={**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters},
-            n_classes=self.data.n_classes, target_mean=outcome.target_mean,
-            target_scale=outcome.target_scale, objective=outcome.final_objective_value,
+    def _record_end(self, outcome: TrainingOutcome, started: list[TrainingJob] | None, stopped_reason: str | None,
+                    best: tuple[float, str] | None) -> None:
+        self.store.finish_training_job(
+            self.name, outcome.index, started=started or (), best=best,
+            status=outcome.status,
+            start_time=outcome.start_time,
+            end_time=outcome.end_time,
+            final_objective_value=outcome.final_objective_value,
+            failure_reason=outcome.failure_reason,
+            stopped_reason=stopped_reason,
+            intermediate_values=outcome.intermediate_values,
         )
-        self.best = (float(outcome.final_objective_value), name)
-        self.store.update_tuning_job(self.name, best_training_job=name,
-                                     best_objective_value=outcome.final_objective_value)
-        if previous:
-            remove_model(self.artifacts, previous)
+
+    def _save_best_model(self, outcome: TrainingOutcome, name: str, hyperparameters: dict[str, Any]) -> None:
+        """Save a new best job's model before it is recorded (and the old one removed after).
+
+        A crash between the two leaves a saved model the store does not name yet; resume
+        takes it only when its training job was recorded Completed. A disk that refuses the
+        model is said as a refused store write (the job can be resumed), nothing half-written kept.
+        """
+        try:
+            save_model(
+                self.artifacts, self.prepared.algorithm, outcome.model_blob or b"", training_job_name=name,
+                hyperparameters={**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters},
+                n_classes=self.data.n_classes, target_mean=outcome.target_mean,
+                target_scale=outcome.target_scale, objective=outcome.final_objective_value,
+            )
+        except OSError as error:
+            remove_model(self.artifacts, name)
+            raise StoreWriteError(f"could not save the model of the best training job {name}: "
+                                  f"{os_error_words(error)}") from None
 
     def _write_live(self) -> None:
         self.store.heartbeat(self.name)

@@ -63,7 +63,8 @@ from tuning.paths import default_artifacts_dir, default_home, make_folder
 from tuning.store.engine import create_store_engine, read_only_engine
 from tuning.store.file_guard import SqliteFileGuard
 from tuning.store.liveness import HEARTBEAT_TIMEOUT_SECONDS, runner_alive
-from tuning.store.url import configured_store_url, open_failure, shown_url, sqlite_path, sqlite_trouble
+from tuning.store.url import (configured_store_url, disk_nearly_full, open_failure, shown_url, sqlite_path,
+                              sqlite_trouble)
 
 __all__ = ["HEARTBEAT_TIMEOUT_SECONDS", "Store", "default_home"]
 
@@ -200,6 +201,23 @@ def _encoded(values: dict[str, Any], fields: set[str], kind: str, json_fields: s
     return values
 
 
+def _interrupt(connection: sa.Connection, name: str, now: float, *, ended_at: float, training_reason: str,
+               reason: str) -> bool:
+    """An active tuning job Interrupted and its InProgress training jobs Failed, on ``connection``."""
+    connection.execute(
+        _training_jobs.update()
+        .where(_training_jobs.c.tuning_job_name == name)
+        .where(_training_jobs.c.status == TrainingJobStatus.IN_PROGRESS)
+        .values(status=TrainingJobStatus.FAILED, failure_reason=training_reason[:1024], end_time=now)
+    )
+    return connection.execute(
+        _tuning_jobs.update()
+        .where(_tuning_jobs.c.name == name)
+        .where(_tuning_jobs.c.status.in_(ACTIVE_TUNING_STATUSES))
+        .values(status=TuningJobStatus.INTERRUPTED, ended_at=ended_at, failure_reason=reason[:1024])
+    ).rowcount == 1
+
+
 def _training_values(values: dict[str, Any]) -> dict[str, Any]:
     """Column updates of a training job, checked and encoded as :func:`_training_row` does."""
     return _encoded(values, _TRAINING_FIELDS, "training job", {"intermediate_values"}, {"final_objective_value"})
@@ -222,14 +240,12 @@ class Store:
             make_folder(path.parent, "the folder of the store")
             url = f"sqlite:///{path}"
         self.url = str(url)
+        self._opened_on_full_disk = False
         try:
             self.engine = create_store_engine(self.url)
             _create_tables(self.engine)
         except (sa.exc.ArgumentError, sa.exc.DBAPIError, ValueError, ImportError) as error:
-            fallback = read_only_engine(sa.engine.make_url(self.url).database) if self.url.startswith("sqlite") else None
-            if fallback is None:
-                raise open_failure(self.url, error) from None
-            self.engine = fallback  # a file on a read-only disk: read it; each write says why it cannot
+            self.engine = self._read_only_fallback(error)  # a read-only or full disk: read it; writes say why not
         database = sa.engine.make_url(self.url).database if self.url.startswith("sqlite") else None
         on_disk = database not in (None, "", ":memory:") and not database.startswith("file:")
         self._file_guard = SqliteFileGuard(database) if on_disk else None
@@ -239,6 +255,28 @@ class Store:
             else:
                 artifact_dir = default_artifacts_dir()
         self.artifact_dir = Path(artifact_dir)
+
+    def _read_only_fallback(self, error: Exception) -> sa.Engine:
+        """The engine that reads a SQLite file SQLite could not open for writing, or the error in words."""
+        database = sa.engine.make_url(self.url).database if self.url.startswith("sqlite") else None
+        full = database is not None and disk_nearly_full(Path(database).parent)
+        fallback = read_only_engine(database, disk_full=full) if database else None
+        if fallback is None:
+            raise open_failure(self.url, error) from None
+        self._opened_on_full_disk = full
+        return fallback
+
+    def _reopen_once_there_is_space(self) -> None:
+        """Opened read-only on a full disk, and the disk has space again: the normal engine back."""
+        database = sa.engine.make_url(self.url).database
+        if disk_nearly_full(Path(database).parent):
+            return
+        try:
+            engine = create_store_engine(self.url)
+            _create_tables(engine)
+        except sa.exc.DBAPIError:
+            return  # not yet: the read-only engine stays
+        self.engine, self._opened_on_full_disk = engine, False
 
     @contextlib.contextmanager
     def _writing(self, what: str) -> Iterator[sa.Connection]:
@@ -266,6 +304,8 @@ class Store:
         Returns the sentence saying so once that has happened (None otherwise), for a page or
         the CLI to show; a file replaced by another raises :class:`StoreWriteError`.
         """
+        if self._opened_on_full_disk:
+            self._reopen_once_there_is_space()
         if self._file_guard is None:
             return None
         if self._file_guard.check(self.engine):
@@ -464,30 +504,31 @@ class Store:
     def _mark_interrupted(self, name: str, host: str | None, pid: int | None, heartbeat: float | None,
                           now: float) -> bool:
         """One dead runner's job Interrupted, its InProgress training jobs Failed: one transaction."""
-        reason = (
-            f"{RUNNER_GONE}: The process running this tuning job (pid {pid} on {host}) ended before the job "
-            "did. Finished training jobs are kept; this one did not finish."
-        )
         with self.engine.begin() as connection:
-            connection.execute(
-                _training_jobs.update()
-                .where(_training_jobs.c.tuning_job_name == name)
-                .where(_training_jobs.c.status == TrainingJobStatus.IN_PROGRESS)
-                .values(status=TrainingJobStatus.FAILED, failure_reason=reason, end_time=now)
+            return _interrupt(
+                connection, name, now, ended_at=heartbeat or now,
+                training_reason=(f"{RUNNER_GONE}: The process running this tuning job (pid {pid} on {host}) ended "
+                                 "before the job did. Finished training jobs are kept; this one did not finish."),
+                reason=f"Interrupted: the process running this tuning job (pid {pid} on {host}) stopped before "
+                       "the job ended.",
             )
-            return connection.execute(
-                _tuning_jobs.update()
-                .where(_tuning_jobs.c.name == name)
-                .where(_tuning_jobs.c.status.in_(ACTIVE_TUNING_STATUSES))
-                .values(
-                    status=TuningJobStatus.INTERRUPTED,
-                    ended_at=heartbeat or now,
-                    failure_reason=(
-                        f"Interrupted: the process running this tuning job (pid {pid} on "
-                        f"{host}) stopped before the job ended."
-                    ),
-                )
-            ).rowcount == 1
+
+    def interrupt_tuning_job(self, name: str, why: str) -> bool:
+        """The runner's own job Interrupted because a write was refused (``why``, in words).
+
+        Why not Failed: nothing is wrong with the job, the disk was full or read-only; its
+        finished training jobs are kept and ``resume`` goes on once the store can be written
+        (the running ones are Failed with :data:`RUNNER_GONE`, so resume reruns them). When
+        the store still refuses, this raises :class:`StoreWriteError`, and the job is marked
+        by :meth:`mark_dead_runners` once this process is gone and the disk has space.
+        """
+        now = time.time()
+        with self._writing(f"mark tuning job {name!r} Interrupted") as connection:
+            return _interrupt(
+                connection, name, now, ended_at=now,
+                training_reason=f"{RUNNER_GONE}: The tuning job stopped before this training job ended: {why}",
+                reason=f"Interrupted: {why}",
+            )
 
     # -- training jobs -------------------------------------------------------------------
     def add_training_job(self, job: TrainingJob) -> None:
@@ -509,20 +550,26 @@ class Store:
         self.finish_training_job(tuning_job_name, index, **values)
 
     def finish_training_job(
-        self, tuning_job_name: str, index: int, *, started: Iterable[TrainingJob] = (), **values: Any
+        self, tuning_job_name: str, index: int, *, started: Iterable[TrainingJob] = (),
+        best: tuple[float, str] | None = None, **values: Any
     ) -> None:
         """Record a training job's end and the jobs that took its worker, in one transaction.
 
         The runner queues the next training job before the running one ends; when it
         collects the result, the queued job has just started on the freed worker. Writing
         both in one commit halves the runner's commits per job, and a reader never sees
-        the worker idle in between.
+        the worker idle in between. ``best`` (objective value, training job name) makes this
+        job the tuning job's best in the same commit: a full disk cannot leave a better
+        Completed job recorded while the best still names an older one.
         """
         values = _training_values(values)
         rows = [_training_row(job) for job in started]
         with self._writing(f"record the end of training job {index} of {tuning_job_name!r}") as connection:
             if rows:  # first: the finished job may be one of them (queued, started and done)
                 connection.execute(_training_jobs.insert(), rows)
+            if best is not None:
+                connection.execute(_tuning_jobs.update().where(_tuning_jobs.c.name == tuning_job_name).values(
+                    best_objective_value=_finite_or_none(best[0]), best_training_job=best[1]))
             connection.execute(
                 _training_jobs.update()
                 .where(_training_jobs.c.tuning_job_name == tuning_job_name)

@@ -40,17 +40,20 @@ def create_store_engine(url: str) -> sa.Engine:
     return engine
 
 
-def read_only_engine(database: str | None) -> sa.Engine | None:
-    """An engine that only reads ``database``, when it is a file in a folder nobody may write; else None.
+def read_only_engine(database: str | None, *, disk_full: bool = False) -> sa.Engine | None:
+    """An engine that only reads ``database``, when it is a file nobody can write now; else None.
 
     Why: on a read-only disk (a mounted course folder, a locked lab machine) SQLite cannot
     open a WAL database at all, because it must create its ``-shm`` file beside it, so
     ``list`` and ``show`` failed too. Nothing can change a file on such a disk, so SQLite's
     ``immutable`` mode is safe there: every read works, every write is refused (and said so).
+    A full disk (``disk_full``) refuses the ``-shm`` file the same way and, while it stays
+    full, no writer can commit either; the store goes back to a normal engine once there
+    is space (:meth:`tuning.store.database.Store.check_file`).
     """
     if not database or database == ":memory:":
         return None
     path = Path(database)
-    if not path.is_file() or os.access(path.parent, os.W_OK):
+    if not path.is_file() or (os.access(path.parent, os.W_OK) and not disk_full):
         return None
     return sa.create_engine(f"sqlite:///file:{path}?immutable=1&uri=true", connect_args={"check_same_thread": False})

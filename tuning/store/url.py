@@ -24,7 +24,7 @@ __all__ = ["STORE_URL_VARIABLE", "configured_store_url", "open_failure", "shown_
 STORE_URL_VARIABLE = "TUNELAB_STORE_URL"
 """The environment variable that points the CLI and the dashboard at another store."""
 
-_NEARLY_FULL = 1024 * 1024  # bytes: below this, a "disk I/O error" is taken for a full disk
+NEARLY_FULL = 1024 * 1024  # bytes: below this, a "disk I/O error" is taken for a full disk
 _EXAMPLES = "sqlite:///tunelab.db or postgresql+psycopg://user:password@host:5432/tunelab"
 
 
@@ -54,6 +54,22 @@ def sqlite_path(given: str | os.PathLike) -> Path:
     return path
 
 
+def free_bytes(folder: Path | None) -> int | None:
+    """Free bytes on the disk holding ``folder`` (None when that cannot be read)."""
+    if folder is None:
+        return None
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
+
+
+def disk_nearly_full(folder: Path | None) -> bool:
+    """Whether the disk holding ``folder`` has less than :data:`NEARLY_FULL` bytes free."""
+    free = free_bytes(folder)
+    return free is not None and free < NEARLY_FULL
+
+
 def sqlite_trouble(database: str | None, reason: str) -> str:
     """Advice for a SQLite file that failed, in the words of its likely cause.
 
@@ -62,17 +78,13 @@ def sqlite_trouble(database: str | None, reason: str) -> str:
     of one sentence for all.
     """
     folder = Path(database).parent if database and database != ":memory:" else None
-    free = None
-    if folder is not None:
-        try:
-            free = shutil.disk_usage(folder).free
-        except OSError:
-            free = None
+    free = free_bytes(folder)
     lowered = reason.lower()
-    if "disk is full" in lowered or (free is not None and free < _NEARLY_FULL and "i/o" in lowered):
+    read_only_folder = folder is not None and folder.is_dir() and not os.access(folder, os.W_OK)
+    nearly_full = free is not None and free < NEARLY_FULL and ("i/o" in lowered or "readonly" in lowered)
+    if "disk is full" in lowered or (nearly_full and not read_only_folder):
         shown = f" ({free / 1024:,.0f} KiB free)" if free is not None else ""
         return f"The disk that holds {folder or 'it'} is full{shown}: free some space there, or give a store on another disk."
-    read_only_folder = folder is not None and folder.is_dir() and not os.access(folder, os.W_OK)
     if "readonly" in lowered or "read-only" in lowered or read_only_folder:
         return (f"The store file or its folder is read-only: TuneLab reads it but cannot record jobs there. "
                 f"Make {folder or 'it'} writable, or give a store in a writable folder with --store or "
