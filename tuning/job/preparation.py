@@ -17,6 +17,8 @@ import it downwards). The tuning loop itself lives in :mod:`tuning.running.runne
 
 from __future__ import annotations
 
+import secrets
+
 import math
 import time
 from dataclasses import dataclass, field
@@ -34,7 +36,8 @@ from tuning.datasets.features import TargetEncoder, build_preprocessor
 from tuning.metrics import REGRESSION, ObjectiveMetric, get_metric
 from tuning.job.range_rules import check_ranges
 from tuning.parameters import CategoricalParameter
-from tuning.strategies import create_strategy, strategy_class, strategy_classes
+from tuning.strategies import MAX_RANDOM_SEED, create_strategy, strategy_class, strategy_classes
+
 from tuning.job.warm_start import WarmStart, load_warm_start
 
 if TYPE_CHECKING:
@@ -191,8 +194,11 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
 
     max_jobs = config.max_jobs
     # The one strategy of this launch: built here, where every setting it takes has been checked.
+    # Without a RandomSeed the strategy still gets one, drawn here, so that its record of
+    # calls can be replayed exactly (tuning.explain.replay); the job itself stays unseeded.
+    strategy_seed = config.random_seed if config.random_seed is not None else secrets.randbelow(MAX_RANDOM_SEED + 1)
     strategy = create_strategy(
-        strategy_name, ranges, objective_type=metric.direction, random_seed=config.random_seed,
+        strategy_name, ranges, objective_type=metric.direction, random_seed=strategy_seed,
         max_jobs=max_jobs, grid_points=config.strategy_config.get("GridPoints", 5),
     )
     if max_jobs is None:

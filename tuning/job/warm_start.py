@@ -175,7 +175,8 @@ class WarmStart:
     def feed(self, strategy: Any) -> None:
         """Hand every observation to ``strategy`` (its ``observe``), before its first suggestion."""
         for observation in self.observations:
-            strategy.observe(observation.hyperparameters, observation.value, stopped_at=observation.stopped_at)
+            strategy.observe(observation.hyperparameters, observation.value, stopped_at=observation.stopped_at,
+                             job=observation.training_job_name)
 
 
 def _kind(parameter: Parameter) -> str:

@@ -195,19 +195,19 @@ class RerunsFirst:
         return points + (self.strategy.suggest(n - len(taken)) if len(taken) < n else [])
 
     def observe(self, hyperparameters: dict[str, Any], value: float | None, *,
-                stopped_at: int | None = None) -> None:
-        self.strategy.observe(hyperparameters, value, stopped_at=stopped_at)
+                stopped_at: int | None = None, job: str | None = None) -> None:
+        self.strategy.observe(hyperparameters, value, stopped_at=stopped_at, job=job)
 
 
 def _observe(strategy: Strategy, job: TrainingJob) -> None:
     """Tell the strategy one finished job, as the runner told it the first time."""
     if job.status == TrainingJobStatus.FAILED:
-        strategy.observe(job.hyperparameters, None)
+        strategy.observe(job.hyperparameters, None, job=job.name)
     elif job.status == TrainingJobStatus.STOPPED and job.intermediate_values:
         strategy.observe(job.hyperparameters, job.final_objective_value,
-                         stopped_at=int(job.intermediate_values[-1][0]))
+                         stopped_at=int(job.intermediate_values[-1][0]), job=job.name)
     else:
-        strategy.observe(job.hyperparameters, job.final_objective_value)
+        strategy.observe(job.hyperparameters, job.final_objective_value, job=job.name)
 
 
 def _board_state(job: TrainingJob) -> tuple[str, float | None]:

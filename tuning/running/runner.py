@@ -211,6 +211,12 @@ class _TuningLoop:
         self.completion_message: str | None = None  # set when a completion criterion is met
         self.refill: list[int] = []  # after a resume: indexes to fill before new ones
         self.board_history: list[BoardEntry] = []
+        # The strategy's record of calls, written to the store with the runner's own writes:
+        # a "start" entry (what rebuilds the strategy), then every call, and "launched" entries.
+        self.calls = prepared.strategy.calls
+        self.calls.insert(0, start_entry(prepared, resumed=isinstance(prepared, ResumedTuningJob)))
+        self.calls_written = 0
+        self.call_base = len(store.strategy_calls(self.name)) if isinstance(prepared, ResumedTuningJob) else 0
         if isinstance(prepared, ResumedTuningJob):
             self.restore(prepared.resume.replay(self.strategy))
 
@@ -305,6 +311,7 @@ class _TuningLoop:
             self._stop_all()
             if isinstance(error, StoreWriteError):
                 raise
+            self.write_calls()
             now = time.time()
             for index, _ in self.running.values():
                 self.store.update_training_job(self.name, index, status=TrainingJobStatus.STOPPED,
@@ -358,14 +365,17 @@ class _TuningLoop:
         budget = self.prepared.max_jobs - self.launched
         if free <= 0 or budget <= 0 or self.strategy.exhausted:
             return
+        launched = []
         for hyperparameters in self.strategy.suggest(min(free, budget)):
             index = self._next_index()
             self.launched += 1
             if self.prune_live:  # the pruner needs a trial per job; without one, skip the round trip
                 self.board.begin(index)
             self.queued[self._submit(index, hyperparameters)] = (index, hyperparameters, time.time())
+            launched.append({"index": index, "hyperparameters": dict(hyperparameters)})
+        self.calls.append({"call": "launched", "jobs": launched})
         for training_job in self._promote(time.time()):  # taken by a free worker: started now
-            self.store.add_training_job(training_job)
+            self.store.add_training_job(training_job, calls=self._unwritten_calls())
 
     def _next_index(self) -> int:
         """The next training job's index: after a resume, first those the crash cut short.
@@ -482,13 +492,13 @@ class _TuningLoop:
         if outcome.status == TrainingJobStatus.FAILED:
             self.failed += 1
             self.first_failure = self.first_failure or outcome.failure_reason
-            self.strategy.observe(hyperparameters, None)
+            self.strategy.observe(hyperparameters, None, job=name)
             state = "fail"
         elif outcome.status == TrainingJobStatus.STOPPED and outcome.intermediate_values:
-            self.strategy.observe(hyperparameters, value, stopped_at=outcome.intermediate_values[-1][0])
+            self.strategy.observe(hyperparameters, value, stopped_at=outcome.intermediate_values[-1][0], job=name)
             state = "pruned"
         else:
-            self.strategy.observe(hyperparameters, value)
+            self.strategy.observe(hyperparameters, value, job=name)
             state = "complete"
         if self.prune_live:
             self.board.end(outcome.index, state, value)
@@ -519,7 +529,7 @@ class _TuningLoop:
     def _record_end(self, outcome: TrainingOutcome, started: list[TrainingJob] | None, stopped_reason: str | None,
                     best: tuple[float, str] | None) -> None:
         self.store.finish_training_job(
-            self.name, outcome.index, started=started or (), best=best,
+            self.name, outcome.index, started=started or (), best=best, calls=self._unwritten_calls(),
             status=outcome.status,
             start_time=outcome.start_time,
             end_time=outcome.end_time,
@@ -597,8 +607,40 @@ class _TuningLoop:
         repeats = self.strategy.repeats_note
         if repeats and status == TuningJobStatus.COMPLETED:  # said where "why it ended" is read
             reason = f"{reason}. {repeats}" if reason else repeats
+        self.write_calls()
         self.store.update_tuning_job(self.name, status=status, ended_at=time.time(),
                                      completion_reason=reason, failure_reason=failure)
+
+    def _unwritten_calls(self) -> list[tuple[int, dict[str, Any]]]:
+        """The calls made since the last write, numbered; counted as written at once.
+
+        Counted before the write commits: a refused write ends the loop (the job is
+        Interrupted), and a resume starts a new stretch of the record anyway.
+        """
+        calls = [(self.call_base + position, call)
+                 for position, call in enumerate(self.calls[self.calls_written:], start=self.calls_written)]
+        self.calls_written = len(self.calls)
+        return calls
+
+    def write_calls(self) -> None:
+        """Write the calls not yet written (at the end, and when the loop stops early)."""
+        self.store.add_strategy_calls(self.name, self._unwritten_calls())
+
+
+def start_entry(prepared: PreparedTuningJob, *, resumed: bool) -> dict[str, Any]:
+    """The record's first entry for one run of the loop: what builds the same strategy again.
+
+    A resume builds a new strategy (and tells it the finished jobs again), so each run of
+    the loop starts a new stretch of the record with an entry of its own.
+    """
+    strategy = prepared.strategy
+    return {
+        "call": "start", "strategy": strategy.name, "random_seed": strategy.random_seed,
+        "objective_type": strategy.objective_type, "max_jobs": strategy.max_jobs,
+        "grid_points": prepared.config.strategy_config.get("GridPoints", 5),
+        "ranges": {name: parameter.to_dict() for name, parameter in strategy.hyperparameter_ranges.items()},
+        "resumed": resumed,
+    }
 
 
 def launch_tuning_job(config: TuningJobConfig, store: Store, **kwargs: Any) -> TuningJobHandle:

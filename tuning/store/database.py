@@ -44,7 +44,7 @@ import os
 import shutil
 import socket
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +127,19 @@ _training_jobs = sa.Table(
     sa.Column("intermediate_values", sa.Text, nullable=False, default="[]"),
 )
 
+_strategy_calls = sa.Table(
+    # The strategy's record of calls (tuning.strategies.Strategy.calls, plus the runner's
+    # "start" and "launched" entries), one JSON row per call: what tuning.explain.replay reads.
+    "strategy_calls",
+    _metadata,
+    sa.Column("tuning_job_name", sa.String(63), sa.ForeignKey("tuning_jobs.name"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("call", sa.Text, nullable=False),
+)
+
+StrategyCalls = Sequence[tuple[int, Mapping[str, Any]]]
+"""(position, call) pairs of a tuning job's record of strategy calls."""
+
 _SCHEMA_LOCK = 7_146_857  # any fixed number: the key of PostgreSQL's advisory lock below
 
 
@@ -199,6 +212,13 @@ def _encoded(values: dict[str, Any], fields: set[str], kind: str, json_fields: s
     for name in number_fields & values.keys():
         values[name] = _finite_or_none(values[name])
     return values
+
+
+def _insert_calls(connection: sa.Connection, tuning_job_name: str, calls: StrategyCalls) -> None:
+    if calls:
+        connection.execute(_strategy_calls.insert(), [
+            {"tuning_job_name": tuning_job_name, "position": position, "call": json.dumps(call, allow_nan=True)}
+            for position, call in calls])
 
 
 def _interrupt(connection: sa.Connection, name: str, now: float, *, ended_at: float, training_reason: str,
@@ -440,6 +460,7 @@ class Store:
             raise ValidationError(f"tuning job {name!r} is {job.status}; stop it before deleting it.")
         with self._writing(f"delete tuning job {name!r}") as connection:
             connection.execute(_training_jobs.delete().where(_training_jobs.c.tuning_job_name == name))
+            connection.execute(_strategy_calls.delete().where(_strategy_calls.c.tuning_job_name == name))
             connection.execute(_tuning_jobs.delete().where(_tuning_jobs.c.name == name))
         shutil.rmtree(self.artifact_dir / name, ignore_errors=True)
 
@@ -531,9 +552,24 @@ class Store:
             )
 
     # -- training jobs -------------------------------------------------------------------
-    def add_training_job(self, job: TrainingJob) -> None:
+    def add_training_job(self, job: TrainingJob, *, calls: StrategyCalls = ()) -> None:
+        """Insert one training job (and, in the same commit, the strategy calls since the last write)."""
         with self._writing(f"record training job {job.name!r}") as connection:
             connection.execute(_training_jobs.insert().values(**_training_row(job)))
+            _insert_calls(connection, job.tuning_job_name, calls)
+
+    def add_strategy_calls(self, tuning_job_name: str, calls: StrategyCalls) -> None:
+        """Append to a tuning job's record of strategy calls (read by :mod:`tuning.explain.replay`)."""
+        if calls:
+            with self._writing(f"record the strategy's calls of {tuning_job_name!r}") as connection:
+                _insert_calls(connection, tuning_job_name, calls)
+
+    def strategy_calls(self, tuning_job_name: str) -> list[dict[str, Any]]:
+        """The tuning job's record of strategy calls, in order ([] for a job made before it existed)."""
+        query = (sa.select(_strategy_calls.c.call).where(_strategy_calls.c.tuning_job_name == tuning_job_name)
+                 .order_by(_strategy_calls.c.position))
+        with self.engine.connect() as connection:
+            return [json.loads(call) for (call,) in connection.execute(query)]
 
     def add_training_jobs(self, jobs: Iterable[TrainingJob]) -> None:
         """Insert many training jobs in one transaction (an import, or a benchmark's fill).
@@ -551,7 +587,7 @@ class Store:
 
     def finish_training_job(
         self, tuning_job_name: str, index: int, *, started: Iterable[TrainingJob] = (),
-        best: tuple[float, str] | None = None, **values: Any
+        best: tuple[float, str] | None = None, calls: StrategyCalls = (), **values: Any
     ) -> None:
         """Record a training job's end and the jobs that took its worker, in one transaction.
 
@@ -560,13 +596,15 @@ class Store:
         both in one commit halves the runner's commits per job, and a reader never sees
         the worker idle in between. ``best`` (objective value, training job name) makes this
         job the tuning job's best in the same commit: a full disk cannot leave a better
-        Completed job recorded while the best still names an older one.
+        Completed job recorded while the best still names an older one. ``calls`` are the
+        strategy calls made since the runner's last write (see :meth:`add_strategy_calls`).
         """
         values = _training_values(values)
         rows = [_training_row(job) for job in started]
         with self._writing(f"record the end of training job {index} of {tuning_job_name!r}") as connection:
             if rows:  # first: the finished job may be one of them (queued, started and done)
                 connection.execute(_training_jobs.insert(), rows)
+            _insert_calls(connection, tuning_job_name, calls)
             if best is not None:
                 connection.execute(_tuning_jobs.update().where(_tuning_jobs.c.name == tuning_job_name).values(
                     best_objective_value=_finite_or_none(best[0]), best_training_job=best[1]))

@@ -14,7 +14,7 @@ one from elsewhere is added with :func:`register_strategy`.
 
 from __future__ import annotations
 
-from tuning.strategies._base import Strategy
+from tuning.strategies._base import MAX_RANDOM_SEED, Strategy
 from tuning.strategies._portfolio import BayesianStrategy
 from tuning.strategies._factory import (
     DEFAULT_STRATEGY,
@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_GRID_POINTS",
     "DEFAULT_STRATEGY",
     "MAX_GRID_SIZE",
+    "MAX_RANDOM_SEED",
     "STRATEGY_CLASSES",
     "STRATEGY_NAMES",
     "BayesianStrategy",

@@ -12,6 +12,11 @@ Because proposing and reporting are separate, any executor can sit between them,
 results may come back in any order. Strategies that do not learn (Grid, Random) simply
 ignore what they observe.
 
+Every call is written down (:attr:`Strategy.calls`): what was asked, what was proposed and
+by which model, what was heard and from which training job. A tuning job stores that record
+as it runs, and :mod:`tuning.explain.replay` rebuilds the strategy from it, step by step, to
+show a student why each point was picked.
+
 Every suggestion passes one test here, whichever strategy made it: it must not be a point
 already evaluated or running (:mod:`tuning.strategies._novelty`). A repeat is replaced by
 the strategy's own alternative (:meth:`Strategy._alternative`: by default a fresh random
@@ -122,6 +127,9 @@ class Strategy(abc.ABC):
     counts_its_jobs: ClassVar[bool] = False
     """Whether the strategy knows how many jobs it has (Grid: the grid's size), so that
     max_jobs may be left out; :attr:`total_jobs` is then that number."""
+    reasoning: ClassVar[str] = ""
+    """How the strategy picks its points, and whether results change them: the sentence the
+    Explain page shows beside a replay."""
     warm_start_refusal: ClassVar[str | None] = None
     """Why the strategy cannot start from parent tuning jobs' results (Grid: its points are
     fixed in advance), or None when it can."""
@@ -145,6 +153,11 @@ class Strategy(abc.ABC):
         # Its own generator, so replacing a repeat never shifts a strategy's own draws.
         self._novelty_rng = np.random.default_rng(None if self._random_seed is None else [self._random_seed, 17])
         self._repeats = 0
+        self.calls: list[dict[str, Any]] = []
+        """Every call of :meth:`suggest`, :meth:`observe` and :meth:`note_running`, in order, as
+        JSON-ready dicts (``{"call": "suggest", "n": 2, "points": [...], "by": [...]}``, ...):
+        the record a replay feeds a new strategy of the same kind (:mod:`tuning.explain.replay`)."""
+        self._last_proposers: list[str] | None = None
 
     # -- what the runner reads -------------------------------------------------------------
     @property
@@ -199,6 +212,7 @@ class Strategy(abc.ABC):
             return []
         with self._lock:
             batch: list[dict[str, Any]] = []
+            self._last_proposers = None
             for point in self._suggest(int(n)):
                 if self.refuses_repeats and not self._seen.is_new(point, also=batch):
                     # Once no untried point could be found, none will be: the tried ones only grow.
@@ -210,6 +224,9 @@ class Strategy(abc.ABC):
                         point = replacement
                 batch.append(point)
             self._seen.add_all(batch)
+            by = self._last_proposers or [self.name] * len(batch)
+            self.calls.append({"call": "suggest", "n": int(n), "points": [dict(point) for point in batch],
+                               "by": list(by[:len(batch)])})
             return batch
 
     def observe(
@@ -218,6 +235,7 @@ class Strategy(abc.ABC):
         value: float | None,
         *,
         stopped_at: int | None = None,
+        job: str | None = None,
     ) -> None:
         """Report one finished training job.
 
@@ -225,7 +243,8 @@ class Strategy(abc.ABC):
         counts as a failure too: it cannot be ranked). ``stopped_at`` is the resource step
         (round, epoch) at which the job was stopped early; ``value`` is then its last
         intermediate value. Keys of ``hyperparameters`` that are not tuned (static
-        hyperparameters) are ignored; every tuned one must be there and inside its range.
+        hyperparameters) are ignored; every tuned one must be there and inside its range. ``job`` names the
+        training job, for the record of calls only (:attr:`calls`).
         """
         checked = self._check_hyperparameters(hyperparameters)
         if value is not None and not _is_real(value):
@@ -244,7 +263,10 @@ class Strategy(abc.ABC):
             )
         with self._lock:
             self._seen.add(checked)  # a result from elsewhere (warm start) counts as tried too
-            self._observe(checked, value, None if stopped_at is None else int(stopped_at))
+            stopped = None if stopped_at is None else int(stopped_at)
+            self._observe(checked, value, stopped)
+            self.calls.append({"call": "observe", "hyperparameters": dict(checked), "value": value,
+                               "stopped_at": stopped, "job": job})
 
     def _check_hyperparameters(self, hyperparameters: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(hyperparameters, Mapping):
@@ -318,6 +340,7 @@ class Strategy(abc.ABC):
         resume reruns): counted as tried, so no suggestion repeats them."""
         with self._lock:
             self._seen.add_all(points)
+            self.calls.append({"call": "note_running", "points": [dict(point) for point in points]})
 
     def __repr__(self) -> str:
         return (

@@ -67,7 +67,7 @@ from tuning.errors import ValidationError
 from tuning.parameters import CategoricalParameter, IntegerParameter, Parameter
 from tuning.strategies._base import MAXIMIZE, Strategy
 
-__all__ = ["MAX_MODEL_POINTS", "GaussianProcessStrategy"]
+__all__ = ["MAX_MODEL_POINTS", "GaussianProcessStrategy", "SurrogateView"]
 
 MAX_MODEL_POINTS = 160
 """Most results the Gaussian process is fitted on (its cost grows with the cube)."""
@@ -140,6 +140,42 @@ class _Space:
         return self.snap(rows)
 
 
+class SurrogateView:
+    """The Gaussian process exactly as it scored a suggestion, for a student to look into.
+
+    Kept by :meth:`GaussianProcessStrategy.last_surrogate` after each model-based suggestion:
+    the fitted model (with the running jobs "believed", as when it picked), the best value it
+    tried to improve on, and the results it was fitted on. The model works on the normal
+    scores of the results' ranks (the module docstring's step 3); :meth:`predict` maps its
+    mean and band back onto the objective's own scale through the results' ranks, so a
+    chart can say "predicted validation:accuracy" and be read as one.
+    """
+
+    def __init__(self, space: _Space, model: GaussianProcessRegressor, best: float, values: np.ndarray,
+                 warped: np.ndarray, maximize: bool) -> None:
+        self._space, self._model, self._best, self._maximize = space, model, best, maximize
+        order = np.argsort(warped, kind="stable")
+        self._warped_sorted = warped[order]
+        self._values_sorted = values[order]
+
+    def predict(self, points: list[Mapping[str, Any]]) -> dict[str, np.ndarray]:
+        """For each point: ``mean`` and ``low``/``high`` (a band of one standard deviation) on
+        the objective's scale, ``std`` on the model's scale, and ``log_ei``, the acquisition."""
+        rows = np.array([self._space.encode(point) for point in points])
+        mean, std = self._model.predict(rows, return_std=True)
+        log_ei = _log_expected_improvement(mean, std, self._best)
+        sign = -1.0 if self._maximize else 1.0
+        one, other = sign * self._to_objective(mean - std), sign * self._to_objective(mean + std)
+        return {"mean": sign * self._to_objective(mean), "low": np.minimum(one, other),
+                "high": np.maximum(one, other), "std": std, "log_ei": log_ei}
+
+    def _to_objective(self, warped: np.ndarray) -> np.ndarray:
+        """Model scale -> objective ("lower is better"), monotone, through the fitted results' ranks."""
+        if len(self._warped_sorted) < 2 or np.ptp(self._warped_sorted) <= 0:
+            return np.full_like(warped, float(np.mean(self._values_sorted)) if len(self._values_sorted) else 0.0)
+        return np.interp(warped, self._warped_sorted, self._values_sorted)
+
+
 def _log_expected_improvement(mean: np.ndarray, std: np.ndarray, best: float) -> np.ndarray:
     """log EI for minimisation, accurate far into the tails (where plain EI is 0).
 
@@ -199,6 +235,7 @@ class GaussianProcessStrategy(Strategy):
         self._censored: list[bool] = []        # stopped early: only "worse than the median" is known
         self._pending: list[np.ndarray] = []   # suggested, not yet observed
         self._kernel: Any = None               # the kernel fitted for this suggestion
+        self._surrogate: SurrogateView | None = None
 
     # -- the contract ----------------------------------------------------------------------
     def _suggest(self, n: int) -> list[dict[str, Any]]:
@@ -249,6 +286,10 @@ class GaussianProcessStrategy(Strategy):
     def observed(self) -> int:
         """How many results the strategy has learnt from (its own jobs, and warm-start ones)."""
         return len(self._values)
+
+    def last_surrogate(self) -> SurrogateView | None:
+        """The model behind the last model-based suggestion (None before the model is used)."""
+        return self._surrogate
 
     # -- the model ---------------------------------------------------------------------------
     def _training_set(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -362,6 +403,9 @@ class GaussianProcessStrategy(Strategy):
             believed_x = np.vstack([x, believers_x])
             believed_y = np.concatenate([warped, model.predict(believers_x)])
             model = self._fit(believed_x, believed_y, optimize=False)
+        finished = ~censored
+        self._surrogate = SurrogateView(self._space, model, best, y[finished], warped[finished],
+                                        self._objective_type == MAXIMIZE)
         candidates = self._candidates(x, warped)
         picks: list[np.ndarray] = []
         for _ in range(n):

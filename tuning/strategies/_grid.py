@@ -108,6 +108,9 @@ class GridStrategy(Strategy):
     name = "Grid"
     summary = "Tries every combination of a few values per range: thorough, but the count multiplies with each range."
     depends_on_results = False
+    reasoning = ("The points are fixed before the first job: every combination of a few values per range, "
+                 "in order. Results never change what comes next, so the grid covers the space evenly but "
+                 "spends as much on poor regions as on good ones.")
     refuses_repeats = False
     settings = ("GridPoints",)
     counts_its_jobs = True

@@ -29,3 +29,5 @@ class HyperbandStrategy(TPEStrategy):
     summary = "Starts many jobs with a small budget and lets only the most promising ones train longer."
     settings = ("MinResource", "MaxResource")
     grows_resource = True
+    reasoning = ("TPE picks which hyperparameters to start, from where the good and the bad results lie; "
+                 "the brackets then decide how long each one trains, cutting the weak ones at each rung.")

@@ -20,7 +20,11 @@ from tuning.strategies._base import MAXIMIZE, Strategy
 from tuning.strategies._gaussian_process import GaussianProcessStrategy
 from tuning.strategies._tpe import TPEStrategy
 
-__all__ = ["BayesianStrategy"]
+__all__ = ["GAUSSIAN_PROCESS", "TPE", "BayesianStrategy"]
+
+GAUSSIAN_PROCESS = "Gaussian process"
+"""The name of the half that proposed a point, as the call record and the table say it."""
+TPE = "TPE"
 
 
 class BayesianStrategy(Strategy):
@@ -50,9 +54,17 @@ class BayesianStrategy(Strategy):
         self._tpe = TPEStrategy(**common)
         self._turn = 0
 
+    reasoning = ("Each batch is split between two models of the results so far: a Gaussian process, "
+                 "which predicts the objective everywhere with an uncertainty and picks where expected "
+                 "improvement is highest, and TPE, which compares where the good and the bad results lie.")
+
     @property
     def observed(self) -> int:
         return self._gp.observed
+
+    def last_surrogate(self):  # noqa: ANN201 - SurrogateView | None
+        """The Gaussian process behind the last batch's model-based picks (None before it is used)."""
+        return self._gp.last_surrogate()
 
     def _suggest(self, n: int) -> list[dict[str, Any]]:
         tpe_count = n // 2 if n > 1 else self._turn % 2
@@ -60,6 +72,7 @@ class BayesianStrategy(Strategy):
         tpe_points = self._tpe.suggest(tpe_count) if tpe_count else []
         gp_points = self._gp.suggest_beside(n - tpe_count, tpe_points)
         self._tpe.note_running(gp_points)  # running: TPE must not repeat them in a later batch
+        self._last_proposers = [GAUSSIAN_PROCESS] * len(gp_points) + [TPE] * len(tpe_points)
         return [*gp_points, *tpe_points]
 
     def _replaced(self, old: dict[str, Any], new: dict[str, Any]) -> None:

@@ -42,6 +42,9 @@ generator, so the first generator's sequence never shifts.
     summary = ("Draws each training job's hyperparameters at random from the ranges: simple, parallel, "
                "hard to beat with few jobs.")
     depends_on_results = False
+    reasoning = ("Every point is drawn at random from the ranges (on their scaling), whatever the results: "
+                 "a good result does not pull the next draw towards it. That is why it never gets stuck "
+                 "and why it cannot home in on the best region.")
 
     def __init__(
         self,
