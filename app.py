@@ -34,6 +34,7 @@ def main() -> None:
         st.Page("views/create.py", title="Create tuning job", icon=":material/add_circle:"),
         st.Page("views/monitor.py", title="Monitor", icon=":material/monitoring:"),
         st.Page("views/results.py", title="Results", icon=":material/insights:"),
+        st.Page("views/explain.py", title="Explain", icon=":material/psychology:"),
         st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
         st.Page("views/deploy.py", title="Deploy", icon=":material/rocket_launch:"),
     ])

@@ -69,7 +69,9 @@ def test_each_step_proposes_exactly_the_jobs_launched_next(tmp_path, strategy, p
     last = steps[-1]
     assert set(last.known) | set(last.pending) | set(last.launched) <= {j.name for j in store.training_jobs("replayed")}
     if strategy == "Bayesian":
-        assert set(step.proposers[0] for step in steps) <= {"Gaussian process", "TPE"}
+        by = {name for step in steps for name in step.proposers}
+        assert by <= {"Gaussian process", "TPE", "Sobol start", "random start", "TPE (random start)"}, by
+        assert "Sobol start" in by
         assert any(step.surrogate is not None for step in steps)
 
 
@@ -148,3 +150,15 @@ def test_the_replayed_surrogate_is_the_model_the_strategy_used(tmp_path):
     for key in ("mean", "std", "log_ei", "low", "high"):
         np.testing.assert_allclose(again[key], original[key], rtol=1e-12, atol=1e-12)
     assert len(last.known) == 16 and last.known[0] == "job-0"
+
+
+def test_proposed_by_names_the_half_of_each_bayesian_job(tmp_path):
+    from tuning.explain import proposed_by
+
+    store = Store(tmp_path / "tunelab.db")
+    run_tuning_job(_config("Bayesian", "halves", parallel=2, jobs=14, random_seed=2), store)
+    by = proposed_by(store, "halves")
+    assert sorted(by) == [job.name for job in store.training_jobs("halves")]
+    assert "Gaussian process" in by.values() and "TPE" in by.values()
+    steps = replay(store, "halves").steps()
+    assert {name: proposer for step in steps for name, proposer in zip(step.launched, step.proposers)} == by

@@ -6,6 +6,6 @@
 
 from __future__ import annotations
 
-from tuning.explain.replay import Replay, ReplayStep, replay
+from tuning.explain.replay import Replay, ReplayStep, proposed_by, replay
 
-__all__ = ["Replay", "ReplayStep", "replay"]
+__all__ = ["Replay", "ReplayStep", "proposed_by", "replay"]

@@ -33,7 +33,7 @@ from tuning.strategies import Strategy, create_strategy
 if TYPE_CHECKING:
     from tuning.store import Store
 
-__all__ = ["Replay", "ReplayStep", "replay"]
+__all__ = ["Replay", "ReplayStep", "proposed_by", "replay"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,8 @@ class ReplayStep:
     known_points: dict[str, dict[str, Any]] = field(default_factory=dict)
     stopped: frozenset[str] = frozenset()
     """Known jobs heard as stopped early (their value is interim)."""
+    pending_points: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The hyperparameters of each pending job."""
     surrogate: Any = None
     """The Gaussian process as it scored these proposals (a ``SurrogateView``), when the
     strategy has one and had used it; None otherwise."""
@@ -109,6 +111,7 @@ class Replay:
         points: dict[str, dict[str, Any]] = {}
         stopped: set[str] = set()
         pending: list[str] = []
+        launched: dict[str, dict[str, Any]] = {}
         last: ReplayStep | None = None
         number = 0
         for call in self._calls:
@@ -119,6 +122,7 @@ class Replay:
                 stretch += 1
                 strategy = _rebuilt(call)
                 known, values, points, stopped, pending, last = [], {}, {}, set(), [], None
+                launched = {}
             elif kind == "observe":
                 label = call.get("job") or f"result {len(known) + 1}"
                 strategy.observe(call["hyperparameters"], call["value"], stopped_at=call["stopped_at"])
@@ -141,12 +145,14 @@ class Replay:
                     proposers=list(strategy.calls[-1]["by"]), launched=[],
                     matches_record=proposed == call["points"], known_values=dict(values),
                     known_points=dict(points), stopped=frozenset(stopped),
+                    pending_points={name: launched[name] for name in pending if name in launched},
                     surrogate=surrogate() if surrogate is not None and len(known) >= 2 else None,
                 )
             elif kind == "launched":
                 names = [self._job_names.get(job["index"], f"{self.name}-{job['index'] + 1:03d}")
                          for job in call["jobs"]]
                 pending.extend(names)
+                launched.update({name: job["hyperparameters"] for name, job in zip(names, call["jobs"])})
                 if last is not None:
                     mine = [name for name, job in zip(names, call["jobs"]) if job["hyperparameters"] in last.proposed]
                     last = _with_launched(last, mine)
@@ -182,3 +188,26 @@ def replay(store: Store, tuning_job_name: str) -> Replay:
     names = {training_job.index: training_job.name
              for training_job in store.training_jobs(tuning_job_name, with_curves=False)}
     return Replay(job.name, calls, names)
+
+
+def proposed_by(store: Store, tuning_job_name: str) -> dict[str, str]:
+    """Which model proposed each training job (the Bayesian strategy's "Gaussian process" or
+    "TPE"; the strategy's name otherwise), read from the record without replaying it; {}
+    for a job made before the record existed. A rerun after a resume keeps its first proposer."""
+    names = {training_job.index: training_job.name
+             for training_job in store.training_jobs(tuning_job_name, with_curves=False)}
+    found: dict[str, str] = {}
+    last: dict[str, Any] | None = None
+    for call in store.strategy_calls(tuning_job_name):
+        if call["call"] == "suggest":
+            last = call
+        elif call["call"] == "launched" and last is not None:
+            free = list(zip(last["points"], last["by"]))
+            for job in call["jobs"]:
+                for position, (point, by) in enumerate(free):
+                    if point == job["hyperparameters"]:
+                        found.setdefault(names.get(job["index"], f"{tuning_job_name}-{job['index'] + 1:03d}"), by)
+                        del free[position]
+                        break
+            last = None
+    return found

@@ -17,14 +17,13 @@ from typing import Any
 
 from tuning.parameters import Parameter
 from tuning.strategies._base import MAXIMIZE, Strategy
-from tuning.strategies._gaussian_process import GaussianProcessStrategy
+from tuning.strategies._gaussian_process import GAUSSIAN_PROCESS, RANDOM_START, GaussianProcessStrategy
 from tuning.strategies._tpe import TPEStrategy
 
 __all__ = ["GAUSSIAN_PROCESS", "TPE", "BayesianStrategy"]
 
-GAUSSIAN_PROCESS = "Gaussian process"
-"""The name of the half that proposed a point, as the call record and the table say it."""
 TPE = "TPE"
+"""The name of the half that proposed a point, as the call record and the table say it."""
 
 
 class BayesianStrategy(Strategy):
@@ -53,6 +52,7 @@ class BayesianStrategy(Strategy):
         self._gp = GaussianProcessStrategy(**common)
         self._tpe = TPEStrategy(**common)
         self._turn = 0
+        self._gp_picked = False
 
     reasoning = ("Each batch is split between two models of the results so far: a Gaussian process, "
                  "which predicts the objective everywhere with an uncertainty and picks where expected "
@@ -64,15 +64,18 @@ class BayesianStrategy(Strategy):
 
     def last_surrogate(self):  # noqa: ANN201 - SurrogateView | None
         """The Gaussian process behind the last batch's model-based picks (None before it is used)."""
-        return self._gp.last_surrogate()
+        return self._gp.last_surrogate() if self._gp_picked else None
 
     def _suggest(self, n: int) -> list[dict[str, Any]]:
         tpe_count = n // 2 if n > 1 else self._turn % 2
         self._turn += 1
         tpe_points = self._tpe.suggest(tpe_count) if tpe_count else []
         gp_points = self._gp.suggest_beside(n - tpe_count, tpe_points)
+        self._gp_picked = bool(gp_points)
         self._tpe.note_running(gp_points)  # running: TPE must not repeat them in a later batch
-        self._last_proposers = [GAUSSIAN_PROCESS] * len(gp_points) + [TPE] * len(tpe_points)
+        gp_by = self._gp.calls[-1]["by"] if gp_points else []
+        tpe_by = [TPE if self._tpe.model_in_use else f"{TPE} ({RANDOM_START})"] * len(tpe_points)
+        self._last_proposers = [*gp_by, *tpe_by]
         return [*gp_points, *tpe_points]
 
     def _replaced(self, old: dict[str, Any], new: dict[str, Any]) -> None:

@@ -165,6 +165,7 @@ class TPEStrategy(Strategy):
                 f"n_startup_trials must be a whole number of 0 or more, but got {n_startup_trials!r}. "
                 "Give the number of random jobs to run before the model is used, such as 10."
             )
+        self._n_startup_trials = n_startup_trials
         self._codecs = {name: _Codec(parameter) for name, parameter in self._ranges.items()}
         self._distributions = {name: codec.distribution for name, codec in self._codecs.items()}
         self._pending: list[tuple[Trial, dict[str, Any]]] = []
@@ -175,6 +176,13 @@ class TPEStrategy(Strategy):
                 sampler=self._sampler,
                 pruner=NopPruner(),
             )
+
+    @property
+    def model_in_use(self) -> bool:
+        """Whether TPE's densities pick now (after ``n_startup_trials`` results), not random start-up draws."""
+        finished = [t for t in self._study.get_trials(deepcopy=False) if t.state in (TrialState.COMPLETE,
+                                                                                     TrialState.PRUNED)]
+        return len(finished) >= self._n_startup_trials
 
     @property
     def study(self) -> optuna.Study:

@@ -22,6 +22,7 @@ from tuning.visualization._importance import hyperparameter_importance, plot_imp
 from tuning.visualization._intermediate import plot_intermediate_values
 from tuning.visualization._objective_surface import plot_objective_surface
 from tuning.visualization._parallel_coordinates import plot_parallel_coordinates
+from tuning.visualization._replay import numeric_names, plot_coverage, plot_surrogate_plane, plot_surrogate_slice
 from tuning.visualization._seed_bands import plot_seed_bands_by_job, plot_seed_bands_by_seconds
 from tuning.visualization._slice import plot_slice
 
@@ -29,6 +30,8 @@ __all__ = [
     "BEST_LINES",
     "MAX_LINES",
     "hyperparameter_importance",
+    "numeric_names",
+    "plot_coverage",
     "plot_best_so_far",
     "plot_compare_best_so_far",
     "plot_importance",
@@ -39,4 +42,6 @@ __all__ = [
     "plot_seed_bands_by_job",
     "plot_seed_bands_by_seconds",
     "plot_slice",
+    "plot_surrogate_plane",
+    "plot_surrogate_slice",
 ]
