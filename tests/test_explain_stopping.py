@@ -236,3 +236,35 @@ def test_the_panel_draws_both_views_and_says_when_one_does_not_apply(store):
     assert len(app.dataframe) == 3  # rungs and spending for Hyperband; the stopped jobs for Auto
     stopped = app.dataframe[2].value
     assert len(stopped) == len(median_rule_view(store, AUTO).stops)
+
+
+def _job(index: int, values: list[float], start: float, end: float, status: str = TrainingJobStatus.COMPLETED):
+    from tuning.records import TrainingJob
+
+    return TrainingJob(tuning_job_name="t", index=index, name=f"t-{index + 1:03d}", status=status,
+                       hyperparameters={}, created_at=start, start_time=start, end_time=end,
+                       intermediate_values=[(step + 1, value) for step, value in enumerate(values)],
+                       stopped_reason="EarlyStopped" if status == TrainingJobStatus.STOPPED else None)
+
+
+@pytest.mark.parametrize("overlaps", [True, False])
+def test_a_job_judged_while_an_earlier_one_trained_gets_the_median_that_reproduces_the_decision(overlaps):
+    from tuning.analysis.median_rule import _replay_stop
+    from tuning.job.early_stopping import AmtMedianStoppingRule
+
+    # Five earlier jobs, one after another: running averages at round 3 of 10, 10, 11, 12 and 12 (median 11).
+    earlier = [_job(i, [average + 1, average, average - 1], start=i, end=i + 0.5)
+               for i, average in enumerate([10, 10, 11, 12, 12])]
+    # A sixth, average 13 at round 3, still training when job 7 (11.5 at round 3) was judged: with it the
+    # median is 11.5 and 11.5 is not worse; the rule stopped job 7, so job 6 had not reached round 3 yet.
+    sixth = _job(5, [14, 13, 12, 11], start=5, end=7.0 if overlaps else 5.5)
+    stopped = _job(6, [12, 11.5, 11.5], start=6, end=6.5, status=TrainingJobStatus.STOPPED)
+    jobs = [*earlier, sixth, stopped]
+    curves = {job.index: dict(job.intermediate_values) for job in jobs}
+    stop = _replay_stop(stopped, jobs[:-1], curves, AmtMedianStoppingRule(grace_period=3), maximize=False)
+    assert stop.step == 3 and stop.value == 11.5
+    if overlaps:
+        assert not stop.exact and stop.uncertain == stop.left_out == ("t-006",)
+        assert stop.stop and stop.median == 11 and stop.compared == 5
+    else:  # it had ended before job 7 started: nothing to leave out, and the curves do not reproduce a stop
+        assert stop.exact and not stop.left_out and not stop.stop and stop.median == 11.5 and stop.compared == 6

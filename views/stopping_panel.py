@@ -70,7 +70,8 @@ def show_median_rule(job) -> None:  # noqa: ANN001 - a TuningJob
             "Median of earlier running averages": stop.median,
             "Earlier jobs compared": stop.compared,
             "Its own running average": stop.running_average,
-            "Exact replay": "yes" if stop.exact else "no: an earlier job was still running",
+            "Trained at the same time": ", ".join(stop.uncertain),
+            "Left out of the median": ", ".join(stop.left_out),
         } for stop in view.stops]), hide_index=True, width="stretch")
         st.caption(literal(f"Each was stopped because its value was {worse} (worse) than the median."))
     else:

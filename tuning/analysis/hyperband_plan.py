@@ -164,6 +164,7 @@ def hyperband_pruner_plan(study_name: str, min_resource: int, max_resource: int,
     ``_try_initialization`` is what the pruner itself calls at its first decision (with an
     integer MaxResource it needs no trials), so its brackets are the ones that decided.
     """
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # as the board does: no "A new study created" line
     pruner = create_pruner("Hyperband", min_resource=min_resource, max_resource=max_resource)
     study = optuna.create_study(study_name=study_name, pruner=pruner,
                                 direction="maximize" if direction == "Maximize" else "minimize")

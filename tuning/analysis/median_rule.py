@@ -18,6 +18,7 @@ taken: its stored curve is its whole curve. Such a decision is marked ``exact=Fa
 from __future__ import annotations
 
 import statistics
+from itertools import combinations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -67,8 +68,14 @@ class MedianRuleStop:
     """The rule's verdict on the stored curves: True when ``value`` is worse than ``median``."""
     reason: str
     exact: bool
-    """False when an earlier job was still running when this one was stopped: the rule then saw
-    that job's curve as far as it had got, the replay sees all of it."""
+    """False when an earlier job was still training while this one trained: the rule then saw that
+    job's curve only as far as it had got, which the store does not record (see ``left_out``)."""
+    uncertain: tuple[str, ...] = ()
+    """The earlier jobs that trained at the same time as this one, so may not have reached ``step``
+    when it was judged."""
+    left_out: tuple[str, ...] = ()
+    """Those of ``uncertain`` left out of ``median``: the fewest whose absence reproduces the
+    rule's decision (they had not reached ``step`` yet, then)."""
 
 
 @dataclass
@@ -107,6 +114,45 @@ def _judged(job: TrainingJob) -> bool:
     return job.status != TrainingJobStatus.FAILED and bool(job.intermediate_values)
 
 
+_MAX_UNCERTAIN = 6
+"""Above this many overlapping earlier jobs (2**6 subsets), no subset is searched."""
+
+
+def _replay_stop(job: TrainingJob, earlier: list[TrainingJob], curves: dict[int, dict[int, float]],
+                 rule: AmtMedianStoppingRule, maximize: bool) -> MedianRuleStop:
+    """The rule's decision on ``job`` at the round it was stopped, replayed on the stored curves.
+
+    An earlier job that trained while ``job`` trained may not yet have reached the round
+    when ``job`` was judged; the rule then left it out. Which of them had is not stored, so
+    the median given is over the earlier jobs minus the fewest of those that reproduce the
+    decision the rule took (it stopped the job), and the stop says which were left out.
+    """
+    step, value = sorted(curves[job.index].items())[-1]
+    reached = [other for other in earlier if running_average(curves[other.index], step) is not None]
+    uncertain = [other for other in reached if other.end_time is None or job.start_time is None
+                 or other.end_time > job.start_time]
+
+    def decide(left_out: tuple[TrainingJob, ...]):  # noqa: ANN202 - a MedianRuleDecision
+        return median_rule_decision(
+            value, step, [curves[other.index] for other in earlier if other not in left_out], maximize=maximize,
+            min_earlier_jobs=rule.min_earlier_jobs, grace_period=rule.grace_period)
+
+    left_out: tuple[TrainingJob, ...] = ()
+    decision = decide(left_out)
+    if not decision.stop and len(uncertain) <= _MAX_UNCERTAIN:
+        for size in range(1, len(uncertain) + 1):
+            found = next((combo for combo in combinations(uncertain, size) if decide(combo).stop), None)
+            if found is not None:
+                left_out, decision = found, decide(found)
+                break
+    return MedianRuleStop(
+        index=job.index, name=job.name, step=step, value=value, median=decision.median, compared=decision.compared,
+        running_average=running_average(curves[job.index], step) or value, stop=decision.stop,
+        reason=decision.reason, exact=not uncertain, uncertain=tuple(other.name for other in uncertain),
+        left_out=tuple(other.name for other in left_out),
+    )
+
+
 def median_rule_view(store: Store, tuning_job_name: str) -> MedianRuleView:
     """The median of running averages per round, and the numbers behind each job the rule stopped.
 
@@ -136,23 +182,9 @@ def median_rule_view(store: Store, tuning_job_name: str) -> MedianRuleView:
         averages = [a for a in (running_average(curve, step) for curve in as_maps.values()) if a is not None]
         if averages:
             median_line.append(MedianRulePoint(step, statistics.median(averages), len(averages)))
-    stops = []
-    for job in judged:
-        if job.status != TrainingJobStatus.STOPPED or job.stopped_reason != "EarlyStopped":
-            continue
-        step, value = curves[job.index][-1]
-        earlier = [other for other in judged if other.index < job.index]  # a run not resumed: trial number = index
-        decision = median_rule_decision(
-            value, step, [as_maps[other.index] for other in earlier], maximize=maximize,
-            min_earlier_jobs=rule.min_earlier_jobs, grace_period=rule.grace_period,
-        )
-        still_running = [other for other in earlier if running_average(as_maps[other.index], step) is not None
-                         and (other.end_time is None or job.end_time is None or other.end_time > job.end_time)]
-        stops.append(MedianRuleStop(
-            index=job.index, name=job.name, step=step, value=value, median=decision.median,
-            compared=decision.compared, running_average=running_average(as_maps[job.index], step) or value,
-            stop=decision.stop, reason=decision.reason, exact=not still_running,
-        ))
+    stops = [_replay_stop(job, [other for other in judged if other.index < job.index], as_maps, rule, maximize)
+             for job in judged  # a run not resumed: the board's trial numbers are the jobs' indexes
+             if job.status == TrainingJobStatus.STOPPED and job.stopped_reason == "EarlyStopped"]
     word = get_algorithm(tuning_job.algorithm).resource_step or "step"
     notes = [
         f"The rule stops a job at a {word} when its objective there is worse than the median of the running "
@@ -163,9 +195,13 @@ def median_rule_view(store: Store, tuning_job_name: str) -> MedianRuleView:
     ]
     inexact = [stop.name for stop in stops if not stop.exact]
     if inexact:
-        notes.append(f"{len(inexact)} stopped job(s) were judged while an earlier job was still running "
-                     f"({', '.join(inexact[:5])}): their median is replayed from that job's whole stored curve, "
-                     "and the rule had seen only part of it.")
+        notes.append(
+            f"{len(inexact)} stopped job(s) were judged while an earlier job was still training "
+            f"({', '.join(inexact[:5])}): the store does not say how far that job had got, so their median is "
+            "the one over the earlier jobs that reproduces the rule's decision, keeping as many as can be.")
+    unexplained = [stop.name for stop in stops if not stop.stop]
+    if unexplained:
+        notes.append(f"For {', '.join(unexplained[:5])} the stored curves do not reproduce the rule's decision.")
     if (tuning_job.config.get(RUN_RECORD) or {}).get("Resumes"):
         notes.append("This tuning job was resumed: after the resume the rule heard the earlier jobs in the order "
                      "they had finished, so 'earlier' is by index here and may differ for the jobs run after it.")

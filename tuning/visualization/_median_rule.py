@@ -10,7 +10,7 @@ from tuning.records import TrainingJobStatus
 from tuning.visualization._common import empty_figure, objective_label, scatter_class, style
 
 if TYPE_CHECKING:
-    from tuning.analysis.median_rule import MedianRuleView
+    from tuning.analysis.median_rule import MedianRuleStop, MedianRuleView
 
 TITLE = "Early stopping (Auto): the median rule"
 COMPLETED_CURVES = "Learning curves: completed"
@@ -47,8 +47,8 @@ def plot_median_rule(view: MedianRuleView) -> go.Figure:
             texts += [view.names[index]] * len(curve) + [None]
         if xs:
             figure.add_trace(scatter(
-                x=xs, y=ys, mode="lines", connectgaps=False, opacity=0.45, name=name,
-                line=dict(color=colour, width=1, dash="dash" if stopped else "solid"), text=texts,
+                x=xs, y=ys, mode="lines", connectgaps=False, opacity=0.7 if stopped else 0.45, name=name,
+                line=dict(color=colour, width=1.5 if stopped else 1, dash="dash" if stopped else "solid"), text=texts,
                 hovertemplate=f"%{{text}}<br>{word} %{{x}}: %{{y:.4g}}<extra></extra>",
             ))
     figure.add_trace(go.Scatter(
@@ -64,14 +64,18 @@ def plot_median_rule(view: MedianRuleView) -> go.Figure:
             texts.append(
                 f"{stop.name} stopped at {word} {stop.step}<br>its value: {stop.value:.4g} (its running average "
                 f"{stop.running_average:.4g})<br>median of {stop.compared} earlier jobs' running averages: {median}"
-                f"<br>{stop.reason} ({worse} is worse)" + ("" if stop.exact else
-                                                           "<br>replayed: an earlier job was still running then"))
+                f"<br>{stop.reason} ({worse} is worse)" + _uncertainty(stop))
         figure.add_trace(go.Scatter(
             x=[stop.step for stop in view.stops], y=[stop.value for stop in view.stops], mode="markers",
             marker=dict(symbol="x", size=14, color="#d62728", line=dict(width=1)), name=STOP_MARKERS,
             text=texts, hovertemplate="%{text}<extra></extra>",
         ))
         judged = [stop for stop in view.stops if stop.median is not None]
+        figure.add_trace(go.Scatter(  # the gap between the two numbers, drawn
+            x=[x for stop in judged for x in (stop.step, stop.step, None)],
+            y=[y for stop in judged for y in (stop.median, stop.value, None)], mode="lines",
+            line=dict(color="#d62728", width=2), showlegend=False, hoverinfo="skip", name="gap",
+        ))
         figure.add_trace(go.Scatter(
             x=[stop.step for stop in judged], y=[stop.median for stop in judged], mode="markers",
             marker=dict(symbol="line-ew-open", size=22, color="#111111", line=dict(width=3)), name=COMPARED_WITH,
@@ -88,3 +92,12 @@ def plot_median_rule(view: MedianRuleView) -> go.Figure:
           f"the median of the earlier jobs' running averages at its {word}</sup>")
     figure.update_layout(margin=dict(t=110), legend=dict(orientation="h", y=-0.18, x=0), height=620)
     return figure
+
+
+def _uncertainty(stop: MedianRuleStop) -> str:
+    if stop.exact:
+        return ""
+    text = f"<br>{', '.join(stop.uncertain)} trained at the same time: not known how far it had got"
+    if stop.left_out:
+        text += f"<br>left out of this median (it had not got this far yet): {', '.join(stop.left_out)}"
+    return text
