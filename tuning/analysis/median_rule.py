@@ -147,7 +147,7 @@ def _replay_stop(job: TrainingJob, earlier: list[TrainingJob], curves: dict[int,
                 break
     return MedianRuleStop(
         index=job.index, name=job.name, step=step, value=value, median=decision.median, compared=decision.compared,
-        running_average=running_average(curves[job.index], step) or value, stop=decision.stop,
+        running_average=own if (own := running_average(curves[job.index], step)) is not None else value, stop=decision.stop,
         reason=decision.reason, exact=not uncertain, uncertain=tuple(other.name for other in uncertain),
         left_out=tuple(other.name for other in left_out),
     )
