@@ -63,6 +63,7 @@ __all__ = [
     "MAX_PARALLEL_JOBS",
     "MAX_TRAINING_JOBS",
     "LOCAL_POOL",
+    "PRUNER_STUDY",
     "RUN_RECORD",
     "TuningJobConfig",
     "training_jobs_ran_on",
@@ -82,6 +83,12 @@ RUN_RECORD = "RunRecord"
 data's fingerprint, when it was resumed, see :mod:`tuning.running.resume`; where its training jobs
 ran, see :func:`training_jobs_ran_on`). Reading it back ignores it, so a stored
 configuration still reads as a configuration."""
+PRUNER_STUDY = "PrunerStudyName"
+"""``RunRecord.PrunerStudyName``: the name of the in-memory Optuna study whose pruner
+(early stopping Auto, or Hyperband) judged the training jobs. It is the tuning job's name;
+a job recorded without it ran with a random name, so its Hyperband brackets cannot be
+reconstructed (:mod:`tuning.analysis.hyperband_plan`). Trial numbers are the training
+jobs' indexes in a run that was not resumed."""
 LOCAL_POOL = "local"
 """``RunRecord.TrainingJobsRanOn`` of a run on this machine's process pool."""
 

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import optuna
@@ -45,7 +47,8 @@ if TYPE_CHECKING:
     from optuna.study import Study
     from optuna.trial import FrozenTrial
 
-__all__ = ["DEFAULT_GRACE_SHARE", "AmtMedianStoppingRule", "create_pruner", "default_grace_period"]
+__all__ = ["DEFAULT_GRACE_SHARE", "AmtMedianStoppingRule", "MedianRuleDecision", "create_pruner", "default_grace_period",
+           "median_rule_decision", "running_average"]
 
 DEFAULT_GRACE_SHARE = 0.1
 """The default grace period, as a share of a training job's resource (10 of 100 rounds).
@@ -114,30 +117,88 @@ class AmtMedianStoppingRule(BasePruner):
         """No job is judged before this step."""
         return self._grace_period
 
+    @property
+    def min_earlier_jobs(self) -> int:
+        """No job is judged against fewer earlier jobs than this."""
+        return self._min_earlier_jobs
+
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         step = trial.last_step
-        if step is None or step < self._grace_period:
+        if step is None:
             return False
-        value = trial.intermediate_values[step]
-        averages = []
-        on_plateau = 0
-        for other in study.get_trials(
-            deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
-        ):
-            if other.number >= trial.number or not other.intermediate_values:
-                continue
-            if max(other.intermediate_values) < step:
-                continue  # it never got this far: no running average at this step
-            upto = [v for s, v in sorted(other.intermediate_values.items()) if s <= step]
-            averages.append(sum(upto) / len(upto))
-            on_plateau += _on_starting_plateau(upto)
-        if len(averages) < self._min_earlier_jobs or 2 * on_plateau > len(averages):
-            return False
-        median = statistics.median(averages)
-        margin = _TIE * max(1.0, abs(median))
-        if study.direction == optuna.study.StudyDirection.MAXIMIZE:
-            return value < median - margin
-        return value > median + margin
+        earlier = [
+            other.intermediate_values
+            for other in study.get_trials(
+                deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING))
+            if other.number < trial.number
+        ]
+        decision = median_rule_decision(
+            trial.intermediate_values[step], step, earlier,
+            maximize=study.direction == optuna.study.StudyDirection.MAXIMIZE,
+            min_earlier_jobs=self._min_earlier_jobs, grace_period=self._grace_period,
+        )
+        return decision.stop
+
+
+@dataclass(frozen=True)
+class MedianRuleDecision:
+    """What AMT's median rule weighed for one job at one step, and what it decided.
+
+    ``value`` is the job's objective at ``step``; ``median`` the median of the earlier
+    jobs' running averages up to ``step`` (``None`` when the rule did not get that far:
+    inside the grace period, too few earlier jobs, or on the starting plateau, see
+    ``reason``). ``compared`` is how many earlier jobs' running averages were weighed.
+    """
+
+    step: int
+    value: float
+    median: float | None
+    compared: int
+    stop: bool
+    reason: str
+
+
+def running_average(curve: Mapping[int, float], step: int) -> float | None:
+    """The mean of a curve's values up to ``step``; ``None`` if it never reached ``step``.
+
+    ``curve`` maps step to value (Optuna's ``intermediate_values``; ``dict(job.intermediate_values)``).
+    """
+    if not curve or max(curve) < step:
+        return None  # it never got this far: no running average at this step
+    upto = [v for s, v in sorted(curve.items()) if s <= step]
+    return sum(upto) / len(upto)
+
+
+def median_rule_decision(value: float, step: int, earlier: Iterable[Mapping[int, float]], *, maximize: bool,
+                         min_earlier_jobs: int = 5, grace_period: int = 1) -> MedianRuleDecision:
+    """AMT's median rule for a job whose objective at ``step`` is ``value``.
+
+    ``earlier`` holds the curves (step -> value) of the training jobs that started before it
+    and did not fail. This is the rule itself: :class:`AmtMedianStoppingRule` decides with
+    it while jobs run, and :mod:`tuning.analysis.median_rule` shows with it, after the
+    fact, the numbers that decided, so the two cannot drift apart.
+    """
+    if step < grace_period:
+        return MedianRuleDecision(step, value, None, 0, False, f"inside the grace period ({grace_period})")
+    averages = []
+    on_plateau = 0
+    for curve in earlier:
+        average = running_average(curve, step)
+        if average is None:
+            continue
+        averages.append(average)
+        on_plateau += _on_starting_plateau([v for s, v in sorted(curve.items()) if s <= step])
+    if len(averages) < min_earlier_jobs:
+        return MedianRuleDecision(step, value, None, len(averages), False,
+                                  f"{len(averages)} earlier jobs reached this step, fewer than {min_earlier_jobs}")
+    if 2 * on_plateau > len(averages):
+        return MedianRuleDecision(step, value, None, len(averages), False,
+                                  f"{on_plateau} of {len(averages)} earlier curves still on their starting value")
+    median = statistics.median(averages)
+    margin = _TIE * max(1.0, abs(median))
+    worse = value < median - margin if maximize else value > median + margin
+    return MedianRuleDecision(step, value, median, len(averages), worse,
+                              "worse than the median" if worse else "not worse than the median")
 
 
 def create_pruner(

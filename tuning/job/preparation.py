@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from tuning.store.database import Store
     from tuning.strategies import Strategy
 
-__all__ = ["PreparedTuningJob", "encode_channels", "fresh_name", "load_channel", "prepare", "training_data"]
+__all__ = ["PreparedTuningJob", "encode_channels", "fresh_name", "grace_period_for", "hyperband_resources", "load_channel",
+           "prepare", "training_data"]
 
 
 @dataclass
@@ -173,8 +174,7 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
                 f"{algorithm.resource!r} is {strategy_name}'s resource, so it cannot also be tuned. Remove "
                 "it from the ranges and set StrategyConfig MaxResource instead."
             )
-        max_resource = config.strategy_config.get("MaxResource", resolved[algorithm.resource])
-        min_resource = config.strategy_config.get("MinResource", 1)
+        min_resource, max_resource = hyperband_resources(config, resolved[algorithm.resource])
         budget_errors = hyperband_resource_errors(min_resource, max_resource,
                                                   algorithm.hyperparameters[algorithm.resource])
         if budget_errors:
@@ -230,6 +230,16 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
         min_resource=min_resource, max_resource=max_resource,
         notes=list(warm_start.notes) if warm_start else [], warm_start=warm_start,
     )
+
+
+def hyperband_resources(config: TuningJobConfig, resource: int) -> tuple[Any, Any]:
+    """Hyperband's (MinResource, MaxResource) as the StrategyConfig gives them: MinResource
+    1 and MaxResource the algorithm's ``resource`` (its resolved number of rounds) by default.
+
+    One place, so that :mod:`tuning.analysis.hyperband_plan` reads a stored job's budget
+    exactly as the runner's pruner was given it. Not checked here (see :func:`prepare`).
+    """
+    return config.strategy_config.get("MinResource", 1), config.strategy_config.get("MaxResource", resource)
 
 
 def grace_period_for(config: TuningJobConfig, algorithm: Algorithm, resolved: dict[str, Any],

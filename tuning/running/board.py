@@ -51,12 +51,17 @@ class TrainingBoard:
         *,
         min_resource: int | None = None,
         max_resource: int | None = None,
+        study_name: str | None = None,
     ) -> None:
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         logging.getLogger("optuna").setLevel(logging.WARNING)
         self.pruning = pruning
         self._lock = threading.Lock()
+        # A named study: Hyperband assigns a trial to a bracket by hashing the study's name and
+        # the trial's number, so the name (the runner passes the tuning job's) lets the
+        # brackets be reconstructed after the fact (tuning.analysis.hyperband_plan).
         self._study = optuna.create_study(
+            study_name=study_name,
             direction="maximize" if direction == "Maximize" else "minimize",
             sampler=optuna.samplers.RandomSampler(seed=0),
             pruner=create_pruner(pruning, min_resource=min_resource, max_resource=max_resource),

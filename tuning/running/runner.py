@@ -57,7 +57,7 @@ from tuning.running.forkserver import MainModuleHidden, warm_up, worker_context
 from tuning.running.handle import TuningJobHandle
 from tuning.running.resume_point import BoardEntry, RerunsFirst, ResumedTuningJob, ResumeState
 from tuning.job.completion import CompletionTracker
-from tuning.job.config import LOCAL_POOL, RUN_RECORD, TuningJobConfig
+from tuning.job.config import LOCAL_POOL, PRUNER_STUDY, RUN_RECORD, TuningJobConfig
 from tuning.datasets.fingerprint import data_fingerprint
 from tuning.errors import StoreWriteError, os_error_words
 from tuning.metrics import MAXIMIZE
@@ -137,7 +137,8 @@ def run_tuning_job(
         config={**prepared.config.replace(name=prepared.name).to_dict(),
                 RUN_RECORD: {"DataFingerprint": data_fingerprint(prepared.train, prepared.validation),
                              "TrainingJobsRanOn": scheduler or LOCAL_POOL,
-                             "Baseline": compute_baseline(prepared.metric, data, prepared.train.classes).to_json()}},
+                             "Baseline": compute_baseline(prepared.metric, data, prepared.train.classes).to_json(),
+                             **({PRUNER_STUDY: prepared.name} if prepared.pruning != "Off" else {})}},
         created_at=time.time(),
     )
     if resume is None:
@@ -265,6 +266,7 @@ class _TuningLoop:
                 started["board"] = start_board(
                     context, **transport, pruning=self.prepared.pruning, direction=self.prepared.objective_type,
                     min_resource=self.prepared.min_resource, max_resource=self.prepared.max_resource,
+                    study_name=self.name,
                 )
             except BaseException as error:  # noqa: BLE001 - raised below, in this thread
                 started["error"] = error

@@ -18,8 +18,10 @@ from tuning.visualization._best_so_far import plot_best_so_far
 from tuning.visualization._common import BEST_LINES, MAX_LINES
 from tuning.visualization._compare import plot_compare_best_so_far
 from tuning.visualization._datasets import plot_target_distribution
+from tuning.visualization._hyperband import plot_hyperband
 from tuning.visualization._importance import hyperparameter_importance, plot_importance
 from tuning.visualization._intermediate import plot_intermediate_values
+from tuning.visualization._median_rule import plot_median_rule
 from tuning.visualization._objective_surface import plot_objective_surface
 from tuning.visualization._parallel_coordinates import plot_parallel_coordinates
 from tuning.visualization._replay import numeric_names, plot_coverage, plot_surrogate_plane, plot_surrogate_slice
@@ -34,9 +36,11 @@ __all__ = [
     "plot_coverage",
     "plot_best_so_far",
     "plot_compare_best_so_far",
+    "plot_hyperband",
     "plot_importance",
     "plot_target_distribution",
     "plot_intermediate_values",
+    "plot_median_rule",
     "plot_objective_surface",
     "plot_parallel_coordinates",
     "plot_seed_bands_by_job",
