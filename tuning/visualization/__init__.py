@@ -18,6 +18,7 @@ from tuning.visualization._best_so_far import plot_best_so_far
 from tuning.visualization._common import BEST_LINES, MAX_LINES
 from tuning.visualization._compare import plot_compare_best_so_far
 from tuning.visualization._datasets import plot_target_distribution
+from tuning.visualization._holdout import plot_generalisation_check
 from tuning.visualization._importance import hyperparameter_importance, plot_importance
 from tuning.visualization._intermediate import plot_intermediate_values
 from tuning.visualization._objective_surface import plot_objective_surface
@@ -31,6 +32,7 @@ __all__ = [
     "hyperparameter_importance",
     "plot_best_so_far",
     "plot_compare_best_so_far",
+    "plot_generalisation_check",
     "plot_importance",
     "plot_target_distribution",
     "plot_intermediate_values",
