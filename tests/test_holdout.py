@@ -219,6 +219,8 @@ def test_cli_show_test_prints_the_table_and_the_sentence(module_store):
     assert shown.returncode == 0, shown.stderr
     assert "Test rank" in shown.stdout and "Test validation:auc" in shown.stdout
     assert "won on validation" in shown.stdout and "One seed, one split" in shown.stdout
+    plain = _cli("show", "held", store=path)
+    assert "Test split: 143 rows held out (TestSplitFraction 0.25)" in plain.stdout and "Test rank" not in plain.stdout
     refused = _cli("show", "plain", "--test", store=path)
     assert refused.returncode == 2 and "held out no test split" in refused.stderr
     assert "Set TestSplitFraction" in refused.stderr
@@ -272,3 +274,33 @@ def test_the_create_page_input_reaches_the_job():
     assert "holding out 30 test rows" in app.info[0].value
     shown = next(code.value for code in app.code if code.language == "json" and '"Dataset"' in code.value)
     assert json.loads(shown)["TestSplitFraction"] == 0.2
+
+
+def test_resume_and_the_check_rebuild_the_same_test_rows_and_refuse_other_ones(store):
+    from tuning.records import TuningJobStatus
+    from tuning.running.resume import prepare_resume
+
+    _knn_job("resumed", store, max_jobs=2)
+    store.update_tuning_job("resumed", status=TuningJobStatus.INTERRUPTED)  # as if its process had died
+    prepared = prepare_resume("resumed", store)  # the fingerprint (test rows included) matches: no refusal
+    assert prepared.test is not None and prepared.test.rows == 143
+
+    config = store.get_tuning_job("resumed").config
+    config[RUN_RECORD]["TestSplit"]["RowsSha256"] = "0" * 64  # rows other than those rebuilt
+    store.update_tuning_job("resumed", config=config)
+    with pytest.raises(ValidationError, match=r"the rows rebuilt from TestSplitFraction 0.25 and RandomSeed 7 are "
+                                              r"not the 143 rows it held out"):
+        generalisation_check(store, "resumed")
+
+
+def test_the_sdk_tuner_takes_the_fraction_through_the_same_gate(store):
+    from tuning import ContinuousParameter
+    from tuning.sagemaker.estimators import XGBoost
+    from tuning.sagemaker.tuner import HyperparameterTuner
+
+    with pytest.raises(ValidationError, match="test_split_fraction \\(TestSplitFraction\\) must be above 0 and below 0.5"):
+        HyperparameterTuner(XGBoost(), "validation:accuracy", {"eta": ContinuousParameter(0.1, 0.5)}, max_jobs=2,
+                            store=store, test_split_fraction=0.5)
+    tuner = HyperparameterTuner(XGBoost(), "validation:accuracy", {"eta": ContinuousParameter(0.1, 0.5)}, max_jobs=2,
+                                store=store, test_split_fraction=0.2)
+    assert tuner._config("iris").test_split_fraction == 0.2

@@ -150,7 +150,7 @@ def _resume(args: argparse.Namespace) -> int:
 def _show(store, name: str, *, price_per_hour: float | None = None, currency: str = "USD",  # noqa: ANN001
           test: bool = False, top_k: int = 5) -> None:
     from tuning.analysis.baseline import baseline_for_job
-    from tuning.job.config import training_jobs_ran_on
+    from tuning.job.config import RUN_RECORD, training_jobs_ran_on
     from tuning.analysis.resource_use import compute_usage
     from tuning.analysis.stopped_jobs import objective_text, stopping_evidence
     from tuning.analysis.tables import training_jobs_frame
@@ -178,6 +178,10 @@ def _show(store, name: str, *, price_per_hour: float | None = None, currency: st
     left_out = (job.config or {}).get("ExcludeColumns")
     if left_out:
         print(f"Columns left out (ExcludeColumns): {', '.join(map(str, left_out))}")
+    held_out = ((job.config or {}).get(RUN_RECORD) or {}).get("TestSplit")
+    if held_out and not test:
+        print(f"Test split: {held_out['Rows']:,} rows held out (TestSplitFraction {held_out['TestSplitFraction']:g}), "
+              f"never seen by tuning; `show {name} --test` re-scores the best training jobs there")
     baseline = baseline_for_job(job)
     if job.best_training_job:
         best = next(t for t in training_jobs if t.name == job.best_training_job)
