@@ -304,3 +304,11 @@ def test_the_sdk_tuner_takes_the_fraction_through_the_same_gate(store):
     tuner = HyperparameterTuner(XGBoost(), "validation:accuracy", {"eta": ContinuousParameter(0.1, 0.5)}, max_jobs=2,
                                 store=store, test_split_fraction=0.2)
     assert tuner._config("iris").test_split_fraction == 0.2
+
+
+def test_the_sdk_code_says_amt_has_no_test_split():
+    from tuning.sagemaker.sdk_code import sdk_code
+
+    code = sdk_code(TuningJobConfig(dataset="iris", algorithm="knn", test_split_fraction=0.2))
+    assert "tunelab:TestSplitFraction" in code and "AMT has none, so split the test rows off" in code
+    assert "test split" not in sdk_code(TuningJobConfig(dataset="iris", algorithm="knn"))

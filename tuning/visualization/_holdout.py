@@ -55,7 +55,7 @@ def plot_generalisation_check(check: GeneralisationCheck) -> go.Figure:
         marker=dict(size=22, symbol="star", color=WINNER_COLOUR, line=dict(width=1, color="black")),
         hovertemplate=hover,
     ))
-    figure.update_xaxes(title_text=f"Validation {label}", range=[low, high])
+    figure.update_xaxes(title_text=f"Validation {label}", range=[low, high], constrain="domain")
     figure.update_yaxes(title_text=f"Test {label}", range=[low, high], scaleanchor="x", scaleratio=1)
     note = (f"top {len(rows)} of {check.completed} Completed training jobs by validation; "
             f"{check.test_rows:,} test rows, one seed, one split")
