@@ -86,6 +86,11 @@ def test_a_test_split_that_leaves_too_few_rows_is_refused_saying_how_many_are_ne
                     problem_type="BinaryClassification")
     with pytest.raises(ValidationError, match=r"TestSplitFraction 0.05 holds out 1 test row.*Give at least \d+ rows"):
         prepare(TuningJobConfig(dataset=small, algorithm="knn", test_split_fraction=0.05))
+    numbers = Dataset(name="eight", features=pd.DataFrame({"x": np.arange(8.0)}),
+                      target=pd.Series(np.arange(8.0), name="y"), target_name="y", problem_type="Regression")
+    with pytest.raises(ValidationError, match=r"eight has 5 rows: .*rows left after the test split of 3 "
+                                              r"\(TestSplitFraction 0.3\); a smaller TestSplitFraction leaves more"):
+        prepare(TuningJobConfig(dataset=numbers, algorithm="knn", test_split_fraction=0.3, validation_fraction=0.1))
 
 
 # -- the split --------------------------------------------------------------------------------

@@ -179,9 +179,16 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
             )
     else:
         whole = train
-        train, validation = split_channels(train, validation_fraction=config.validation_fraction,
-                                           random_seed=config.random_seed or 0)
-        check_channels_can_score(whole, train, validation, config.validation_fraction)
+        try:
+            train, validation = split_channels(train, validation_fraction=config.validation_fraction,
+                                               random_seed=config.random_seed or 0)
+            check_channels_can_score(whole, train, validation, config.validation_fraction)
+        except ValidationError as error:
+            if test is None:
+                raise
+            raise ValidationError(  # the rows counted are those left once the test split is out: say so
+                f"{error} These are the rows left after the test split of {test.rows:,} (TestSplitFraction "
+                f"{config.test_split_fraction:g}); a smaller TestSplitFraction leaves more.", field=error.field) from None
     # ExcludeColumns: out of both channels before anything is fitted, so no model (and no endpoint) sees them.
     train, validation = (without_columns(channel, config.exclude_columns) for channel in (train, validation))
     if test is not None:
