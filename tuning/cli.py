@@ -7,6 +7,8 @@
     python -m tuning export NAME [--format F]        a stored job's config as JSON (sagemaker|tunelab)
     python -m tuning list                            every tuning job in the store
     python -m tuning show NAME                       one tuning job and its training jobs
+                     [--test [--top-k 5]]            and its best training jobs re-scored on its test
+                                                     split (TestSplitFraction): the generalisation check
     python -m tuning stop NAME                       ask a running tuning job to stop
     python -m tuning resume NAME                     go on with an Interrupted tuning job (its process
                                                      died): rerun what was cut short, then the rest
@@ -145,9 +147,10 @@ def _resume(args: argparse.Namespace) -> int:
     return _run_to_the_end(prepared, store, bar, on_progress, scheduler)
 
 
-def _show(store, name: str, *, price_per_hour: float | None = None, currency: str = "USD") -> None:  # noqa: ANN001
+def _show(store, name: str, *, price_per_hour: float | None = None, currency: str = "USD",  # noqa: ANN001
+          test: bool = False, top_k: int = 5) -> None:
     from tuning.analysis.baseline import baseline_for_job
-    from tuning.job.config import training_jobs_ran_on
+    from tuning.job.config import RUN_RECORD, training_jobs_ran_on
     from tuning.analysis.resource_use import compute_usage
     from tuning.analysis.stopped_jobs import objective_text, stopping_evidence
     from tuning.analysis.tables import training_jobs_frame
@@ -175,6 +178,10 @@ def _show(store, name: str, *, price_per_hour: float | None = None, currency: st
     left_out = (job.config or {}).get("ExcludeColumns")
     if left_out:
         print(f"Columns left out (ExcludeColumns): {', '.join(map(str, left_out))}")
+    held_out = ((job.config or {}).get(RUN_RECORD) or {}).get("TestSplit")
+    if held_out and not test:
+        print(f"Test split: {held_out['Rows']:,} rows held out (TestSplitFraction {held_out['TestSplitFraction']:g}), "
+              f"never seen by tuning; `show {name} --test` re-scores the best training jobs there")
     baseline = baseline_for_job(job)
     if job.best_training_job:
         best = next(t for t in training_jobs if t.name == job.best_training_job)
@@ -196,6 +203,21 @@ def _show(store, name: str, *, price_per_hour: float | None = None, currency: st
         value = overall["FinalHyperParameterTuningJobObjectiveMetric"]["Value"]
         print(f"Overall best training job (with the warm-start parents): {overall['TrainingJobName']} "
               f"of {overall['TuningJobName']}  {job.objective_metric_name} = {value:.6g}")
+    if test:
+        _show_generalisation_check(store, name, top_k)
+
+
+def _show_generalisation_check(store, name: str, top_k: int) -> None:  # noqa: ANN001
+    """``show --test``: the best training jobs on validation and on the test split, and what it means."""
+    from tuning.analysis.holdout import generalisation_check
+
+    print(f"\nGeneralisation check: the best {top_k} training jobs re-scored on the test split "
+          "(retraining those not kept on disk)...", flush=True)
+    check = generalisation_check(store, name, top_k=top_k)
+    print()
+    _print_frame(check.frame())
+    print()
+    print(check.sentence)
 
 
 def _as_it_stands(store):  # noqa: ANN001, ANN202 - a Store, returned
@@ -289,6 +311,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     show.add_argument("--price-per-hour", type=float, metavar="PRICE",
                       help="what one instance-hour costs you (typed, never fetched): adds the cost spent and saved")
     show.add_argument("--currency", default="USD", help="the price's currency (default USD)")
+    show.add_argument("--test", action="store_true",
+                      help="re-score the best training jobs on the job's test split (TestSplitFraction)")
+    show.add_argument("--top-k", type=int, default=5, metavar="K",
+                      help="with --test: how many of the best training jobs by validation (default 5)")
     stop = commands.add_parser("stop", help="ask a running tuning job to stop")
     stop.add_argument("name")
     resume = commands.add_parser("resume", help="go on with an Interrupted tuning job (its process died)")
@@ -316,7 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise ValidationError(f"--price-per-hour must be a number of 0 or more, such as 0.23, "
                                       f"but got {args.price_per_hour}.")
             _show(_as_it_stands(_store(args.store)), args.name, price_per_hour=args.price_per_hour,
-                  currency=args.currency)
+                  currency=args.currency, test=args.test, top_k=args.top_k)
             return 0
         if args.command == "stop":
             _store(args.store).request_stop(args.name)

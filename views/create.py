@@ -311,6 +311,13 @@ with third:
     seed = st.number_input("Random seed", key=Key.SEED, value=DEFAULTS[Key.SEED], step=1)
     limit_slots["random_seed"] = st.empty()
     explain(CONCEPTS["random_seed"])
+    test_split = st.number_input(
+        "Test split (share of rows held out, 0 for none)", key=Key.TEST_SPLIT, value=DEFAULTS[Key.TEST_SPLIT],
+        min_value=0.0, max_value=0.45, step=0.05, format="%.2f",
+        help="TestSplitFraction, TuneLab's own (AMT has no test split): these rows are taken out before the "
+             "train/validation split, so no training job or strategy sees them. After the job, the best training "
+             "jobs are re-scored there, to show how much the validation winner's score overstates it.")
+    limit_slots["test_split_fraction"] = st.empty()
     job_name = st.text_input("Tuning job name (optional)", key=Key.NAME, max_chars=32, placeholder="fresh name if empty")
     explain(CONCEPTS["name"])
 
@@ -355,6 +362,7 @@ config = form_config({
     metric_key(algorithm.name, info.problem_type): metric.name, Key.STRATEGY: strategy,
     Key.MAX_JOBS: max_jobs, Key.MAX_PARALLEL: max_parallel, Key.MAX_RUNTIME: max_runtime_minutes,
     Key.EARLY_STOPPING: early_stopping, Key.GRACE_PERIOD: grace_period, Key.SEED: seed, Key.NAME: job_name,
+    Key.TEST_SPLIT: test_split,
     Key.USE_TARGET: use_target, Key.TARGET: target_value, Key.PATIENCE: patience, Key.CONVERGENCE: convergence,
     Key.WARM_PARENTS: parents, Key.WARM_TYPE: warm_type,
 }, datasets, ranges=table.ranges, static=table.static)
@@ -382,6 +390,7 @@ else:
     st.info(
         f"**{prepared.max_jobs} training jobs**, {config.max_parallel_jobs} at a time, {strategy} search over "
         f"{tuned}, {metric.direction.lower()[:-1]}ing {metric.name} on {info.name}"
+        + (f", holding out {prepared.test.rows:,} test rows" if prepared.test is not None else "")
         + (f", on the Dask cluster at {scheduler}." if scheduler else "."),
         icon=":material/check_circle:",
     )

@@ -21,7 +21,7 @@ from tuning.datasets.dataset import (
     DatasetInfo,
     ProblemType,
 )
-from tuning.datasets.split import split_channels, without_columns
+from tuning.datasets.split import hold_out_test_rows, split_channels, without_columns
 from tuning.metrics import BINARY, MULTICLASS, REGRESSION
 from tuning.paths import BUNDLED_DATASETS_DIR as DATASETS_DIR
 
@@ -41,6 +41,7 @@ __all__ = [
     "list_datasets",
     "load_csv",
     "load_dataset",
+    "hold_out_test_rows",
     "split_channels",
     "without_columns",
 ]

@@ -21,21 +21,47 @@ import pandas as pd
 if TYPE_CHECKING:
     from tuning.datasets.dataset import Dataset
 
-__all__ = ["data_fingerprint", "describe_difference"]
+__all__ = ["data_fingerprint", "describe_difference", "held_out_rows_record"]
 
 
-def data_fingerprint(train: Dataset, validation: Dataset) -> dict[str, Any]:
-    """Rows, columns, target and a SHA-256 of both channels' values, as JSON-ready data."""
+def data_fingerprint(train: Dataset, validation: Dataset, test: Dataset | None = None) -> dict[str, Any]:
+    """Rows, columns, target and a SHA-256 of both channels' values, as JSON-ready data.
+
+    With a test split (TestSplitFraction), its rows count too (``TestRows``, and in the
+    hash, in order): the test rows rebuilt later from the stored configuration and seed are
+    then known to be exactly those held out when the job ran. Without one, the fingerprint
+    is what it always was, so jobs recorded before test splits still compare equal.
+    """
     digest = hashlib.sha256()
-    for channel in (train, validation):
+    for channel in (train, validation) if test is None else (train, validation, test):
         digest.update(pd.util.hash_pandas_object(channel.features, index=False).to_numpy().tobytes())
         digest.update(pd.util.hash_pandas_object(channel.target, index=False).to_numpy().tobytes())
-    return {
+    fingerprint: dict[str, Any] = {
         "TrainingRows": len(train.features),
         "ValidationRows": len(validation.features),
         "Columns": [str(column) for column in train.features.columns],
         "Target": str(train.target_name),
         "Sha256": digest.hexdigest(),
+    }
+    if test is not None:
+        fingerprint["TestRows"] = len(test.features)
+    return fingerprint
+
+
+def held_out_rows_record(test: Dataset, fraction: float, random_seed: int) -> dict[str, Any]:
+    """Which rows a tuning job held out as its test split, as JSON-ready data for its RunRecord.
+
+    The rows themselves are not stored (a 41,000-row dataset would carry 8,000 row numbers in
+    every listing of its job): the configuration's TestSplitFraction and RandomSeed rebuild
+    them, and ``RowsSha256``, a hash of their row labels in the dataset, in order, proves the
+    rebuilt rows are the same ones. :mod:`tuning.analysis.holdout` checks it.
+    """
+    labels = pd.Index(test.features.index)
+    return {
+        "TestSplitFraction": fraction,
+        "RandomSeed": random_seed,
+        "Rows": len(labels),
+        "RowsSha256": hashlib.sha256(pd.util.hash_pandas_object(labels, index=False).to_numpy().tobytes()).hexdigest(),
     }
 
 
@@ -44,7 +70,8 @@ def describe_difference(recorded: dict[str, Any], current: dict[str, Any]) -> st
     if recorded == current:
         return None
     changes = []
-    for key, label in (("TrainingRows", "training rows"), ("ValidationRows", "validation rows")):
+    for key, label in (("TrainingRows", "training rows"), ("ValidationRows", "validation rows"),
+                       ("TestRows", "test rows")):
         if recorded.get(key) != current.get(key):
             changes.append(f"{recorded.get(key)} {label} then, {current.get(key)} now")
     if recorded.get("Columns") != current.get("Columns"):

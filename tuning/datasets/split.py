@@ -1,4 +1,4 @@
-"""A dataset cut into AMT's two channels, and a dataset without some of its columns.
+"""A dataset cut into AMT's two channels (and a test split), and a dataset without some of its columns.
 
 The split is seeded and stratified for classes; leaving a column out (ExcludeColumns)
 happens before the feature encoder sees any row, so the column cannot leak.
@@ -58,7 +58,37 @@ def split_channels(
     """
     if not isinstance(dataset, Dataset):
         raise ValidationError(f"split_channels needs a Dataset, but got {type(dataset).__name__}.")
-    fraction = _check_fraction(validation_fraction)
+    return _split(dataset, _check_fraction(validation_fraction), validation_fraction, random_seed,
+                  held="validation", fraction_name="validation_fraction")
+
+
+def hold_out_test_rows(dataset: Dataset, *, test_fraction: float, random_seed: int = 0) -> tuple[Dataset, Dataset]:
+    """Split a dataset into (rest, test): the test split a tuning job holds out (TestSplitFraction).
+
+    Why its own split, taken *before* the train/validation split: the strategy picks the
+    training job whose validation objective is best, so that objective is an optimistic
+    estimate of the winner (the winner's curse). Rows the strategy never saw, through either
+    channel, give an estimate it could not have chosen for; see :mod:`tuning.analysis.holdout`.
+
+    The rule is :func:`split_channels`'s, the same seed gives the same rows (so a stored
+    configuration rebuilds them exactly), classification is stratified, and the rows keep
+    the dataset's index, so where each test row came from stays known.
+    """
+    if not isinstance(dataset, Dataset):
+        raise ValidationError(f"hold_out_test_rows needs a Dataset, but got {type(dataset).__name__}.")
+    from tuning.job.config import check_test_split_fraction
+
+    check_test_split_fraction(test_fraction)
+    if test_fraction is None:
+        raise ValidationError("test_split_fraction (TestSplitFraction) is needed to hold out a test split, such as 0.2.")
+    return _split(dataset, float(test_fraction), test_fraction, random_seed,
+                  held="test", fraction_name="test_split_fraction")
+
+
+def _split(dataset: Dataset, fraction: float, given: Any, random_seed: Any, *, held: str,
+           fraction_name: str) -> tuple[Dataset, Dataset]:
+    """(kept, held out): the share ``fraction`` of the rows held out, named ``held`` in notes and errors."""
+    validation_fraction = given
     if isinstance(random_seed, bool) or not isinstance(random_seed, (int, np.integer)) or not (
         0 <= random_seed < 2**32
     ):
@@ -71,8 +101,8 @@ def split_channels(
     if n_train < 1 or n_validation < 1:
         raise ValidationError(
             f"Dataset {dataset.name!r} has {rows:,} row(s): too few to split with "
-            f"validation_fraction={validation_fraction!r} into non-empty training and "
-            "validation channels. Use more rows, or give a validation dataset."
+            f"{fraction_name}={validation_fraction!r} into non-empty training and "
+            f"{held} rows. Use more rows, or give a validation dataset."
         )
     positions = np.arange(rows)
     seed = int(random_seed)
@@ -94,11 +124,11 @@ def split_channels(
             if absent.any():
                 train = np.concatenate([train, validation[absent]])
                 validation = validation[~absent]
-                why += "; validation rows of classes absent from training were moved to training"
+                why += f"; {held} rows of classes absent from training were moved to training"
             how = f"not stratified ({why}), {how}"
         if len(validation) == 0:
             raise ValidationError(
-                f"Dataset {dataset.name!r}: no validation rows are left once every class is "
+                f"Dataset {dataset.name!r}: no {held} rows are left once every class is "
                 "kept in training. Use more rows, or give a validation dataset."
             )
         kept = pd.Series(labels[train]).nunique()
@@ -106,10 +136,14 @@ def split_channels(
             raise ValidationError(
                 f"Dataset {dataset.name!r}: the training channel would hold a single class; "
                 "classification needs at least 2. Use more rows, or a smaller "
-                f"validation_fraction than {validation_fraction!r}."
+                f"{fraction_name} than {validation_fraction!r}."
             )
     else:
         train, validation = train_test_split(positions, test_size=n_validation, random_state=seed)
+    if held == "test":
+        note = (f"test split: {len(validation):,} of {rows:,} rows held out ({len(validation) / rows:.1%}), "
+                f"never seen by tuning, {how}")
+        return _subset(dataset, np.asarray(train), note), _subset(dataset, np.asarray(validation), note)
     note = (f"split {len(train):,} training / {len(validation):,} validation rows "
             f"({len(validation) / rows:.1%} held out), {how}")
     return _subset(dataset, np.asarray(train), f"training channel: {note}"), _subset(

@@ -12,6 +12,7 @@ Its JSON shape (TuneLab's own, in AMT's words; SageMaker's exact shape is a late
       "Dataset": "bank-marketing",                 # or {"Path": "my.csv", "Target": "y"}
       "ValidationDataset": null,                   # same forms; null: split Dataset
       "ValidationFraction": 0.2,
+      "TestSplitFraction": 0.2,                    # optional: rows held out for a test split
       "Algorithm": "xgboost",
       "Objective": {"MetricName": "validation:auc", "Type": "Maximize"},
       "Strategy": "Bayesian",
@@ -29,6 +30,11 @@ Its JSON shape (TuneLab's own, in AMT's words; SageMaker's exact shape is a late
                             [{"HyperParameterTuningJobName": "bank-1"}],
                           "WarmStartType": "IdenticalDataAndAlgorithm"}
     }
+
+``TestSplitFraction`` (TuneLab's own; AMT has no test split) holds out that share of the
+dataset's rows as a test split, before the train/validation split, seeded by ``RandomSeed``
+(see :func:`tuning.datasets.hold_out_test_rows`): the strategy and the validation objective
+never see them, and :mod:`tuning.analysis.holdout` re-scores the best training jobs there.
 
 ``ExcludeColumns`` leaves feature columns of the dataset out of the job (see
 :func:`tuning.datasets.without_columns`): the models never see them, and a deployed model
@@ -69,6 +75,7 @@ __all__ = [
     "training_jobs_ran_on",
     "channel_to_json",
     "check_exclude_columns",
+    "check_test_split_fraction",
     "check_tuning_job_name",
     "hyperband_resource_errors",
 ]
@@ -78,6 +85,9 @@ MAX_TRAINING_JOBS = 100_000
 MAX_PARALLEL_JOBS = 100
 """AMT's limit on MaxParallelTrainingJobs."""
 EARLY_STOPPING_TYPES = ("Off", "Auto")
+MAX_TEST_SPLIT_FRACTION = 0.5
+"""TestSplitFraction must stay below this: half the rows or more held out leaves tuning
+with fewer rows to learn from than the test that judges it."""
 RUN_RECORD = "RunRecord"
 """A key the runner adds to a stored configuration: facts about the run, not settings (the
 data's fingerprint, when it was resumed, see :mod:`tuning.running.resume`; where its training jobs
@@ -170,6 +180,10 @@ class TuningJobConfig:
     completion_criteria: CompletionCriteria | None = None
     warm_start_config: WarmStartConfig | None = None
     exclude_columns: Sequence[str] = ()
+    test_split_fraction: float | None = None
+    """The share of the dataset's rows held out as a test split (TestSplitFraction), such as
+    0.2; ``None`` (the default) holds none out. The strategy never sees them; see
+    :mod:`tuning.analysis.holdout`."""
 
     def check_limits(self) -> None:
         """The checks that need no data: limits, names, types."""
@@ -230,7 +244,7 @@ class TuningJobConfig:
         :meth:`check_limits` and :func:`tuning.running.runner.prepare` stop at the first. The rules
         are theirs (the same functions), so a page never keeps a second copy that could
         drift. Keys: ``max_jobs``, ``max_parallel_jobs``, ``max_runtime_seconds``,
-        ``random_seed``, and StrategyConfig's ``GridPoints``, ``MinResource`` and
+        ``random_seed``, ``test_split_fraction``, and StrategyConfig's ``GridPoints``, ``MinResource`` and
         ``MaxResource`` (Hyperband's, checked for the Hyperband strategy only). Everything
         else (ranges, data, names) is left to ``prepare``.
 
@@ -293,6 +307,8 @@ class TuningJobConfig:
             data["WarmStartConfig"] = self.warm_start_config.to_json()
         if self.exclude_columns:
             data["ExcludeColumns"] = list(self.exclude_columns)
+        if self.test_split_fraction is not None:
+            data["TestSplitFraction"] = self.test_split_fraction
         return data
 
     @classmethod
@@ -304,7 +320,7 @@ class TuningJobConfig:
             "TuningJobName", "Dataset", "ValidationDataset", "ValidationFraction", "Algorithm",
             "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "EarlyStoppingGracePeriod", "RandomSeed",
-            "TuningJobCompletionCriteria", "WarmStartConfig", "ExcludeColumns",
+            "TuningJobCompletionCriteria", "WarmStartConfig", "ExcludeColumns", "TestSplitFraction",
         }
         data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
         refuse_unknown_fields(data, known, "")
@@ -349,6 +365,7 @@ class TuningJobConfig:
             warm_start_config=(None if data.get("WarmStartConfig") is None
                                else WarmStartConfig.from_json(data["WarmStartConfig"])),
             exclude_columns=() if data.get("ExcludeColumns") is None else data["ExcludeColumns"],
+            test_split_fraction=data.get("TestSplitFraction"),
         )
         try:
             config.check_limits()
@@ -379,6 +396,7 @@ _JSON_PATHS = {
     "name": "TuningJobName",
     "strategy_config": "StrategyConfig",
     "exclude_columns": "ExcludeColumns",
+    "test_split_fraction": "TestSplitFraction",
 }
 """The gate's field names (``ValidationError.field``) as paths in TuneLab's JSON; see
 :func:`tuning.errors.at_field`. A field left out (static_hyperparameters, say) is one the
@@ -415,6 +433,7 @@ _LIMIT_RULES: dict[str, Callable[[Any], None]] = {
     "max_parallel_jobs": _check_max_parallel_jobs,
     "max_runtime_seconds": _check_max_runtime_seconds,
     "random_seed": _check_random_seed,
+    "test_split_fraction": lambda value: check_test_split_fraction(value),  # defined below
 }
 """The resource limits, each with its one rule: check_limits raises the first broken one,
 limit_errors collects them all."""
@@ -509,6 +528,23 @@ def check_exclude_columns(names: Any) -> None:
             "exclude_columns must be a list of column names, such as ['duration'], but got "
             f"{list(names) if isinstance(names, Sequence) else names!r}. Give each column's name as a "
             "non-empty string.", field="exclude_columns")
+
+
+def check_test_split_fraction(value: Any) -> None:
+    """``None`` (no test split) or a number above 0 and below 0.5; whether the dataset has
+    rows enough for it is checked when it is loaded (:func:`tuning.job.preparation.prepare`)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValidationError(
+            f"test_split_fraction (TestSplitFraction) must be a number, the share of rows held out as a test "
+            f"split, such as 0.2, but got {value!r}. Give a number above 0 and below {MAX_TEST_SPLIT_FRACTION:g}, "
+            "or leave it out for no test split.", field="test_split_fraction")
+    if not 0 < value < MAX_TEST_SPLIT_FRACTION:
+        raise ValidationError(
+            f"test_split_fraction (TestSplitFraction) must be above 0 and below {MAX_TEST_SPLIT_FRACTION:g}, "
+            f"but got {value!r}: {'no rows would be held out' if value <= 0 else 'tuning would learn from fewer rows than the test judges it on'}. "
+            "Give a share such as 0.2, or leave it out for no test split.", field="test_split_fraction")
 
 
 def channel_to_json(channel: Any, target: str | None) -> Any:

@@ -77,6 +77,7 @@ class Key(enum.StrEnum):
     EARLY_STOPPING = "create.early_stopping"
     GRACE_PERIOD = "create.grace_period"
     SEED = "create.seed"
+    TEST_SPLIT = "create.test_split"
     NAME = "create.name"
     USE_TARGET = "create.use_target"
     TARGET = "create.target"
@@ -129,6 +130,7 @@ DEFAULTS: dict[str, Any] = {
     Key.MAX_PARALLEL: min(2, os.cpu_count() or 1),
     Key.EARLY_STOPPING: False,
     Key.SEED: 42,
+    Key.TEST_SPLIT: 0.0,
     Key.NAME: "",
     Key.USE_TARGET: False,
     Key.PATIENCE: 0,
@@ -216,6 +218,7 @@ def form_values(config: TuningJobConfig | Mapping[str, Any], datasets: Sequence[
     values[Key.GRACE_PERIOD] = config.early_stopping_grace_period  # None: the engine's default
     if config.random_seed is not None:
         values[Key.SEED] = int(config.random_seed)
+    values[Key.TEST_SPLIT] = float(config.test_split_fraction or 0.0)  # 0: no test split
     values[Key.NAME] = config.name or ""
     criteria = config.completion_criteria or CompletionCriteria()
     values[Key.USE_TARGET] = criteria.target_objective_metric_value is not None
@@ -289,6 +292,7 @@ def form_config(values: Mapping[str, Any], datasets: Sequence[DatasetInfo], *,
     )
     parents = list(value(Key.WARM_PARENTS))
     max_runtime_minutes = value(Key.MAX_RUNTIME)
+    test_split = value(Key.TEST_SPLIT)
     return TuningJobConfig(
         dataset=info.name,
         algorithm=algorithm.name,
@@ -308,6 +312,7 @@ def form_config(values: Mapping[str, Any], datasets: Sequence[DatasetInfo], *,
         completion_criteria=criteria if criteria.to_json() else None,
         warm_start_config=WarmStartConfig(WarmStartTypes(value(Key.WARM_TYPE)), parents) if parents else None,
         exclude_columns=list(values.get(exclude_key(info.name), values.get(Key.EXCLUDE_HANDOVER, []))),
+        test_split_fraction=float(test_split) if test_split else None,  # 0 (the widget's start): none
     )
 
 

@@ -29,7 +29,7 @@ import numpy as np
 
 from tuning.algorithms import Algorithm, TrainingData, get_algorithm
 from tuning.job.config import TuningJobConfig, check_tuning_job_name, hyperband_resource_errors
-from tuning.datasets import Dataset, load_csv, load_dataset, split_channels, without_columns
+from tuning.datasets import Dataset, hold_out_test_rows, load_csv, load_dataset, split_channels, without_columns
 from tuning.job.early_stopping import default_grace_period
 from tuning.errors import ValidationError
 from tuning.datasets.features import TargetEncoder, build_preprocessor
@@ -47,8 +47,8 @@ if TYPE_CHECKING:
     from tuning.store.database import Store
     from tuning.strategies import Strategy
 
-__all__ = ["PreparedTuningJob", "encode_channels", "fresh_name", "grace_period_for", "hyperband_resources", "load_channel",
-           "prepare", "training_data"]
+__all__ = ["PreparedTuningJob", "check_test_split_can_score", "encode_channels", "fresh_name", "grace_period_for",
+           "hyperband_resources", "load_channel", "prepare", "training_data"]
 
 
 @dataclass
@@ -74,6 +74,10 @@ class PreparedTuningJob:
     max_resource: int | None = None
     notes: list[str] = field(default_factory=list)
     warm_start: WarmStart | None = None
+    test: Dataset | None = None
+    """The test split (TestSplitFraction), or ``None``: rows taken out of the dataset before
+    the train/validation split, which no training job trains or is scored on while tuning.
+    Only :mod:`tuning.analysis.holdout` reads it, after the job."""
 
 
 def load_channel(channel: Any, target: str | None, what: str) -> Dataset:
@@ -119,6 +123,34 @@ def check_channels_can_score(whole: Dataset, train: Dataset, validation: Dataset
     )
 
 
+def check_test_split_can_score(whole: Dataset, rest: Dataset, test: Dataset, fraction: float) -> None:
+    """Refuse a test split that cannot score a model, or leaves too little to tune on, in words with the fix.
+
+    The rule of :func:`check_channels_can_score`, for the test split: at least 2 test rows
+    (a regression) or 2 classes among them (classification), and at least 2 rows or 2
+    classes left for the train/validation split, which is checked after it.
+    """
+    if whole.problem_type == REGRESSION:
+        if test.rows >= 2 and rest.rows >= 4:
+            return
+        needed = max(8, math.ceil(2 / fraction))
+        raise ValidationError(
+            f"{whole.name} has {whole.rows:,} rows: TestSplitFraction {fraction:g} holds out {test.rows:,} as a test "
+            f"split and leaves {rest.rows:,} to tune on, too few to train, validate and test a model. Give at least "
+            f"{needed} rows, or a larger test_split_fraction (below 0.5), or leave the test split out.",
+            field="test_split_fraction")
+    classes = whole.target.nunique()
+    present = test.target.nunique()
+    if present >= 2 and rest.target.nunique() >= 2:
+        return
+    needed = max(4 * classes, math.ceil(classes / fraction))
+    raise ValidationError(
+        f"{whole.name} has {whole.rows:,} rows: TestSplitFraction {fraction:g} holds out {test.rows:,} test row(s), "
+        f"holding {present} of its {classes} classes, so no objective metric can score a model there. Give at "
+        f"least {needed} rows, at least 4 of each class, or a larger test_split_fraction (below 0.5), or leave "
+        "the test split out.", field="test_split_fraction")
+
+
 def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bool = False) -> PreparedTuningJob:
     """Check ``config`` against its data and algorithm; refuse it with a clear message.
 
@@ -130,6 +162,17 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
     strategy_cls = strategy_class(config.strategy)  # an unknown name is refused here, listing the known ones
     strategy_name = strategy_cls.name
     train = load_channel(config.dataset, config.target, "dataset")
+    test = None
+    if config.test_split_fraction is not None:
+        # Out first, so neither channel (nor the strategy, nor the validation objective) ever holds a test row.
+        whole = train
+        try:
+            train, test = hold_out_test_rows(whole, test_fraction=config.test_split_fraction,
+                                             random_seed=config.random_seed or 0)
+        except ValidationError as error:
+            raise ValidationError(f"{error} (the test split, TestSplitFraction {config.test_split_fraction:g}; "
+                                  "give more rows, or leave the test split out)", field="test_split_fraction") from None
+        check_test_split_can_score(whole, train, test, config.test_split_fraction)
     if config.validation_dataset is not None:
         validation = load_channel(config.validation_dataset, config.target or train.target_name, "validation_dataset")
         if list(validation.features.columns) != list(train.features.columns):
@@ -140,11 +183,20 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
             )
     else:
         whole = train
-        train, validation = split_channels(train, validation_fraction=config.validation_fraction,
-                                           random_seed=config.random_seed or 0)
-        check_channels_can_score(whole, train, validation, config.validation_fraction)
+        try:
+            train, validation = split_channels(train, validation_fraction=config.validation_fraction,
+                                               random_seed=config.random_seed or 0)
+            check_channels_can_score(whole, train, validation, config.validation_fraction)
+        except ValidationError as error:
+            if test is None:
+                raise
+            raise ValidationError(  # the rows counted are those left once the test split is out: say so
+                f"{error} These are the rows left after the test split of {test.rows:,} (TestSplitFraction "
+                f"{config.test_split_fraction:g}); a smaller TestSplitFraction leaves more.", field=error.field) from None
     # ExcludeColumns: out of both channels before anything is fitted, so no model (and no endpoint) sees them.
     train, validation = (without_columns(channel, config.exclude_columns) for channel in (train, validation))
+    if test is not None:
+        test = without_columns(test, config.exclude_columns)
     algorithm.check_problem(train.problem_type)
     metric_name = config.objective_metric_name or algorithm.default_objective(train.problem_type)
     metric = get_metric(metric_name, problem_type=train.problem_type, objective_type=config.objective_type)
@@ -228,7 +280,7 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
         ranges=ranges, static=static, strategy_name=strategy.name, strategy=strategy, max_jobs=int(max_jobs),
         train=train, validation=validation, pruning=pruning,
         min_resource=min_resource, max_resource=max_resource,
-        notes=list(warm_start.notes) if warm_start else [], warm_start=warm_start,
+        notes=list(warm_start.notes) if warm_start else [], warm_start=warm_start, test=test,
     )
 
 

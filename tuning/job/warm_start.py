@@ -193,7 +193,7 @@ def _parent_ranges(parent: TuningJob) -> dict[str, Parameter]:
 
 
 def _same_data(parent_config: Mapping[str, Any], child_config: Mapping[str, Any]) -> bool:
-    keys = ("Dataset", "ValidationDataset", "ValidationFraction")
+    keys = ("Dataset", "ValidationDataset", "ValidationFraction", "TestSplitFraction")  # a test split changes the rows
     if any(parent_config.get(key) != child_config.get(key) for key in keys):
         return False
     # Leaving other columns out is other data: a parent that read bank-marketing's leaky

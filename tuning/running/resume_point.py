@@ -284,7 +284,7 @@ def prepare_resume(name: str, store: Store) -> ResumedTuningJob:
                               f"against its data: {error}") from None
     notes = []
     recorded = record.get("DataFingerprint")
-    current = data_fingerprint(prepared.train, prepared.validation)
+    current = data_fingerprint(prepared.train, prepared.validation, prepared.test)
     if recorded is None:
         notes.append(f"{name!r} recorded no fingerprint of its data (it predates them): it was not checked "
                      "that the data is unchanged.")

@@ -58,7 +58,7 @@ from tuning.running.handle import TuningJobHandle
 from tuning.running.resume_point import BoardEntry, RerunsFirst, ResumedTuningJob, ResumeState
 from tuning.job.completion import CompletionTracker
 from tuning.job.config import LOCAL_POOL, PRUNER_STUDY, RUN_RECORD, TuningJobConfig
-from tuning.datasets.fingerprint import data_fingerprint
+from tuning.datasets.fingerprint import data_fingerprint, held_out_rows_record
 from tuning.errors import StoreWriteError, os_error_words
 from tuning.metrics import MAXIMIZE
 from tuning.job.preparation import PreparedTuningJob, encode_channels, prepare
@@ -94,6 +94,14 @@ class TuningProgress:
     last: TrainingJob
     best_objective_value: float | None
     best_training_job: str | None
+
+
+def _test_split_record(prepared: PreparedTuningJob) -> dict[str, Any]:
+    """``{"TestSplit": ...}`` when the job holds out a test split (see :func:`held_out_rows_record`), else ``{}``."""
+    if prepared.test is None:
+        return {}
+    return {"TestSplit": held_out_rows_record(prepared.test, prepared.config.test_split_fraction,
+                                           prepared.config.random_seed or 0)}
 
 
 def run_tuning_job(
@@ -135,10 +143,11 @@ def run_tuning_job(
         max_jobs=prepared.max_jobs,
         max_parallel_jobs=prepared.config.max_parallel_jobs,
         config={**prepared.config.replace(name=prepared.name).to_dict(),
-                RUN_RECORD: {"DataFingerprint": data_fingerprint(prepared.train, prepared.validation),
+                RUN_RECORD: {"DataFingerprint": data_fingerprint(prepared.train, prepared.validation, prepared.test),
                              "TrainingJobsRanOn": scheduler or LOCAL_POOL,
                              "Baseline": compute_baseline(prepared.metric, data, prepared.train.classes).to_json(),
-                             **({PRUNER_STUDY: prepared.name} if prepared.pruning != "Off" else {})}},
+                             **({PRUNER_STUDY: prepared.name} if prepared.pruning != "Off" else {}),
+                             **_test_split_record(prepared)}},
         created_at=time.time(),
     )
     if resume is None:

@@ -48,7 +48,8 @@ gives back ``c`` exactly (compared by ``to_dict()``):
 - **TuneLab's extras, which AWS has no field for, are Tags** with keys starting with
   ``tunelab:`` (:data:`TAG_LABEL_COLUMN`, :data:`TAG_VALIDATION_FRACTION`,
   :data:`TAG_GRID_POINTS`, :data:`TAG_OBJECTIVE_TYPE`, :data:`TAG_EXCLUDE_COLUMNS`: the
-  columns left out, comma-separated, such as ``duration,pdays``). Tags are part of AWS's request, so
+  columns left out, comma-separated, such as ``duration,pdays``; :data:`TAG_TEST_SPLIT_FRACTION`:
+  the share of rows held out as a test split, which AMT has no notion of). Tags are part of AWS's request, so
   the file stays valid for SageMaker, where they are inert labels; a channel's
   ContentType would have been read by AWS's own containers. An objective whose Type TuneLab
   leaves to the metric is written with the metric's own direction (AWS requires Type) and
@@ -84,6 +85,7 @@ __all__ = [
     "TAG_GRID_POINTS",
     "TAG_LABEL_COLUMN",
     "TAG_OBJECTIVE_TYPE",
+    "TAG_TEST_SPLIT_FRACTION",
     "TAG_VALIDATION_FRACTION",
     "from_sagemaker_request",
     "is_sagemaker_request",
@@ -100,8 +102,10 @@ TAG_OBJECTIVE_TYPE = "tunelab:ObjectiveType"
 TAG_GRACE_PERIOD = "tunelab:EarlyStoppingGracePeriod"
 """Early stopping Auto's grace period in rounds (AMT has none to set; see tuning.job.early_stopping)."""
 TAG_EXCLUDE_COLUMNS = "tunelab:ExcludeColumns"
+TAG_TEST_SPLIT_FRACTION = "tunelab:TestSplitFraction"
+"""The share of rows held out as a test split (AMT has no test split; see tuning.analysis.holdout)."""
 _TAGS = (TAG_LABEL_COLUMN, TAG_VALIDATION_FRACTION, TAG_GRID_POINTS, TAG_OBJECTIVE_TYPE, TAG_GRACE_PERIOD,
-         TAG_EXCLUDE_COLUMNS)
+         TAG_EXCLUDE_COLUMNS, TAG_TEST_SPLIT_FRACTION)
 _DATASET_PREFIX = "tunelab://dataset/"
 PLACEHOLDERS: dict[str, Any] = {
     "RoleArn": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
@@ -174,6 +178,8 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
         tags.append({"Key": TAG_VALIDATION_FRACTION, "Value": repr(float(config.validation_fraction))})
     if config.exclude_columns:
         tags.append({"Key": TAG_EXCLUDE_COLUMNS, "Value": _exclude_columns_tag(config.exclude_columns)})
+    if config.test_split_fraction is not None:
+        tags.append({"Key": TAG_TEST_SPLIT_FRACTION, "Value": _to_string(config.test_split_fraction)})
     definition = {
         "AlgorithmSpecification": {"TrainingImage": training_image(algorithm.name), "TrainingInputMode": "File"},
         "StaticHyperParameters": {name: _to_string(value) for name, value in config.static_hyperparameters.items()},
@@ -328,6 +334,7 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
         completion_criteria=completion,
         warm_start_config=warm_start,
         exclude_columns=[name.strip() for name in tags.get(TAG_EXCLUDE_COLUMNS, "").split(",") if name.strip()],
+        test_split_fraction=None if TAG_TEST_SPLIT_FRACTION not in tags else _number_or_text(tags[TAG_TEST_SPLIT_FRACTION]),
     )
     _check_limits(config)
     return config
@@ -344,6 +351,7 @@ _JSON_PATHS = {
     "name": "HyperParameterTuningJobName",
     "strategy_config": f"{_CONFIG}.StrategyConfig",
     "exclude_columns": f"Tags[{TAG_EXCLUDE_COLUMNS}]",
+    "test_split_fraction": f"Tags[{TAG_TEST_SPLIT_FRACTION}]",
 }
 
 
@@ -523,6 +531,14 @@ def _number(value: Any, where: str, *, integer: bool) -> int | float:
     if integer:
         return int(value) if isinstance(value, int) else int(number)
     return number
+
+
+def _number_or_text(text: str) -> float | str:
+    """A tag's number, or its text as it is: the gate then refuses it in its own words."""
+    try:
+        return float(text.strip())
+    except ValueError:
+        return text
 
 
 def _whole(value: Any, where: str) -> int:

@@ -146,16 +146,24 @@ def _tuner(config: TuningJobConfig, request: dict[str, Any]) -> list[str]:
 
 
 def _left_out(config: TuningJobConfig) -> list[str]:
-    """TuneLab drops ExcludeColumns itself; on AWS the algorithm reads every column, so say so."""
-    if not config.exclude_columns:
-        return []
-    names = list(config.exclude_columns)
-    return [
-        "",
-        f"# TODO: TuneLab left out the column(s) {', '.join(names)} (tag tunelab:ExcludeColumns). AWS's",
-        "# algorithms read every column of the CSV, so drop them from the files before uploading, e.g.",
-        f"#   pandas.read_csv(path).drop(columns={names!r}).to_csv(path, index=False)",
-    ]
+    """TuneLab drops ExcludeColumns and holds out a test split itself; AWS does neither, so say so."""
+    lines: list[str] = []
+    if config.exclude_columns:
+        names = list(config.exclude_columns)
+        lines += [
+            "",
+            f"# TODO: TuneLab left out the column(s) {', '.join(names)} (tag tunelab:ExcludeColumns). AWS's",
+            "# algorithms read every column of the CSV, so drop them from the files before uploading, e.g.",
+            f"#   pandas.read_csv(path).drop(columns={names!r}).to_csv(path, index=False)",
+        ]
+    if config.test_split_fraction is not None:
+        lines += [
+            "",
+            f"# TODO: TuneLab holds out {config.test_split_fraction:g} of the rows as a test split (tag "
+            "tunelab:TestSplitFraction);",
+            "# AMT has none, so split the test rows off before uploading and keep them out of both channels.",
+        ]
+    return lines
 
 
 def _fit(definition: dict[str, Any], name: str | None) -> str:

@@ -163,6 +163,8 @@ class HyperparameterTuner:
     cluster runs the training jobs (default: this machine's process pool).
     ``exclude_columns``, TuneLab's too, names feature columns to leave out, such as
     ``["duration"]`` for bank-marketing (known only after the call, it leaks the answer).
+    ``test_split_fraction``, TuneLab's too (AMT has no test split), holds out that share of
+    the rows as a test split for :func:`tuning.analysis.holdout.generalisation_check`.
     """
 
     def __init__(self, estimator: Estimator, objective_metric_name: str,
@@ -173,7 +175,7 @@ class HyperparameterTuner:
                  strategy_config: Any = None, completion_criteria_config: Any = None,
                  early_stopping_type: str = "Off", random_seed: int | None = None, *,
                  store: Store | None = None, scheduler: str | None = None,
-                 exclude_columns: Sequence[str] = ()) -> None:
+                 exclude_columns: Sequence[str] = (), test_split_fraction: float | None = None) -> None:
         if not isinstance(estimator, Estimator):
             raise ValidationError(
                 "estimator must be a tuning.sagemaker.estimators estimator, such as tuning.sagemaker.estimators.XGBoost(...) or "
@@ -221,6 +223,7 @@ class HyperparameterTuner:
         self.store = store if store is not None else Store()
         self.scheduler = scheduler
         self.exclude_columns = exclude_columns
+        self.test_split_fraction = test_split_fraction
         self.latest_tuning_job: _TuningJobRef | None = None
         self._handle: TuningJobHandle | None = None
         self._config("check").check_limits()  # limits, early stopping, strategy_config: now, not at fit
@@ -242,7 +245,7 @@ class HyperparameterTuner:
             max_parallel_jobs=self.max_parallel_jobs, max_runtime_seconds=self.max_runtime_in_seconds,
             early_stopping_type=self.early_stopping_type, random_seed=self.random_seed,
             completion_criteria=criteria, warm_start_config=self.warm_start_config,
-            exclude_columns=self.exclude_columns,
+            exclude_columns=self.exclude_columns, test_split_fraction=self.test_split_fraction,
         )
         return config
 
@@ -400,7 +403,7 @@ class HyperparameterTuner:
             max_runtime_in_seconds=config.max_runtime_seconds, warm_start_config=config.warm_start_config,
             strategy_config=dict(config.strategy_config) or None, completion_criteria_config=criteria,
             early_stopping_type=config.early_stopping_type, random_seed=config.random_seed, store=store,
-            exclude_columns=config.exclude_columns,
+            exclude_columns=config.exclude_columns, test_split_fraction=config.test_split_fraction,
         )
         tuner.latest_tuning_job = _TuningJobRef(tuner, job.name)
         return tuner

@@ -57,6 +57,7 @@ __all__ = [
     "model_for_training_job",
     "model_is_saved",
     "predict_frame",
+    "prepare_again",
     "read_rows_csv",
 ]
 
@@ -195,7 +196,7 @@ def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
     kept = f"TuneLab keeps only the best training job's model ({job.best_training_job})"
     unchanged = (f"so this would not be the same model, and it was not saved. {kept}; restore the "
                  "original data to deploy this one.")
-    config, prepared = _prepare_again(job, f"retrain training job {name!r}", kept, unchanged)
+    config, prepared = prepare_again(job, f"retrain training job {name!r}", kept, unchanged)
     try:
         encoding = json.loads((folder / "encoding.json").read_text())
         preprocessor = load_skops(folder / "encoding.skops", f"the feature encoding {folder / 'encoding.skops'}")
@@ -246,8 +247,14 @@ def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
             written.rename(folder / name)
 
 
-def _prepare_again(job: TuningJob, action: str, kept: str, unchanged: str) -> tuple[Any, Any]:
-    """The tuning job's configuration and data, loaded again; refused clearly if they are gone."""
+def prepare_again(job: TuningJob, action: str, kept: str, unchanged: str) -> tuple[Any, Any]:
+    """The tuning job's configuration and data, loaded again; refused clearly if they are gone.
+
+    ``action`` says what needs them ("retrain training job 'x'"), ``kept`` what TuneLab keeps
+    instead, ``unchanged`` the consequence of changed data; the data must match the
+    fingerprint recorded when the job ran. Retraining, a final model and the generalisation
+    check (:mod:`tuning.analysis.holdout`, which reads the test split) all load data through it.
+    """
     from tuning.job.config import TuningJobConfig
     from tuning.job.preparation import prepare
 
@@ -266,7 +273,7 @@ def _prepare_again(job: TuningJob, action: str, kept: str, unchanged: str) -> tu
     # dataset replaced by other rows would otherwise be retrained on silently.
     recorded = (job.config.get(RUN_RECORD) or {}).get("DataFingerprint")
     if recorded is not None:
-        difference = describe_difference(recorded, data_fingerprint(prepared.train, prepared.validation))
+        difference = describe_difference(recorded, data_fingerprint(prepared.train, prepared.validation, prepared.test))
         if difference is not None:
             raise ValidationError(
                 f"cannot {action}: the data has changed since the tuning job ran "
@@ -296,7 +303,7 @@ def _train_final(job: TuningJob, training_job: TrainingJob, tuned: Predictor, fo
     action = f"train the final model of training job {name!r}"
     unchanged = ("so a final model would not keep its promise, and it was not trained. Restore the "
                  "original data to train it.")
-    config, prepared = _prepare_again(job, action, "A final model is trained on the tuning job's own data", unchanged)
+    config, prepared = prepare_again(job, action, "A final model is trained on the tuning job's own data", unchanged)
     train, validation = prepared.train, prepared.validation
     columns = [str(column) for column in train.features.columns]
     if columns != list(tuned.feature_columns):

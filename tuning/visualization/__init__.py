@@ -18,6 +18,7 @@ from tuning.visualization._best_so_far import plot_best_so_far
 from tuning.visualization._common import BEST_LINES, MAX_LINES
 from tuning.visualization._compare import plot_compare_best_so_far
 from tuning.visualization._datasets import plot_target_distribution
+from tuning.visualization._holdout import plot_generalisation_check
 from tuning.visualization._hyperband import plot_hyperband
 from tuning.visualization._importance import hyperparameter_importance, plot_importance
 from tuning.visualization._intermediate import plot_intermediate_values
@@ -36,6 +37,7 @@ __all__ = [
     "plot_coverage",
     "plot_best_so_far",
     "plot_compare_best_so_far",
+    "plot_generalisation_check",
     "plot_hyperband",
     "plot_importance",
     "plot_target_distribution",
