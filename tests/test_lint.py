@@ -294,3 +294,14 @@ def test_a_fix_on_results_opens_create_prefilled():
     assert shown["HyperparameterRanges"]["eta"]["MaxValue"] == 0.03
     assert shown["HyperparameterRanges"]["max_depth"]["MaxValue"] == 4
     assert shown["Objective"]["MetricName"] == "validation:logloss"
+
+
+def test_a_bound_that_cannot_move_is_said_without_a_fix(store):
+    config = TuningJobConfig(dataset="iris", hyperparameter_ranges={
+        "max_depth": IntegerParameter(1, 10, "Logarithmic"), "eta": ContinuousParameter(0.9, 0.99, "ReverseLogarithmic")},
+        max_jobs=2)
+    job = _record(store, "stuck", config, [({"max_depth": 1, "eta": 0.99}, 0.9), ({"max_depth": 5, "eta": 0.95}, 0.8)])
+    findings = {f.hyperparameter: f for f in check_best_on_edge(job, store.training_jobs(job.name))}
+    assert findings["max_depth"].fix is None  # a Logarithmic range of whole numbers cannot go below 1
+    assert "Logarithmic scaling cannot reach below 1" in findings["max_depth"].message
+    assert findings["eta"].fix == {"hyperparameter": "eta", "MaxValue": 0.999}  # one more width, on its scaling

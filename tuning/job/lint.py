@@ -221,7 +221,7 @@ def lint_before_launch(config: TuningJobConfig, *, store: Store | None = None,
     findings = check_log_scaling(ranges) + check_budget(config)
     if estimate is None and store is not None:
         estimate = estimate_from_history(config, store)
-    if estimate is not None:
+    if estimate is not None and (config.max_jobs is None or config.max_jobs >= 1):  # 0 jobs: the limit's own error
         findings.append(runtime_finding(estimate, config))
     return findings
 
@@ -606,7 +606,11 @@ def check_best_on_edge(tuning_job: TuningJob, training_jobs: Sequence[TrainingJo
                 f"{end:g}, where the search never looked.")
         widened = _widened(algorithm, name, parameter, side)
         if widened is None:
-            text += f" {end:g} is the {word} limit {algorithm.title} accepts for {name}, so the range cannot widen there."
+            spec = algorithm.hyperparameters.get(name)
+            limit = None if spec is None else (spec.high if side == "MaxValue" else spec.low)
+            why = (f"{end:g} is the {word} limit {algorithm.title} accepts for {name}" if limit == end
+                   else f"{scaling} scaling cannot reach {beyond} {end:g} for {name}")
+            text += f" {why}, so the range cannot widen there."
             findings.append(Finding(BEST_ON_EDGE, "info", text, hyperparameter=name))
             continue
         bound, clipped = widened
