@@ -23,6 +23,7 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from views.lint_panel import show_before_launch, take_config_handover
 from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store, literal, mark_dead_runners
 from tuning import TuningJobConfig, prepare
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
@@ -95,6 +96,7 @@ def read_import(text: str | bytes) -> tuple[TuningJobConfig, bool]:
 st.title("Create tuning job")
 st.caption("Choose the data, the model and the search. Everything is checked as you type; "
            "Launch starts the job in the background and you can watch it on the Monitor page.")
+take_config_handover()  # a job handed over by another page (a lint fix on Results) fills the form
 
 datasets = list_datasets(include_uploaded=True)
 names = [info.name for info in datasets]
@@ -418,6 +420,12 @@ with st.expander("The same tuning job as SageMaker JSON, TuneLab JSON or SageMak
         if code is not None:
             st.caption("The same job with the SageMaker Python SDK, for a SageMaker notebook.")
             st.code(code, language="python")
+
+try:
+    lint_data = cached_dataset(info)
+except TuneLabError:  # the data does not load: the list above says why, and there is nothing to time
+    lint_data = None
+show_before_launch(config, dataset=lint_data)
 
 if st.button("Launch tuning job", key=Key.LAUNCH, type="primary", disabled=bool(problems), icon=":material/rocket_launch:"):
     try:

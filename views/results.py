@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from views.lint_panel import show_after_job
 from views.shared import (
     best_job_text,
     cost_inputs,
@@ -111,6 +112,7 @@ price, currency = cost_inputs()
 notes = job_notes(job.name, version)
 show_job_notes(job, notes, price=price, currency=currency)
 show_warm_start(store, job)
+show_after_job(job, version)
 
 st.subheader("Training jobs")
 frame = training_jobs_table(job.name, version)

@@ -63,6 +63,8 @@ class Key(enum.StrEnum):
     # Handed over by the Datasets page (or an import): taken once, then removed
     DATASET_HANDOVER = "create_dataset"
     EXCLUDE_HANDOVER = "create_exclude"
+    CONFIG_HANDOVER = "create_config"
+    """A whole job's form values and a note, from another page (a lint fix on Results)."""
     # 1. Data and model
     DATASET = "create.dataset"
     # 2. Strategy
@@ -88,6 +90,8 @@ class Key(enum.StrEnum):
     WARM_TYPE = "create.warm_type"
     # 5. Check and launch
     DOWNLOAD_SAGEMAKER = "create.download.sagemaker"
+    LINT_TRIAL = "create.lint_trial"
+    LINT_TIME = "create.lint_time"
     LAUNCH = "create.launch"
 
 
