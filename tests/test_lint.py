@@ -1,4 +1,4 @@
-"""Search-space lint (tuning.job.lint): each rule on a real job or real store records, and its one-click fix."""
+"""Search-space lint (tuning.explain.lint): each rule on a real job or real store records, and its one-click fix."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from tuning import (
     run_tuning_job,
 )
 from tuning.job import lint
-from tuning.job.lint import (
+from tuning.explain.lint import (
     BEST_ON_EDGE,
     BUDGET,
     LINEAR_OVER_DECADES,

@@ -1,4 +1,4 @@
-"""The search-space lint on a page: findings from :mod:`tuning.job.lint`, each fix one click.
+"""The search-space lint on a page: findings from :mod:`tuning.explain.lint`, each fix one click.
 
 The Create page shows the before-launch findings near its Launch button; a fix changes the
 form in place (a range fix refills the ranges table, as an import does). Results shows the
@@ -20,7 +20,7 @@ from tuning.datasets import Dataset, DatasetInfo, list_datasets
 from tuning.errors import TuneLabError
 from tuning.job.config import TuningJobConfig
 from tuning.job.form_values import Key, form_values
-from tuning.job.lint import (
+from tuning.explain.lint import (
     Finding,
     RuntimeEstimate,
     apply_fix,

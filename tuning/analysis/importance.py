@@ -2,7 +2,7 @@
 
 The computation lives here, beside the other readings of finished work, because two
 readers need it: the Importance chart (:func:`tuning.visualization.plot_importance`) draws
-it, and the search-space lint (:mod:`tuning.job.lint`) flags a hyperparameter with no
+it, and the search-space lint (:mod:`tuning.explain.lint`) flags a hyperparameter with no
 measurable effect. Both read the same numbers, so a bar and a finding cannot disagree.
 """
 

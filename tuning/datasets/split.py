@@ -62,6 +62,28 @@ def split_channels(
                   held="validation", fraction_name="validation_fraction")
 
 
+MAX_TEST_SPLIT_FRACTION = 0.5
+"""TestSplitFraction must stay below this: half the rows or more held out leaves tuning
+with fewer rows to learn from than the test that judges it."""
+
+
+def check_test_split_fraction(value: Any) -> None:
+    """``None`` (no test split) or a number above 0 and below 0.5; whether the dataset has
+    rows enough for it is checked when it is loaded (:func:`tuning.job.preparation.prepare`)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValidationError(
+            f"test_split_fraction (TestSplitFraction) must be a number, the share of rows held out as a test "
+            f"split, such as 0.2, but got {value!r}. Give a number above 0 and below {MAX_TEST_SPLIT_FRACTION:g}, "
+            "or leave it out for no test split.", field="test_split_fraction")
+    if not 0 < value < MAX_TEST_SPLIT_FRACTION:
+        raise ValidationError(
+            f"test_split_fraction (TestSplitFraction) must be above 0 and below {MAX_TEST_SPLIT_FRACTION:g}, "
+            f"but got {value!r}: {'no rows would be held out' if value <= 0 else 'tuning would learn from fewer rows than the test judges it on'}. "
+            "Give a share such as 0.2, or leave it out for no test split.", field="test_split_fraction")
+
+
 def hold_out_test_rows(dataset: Dataset, *, test_fraction: float, random_seed: int = 0) -> tuple[Dataset, Dataset]:
     """Split a dataset into (rest, test): the test split a tuning job holds out (TestSplitFraction).
 
@@ -76,8 +98,6 @@ def hold_out_test_rows(dataset: Dataset, *, test_fraction: float, random_seed: i
     """
     if not isinstance(dataset, Dataset):
         raise ValidationError(f"hold_out_test_rows needs a Dataset, but got {type(dataset).__name__}.")
-    from tuning.job.config import check_test_split_fraction
-
     check_test_split_fraction(test_fraction)
     if test_fraction is None:
         raise ValidationError("test_split_fraction (TestSplitFraction) is needed to hold out a test split, such as 0.2.")

@@ -63,7 +63,9 @@ from tuning.job.warm_start import WarmStartConfig
 
 if TYPE_CHECKING:
     from tuning.algorithms import HyperparameterSpec
-    from tuning.datasets import Dataset
+    from tuning.datasets.split import MAX_TEST_SPLIT_FRACTION, check_test_split_fraction
+from tuning.datasets import Dataset
+from tuning.datasets.split import MAX_TEST_SPLIT_FRACTION, check_test_split_fraction
 
 __all__ = [
     "MAX_PARALLEL_JOBS",
@@ -85,9 +87,6 @@ MAX_TRAINING_JOBS = 100_000
 MAX_PARALLEL_JOBS = 100
 """AMT's limit on MaxParallelTrainingJobs."""
 EARLY_STOPPING_TYPES = ("Off", "Auto")
-MAX_TEST_SPLIT_FRACTION = 0.5
-"""TestSplitFraction must stay below this: half the rows or more held out leaves tuning
-with fewer rows to learn from than the test that judges it."""
 RUN_RECORD = "RunRecord"
 """A key the runner adds to a stored configuration: facts about the run, not settings (the
 data's fingerprint, when it was resumed, see :mod:`tuning.running.resume`; where its training jobs
@@ -528,23 +527,6 @@ def check_exclude_columns(names: Any) -> None:
             "exclude_columns must be a list of column names, such as ['duration'], but got "
             f"{list(names) if isinstance(names, Sequence) else names!r}. Give each column's name as a "
             "non-empty string.", field="exclude_columns")
-
-
-def check_test_split_fraction(value: Any) -> None:
-    """``None`` (no test split) or a number above 0 and below 0.5; whether the dataset has
-    rows enough for it is checked when it is loaded (:func:`tuning.job.preparation.prepare`)."""
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValidationError(
-            f"test_split_fraction (TestSplitFraction) must be a number, the share of rows held out as a test "
-            f"split, such as 0.2, but got {value!r}. Give a number above 0 and below {MAX_TEST_SPLIT_FRACTION:g}, "
-            "or leave it out for no test split.", field="test_split_fraction")
-    if not 0 < value < MAX_TEST_SPLIT_FRACTION:
-        raise ValidationError(
-            f"test_split_fraction (TestSplitFraction) must be above 0 and below {MAX_TEST_SPLIT_FRACTION:g}, "
-            f"but got {value!r}: {'no rows would be held out' if value <= 0 else 'tuning would learn from fewer rows than the test judges it on'}. "
-            "Give a share such as 0.2, or leave it out for no test split.", field="test_split_fraction")
 
 
 def channel_to_json(channel: Any, target: str | None) -> Any:
