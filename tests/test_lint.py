@@ -18,7 +18,7 @@ from tuning import (
     prepare,
     run_tuning_job,
 )
-from tuning.job import lint
+from tuning.explain import lint
 from tuning.explain.lint import (
     BEST_ON_EDGE,
     BUDGET,

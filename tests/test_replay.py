@@ -162,3 +162,25 @@ def test_proposed_by_names_the_half_of_each_bayesian_job(tmp_path):
     assert "Gaussian process" in by.values() and "TPE" in by.values()
     steps = replay(store, "halves").steps()
     assert {name: proposer for step in steps for name, proposer in zip(step.launched, step.proposers)} == by
+
+
+def test_tpe_s_good_and_bad_split_at_a_step_is_optuna_s_own(tmp_path):
+    """The TPE view at a step splits the results TPE had then as TPE does: the best γ(n) are "good"."""
+    import math
+
+    store = Store(tmp_path / "tunelab.db")
+    run_tuning_job(_config("Bayesian", "tpe", parallel=1, jobs=14, random_seed=6), store)
+    steps = replay(store, "tpe").steps()
+    last = steps[-1]
+    good, bad = last.tpe.split()
+    finished = [name for name in last.known if last.known_values[name] is not None]
+    assert len(good) == min(math.ceil(0.1 * len(finished)), 25) and len(good) + len(bad) == len(last.known)
+    value_of = {str(last.known_points[name]): last.known_values[name] for name in finished}
+    assert min(value_of[str(point)] for point in good) >= max(value_of[str(point)] for point in bad
+                                                              if str(point) in value_of)
+    values = list(np.linspace(0.05, 0.5, 2001))
+    densities = last.tpe.densities("eta", values)
+    for key in ("good", "bad"):  # a density over eta's range (Linear): it integrates to about 1
+        assert 0.9 < float(np.trapezoid(densities[key], values)) < 1.1, key
+    np.testing.assert_allclose(densities["log_ratio"], densities["log_good"] - densities["log_bad"])
+    assert steps[0].tpe is not None and not steps[0].tpe.in_use and last.tpe.in_use

@@ -14,7 +14,8 @@ from views.shared import literal
 from tuning import ValidationError
 from tuning.explain import Replay, replay
 from tuning.strategies import strategy_class
-from tuning.visualization import numeric_names, plot_coverage, plot_surrogate_plane, plot_surrogate_slice
+from tuning.visualization import (numeric_names, plot_coverage, plot_surrogate_plane, plot_surrogate_slice,
+                                  plot_tpe_densities)
 
 STEP = "explain.step"
 PLAYING = "explain.playing"
@@ -102,7 +103,16 @@ def _step_view(job, replayed: Replay) -> None:  # noqa: ANN001 - a TuningJob
                  hide_index=True, width="stretch")
     numeric = numeric_names(replayed.ranges)
     objective = job.objective_metric_name
-    if step.surrogate is not None or job.strategy == "Bayesian":
+    model = "Gaussian process"
+    if step.tpe is not None and job.strategy == "Bayesian":
+        model = st.radio("Look into", ["Gaussian process", "TPE"], horizontal=True, key="explain.model",
+                         help="The Bayesian strategy's two halves: each proposed some of the points.")
+    if step.tpe is not None and (model == "TPE" or job.strategy != "Bayesian") and numeric:
+        if job.strategy != "Bayesian" and len(numeric) >= 2:
+            _coverage(job, replayed, step, numeric, objective)
+        along = st.selectbox("TPE along", numeric, index=numeric.index(_default(numeric, "eta")), key="explain.tpe")
+        st.plotly_chart(plot_tpe_densities(step, replayed.ranges, along), width="stretch", key="explain.tpe_chart")
+    elif step.surrogate is not None or job.strategy == "Bayesian":
         if len(numeric) >= 2:
             x, y = _axes(numeric)
             st.plotly_chart(plot_surrogate_plane(step, replayed.ranges, x, y, objective_name=objective,
@@ -115,13 +125,17 @@ def _step_view(job, replayed: Replay) -> None:  # noqa: ANN001 - a TuningJob
                                                  objective_type=job.objective_type), width="stretch",
                             key="explain.slice_chart")
     elif len(numeric) >= 2:
-        x, y = _axes(numeric)
-        grid = (job.config.get("StrategyConfig") or {}).get("GridPoints", 5)
-        st.plotly_chart(plot_coverage(step, replayed.ranges, x, y, strategy_name=job.strategy,
-                                      objective_name=objective, grid_points=grid), width="stretch",
-                        key="explain.coverage")
+        _coverage(job, replayed, step, numeric, objective)
     else:
         st.caption("A plane needs two numeric hyperparameters; this job tunes fewer.")
+
+
+def _coverage(job, replayed: Replay, step, numeric: list[str], objective: str) -> None:  # noqa: ANN001
+    x, y = _axes(numeric)
+    grid = (job.config.get("StrategyConfig") or {}).get("GridPoints", 5)
+    st.plotly_chart(plot_coverage(step, replayed.ranges, x, y, strategy_name=job.strategy,
+                                  objective_name=objective, grid_points=grid), width="stretch",
+                    key="explain.coverage")
 
 
 def _default(names: list[str], wanted: str, fallback: int = 0) -> str:

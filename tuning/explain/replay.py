@@ -66,6 +66,9 @@ class ReplayStep:
     surrogate: Any = None
     """The Gaussian process as it scored these proposals (a ``SurrogateView``), when the
     strategy has one and had used it; None otherwise."""
+    tpe: Any = None
+    """TPE's trials just before this step (a ``TPEView``: its good and bad densities), when
+    the strategy has a TPE (Bayesian's half, Hyperband); None otherwise."""
 
 
 class Replay:
@@ -138,6 +141,8 @@ class Replay:
                 if last is not None:
                     yield last
                 number += 1
+                tpe_view = getattr(strategy, "tpe_view", None)
+                tpe = tpe_view() if tpe_view is not None else None  # before: what this step's asks saw
                 proposed = strategy.suggest(call["n"])
                 surrogate = getattr(strategy, "last_surrogate", None)
                 last = ReplayStep(
@@ -146,7 +151,7 @@ class Replay:
                     matches_record=proposed == call["points"], known_values=dict(values),
                     known_points=dict(points), stopped=frozenset(stopped),
                     pending_points={name: launched[name] for name in pending if name in launched},
-                    surrogate=surrogate() if surrogate is not None and len(known) >= 2 else None,
+                    surrogate=surrogate() if surrogate is not None and len(known) >= 2 else None, tpe=tpe,
                 )
             elif kind == "launched":
                 names = [self._job_names.get(job["index"], f"{self.name}-{job['index'] + 1:03d}")

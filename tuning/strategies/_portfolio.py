@@ -62,6 +62,10 @@ class BayesianStrategy(Strategy):
     def observed(self) -> int:
         return self._gp.observed
 
+    def tpe_view(self):  # noqa: ANN201 - TPEView
+        """The TPE half's trials and densities as they stand now (see :meth:`TPEStrategy.tpe_view`)."""
+        return self._tpe.tpe_view()
+
     def last_surrogate(self):  # noqa: ANN201 - SurrogateView | None
         """The Gaussian process behind the last batch's model-based picks (None before it is used)."""
         return self._gp.last_surrogate() if self._gp_picked else None

@@ -30,6 +30,7 @@ from optuna.trial import TrialState, create_trial
 from tuning.errors import ValidationError
 from tuning.parameters import CategoricalParameter, IntegerParameter, ScalingType
 from tuning.strategies._base import MAXIMIZE, Strategy
+from tuning.strategies._tpe_view import TPEView
 
 if TYPE_CHECKING:
     from optuna.trial import Trial
@@ -183,6 +184,10 @@ class TPEStrategy(Strategy):
         finished = [t for t in self._study.get_trials(deepcopy=False) if t.state in (TrialState.COMPLETE,
                                                                                      TrialState.PRUNED)]
         return len(finished) >= self._n_startup_trials
+
+    def tpe_view(self) -> TPEView:
+        """TPE's trials as they stand now, and the good and bad densities they make (for explaining)."""
+        return TPEView(self._study, self._distributions, self._codecs, in_use=self.model_in_use)
 
     @property
     def study(self) -> optuna.Study:

@@ -45,7 +45,7 @@ KNOWN_COLOUR = "white"
 PENDING_COLOUR = "#ff7f0e"
 
 
-class _Axis:
+class ScaledAxis:
     """One numeric hyperparameter as a chart axis: positions on its scaling, ticks with its values."""
 
     def __init__(self, name: str, parameter: Parameter, points: int) -> None:
@@ -97,7 +97,7 @@ def _held_note(held: Mapping[str, Any], shown: Sequence[str]) -> str:
     return "Other hyperparameters held at the step's best job: " + ", ".join(others)
 
 
-def _subtitle(figure: go.Figure, text: str) -> None:
+def add_subtitle(figure: go.Figure, text: str) -> None:
     """A line under the title (what the chart holds fixed), small enough to fit at 1280 px."""
     figure.update_layout(title=dict(subtitle=dict(text=text, font=dict(size=FONT_SIZE - 2))))
 
@@ -106,7 +106,7 @@ def _short(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
-def _points_traces(step: ReplayStep, x: _Axis, y: _Axis | None, *, show_legend: bool,
+def _points_traces(step: ReplayStep, x: ScaledAxis, y: ScaledAxis | None, *, show_legend: bool,
                    objective_name: str) -> list[go.Scatter]:
     """Known jobs (dots), running ones (crosses) and the step's proposals (stars)."""
     def coordinates(points: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
@@ -154,7 +154,7 @@ def plot_surrogate_plane(step: ReplayStep, ranges: Mapping[str, Parameter], x: s
                                    "before the Gaussian process has results to learn from.")
     if x == y:
         raise ValidationError("pick two different hyperparameters for the plane's axes.")
-    ax, ay = _Axis(x, ranges[x], PLANE_POINTS), _Axis(y, ranges[y], PLANE_POINTS)
+    ax, ay = ScaledAxis(x, ranges[x], PLANE_POINTS), ScaledAxis(y, ranges[y], PLANE_POINTS)
     held = held_point(step, ranges, objective_type)
     grid = [{**held, x: vx, y: vy} for vy in ay.values for vx in ax.values]
     predicted = step.surrogate.predict(grid)
@@ -180,7 +180,7 @@ def plot_surrogate_plane(step: ReplayStep, ranges: Mapping[str, Parameter], x: s
         figure.update_yaxes(**({**ay.layout(), "title": ay.layout()["title"] if column == 1 else None}),
                             row=1, col=column)
     style(figure, title)
-    _subtitle(figure, _held_note(held, (x, y)))
+    add_subtitle(figure, _held_note(held, (x, y)))
     figure.update_layout(legend=dict(orientation="h", y=-0.2, x=0.5, xanchor="center"),
                          margin=dict(l=70, r=30, t=110, b=110))
     for annotation in figure.layout.annotations[:3]:
@@ -194,7 +194,7 @@ def plot_surrogate_slice(step: ReplayStep, ranges: Mapping[str, Parameter], x: s
     title = f"Step {step.number}: the model along {x}"
     if step.surrogate is None:
         return empty_figure(title, "No model yet at this step: the first points are spread out (Sobol).")
-    axis = _Axis(x, ranges[x], SLICE_POINTS)
+    axis = ScaledAxis(x, ranges[x], SLICE_POINTS)
     held = held_point(step, ranges, objective_type)
     predicted = step.surrogate.predict([{**held, x: value} for value in axis.values])
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.68, 0.32], vertical_spacing=0.06)
@@ -227,7 +227,7 @@ def plot_surrogate_slice(step: ReplayStep, ranges: Mapping[str, Parameter], x: s
     figure.update_yaxes(title="log EI", range=[max(float(np.min(predicted["log_ei"])), top - LOG_EI_SPAN), top + 0.5],
                         row=2, col=1)
     style(figure, title)
-    _subtitle(figure, _held_note(held, (x,)) + ". Known results sit at their own values of the others.")
+    add_subtitle(figure, _held_note(held, (x,)) + ". Known results sit at their own values of the others.")
     figure.update_layout(margin=dict(l=80, r=30, t=110, b=100), legend=dict(orientation="h", y=-0.18, x=0))
     return figure
 
@@ -237,7 +237,7 @@ def plot_coverage(step: ReplayStep, ranges: Mapping[str, Parameter], x: str, y: 
     """Where the points known, running and proposed at ``step`` lie: coverage, with Grid's lines."""
     if x == y:
         raise ValidationError("pick two different hyperparameters for the plane's axes.")
-    ax, ay = _Axis(x, ranges[x], PLANE_POINTS), _Axis(y, ranges[y], PLANE_POINTS)
+    ax, ay = ScaledAxis(x, ranges[x], PLANE_POINTS), ScaledAxis(y, ranges[y], PLANE_POINTS)
     figure = go.Figure()
     if strategy_name == "Grid":
         for axis, vertical in ((ax, True), (ay, False)):
