@@ -63,3 +63,13 @@ def test_a_job_without_a_record_says_so_on_the_page():
         connection.exec_driver_sql("DELETE FROM strategy_calls")
     app = _open("older")
     assert "cannot be replayed" in " ".join(item.value for item in app.info)
+
+
+def test_results_names_the_half_that_proposed_each_bayesian_job():
+    _run("Bayesian", "halves", jobs=8)
+    app = AppTest.from_file("../views/results.py", default_timeout=120).run()
+    assert not app.exception, [item.value for item in app.exception]
+    table = app.dataframe[0].value
+    assert "ProposedBy" in table.columns
+    assert set(table["ProposedBy"]) <= {"Gaussian process", "TPE", "Sobol start", "random start", "TPE (random start)"}
+    assert table["ProposedBy"].notna().all() and "TPE (random start)" in set(table["ProposedBy"])

@@ -18,6 +18,7 @@ from views.shared import (
     job_version,
     literal,
     pick_tuning_job,
+    proposers_table,
     show_job_notes,
     show_training_jobs,
     show_warm_start,
@@ -116,6 +117,8 @@ show_after_job(job, version)
 
 st.subheader("Training jobs")
 frame = training_jobs_table(job.name, version)
+if job.strategy == "Bayesian" and not frame.empty:  # which half of the portfolio proposed each job
+    frame = frame.assign(ProposedBy=frame["TrainingJobName"].map(proposers_table(job.name, version)))
 if frame.empty:
     st.info("No training job has started yet.")
 else:

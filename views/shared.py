@@ -17,6 +17,7 @@ from tuning.running.resume import launch_resume
 from tuning.running.runner import warm_up
 from tuning.running.seed_study import SeedStudyHandle, launch_rerun_with_seeds
 from tuning.analysis.stopped_jobs import objective_text, stopped_at, stopping_evidence
+from tuning.explain import proposed_by
 from tuning.store.database import Store
 from tuning.analysis.tables import training_jobs_frame
 from tuning.errors import StoreWriteError
@@ -174,6 +175,12 @@ def training_jobs_table(name: str, version: tuple) -> pd.DataFrame:
     return training_jobs_frame(get_store().training_jobs(name, with_curves=False))
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def proposers_table(name: str, version: tuple) -> dict[str, str]:  # noqa: ARG001 - version keys the cache
+    """Which model proposed each training job (the record of the strategy's calls), once per state of the job."""
+    return proposed_by(get_store(), name)
+
+
 @dataclass(frozen=True)
 class JobNotes:
     """What the engine says about a tuning job's training jobs as a whole, for Monitor and Results.
@@ -312,11 +319,14 @@ def show_training_jobs(frame, job, *, best: str | None = None, newest_first: boo
         first = ["Best", *first]
     hyperparameters = [c for c in frame.columns if c not in first and c not in
                        ("TrainingElapsedTimeSeconds", "FailureReason", "StoppedReason")]
-    order = first + hyperparameters + [c for c in ("TrainingElapsedTimeSeconds", "StoppedReason", "FailureReason")
-                                       if c in frame.columns]
+    hyperparameters = [c for c in hyperparameters if c != "ProposedBy"]
+    order = first + hyperparameters + [c for c in ("ProposedBy", "TrainingElapsedTimeSeconds", "StoppedReason",
+                                                   "FailureReason") if c in frame.columns]
     config = {
         "Best": st.column_config.TextColumn("Best", width=50, help="The tuning job's best training job"),
         "TrainingJobName": st.column_config.TextColumn("Training job"),
+        "ProposedBy": st.column_config.TextColumn("Proposed by", help="Which model of the Bayesian strategy picked "
+                                                  "it: the Gaussian process or TPE (or their start-up draws)"),
         "TrainingJobStatus": st.column_config.TextColumn("Status"),
         "FinalObjectiveValue": st.column_config.NumberColumn(job.objective_metric_name, format="%.4f"),
         "Value": st.column_config.TextColumn("Value", width=150, help="final, or interim: the value a stopped job had reached "
