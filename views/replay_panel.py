@@ -105,7 +105,9 @@ def _step_view(job, replayed: Replay) -> None:  # noqa: ANN001 - a TuningJob
     objective = job.objective_metric_name
     model = "Gaussian process"
     if step.tpe is not None and job.strategy == "Bayesian":
-        model = st.radio("Look into", ["Gaussian process", "TPE"], horizontal=True, key="explain.model",
+        by_tpe = all(by.startswith("TPE") for by in step.proposers)
+        model = st.radio("Look into", ["Gaussian process", "TPE"], index=1 if by_tpe else 0, horizontal=True,
+                         key=f"explain.model.{step.number}",  # follows the half that picked at each step
                          help="The Bayesian strategy's two halves: each proposed some of the points.")
     if step.tpe is not None and (model == "TPE" or job.strategy != "Bayesian") and numeric:
         if job.strategy != "Bayesian" and len(numeric) >= 2:

@@ -102,6 +102,13 @@ def add_subtitle(figure: go.Figure, text: str) -> None:
     figure.update_layout(title=dict(subtitle=dict(text=text, font=dict(size=FONT_SIZE - 2))))
 
 
+def no_model_note(step: ReplayStep) -> str:
+    """Why a step has no Gaussian process to draw, in two short lines (a chart's centred note)."""
+    if step.proposers and all(by.startswith("TPE") for by in step.proposers):
+        return "TPE picked at this step (asked for one job,<br>the two halves take turns): look into TPE."
+    return "No model yet at this step: the first points<br>are spread out, before there are results to learn from."
+
+
 def _short(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
@@ -150,8 +157,7 @@ def plot_surrogate_plane(step: ReplayStep, ranges: Mapping[str, Parameter], x: s
     """The Gaussian process at ``step`` over ``x`` and ``y``: prediction, uncertainty, acquisition."""
     title = f"Step {step.number}: what the Gaussian process believed"
     if step.surrogate is None:
-        return empty_figure(title, "No model yet at this step: the first points are spread out (Sobol), "
-                                   "before the Gaussian process has results to learn from.")
+        return empty_figure(title, no_model_note(step))
     if x == y:
         raise ValidationError("pick two different hyperparameters for the plane's axes.")
     ax, ay = ScaledAxis(x, ranges[x], PLANE_POINTS), ScaledAxis(y, ranges[y], PLANE_POINTS)
@@ -182,7 +188,7 @@ def plot_surrogate_plane(step: ReplayStep, ranges: Mapping[str, Parameter], x: s
     style(figure, title)
     add_subtitle(figure, _held_note(held, (x, y)))
     figure.update_layout(legend=dict(orientation="h", y=-0.2, x=0.5, xanchor="center"),
-                         margin=dict(l=70, r=30, t=110, b=110))
+                         margin=dict(l=70, r=30, t=110, b=110), height=560)
     for annotation in figure.layout.annotations[:3]:
         annotation.font.size = FONT_SIZE
     return figure
@@ -193,7 +199,7 @@ def plot_surrogate_slice(step: ReplayStep, ranges: Mapping[str, Parameter], x: s
     """The Gaussian process at ``step`` along ``x``: mean, a band of one std. dev., and the acquisition."""
     title = f"Step {step.number}: the model along {x}"
     if step.surrogate is None:
-        return empty_figure(title, "No model yet at this step: the first points are spread out (Sobol).")
+        return empty_figure(title, no_model_note(step))
     axis = ScaledAxis(x, ranges[x], SLICE_POINTS)
     held = held_point(step, ranges, objective_type)
     predicted = step.surrogate.predict([{**held, x: value} for value in axis.values])
