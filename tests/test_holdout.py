@@ -207,8 +207,8 @@ def test_the_figure_plots_validation_against_test_with_a_diagonal_and_the_winner
     assert list(diagonal.x) == list(diagonal.y) and diagonal.mode == "lines"
     assert len(others.x) == 3 and winner.marker.symbol == "star"
     assert (winner.x[0], winner.y[0]) == (check.winner.validation_value, check.winner.test_value)
-    assert figure.layout.xaxis.title.text == "Validation validation:auc — higher is better"
-    assert figure.layout.yaxis.title.text == "Test validation:auc — higher is better"
+    assert figure.layout.xaxis.title.text == "on the validation channel: validation:auc — higher is better"
+    assert figure.layout.yaxis.title.text == "on the test split: validation:auc — higher is better"
 
 
 # -- the command line and the panel -----------------------------------------------------------

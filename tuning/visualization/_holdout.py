@@ -49,14 +49,14 @@ def plot_generalisation_check(check: GeneralisationCheck) -> go.Figure:
         ))
     winner = check.winner
     figure.add_trace(go.Scatter(
-        x=[winner.validation_value], y=[winner.test_value], mode="markers+text",
+        x=[winner.validation_value], y=[winner.test_value], mode="markers",
         name=f"validation winner ({winner.training_job_name})", text=[winner.training_job_name],
         textposition="top center", customdata=[(winner.validation_rank, winner.test_rank)],
         marker=dict(size=22, symbol="star", color=WINNER_COLOUR, line=dict(width=1, color="black")),
         hovertemplate=hover,
     ))
-    figure.update_xaxes(title_text=f"Validation {label}", range=[low, high], constrain="domain")
-    figure.update_yaxes(title_text=f"Test {label}", range=[low, high], scaleanchor="x", scaleratio=1)
+    figure.update_xaxes(title_text=f"on the validation channel: {label}", range=[low, high], constrain="domain")
+    figure.update_yaxes(title_text=f"on the test split: {label}", range=[low, high], scaleanchor="x", scaleratio=1)
     note = (f"top {len(rows)} of {check.completed} Completed training jobs by validation; "
             f"{check.test_rows:,} test rows, one seed, one split")
     style(figure, f"{TITLE}<br><sup>{note}</sup>")
