@@ -45,28 +45,26 @@ A fix is plain data (:attr:`Finding.fix`): ``{"hyperparameter": "max_depth", "Ma
 :func:`apply_fix` applies one to a configuration, and :func:`rerun_config` to a finished
 job's configuration, for the Create page to open prefilled.
 
-Why this module reaches up the engine's layers (``tuning.analysis`` for the importance
-and the resource a job trained, ``tuning.running.worker`` for the timed training job,
-the last imported only inside :func:`time_trial`): it lives beside the configuration it
-fixes, and reads finished work and runs one training job with the engine's own code
-rather than a copy that could drift.
+The rules' names and :class:`~tuning.explain.findings.Finding` live in
+:mod:`tuning.explain.findings`; the runtime estimate in :mod:`tuning.explain.runtime_estimate`
+(re-exported here). Both read finished work with the engine's own code (``tuning.analysis``
+for the importance, ``tuning.running.worker`` for the timed training job).
 """
 
 from __future__ import annotations
 
 import math
-import os
-import statistics
-import time
-import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuning.algorithms import get_algorithm
 from tuning.analysis.importance import completed_with_value, hyperparameter_importance
 from tuning.errors import ValidationError
+from tuning.explain.findings import (BEST_ON_EDGE, BUDGET, EDGE_SHARE, JOBS_PER_HYPERPARAMETER, LINEAR_OVER_DECADES,
+                                     MIN_NO_EFFECT_JOBS, NO_EFFECT, NO_EFFECT_SHARE, RUNTIME_ESTIMATE, Finding,
+                                     fix_label, number_text)
+from tuning.explain.runtime_estimate import (RuntimeEstimate, estimate_from_history, grid_size, runtime_finding,
+                                             time_trial)
 from tuning.job.config import MAX_TRAINING_JOBS, TuningJobConfig
 from tuning.job.range_rules import check_range
 from tuning.parameters import (
@@ -77,7 +75,7 @@ from tuning.parameters import (
     ScalingType,
     parameter_from_dict,
 )
-from tuning.strategies import DEFAULT_GRID_POINTS, strategy_class
+from tuning.strategies import strategy_class
 
 if TYPE_CHECKING:
     from tuning.algorithms import Algorithm
@@ -110,65 +108,6 @@ __all__ = [
     "time_trial",
 ]
 
-# Rule ids
-BEST_ON_EDGE = "best-on-edge"
-LINEAR_OVER_DECADES = "linear-over-decades"
-BUDGET = "budget"
-NO_EFFECT = "no-effect"
-RUNTIME_ESTIMATE = "runtime-estimate"
-
-EDGE_SHARE = 0.02
-"""The best job is "on the edge" within this share of the range's width (on its scaling)."""
-JOBS_PER_HYPERPARAMETER = 10
-"""A rule of thumb for searches that sample (Random, Bayesian, TPE, Hyperband): at least this
-many training jobs per tuned hyperparameter, or the search hardly sees each one's effect."""
-NO_EFFECT_SHARE = 0.02
-"""Below this share of the importance, a hyperparameter had no measurable effect."""
-MIN_NO_EFFECT_JOBS = 10
-"""Importance from fewer Completed training jobs is too rough to call anything ineffective."""
-HISTORY_JOBS = 200
-"""At most this many past training jobs (the newest tuning jobs' first) inform an estimate."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing the lint found: which rule, how serious, a sentence, and a fix a page can apply."""
-
-    rule: str
-    """One of the rule ids: best-on-edge, linear-over-decades, budget, no-effect, runtime-estimate."""
-    severity: str
-    """``"warning"`` (likely to cost results) or ``"info"`` (worth knowing)."""
-    message: str
-    """For a student: what was found, why it matters, and what to do."""
-    fix: Mapping[str, Any] | None = None
-    """Machine-readable, for :func:`apply_fix`; ``None`` when there is nothing to click."""
-    hyperparameter: str | None = None
-    """The hyperparameter the finding is about, if one."""
-
-    @property
-    def label(self) -> str:
-        """The fix's button text: ``Set max_depth's MaxValue to 20``; empty without a fix."""
-        return fix_label(self.fix) if self.fix else ""
-
-
-def fix_label(fix: Mapping[str, Any]) -> str:
-    """A fix in words, short enough for a button."""
-    if "max_jobs" in fix:
-        return f"Raise MaxNumberOfTrainingJobs to {fix['max_jobs']:,}"
-    name = fix.get("hyperparameter")
-    if "ScalingType" in fix:
-        return f"Search {name} on {fix['ScalingType']} scaling"
-    if "StaticValue" in fix:
-        return f"Stop tuning {name}: fix it at {_number(fix['StaticValue'])}"
-    bounds = [f"{key} to {_number(fix[key])}" for key in ("MinValue", "MaxValue") if key in fix]
-    return f"Set {name}'s {' and '.join(bounds)}"
-
-
-def _number(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
-
-
-# -- fixes ---------------------------------------------------------------------------------
 def apply_fix(config: TuningJobConfig, fix: Mapping[str, Any]) -> TuningJobConfig:
     """``config`` with ``fix`` applied; the changed range is checked by the launch's own rules.
 
@@ -252,16 +191,6 @@ def check_log_scaling(ranges: Mapping[str, Parameter]) -> list[Finding]:
     return findings
 
 
-def _grid_size(config: TuningJobConfig, ranges: Mapping[str, Parameter]) -> int | None:
-    from tuning.strategies import GridStrategy
-
-    try:
-        return GridStrategy(hyperparameter_ranges=ranges,
-                            grid_points=config.strategy_config.get("GridPoints", DEFAULT_GRID_POINTS)).total_jobs
-    except ValidationError:  # too large, or bad GridPoints: the launch's own check says so
-        return None
-
-
 def check_budget(config: TuningJobConfig) -> list[Finding]:
     """More tuned hyperparameters than MaxNumberOfTrainingJobs supports.
 
@@ -279,7 +208,7 @@ def check_budget(config: TuningJobConfig) -> list[Finding]:
     if not count:
         return []
     if strategy.counts_its_jobs:
-        size = _grid_size(config, ranges)
+        size = grid_size(config, ranges)
         if size is None or config.max_jobs is None or size <= config.max_jobs:
             return []
         return [Finding(
@@ -306,179 +235,6 @@ def check_budget(config: TuningJobConfig) -> list[Finding]:
 
 
 # -- runtime estimate ---------------------------------------------------------------------
-@dataclass(frozen=True)
-class RuntimeEstimate:
-    """How long one training job takes, where that figure came from, and so the whole job."""
-
-    seconds_per_job: float
-    source: str
-    """Where the per-job time came from, in words: "one timed training job of XGBoost on iris ..."."""
-    kind: str
-    """``"history"`` (past training jobs in the store) or ``"trial"`` (a timed training job)."""
-    jobs_seen: int = 1
-    """How many training jobs the per-job time is the median of."""
-    details: dict[str, Any] = field(default_factory=dict)
-
-
-def _dataset_name(config: TuningJobConfig) -> str:
-    dataset = config.dataset
-    if isinstance(dataset, (str, Path)) and (isinstance(dataset, Path) or str(dataset).lower().endswith(".csv")):
-        return Path(dataset).stem  # as load_channel names a CSV's dataset
-    return str(getattr(dataset, "name", dataset))
-
-
-def _middle(parameter: Parameter, default: Any) -> Any:
-    """A range's middle on its own scaling; a categorical range's default if listed, else its first value."""
-    if isinstance(parameter, CategoricalParameter):
-        return default if default in parameter.values else parameter.values[0]
-    return parameter.from_unit(0.5)
-
-
-def _job_resource(config: TuningJobConfig, algorithm: Algorithm) -> int | None:
-    """The resource (num_round...) a training job of ``config`` trains: a tuned one's middle,
-    Hyperband's MaxResource (an upper figure), or the static value."""
-    resource = algorithm.resource
-    if resource is None:
-        return None
-    ranges = config.resolved_ranges()
-    if resource in ranges:
-        return int(_middle(ranges[resource], algorithm.hyperparameters[resource].default))
-    if strategy_class(config.strategy).grows_resource and "MaxResource" in config.strategy_config:
-        return int(config.strategy_config["MaxResource"])
-    return int(algorithm.resolve(config.static_hyperparameters)[resource])
-
-
-def estimate_from_history(config: TuningJobConfig, store: Store) -> RuntimeEstimate | None:
-    """The median time of past Completed training jobs of the same algorithm on the same dataset.
-
-    Scaled by the training resource when the algorithm has one: a past job of 50 rounds
-    that took 1 s counts as 0.02 s a round, and this job's rounds (its static
-    ``num_round``, or a tuned range's middle) are multiplied by it. ``None`` when the
-    store holds no such job.
-    """
-    from tuning.analysis.resource_use import training_resource
-
-    try:
-        algorithm = get_algorithm(config.algorithm)
-        resource = _job_resource(config, algorithm)
-    except (ValidationError, TypeError, ValueError):
-        return None
-    dataset = _dataset_name(config)
-    past = [job for job in store.list_tuning_jobs()
-            if job.algorithm == algorithm.name and job.dataset == dataset and not job.is_active]
-    past.sort(key=lambda job: job.created_at, reverse=True)
-    rates: list[float] = []
-    used: list[str] = []
-    for tuning_job in past:
-        for training_job in store.training_jobs(tuning_job.name, status="Completed", with_curves=False):
-            seconds = training_job.elapsed_seconds
-            if seconds is None:
-                continue
-            if resource is None:
-                rates.append(seconds)
-            else:
-                units = training_resource(tuning_job, training_job)
-                if not units:
-                    continue
-                rates.append(seconds / units)
-            if tuning_job.name not in used:
-                used.append(tuning_job.name)
-            if len(rates) >= HISTORY_JOBS:
-                break
-        if len(rates) >= HISTORY_JOBS:
-            break
-    if not rates:
-        return None
-    per_job = statistics.median(rates) * (resource or 1)
-    jobs = f"{len(used)} earlier tuning job{'s' if len(used) > 1 else ''}"
-    scaled = f", scaled to {resource} {algorithm.resource_unit}" if resource is not None else ""
-    return RuntimeEstimate(
-        per_job, f"the median of {len(rates)} Completed training jobs of {algorithm.title} on {dataset} in this "
-                 f"store ({jobs}: {', '.join(used[:3])}{'…' if len(used) > 3 else ''}){scaled}",
-        "history", jobs_seen=len(rates))
-
-
-def time_trial(config: TuningJobConfig) -> RuntimeEstimate:
-    """Train one real model of ``config`` on its data, timed: middle hyperparameters, this process.
-
-    The hyperparameters are the algorithm's defaults and static values, with every tuned
-    range at its middle (on its scaling) and Hyperband's resource at MaxResource. The data
-    is loaded, split and encoded as the tuning job will (:func:`~tuning.job.preparation.prepare`);
-    the training job runs as a worker runs it (:func:`~tuning.running.worker.run_training_job`).
-    Refuses (ValidationError) a configuration the launch would refuse, and says so when
-    the timed training job fails.
-    """
-    from tuning.job.preparation import encode_channels, prepare
-    from tuning.running.worker import run_training_job, worker_state
-
-    grows = strategy_class(config.strategy).grows_resource
-    one_job = config.replace(  # only the data, the algorithm and the ranges matter for one training job
-        name=None, warm_start_config=None, completion_criteria=None, strategy="Random", strategy_config={},
-        max_jobs=1, early_stopping_type="Off", early_stopping_grace_period=None)
-    prepared = prepare(one_job)
-    algorithm = prepared.algorithm
-    hyperparameters = algorithm.resolve(prepared.static)
-    for name, parameter in prepared.ranges.items():
-        hyperparameters[name] = _middle(parameter, algorithm.hyperparameters[name].default)
-    if grows and algorithm.resource is not None:
-        hyperparameters[algorithm.resource] = _job_resource(config, algorithm)
-    started = time.perf_counter()
-    data, _, _ = encode_channels(prepared)
-    with warnings.catch_warnings():  # worker_state silences warnings: in this process, only for the trial
-        state = worker_state(data, algorithm.name, prepared.metric.name, board=None)
-        outcome = run_training_job(0, hyperparameters, config.random_seed or 0, False, state=state)
-    if outcome.status != "Completed":
-        raise ValidationError(f"the timed training job did not complete ({outcome.status}): "
-                              f"{outcome.failure_reason or 'no reason given'}")
-    seconds = outcome.end_time - outcome.start_time
-    shown = ", ".join(f"{name}={_number(value)}" for name, value in hyperparameters.items()
-                      if name in prepared.ranges or name == algorithm.resource)
-    return RuntimeEstimate(
-        seconds, f"one timed training job of {algorithm.title} on {prepared.train.name} with the middle of each "
-                 f"range ({shown}), one seed, on this machine", "trial",
-        details={"encode_and_train_seconds": time.perf_counter() - started})
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{max(1, round(seconds))} s"
-    if seconds < 5400:
-        return f"{round(seconds / 60)} minutes"
-    return f"{seconds / 3600:.1f} hours"
-
-
-def runtime_finding(estimate: RuntimeEstimate, config: TuningJobConfig, *, cores: int | None = None) -> Finding:
-    """The estimate as a sentence: "about 4 minutes with 3 parallel jobs", its source, and that it is an estimate.
-
-    Training jobs run in waves of MaxParallelTrainingJobs (no more than ``cores`` at once
-    on this machine: a third job on two cores waits). Early stopping and Hyperband stop
-    jobs early, so for them the figure is an upper one; MaxRuntimeInSeconds may end the
-    job sooner, and the finding says so.
-    """
-    cores = cores or os.cpu_count() or 1
-    jobs = config.max_jobs
-    if jobs is None:
-        jobs = _grid_size(config, config.resolved_ranges()) or 1
-    parallel = max(1, min(config.max_parallel_jobs, cores))
-    total = math.ceil(jobs / parallel) * estimate.seconds_per_job
-    at_once = f"{parallel} parallel job{'s' if parallel > 1 else ''}"
-    if parallel < config.max_parallel_jobs:
-        at_once += f" (this machine has {cores} cores, so no more run at once)"
-    caveats = []
-    if strategy_class(config.strategy).grows_resource:
-        caveats.append("an upper figure: Hyperband trains most jobs on a fraction of the resource")
-    elif config.early_stopping_type == "Auto":
-        caveats.append("an upper figure: early stopping cuts weak jobs short")
-    if config.max_runtime_seconds and total > config.max_runtime_seconds:
-        caveats.append(f"longer than MaxRuntimeInSeconds ({config.max_runtime_seconds:g} s), so the job will end "
-                       "at its time limit with fewer training jobs")
-    words = "; ".join(["It is an estimate of training time only (starting the workers adds a few seconds)"]
-                      + caveats)
-    return Finding(
-        RUNTIME_ESTIMATE, "info",
-        f"About {_duration(total)} with {at_once}: {jobs:,} training jobs at about "
-        f"{_duration(estimate.seconds_per_job) if estimate.seconds_per_job >= 1 else f'{estimate.seconds_per_job:.2g} s'} "
-        f"each, from {estimate.source}. {words}.")
 
 
 # -- after a job --------------------------------------------------------------------------
@@ -601,7 +357,7 @@ def check_best_on_edge(tuning_job: TuningJob, training_jobs: Sequence[TrainingJo
         else:
             end, word, beyond = low, "lower", "below"
         where = "on" if value == end else f"within {EDGE_SHARE:.0%} of the width of"
-        text = (f"The best training job, {best.name}, has {name} = {_number(best.hyperparameters[name])}, {where} the "
+        text = (f"The best training job, {best.name}, has {name} = {number_text(best.hyperparameters[name])}, {where} the "
                 f"{word} end of its range {low:g} to {high:g} ({scaling} scaling): a better value may lie {beyond} "
                 f"{end:g}, where the search never looked.")
         widened = _widened(algorithm, name, parameter, side)
@@ -619,7 +375,7 @@ def check_best_on_edge(tuning_job: TuningJob, training_jobs: Sequence[TrainingJo
                     f"{', in decades' if scaling is ScalingType.LOGARITHMIC else ''}, doubling the range")
         findings.append(Finding(
             BEST_ON_EDGE, "warning",
-            f"{text} Widen {name}'s {word} bound, to {_number(bound)} ({how}), and tune again.",
+            f"{text} Widen {name}'s {word} bound, to {number_text(bound)} ({how}), and tune again.",
             fix={"hyperparameter": name, side: bound}, hyperparameter=name))
     return findings
 
@@ -661,7 +417,7 @@ def check_no_effect(tuning_job: TuningJob, training_jobs: Sequence[TrainingJob],
             f"{len(completed)} Completed training jobs; the threshold is {NO_EFFECT_SHARE:.0%}). Within "
             f"{ranges[name].describe()} it hardly changed {tuning_job.objective_metric_name}, so tuning it spends "
             f"training jobs on nothing. Fix it at the best job's value"
-            f"{f' ({_number(value)})' if value is not None else ''} and give the budget to the others. (What "
+            f"{f' ({number_text(value)})' if value is not None else ''} and give the budget to the others. (What "
             "mattered in these jobs, not in every range: one seed, a rough estimate.)",
             fix=fix, hyperparameter=name))
     return findings
