@@ -56,7 +56,7 @@ def fill_create_page(page: Page, dashboard_url: str) -> None:
         page.get_by_label(label).fill(value)
         page.get_by_label(label).press("Enter")
         wait_until_idle(page)
-    expect(page.get_by_text(re.compile(rf"{TRAINING_JOBS} training jobs.*Random search"))).to_be_visible()
+    expect(page.get_by_text(re.compile(rf"^{TRAINING_JOBS} training jobs, .*Random search"))).to_be_visible()
     assert_no_exception(page, "the Create page")
 
 

@@ -217,4 +217,4 @@ def test_eight_processes_opening_a_new_store_at_once_all_get_it(tmp_path):
             process.join(60)
         assert outcomes == ["ok"] * 8, f"round {round_}: {outcomes}"
         tables = sa.inspect(sa.create_engine(f"sqlite:///{path}")).get_table_names()
-        assert sorted(tables) == ["training_jobs", "tuning_jobs"]
+        assert sorted(tables) == ["strategy_calls", "training_jobs", "tuning_jobs"]

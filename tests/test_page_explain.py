@@ -39,6 +39,10 @@ def test_a_bayesian_job_is_walked_step_by_step_with_the_model_drawn():
     for step in (4, 7, last):
         app.slider(key="explain.step").set_value(step).run()
         assert not app.exception, [item.value for item in app.exception]
+        look_into = app.radio(key=f"explain.model.{step}")
+        assert look_into.value == ("TPE" if all(by.startswith("TPE") for by in app.dataframe[0].value["Proposed by"])
+                                   else "Gaussian process")  # the half that picked at this step, first
+        look_into.set_value("Gaussian process").run()
         assert f"Step {step} of {last}" in " ".join(item.value for item in app.markdown)
         assert _titles(app) == [f"Step {step}: what the Gaussian process believed", f"Step {step}: the model along eta"]
     table = app.dataframe[0].value

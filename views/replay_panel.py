@@ -19,8 +19,7 @@ from tuning.visualization import (numeric_names, plot_coverage, plot_surrogate_p
 
 STEP = "explain.step"
 PLAYING = "explain.playing"
-PLAY_SECONDS = 1.5
-"""How long each step shows while playing: time to see the model change, not to read every number."""
+PLAY_SECONDS = 1.5  # how long each step shows while playing: time to see the model change, not to read every number
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
