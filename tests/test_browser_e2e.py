@@ -151,7 +151,7 @@ def test_create_page_launches_a_job_that_a_second_tab_watches_to_the_end(
         page.get_by_label(label).fill(value)
         page.get_by_label(label).press("Enter")
         wait_until_idle(page)
-    expect(page.get_by_text(re.compile(r"4 training jobs.*Random search"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^4 training jobs, .*Random search"))).to_be_visible()
     assert_no_exception(page, "Create tuning job")
     shot("create-filled")
     page.get_by_role("button", name=re.compile("Launch tuning job")).click()

@@ -58,8 +58,9 @@ def test_a_bayesian_replay_walked_three_steps_and_a_hyperband_diagram(
         look_into = page.get_by_role("radiogroup", name="Look into").last
         look_into.get_by_text("Gaussian process", exact=True).click()  # whichever half picked at this step
         wait_until_idle(page)
+        expect(page.get_by_text(f"Step {step}: what the Gaussian process believed")).to_be_visible(
+            timeout=PAGE_TIMEOUT_MS)
         _charts_drawn(page, 2)  # the Gaussian process's plane and slice
-        expect(page.get_by_text(f"Step {step}: what the Gaussian process believed")).to_be_visible()
         shot(f"explain-bayes-step-{step}")
         thumb.focus()
     page.get_by_role("radiogroup", name="Look into").last.get_by_text("TPE", exact=True).click()

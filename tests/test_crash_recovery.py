@@ -310,7 +310,7 @@ def test_sigkill_of_the_dashboard_server_while_a_job_runs_then_resume_from_the_m
             page.get_by_label(label).fill(value)
             page.get_by_label(label).press("Enter")
             expect(idle).to_have_count(0, timeout=PAGE_MS)
-        expect(page.get_by_text(re.compile(rf"{max_jobs} training jobs.*Random search"))).to_be_visible(timeout=PAGE_MS)
+        expect(page.get_by_text(re.compile(rf"^{max_jobs} training jobs, .*Random search"))).to_be_visible(timeout=PAGE_MS)
         page.get_by_role("button", name=re.compile("Launch tuning job")).click()
         expect(page.get_by_text(f"Launched {name}", exact=False)).to_be_visible(timeout=PAGE_MS)
 
