@@ -73,7 +73,7 @@ def test_a_race_started_on_the_page_is_drawn_reopened_and_repeated():
         assert sorted(trace["name"] for trace in chart["data"] if " · " in trace.get("name", "")) == [
             "Bayesian · one seed", "Grid · one seed", "Random · one seed"]
         assert any(trace.get("name", "").startswith("Baseline ") for trace in chart["data"])
-    table = later.dataframe[0].value
+    table = later.dataframe[-1].value  # after the ranges editor
     assert list(table["Strategy"]) == ["Grid", "Random", "Bayesian"]
     assert set(table["Training jobs"]) == {"8 of 8"}
     assert set(table["Parallel"]) == {parallel_share(available_cores(), 3)}  # 3 strategies share the cores
