@@ -24,7 +24,7 @@ STRATEGIES = ("Grid", "Random", "Bayesian", "Hyperband")
 
 
 def fill(page: Page, label: str, value: str) -> None:
-    field = page.get_by_label(label)
+    field = page.get_by_label(label, exact=True)
     field.fill(value)
     field.press("Enter")
     wait_until_idle(page)
@@ -32,7 +32,7 @@ def fill(page: Page, label: str, value: str) -> None:
 
 def legend_names(page: Page) -> list[str]:
     """The strategies' legend entries of every chart on the page (the baseline's left out)."""
-    texts = [text.strip() for text in page.locator(".js-plotly-plot .legendtext").all_inner_texts()]
+    texts = [text.strip() for text in page.locator(".js-plotly-plot .legendtext").all_text_contents()]
     return [text for text in texts if not text.startswith("Baseline")]
 
 

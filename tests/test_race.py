@@ -188,7 +188,7 @@ def _summaries(finals_by_strategy):
 
 def test_one_seed_is_called_one_seed_and_no_verdict():
     verdict = race_verdict(_summaries({"Grid": [0.9], "Bayesian": [0.95]}), objective_name="validation:accuracy")
-    assert verdict == ("With one seed each, Bayesian is ahead on validation:accuracy (0.95; Grid 0.9). One seed is "
+    assert verdict == ("With one seed each, Bayesian is ahead on validation:accuracy (0.95; then Grid 0.9). One seed is "
                        "one draw of each strategy's luck, so this is no verdict yet: repeat the race with 5 seeds and "
                        "compare the interquartile bands.")
 
@@ -203,6 +203,16 @@ def test_overlapping_bands_are_within_the_noise_and_clear_bands_win():
     assert clear.startswith("So far (the race is still running, so these values are interim), over 3 seeds, Bayesian "
                             "wins on validation:accuracy: its interquartile band (0.955 to 0.965) lies clear")
     assert "Bands from 3 seeds are rough" in clear
+    two = race_verdict(_summaries({"Grid": [0.80, 0.81], "Bayesian": [0.95, 0.96]}), objective_name="m")
+    assert two.startswith("Over 2 seeds, Bayesian is ahead on m: its interquartile band") and "too few to call it a win" in two
+
+
+def test_a_one_seed_tie_says_who_got_there_first():
+    groups = summarise_seeds({"Grid": [_run([0.5, 0.6, 0.9])], "Random": [_run([0.9, 0.5])], "Bayesian": [_run([0.7])]},
+                             objective_type="Maximize")
+    assert race_verdict(groups, objective_name="validation:accuracy").startswith(
+        "With one seed each, Grid and Random tie on validation:accuracy (0.9; Random got there first, at training "
+        "job 1; then Bayesian 0.7). One seed is one draw")
 
 
 def test_equal_means_are_a_tie_with_their_bands():

@@ -110,7 +110,7 @@ with st.expander("Set up a race", expanded=not stored, icon=":material/flag:"):
     for message in table.errors:
         st.error(literal(message), icon=":material/error:")
 
-    first, second, third, fourth = st.columns(4)
+    first, second, third, fourth = st.columns([1, 1, 1, 2])
     budget = first.number_input("Budget (training jobs per strategy)", min_value=1, max_value=10_000, step=1,
                                 value=int(base.max_jobs) if base is not None and base.max_jobs else 12,
                                 key=f"race.budget.{suffix}")
@@ -193,7 +193,6 @@ def member_rows(current, groups) -> pd.DataFrame:  # noqa: ANN001 - a Race and i
             "Best (this seed)": member.job.best_objective_value,
             "Seeds run": len(runs),
             "Compute seconds": round(sum(t.elapsed_seconds or 0.0 for t in own), 1),
-            "How it differs": member.note or "",
         })
     return pd.DataFrame(rows)
 
@@ -224,18 +223,23 @@ def live_view(name: str) -> None:
     verdict = race_verdict(summaries, objective_name=current.objective_metric_name, interim=running)
     (st.info if running else st.success)(literal(verdict), icon=":material/gavel:")
     baseline = baseline_for_job(current.first)
-    by_job, by_seconds = st.columns(2)
-    by_job.plotly_chart(plot_seed_bands_by_job(summaries, objective_name=current.objective_metric_name,
+    # One above the other, full width: side by side at 1280 px the titles were cut off.
+    st.markdown("**By training job**: who finds a good model in fewer jobs.")
+    st.plotly_chart(plot_seed_bands_by_job(summaries, objective_name=current.objective_metric_name,
+                                           objective_type=current.objective_type, baseline=baseline),
+                    width="stretch", key=f"race.by_job.{name}")
+    st.markdown("**By compute seconds**: who finds it for less training time (stopping weak jobs early counts).")
+    st.plotly_chart(plot_seed_bands_by_seconds(summaries, objective_name=current.objective_metric_name,
                                                objective_type=current.objective_type, baseline=baseline),
-                        width="stretch", key=f"race.by_job.{name}")
-    by_seconds.plotly_chart(plot_seed_bands_by_seconds(summaries, objective_name=current.objective_metric_name,
-                                                       objective_type=current.objective_type, baseline=baseline),
-                            width="stretch", key=f"race.by_seconds.{name}")
+                    width="stretch", key=f"race.by_seconds.{name}")
     st.dataframe(member_rows(current, groups), width="stretch", hide_index=True, column_config={
         "Best (this seed)": st.column_config.NumberColumn(format="%.5g"),
         "Parallel": st.column_config.NumberColumn(width="small", help="MaxParallelTrainingJobs"),
-        "How it differs": st.column_config.TextColumn(width="large"),
+        "Compute seconds": st.column_config.NumberColumn(help="Training time of this seed's jobs, summed"),
     })
+    for member in current.members:
+        if member.note:
+            st.caption(f":material/info: {literal(member.note)}")
     left_out = "; ".join(f"{role} left out: {why}" for role, why in current.left_out.items())
     st.caption(
         f"Every strategy ran with {current.parallel_each} training job(s) at a time on {current.cores} core(s), "
