@@ -161,8 +161,11 @@ with st.expander("Set up a race", expanded=not stored, icon=":material/flag:"):
             st.error(literal(error), icon=":material/error:")
         else:
             handles[handle.name] = handle
+            # The picker below is not drawn yet in this run: it opens the new race without a rerun. (No
+            # rerun while the workers start: a page run under AppTest re-installs the page as __main__.)
             st.session_state[PICK] = handle.name
-            st.rerun()
+            st.success(f"Started **{handle.name}**: {', '.join(handle.members)} side by side.",
+                       icon=":material/sports_score:")
 
 # -- The races --------------------------------------------------------------------------------
 st.subheader("Races")
@@ -178,6 +181,23 @@ if st.session_state.get(PICK) not in stored:
 picked = st.selectbox("Race", list(stored), key=PICK, format_func=lambda n: (
     f"{n} ({stored[n].dataset}, {stored[n].algorithm}, {', '.join(m.role for m in stored[n].members)})"))
 handle = handles.get(picked)
+
+# -- Repeat over seeds (above the live view, so that a click starts its refreshing in this run) -------
+st.caption(
+    "**Repeat with more seeds.** One race is one draw of each strategy's luck. Repeating it reruns every "
+    "strategy with seeds 1, 2, ... (same configuration, named like `<tuning job>-s2`), the strategies again side "
+    "by side; the race's own run counts as one of the seeds. Reruns already in the store are reused."
+)
+count_column, button_column = st.columns([1, 3])
+seed_count = int(count_column.number_input("Seeds in all", min_value=2, max_value=MAX_SEEDS, value=5, step=1,
+                                           key="race.seeds"))
+busy = stored[picked].is_active or (handle is not None and handle.running)
+if button_column.button(f"Repeat with {seed_count} seeds", icon=":material/replay:", disabled=busy,
+                        key="race.repeat", help="Wait for the race to end first." if busy else None):
+    try:
+        handles[picked] = handle = repeat_race(store, picked, seed_count)  # the live view below refreshes
+    except TuneLabError as error:
+        st.error(literal(error), icon=":material/error:")
 was_running = stored[picked].is_active or (handle is not None and handle.running)
 
 
@@ -251,25 +271,6 @@ def live_view(name: str) -> None:
 
 live_view(picked)
 
-# -- Repeat over seeds -------------------------------------------------------------------------
-st.subheader("Repeat with more seeds")
-st.caption(
-    "One race is one draw of each strategy's luck. Repeating it reruns every strategy with seeds 1, 2, ... "
-    "(same configuration, named like `<tuning job>-s2`), the strategies again side by side; the race's own "
-    "run counts as one of the seeds. Reruns already in the store are reused."
-)
-count_column, button_column = st.columns([1, 3])
-seed_count = int(count_column.number_input("Seeds in all", min_value=2, max_value=MAX_SEEDS, value=5, step=1,
-                                           key="race.seeds"))
-busy = was_running
-if button_column.button(f"Repeat with {seed_count} seeds", icon=":material/replay:", disabled=busy,
-                        key="race.repeat", help="Wait for the race to end first." if busy else None):
-    try:
-        handles[picked] = repeat_race(store, picked, seed_count)
-    except TuneLabError as error:
-        st.error(literal(error), icon=":material/error:")
-    else:
-        st.rerun()
 if any(member.job.status == TuningJobStatus.INTERRUPTED for member in stored[picked].members):
     st.warning("A strategy's tuning job was interrupted (its server stopped): resume it from the Monitor page; "
                "the race's verdict counts what it ran.", icon=":material/power_off:")
