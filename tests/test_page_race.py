@@ -87,3 +87,22 @@ def test_a_race_started_on_the_page_is_drawn_reopened_and_repeated():
     for chart in _charts(later):
         assert {trace["name"] for trace in chart["data"] if " · " in trace.get("name", "")} == {
             "Grid · 2 seeds", "Random · 2 seeds", "Bayesian · 2 seeds"}
+
+
+def test_an_existing_tuning_job_prefills_the_setup_as_a_template():
+    from tuning import ContinuousParameter, TuningJobConfig, run_tuning_job
+
+    store = Store()
+    run_tuning_job(TuningJobConfig(dataset="breast_cancer", algorithm="linear-learner", strategy="Random",
+                                   hyperparameter_ranges={"learning_rate": ContinuousParameter(0.001, 0.1, "Logarithmic")},
+                                   max_jobs=3, random_seed=9, name="template-job"), store)
+    store.dispose()
+    app = AppTest.from_file(PAGE, default_timeout=60).run()
+    _setting(app, "Start from").set_value("template-job").run()
+    assert not app.exception
+    assert (_setting(app, "Dataset").value, _setting(app, "Algorithm").value) == ("breast_cancer", "linear-learner")
+    assert (_setting(app, "Budget (training jobs per strategy)").value, _setting(app, "Random seed").value) == (3, 9)
+    ranges = app.dataframe[0].value
+    assert list(ranges.loc[ranges["Tune"], "Hyperparameter"]) == ["learning_rate"]  # the template's one range
+    assert app.info[0].value.startswith("**4 strategies**: Grid, Random, Bayesian, Hyperband; 3 training jobs each, "
+                                        "seed 9, validation:auc on breast_cancer")
