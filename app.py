@@ -36,6 +36,7 @@ def main() -> None:
         st.Page("views/results.py", title="Results", icon=":material/insights:"),
         st.Page("views/explain.py", title="Explain", icon=":material/psychology:"),
         st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("views/race.py", title="Strategy race", icon=":material/sports_score:"),
         st.Page("views/deploy.py", title="Deploy", icon=":material/rocket_launch:"),
     ])
     navigation.run()
