@@ -52,7 +52,8 @@ def _texts(app: AppTest) -> str:
 
 def test_next_and_back_keep_what_was_typed():
     app = _lesson()
-    assert _step(app) == f"Step 1 of {len(STEPS)}: {STEPS[0].title}"
+    assert _step(app) == f"Step 1 of {len(STEPS)}"
+    assert app.subheader[0].value == f"1. {STEPS[0].title}"
     app.checkbox(key=W + "exclude_columns").check().run()
     app = _next(app)
     app.text_input(key=W + "name").input("class-of-2026").run()
@@ -175,7 +176,7 @@ def test_an_earlier_tuning_job_is_reused_through_steps_7_to_10(earlier_job):
     assert not app.exception
     predictions = app.dataframe[0].value
     assert len(predictions) == 5 and set(predictions["prediction"]) <= {"no", "yes"}
-    assert list(predictions.columns[:2]) == ["prediction", "actual y"]
+    assert list(predictions.columns[:2]) == ["prediction", "actual output"]
 
     app = _next(app)  # 9: the two charts
     assert len(app.get("plotly_chart")) == 2 and not app.exception

@@ -79,9 +79,9 @@ class LessonStep:
 
 STEPS: tuple[LessonStep, ...] = (
     LessonStep("data", "Data", "The problem and the data", (
-        "A Portuguese bank phoned its customers to sell a term deposit; each row is one call, and the column y "
-        "says whether the customer said yes.",
-        "We want a model that predicts y for a customer before we call them.",
+        "A Portuguese bank phoned its customers to sell a term deposit; each row is one call, and the "
+        "column output says whether the customer said yes.",
+        "We want a model that predicts the output for a customer before we call them.",
         "Look first: about nine calls in ten end in 'no', so a model that always says 'no' is already right "
         "nine times in ten, and the column duration is only known once the call is over.",
     )),

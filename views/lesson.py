@@ -82,17 +82,25 @@ def _set(path: tuple, value: Any) -> None:
 def bound(widget, label: str, *path, to_state=None, from_state=None, **kwargs):  # noqa: ANN001, ANN201
     """``widget`` keyed ``lesson.w.<path>``, its value kept in the lesson's state at ``path``.
 
-    ``from_state``/``to_state`` convert between the state's value and the widget's (a list
-    of left-out columns and a checkbox, say).
+    The widget is always given the state's value as its own (``value``, or ``index`` of a
+    radio or selectbox), never through ``st.session_state[key]``: Streamlit drops a widget's
+    state on a run that does not draw it, and a browser drawing a widget again then showed
+    its default (0) while the server still held the typed value. Given the value, server and
+    browser agree on every visit. ``from_state``/``to_state`` convert between the state's
+    value and the widget's (a list of left-out columns and a checkbox, say).
     """
     key = WIDGET + ".".join(map(str, path))
-    if key not in st.session_state:  # first drawn, or dropped by Streamlit while another step showed
-        value = _get(path)
-        st.session_state[key] = from_state(value) if from_state else value
+    value = _get(path)
+    value = from_state(value) if from_state else value
+    if "options" in kwargs:
+        options = list(kwargs["options"])
+        kwargs["index"] = options.index(value) if value in options else 0
+    else:
+        kwargs["value"] = value
 
     def keep() -> None:
-        value = st.session_state[key]
-        _set(path, to_state(value) if to_state else value)
+        changed = st.session_state[key]
+        _set(path, to_state(changed) if to_state else changed)
 
     return widget(label, key=key, on_change=keep, **kwargs)
 
@@ -454,12 +462,12 @@ state()
 index = st.session_state.setdefault(STEP, 0)
 step = STEPS[index]
 st.title("Lesson")
-back, progress, forward = st.columns([1, 8, 1], vertical_alignment="center")
+progress, back, forward = st.columns([5, 1, 1], vertical_alignment="center")
 back.button("Back", key="lesson.back", on_click=go, args=(index - 1,), disabled=index == 0,
             icon=":material/arrow_back:", width="stretch")
 forward.button("Next", key="lesson.next", on_click=go, args=(index + 1,), disabled=index == len(STEPS) - 1,
                icon=":material/arrow_forward:", width="stretch", type="primary")
-progress.progress((index + 1) / len(STEPS), text=f"Step {index + 1} of {len(STEPS)}: {step.title}")
+progress.progress((index + 1) / len(STEPS), text=f"Step {index + 1} of {len(STEPS)}")
 progress.caption(" · ".join(f"**{k + 1} {s.name}**" if k == index else f"{k + 1} {s.name}"
                             for k, s in enumerate(STEPS)))
 st.subheader(f"{index + 1}. {step.title}")
