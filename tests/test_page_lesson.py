@@ -141,9 +141,9 @@ def test_the_gate_refuses_a_direction_against_the_metric():
 
 @pytest.fixture
 def earlier_job():
-    """A small finished job of the lesson's kind, as a teacher would run before class (4 jobs, 10 rounds)."""
+    """A small finished job of the lesson's kind, as a teacher would run before class (3 jobs, 10 rounds)."""
     state = default_lesson_state()
-    state.update(name="before-class", strategy="Random", max_jobs=4, max_parallel_jobs=2)
+    state.update(name="before-class", strategy="Random", max_jobs=3, max_parallel_jobs=3)
     state["static"]["xgboost"]["num_round"] = 10
     return run_tuning_job(lesson_config(state), Store())
 
@@ -154,7 +154,7 @@ def test_an_earlier_tuning_job_is_reused_through_steps_7_to_10(earlier_job):
     app.radio(key=W + "source").set_value("earlier").run()
     assert app.selectbox(key=W + "earlier").value == "before-class"
     (warning,) = [box.value for box in app.warning if "differs from the settings typed" in box.value]
-    assert "MaxNumberOfTrainingJobs: 4 in the earlier job, 20 typed here" in warning
+    assert "MaxNumberOfTrainingJobs: 3 in the earlier job, 20 typed here" in warning
     assert "strategy: Random in the earlier job, Bayesian typed here" in warning
     app = app.button(key="lesson.use_earlier").click().run()
     assert app.session_state["lesson.state"]["job"] == "before-class"

@@ -214,7 +214,7 @@ def step_objective() -> None:
         bound(st.radio, "Direction (HyperParameterTuningJobObjective.Type)", "objective_type",
               options=["Maximize", "Minimize"], horizontal=True)
         better = "higher" if metric.higher_is_better else "lower"
-        st.caption(f"{metric_name} is {metric.direction}d: {better} is better. The engine refuses the other "
+        st.caption(f"{metric_name} is {metric.direction.lower()}d: {better} is better. The engine refuses the other "
                    "direction at launch, in words.")
     with right:
         majority = profile.target_distribution.sort_values("share", ascending=False).iloc[0]
