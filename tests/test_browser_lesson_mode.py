@@ -1,7 +1,7 @@
 """Lesson mode in a real browser: the ten steps end to end, at 1280x720, with a small budget.
 
 A real ``streamlit run app.py`` server (conftest's ``dashboard_url``) and Debian's chromium
-walk the Lesson page: the data, the job's name, the search space, the objective, the
+walk the Lesson page: the data, a JSON prepared before class loaded, the job's name, the search space, the objective, the
 strategy (MaxNumberOfTrainingJobs typed down to 6 for speed, and still there after Back
 and Next), the launch through the dashboard's launcher, the live table until the job
 ends, the best model deployed (and retrained on all the data), the two charts and the
@@ -11,6 +11,7 @@ go to tmp_path (and $TUNELAB_SCREENSHOTS).
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from tuning.analysis.resource_use import compute_usage
 
 pytestmark = pytest.mark.browser
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "lesson-bank-accuracy.json"
 NAME = "lesson-mode-browser"
 JOBS = 6
 JOB_TIMEOUT_MS = 120_000
@@ -63,6 +65,19 @@ def test_the_lesson_mode_end_to_end(page: Page, dashboard_url: str, dashboard_ho
     shot("step1-data")
 
     _to_step(page, 2)
+    # A teacher's JSON prepared before class: the lesson's, with another name and budget.
+    prepared = json.loads(EXAMPLE.read_text())
+    prepared["HyperParameterTuningJobName"] = "prepared-before-class"
+    prepared["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"] = 8
+    upload = tmp_path / "prepared.json"
+    upload.write_text(json.dumps(prepared))
+    page.get_by_text("Load the lesson's settings from a JSON file").click()
+    page.locator("input[type=file]").first.set_input_files(upload)
+    expect(page.get_by_text("prepared.json")).to_be_visible()
+    wait_until_idle(page)
+    _button(page, "Load").click()
+    expect(page.get_by_text("Loaded the settings of prepared-before-class")).to_be_visible()
+    expect(page.get_by_label("Tuning job name", exact=True)).to_have_value("prepared-before-class")
     _type(page, "Tuning job name", NAME)
     shot("step2-job")
     _to_step(page, 3)
@@ -72,6 +87,7 @@ def test_the_lesson_mode_end_to_end(page: Page, dashboard_url: str, dashboard_ho
     _to_step(page, 4)
     shot("step4-objective")
     _to_step(page, 5)
+    expect(page.get_by_label("MaxNumberOfTrainingJobs", exact=True)).to_have_value("8")  # from the JSON
     _type(page, "MaxNumberOfTrainingJobs", str(JOBS))
     shot("step5-strategy")
     _to_step(page, 4, "Back")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tuning import ValidationError
+from tuning import CategoricalParameter, ContinuousParameter, ValidationError
 from tuning.lesson import (
     STEPS,
     check_lesson,
@@ -16,6 +16,7 @@ from tuning.lesson import (
     default_lesson_state,
     lesson_config,
     lesson_request,
+    lesson_state,
     training_jobs_table,
 )
 from tuning.records import TrainingJob, TuningJob
@@ -100,3 +101,28 @@ def test_differences_with_an_earlier_job_are_said_in_words():
         "columns left out: duration in the earlier job, none typed here",
         "eta: 0.05-0.3 Auto in the earlier job, 0.01-0.3 Logarithmic typed here",
     ]
+
+
+def test_a_json_prepared_before_class_becomes_the_lessons_settings_and_back():
+    example = read_tuning_job_json(json.loads(EXAMPLE.read_text()))
+    assert lesson_state(example) == default_lesson_state()
+    changed = example.replace(max_jobs=6, strategy="Random", algorithm="linear-learner", objective_type=None,
+                              objective_metric_name="validation:error", static_hyperparameters={"epochs": 5},
+                              hyperparameter_ranges={"learning_rate": ContinuousParameter(0.001, 0.1, "Logarithmic")})
+    state = lesson_state(changed)
+    assert state["objective_type"] == "Minimize"  # the metric's own direction when the JSON leaves it out
+    assert lesson_config(state).to_dict() == changed.replace(objective_type="Minimize").to_dict()
+    assert state["ranges"]["xgboost"] == default_lesson_state()["ranges"]["xgboost"]  # XGBoost's kept as they were
+
+
+@pytest.mark.parametrize("change, words", [
+    (dict(dataset="iris"), "the lesson is on bank-marketing"),
+    (dict(algorithm="random-forest", hyperparameter_ranges=None), "the lesson shows XGBoost and Linear Learner"),
+    (dict(strategy="Grid"), "the lesson compares Bayesian and Random"),
+    (dict(hyperparameter_ranges={"booster": CategoricalParameter(["gbtree", "dart"])}), "categorical range"),
+])
+def test_a_job_the_lesson_cannot_show_is_refused_in_words(change, words):
+    example = read_tuning_job_json(json.loads(EXAMPLE.read_text()))
+    with pytest.raises(ValidationError) as caught:
+        lesson_state(example.replace(**change))
+    assert words in str(caught.value)

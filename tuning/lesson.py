@@ -13,7 +13,8 @@ draws it and the tests read the same definition:
 - :func:`lesson_config`, the :class:`~tuning.job.config.TuningJobConfig` those settings
   make, and :func:`check_lesson`, the same through the engine's one gate
   (:func:`tuning.job.preparation.prepare`), whose messages are the ones a student reads;
-- :func:`lesson_request`, the CreateHyperParameterTuningJob JSON the lesson quotes;
+- :func:`lesson_request`, the CreateHyperParameterTuningJob JSON the lesson quotes, and
+  :func:`lesson_state`, the way back: a JSON a teacher prepared becomes the lesson's settings;
 - :func:`training_jobs_table`, the table the class watches (Training Job | Max Depth | Eta |
   Gamma | Validation Accuracy), with every stopped job's value said to be interim;
 - :func:`config_differences`, in words, between the settings typed and an earlier job a
@@ -37,6 +38,7 @@ from tuning.analysis.resource_use import training_resource
 from tuning.analysis.stopped_jobs import stopped_at
 from tuning.errors import ValidationError
 from tuning.job.config import TuningJobConfig
+from tuning.metrics import get_metric
 from tuning.parameters import ContinuousParameter, IntegerParameter, Parameter
 from tuning.records import TrainingJobStatus
 from tuning.sagemaker.request_json import to_sagemaker_request
@@ -59,6 +61,7 @@ __all__ = [
     "default_lesson_state",
     "lesson_config",
     "lesson_request",
+    "lesson_state",
     "training_jobs_table",
 ]
 
@@ -269,6 +272,46 @@ def lesson_request(state_or_config: Mapping[str, Any] | TuningJobConfig) -> dict
     if not isinstance(config.dataset, str):  # a loaded Dataset is recorded by its name
         config = config.replace(dataset=config.dataset.name)
     return to_sagemaker_request(config)
+
+
+def lesson_state(config: TuningJobConfig) -> dict[str, Any]:
+    """The lesson's settings that make ``config``: :func:`lesson_config`'s inverse.
+
+    A teacher downloads the lesson's JSON, edits or keeps it, and loads it in class; the
+    lesson's screens then show those settings. A job the lesson cannot show (another
+    dataset or algorithm, a categorical range, Grid or Hyperband) is refused in words.
+    """
+    state = default_lesson_state()
+    if config.dataset != DATASET:
+        raise ValidationError(f"the lesson is on {DATASET}, but this job tunes on {config.to_dict()['Dataset']!r}; "
+                              "open it on the Create page instead.")
+    if config.algorithm not in ALGORITHMS:
+        raise ValidationError(f"the lesson shows {' and '.join(ALGORITHMS.values())}, but this job tunes "
+                              f"{config.algorithm!r}; open it on the Create page instead.")
+    if config.strategy not in STRATEGIES:
+        raise ValidationError(f"the lesson compares {' and '.join(STRATEGIES)}, but this job uses {config.strategy}; "
+                              "open it on the Create page instead.")
+    rows = []
+    for name, parameter in config.resolved_ranges().items():
+        if not isinstance(parameter, (IntegerParameter, ContinuousParameter)):
+            raise ValidationError(f"{name} has a categorical range, which the lesson's search space cannot show; "
+                                  "open the job on the Create page instead.")
+        rows.append({"Name": name, "Type": "Integer" if isinstance(parameter, IntegerParameter) else "Continuous",
+                     "MinValue": parameter.min_value, "MaxValue": parameter.max_value,
+                     "ScalingType": parameter.scaling_type})
+    algorithm = config.algorithm
+    state["algorithm"] = algorithm
+    state["ranges"][algorithm] = rows
+    state["static"][algorithm] = dict(config.static_hyperparameters)
+    if config.objective_metric_name:
+        state["metric"][algorithm] = config.objective_metric_name
+    state["objective_type"] = config.objective_type or get_metric(state["metric"][algorithm]).direction
+    state.update(
+        name=config.name or "", strategy=config.strategy, max_jobs=config.max_jobs,
+        max_parallel_jobs=config.max_parallel_jobs, early_stopping=config.early_stopping_type == "Auto",
+        random_seed=config.random_seed, exclude_columns=list(config.exclude_columns),
+    )
+    return state
 
 
 _WORDS = {"eta": "Eta", "l1": "L1", "wd": "Wd"}

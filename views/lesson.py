@@ -33,14 +33,17 @@ from tuning.lesson import (
     default_lesson_state,
     lesson_config,
     lesson_request,
+    lesson_state,
     training_jobs_table,
 )
+from tuning.json_input import parse_json
 from tuning.records import ACTIVE_TUNING_STATUSES
+from tuning.sagemaker.request_json import read_tuning_job_json
 from tuning.serving.deploy import predict_frame
 from tuning.serving.serve import describe_model, serve_model
 from tuning.visualization import plot_objective_surface, plot_slice, plot_target_distribution
 
-STATE, STEP = "lesson.state", "lesson.step"
+STATE, STEP, LOADS = "lesson.state", "lesson.step", "lesson.loads"
 WIDGET = "lesson.w."  # widget keys: seeded from STATE when drawn
 REFRESH_SECONDS = 2
 PREDICTED_ROWS = 5
@@ -90,7 +93,8 @@ def bound(widget, label: str, *path, to_state=None, from_state=None, **kwargs): 
     browser agree on every visit. ``from_state``/``to_state`` convert between the state's
     value and the widget's (a list of left-out columns and a checkbox, say).
     """
-    key = WIDGET + ".".join(map(str, path))
+    loads = st.session_state.get(LOADS, 0)  # settings loaded from a JSON make every widget anew
+    key = WIDGET + (f"{loads}." if loads else "") + ".".join(map(str, path))
     value = _get(path)
     value = from_state(value) if from_state else value
     if "options" in kwargs:
@@ -156,7 +160,28 @@ def step_data() -> None:
         st.plotly_chart(figure, width="stretch")
 
 
+def load_settings(data: bytes) -> None:
+    """Settings from a SageMaker (or TuneLab) JSON become the lesson's; a job it cannot show is refused in words."""
+    try:
+        settings = lesson_state(read_tuning_job_json(parse_json(data, "the file")))
+    except TuneLabError as error:
+        st.error(f"Cannot load it: {literal(str(error))}", icon=":material/error:")
+        return
+    state().update(settings)
+    st.session_state[LOADS] = st.session_state.get(LOADS, 0) + 1
+    st.session_state["lesson.loaded"] = settings["name"] or "the file"
+    st.rerun()
+
+
 def step_job() -> None:
+    with st.expander("Load the lesson's settings from a JSON file (a lesson prepared before class)",
+                     icon=":material/upload_file:"):
+        uploaded = st.file_uploader("SageMaker CreateHyperParameterTuningJob JSON", type=["json"],
+                                    key="lesson.upload")
+        if st.button("Load", key="lesson.load", disabled=uploaded is None, icon=":material/download:"):
+            load_settings(uploaded.getvalue())
+    if loaded := st.session_state.pop("lesson.loaded", None):
+        st.success(f"Loaded the settings of {literal(loaded)}: steps 1 to 5 show them.", icon=":material/check_circle:")
     left, middle, right = st.columns(3)
     with left:
         bound(st.text_input, "Tuning job name", "name", max_chars=32,
