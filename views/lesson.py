@@ -27,6 +27,7 @@ from tuning.lesson import (
     ALGORITHMS,
     DATASET,
     LEAKY_COLUMN,
+    MEASURED_OVER_SEEDS,
     STEPS,
     STRATEGIES,
     config_differences,
@@ -449,9 +450,7 @@ def step_wrapup() -> None:
             text += (f" {literal(other.name)} ran {other.strategy} on the same data and metric and reached "
                      f"{other.best_objective_value:.4f} against {job.best_objective_value:.4f} here: one seed each, "
                      "so the gap may be luck.")
-        text += (" Over 5 seeds the course measured them about level on this small search space (mean best "
-                 "0.9133 Bayesian, 0.9130 Random, well inside the seeds' spread: README, \"The course's lesson, "
-                 "measured\"); repeat them over seeds yourself to see the spread.")
+        text += f" {MEASURED_OVER_SEEDS} Repeat them over seeds yourself to see the spread."
         st.markdown(text)
         usage = compute_usage(job, store.training_jobs(job.name))
         if job.config.get("EarlyStoppingType") != "Auto":
