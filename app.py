@@ -30,6 +30,7 @@ def main() -> None:
 
     navigation = st.navigation([
         st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("views/lesson.py", title="Lesson", icon=":material/school:"),
         st.Page("views/datasets.py", title="Datasets", icon=":material/table_view:"),
         st.Page("views/create.py", title="Create tuning job", icon=":material/add_circle:"),
         st.Page("views/monitor.py", title="Monitor", icon=":material/monitoring:"),
