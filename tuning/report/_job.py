@@ -30,7 +30,7 @@ from tuning.explain.lint import lint_after_job
 from tuning.job.config import RUN_RECORD, TuningJobConfig, training_jobs_ran_on
 from tuning.job.warm_start import overall_best_training_job
 from tuning.records import TrainingJobStatus
-from tuning.report._html import Charts, code_block, esc, facts, note, table, when
+from tuning.report._html import Charts, code_block, esc, facts, links, note, table, when
 from tuning.sagemaker.request_json import to_sagemaker_request
 from tuning.serving.deploy import model_is_saved
 from tuning.visualization import RESULTS_CHARTS, default_axes, plot_generalisation_check, results_figure
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from tuning.store.database import Store
 
 BEST_MARK = "★"
+SECTIONS = (("charts", "Charts"), ("lint", "Search-space lint"), ("generalisation", "Generalisation check"),
+            ("training-jobs", "Training jobs"), ("configuration", "Configuration"))
+"""A job's sections after its summary, in order: (anchor suffix, heading)."""
 
 
 def direction(objective_type: str) -> str:
@@ -316,21 +319,20 @@ def job_section(store: Store, job: TuningJob, draw: Charts, *, anchor: str, leve
     lede = (f"{esc(job.status)} &middot; {esc(job.strategy)} search of {esc(job.algorithm)} on {esc(job.dataset)} "
             f"&middot; objective <strong>{esc(job.objective_metric_name)}</strong> "
             f"({direction(job.objective_type)}){held_out_words(job)}")
+    bodies = {
+        "charts": charts(job, training_jobs, draw),
+        "lint": lint(job, training_jobs),
+        "generalisation": generalisation(store, job, training_jobs, draw),
+        "training-jobs": training_jobs_table(store, job, training_jobs),
+        "configuration": configuration(job),
+    }
     return "\n".join([
         f'<section id="{esc(anchor)}">',
         f"<{heading}>{'TuneLab report: ' if level == 1 else ''}{esc(job.name)}</{heading}>",
         f'<p class="lede">{lede}</p>',
+        links({f"{anchor}-{part}": title for part, title in SECTIONS}),
         interim_banner(job),
         summary(store, job, training_jobs),
-        f'<{sub} id="{esc(anchor)}-charts">Charts</{sub}>',
-        charts(job, training_jobs, draw),
-        f'<{sub} id="{esc(anchor)}-lint">Search-space lint</{sub}>',
-        lint(job, training_jobs),
-        f'<{sub} id="{esc(anchor)}-generalisation">Generalisation check</{sub}>',
-        generalisation(store, job, training_jobs, draw),
-        f'<{sub} id="{esc(anchor)}-training-jobs">Training jobs</{sub}>',
-        training_jobs_table(store, job, training_jobs),
-        f'<{sub} id="{esc(anchor)}-configuration">Configuration</{sub}>',
-        configuration(job),
+        *(f'<{sub} id="{esc(anchor)}-{part}">{esc(title)}</{sub}>\n{bodies[part]}' for part, title in SECTIONS),
         "</section>",
     ])

@@ -2,7 +2,7 @@
 
 A group report opens with the jobs in one table and their best-so-far curves overlaid on
 one chart (when they share an objective, so the curves share an axis), then has every
-job's own report below it. plotly.js is in the file once, whatever the number of charts.
+job's own report below it. plotly.js is in the file once, in its head, whatever the number of charts.
 """
 
 from __future__ import annotations
@@ -108,7 +108,8 @@ def build_report(store: Store, names: str | Sequence[str]) -> Report:
             *sections,
         ])
     counted = sum(len(store.training_jobs(job.name, with_curves=False)) for job in jobs)
-    return Report(page(title, body, footer_html=_footer()), tuple(listed), draw.count, counted)
+    document = page(title, body, footer_html=_footer(), with_plotly=draw.count > 0)
+    return Report(document, tuple(listed), draw.count, counted)
 
 
 def report_html(store: Store, names: str | Sequence[str]) -> str:
