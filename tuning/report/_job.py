@@ -170,6 +170,13 @@ def configuration(job: TuningJob) -> str:
     return "\n".join(parts)
 
 
+def _has_rounds(job: TuningJob) -> bool:
+    try:
+        return get_algorithm(job.algorithm).resource is not None
+    except TuneLabError:
+        return True
+
+
 def charts(job: TuningJob, jobs_with_curves: Sequence[TrainingJob], draw: Charts) -> str:
     """Every Results chart, in the page's order; the objective surface on its default axes."""
     try:
@@ -192,6 +199,9 @@ def charts(job: TuningJob, jobs_with_curves: Sequence[TrainingJob], draw: Charts
             args = axes
             caption = (f"{axes[0]} across, {axes[1]} up (the Results page lets you pick any two tuned "
                        "hyperparameters).")
+        if chart.curves and not _has_rounds(job):
+            caption = (f"{job.algorithm} trains each model in one go: every training job reports one value, so "
+                       "there is no curve to draw.")
         try:
             figure = results_figure(chart, job, jobs_with_curves, *args)
         except TuneLabError as error:
