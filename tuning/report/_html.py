@@ -111,7 +111,7 @@ h2 { font-size: 24px; margin: 40px 0 8px; padding-top: 8px; border-top: 2px soli
 h3 { font-size: 19px; margin: 28px 0 8px; overflow-wrap: anywhere; }
 p, dd, li { overflow-wrap: anywhere; }
 .lede { color: var(--muted); margin: 0 0 12px; }
-nav.contents { font-size: 15px; color: var(--muted); margin: 8px 0 0; }
+nav.contents { font-size: 15px; color: var(--muted); margin: 8px 0 14px; }
 nav.contents a { color: var(--accent); margin-right: 14px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 12px 0; }
 dl.facts dt { font-weight: 600; }
