@@ -300,3 +300,27 @@ def test_the_file_draws_every_chart_in_chromium_with_the_network_blocked(jobs, p
         folder.mkdir(parents=True, exist_ok=True)
         for path in shots:
             shutil.copy(path, folder / path.name)
+
+
+@pytest.mark.browser
+def test_the_results_page_download_button_hands_over_the_report(page, dashboard_url, dashboard_home, tmp_path):
+    """In a real dashboard: the button builds the report on the click, and the file is the engine's report."""
+    from playwright.sync_api import expect
+
+    store = Store(dashboard_home / "tunelab.db")
+    grid = read_tuning_job_json(json.loads((ROOT / "examples" / "iris-grid.json").read_text()))
+    run_tuning_job(grid.replace(name="report-download", strategy="Random", strategy_config={}, max_jobs=4), store)
+    page.set_default_timeout(60_000)
+    page.goto(f"{dashboard_url}/results?job=report-download")
+    button = page.get_by_role("button", name=re.compile("Download report"))
+    expect(button).to_be_visible()
+    page.screenshot(path=tmp_path / "report-results-button.png")
+    with page.expect_download() as download_info:
+        button.click()
+    download = download_info.value
+    assert download.suggested_filename == "report-download-report.html"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert "<h1>TuneLab report: report-download</h1>" in text and len(_charts(text)) == N_CHARTS
+    assert {row[1] for row in _rows(text)} == {t.name for t in store.training_jobs("report-download")}
+    if os.environ.get("TUNELAB_SCREENSHOTS"):
+        shutil.copy(tmp_path / "report-results-button.png", Path(os.environ["TUNELAB_SCREENSHOTS"]))
