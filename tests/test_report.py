@@ -313,7 +313,7 @@ def test_the_results_page_download_button_hands_over_the_report(page, dashboard_
     page.set_default_timeout(60_000)
     page.goto(f"{dashboard_url}/results?job=report-download")
     button = page.get_by_role("button", name=re.compile("Download report"))
-    expect(button).to_be_visible()
+    expect(button).to_be_visible(timeout=60_000)  # the first run of a page imports pandas, plotly, xgboost...
     page.screenshot(path=tmp_path / "report-results-button.png")
     with page.expect_download() as download_info:
         button.click()
