@@ -9,6 +9,9 @@
     python -m tuning show NAME                       one tuning job and its training jobs
                      [--test [--top-k 5]]            and its best training jobs re-scored on its test
                                                      split (TestSplitFraction): the generalisation check
+    python -m tuning report NAME [NAME ...] [-o F]   one self-contained HTML file (opens offline): config,
+                                                     training jobs, every Results chart; several names:
+                                                     a group, their best-so-far curves overlaid
     python -m tuning stop NAME                       ask a running tuning job to stop
     python -m tuning resume NAME                     go on with an Interrupted tuning job (its process
                                                      died): rerun what was cut short, then the rest
@@ -262,6 +265,20 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    """Write the HTML report of one tuning job, or of a group of them (a race of strategies)."""
+    from tuning.report import write_report
+
+    names = args.names
+    stem = "-vs-".join(names) if len(names) <= 3 else f"{names[0]}-and-{len(names) - 1}-more"
+    path = Path(args.output) if args.output else Path(f"{stem}-report.html")
+    report = write_report(_as_it_stands(_store(args.store)), names, path)
+    jobs = f"{len(names)} tuning jobs, " if len(names) > 1 else ""
+    print(f"Wrote {path} ({path.stat().st_size / 1e6:.1f} MB): {jobs}{report.training_jobs:,} training jobs, "
+          f"{report.charts} charts; one file, opens offline.")
+    return 0
+
+
 def _algorithms(_: argparse.Namespace) -> int:
     from tuning.algorithms import list_algorithms
 
@@ -315,6 +332,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                       help="re-score the best training jobs on the job's test split (TestSplitFraction)")
     show.add_argument("--top-k", type=int, default=5, metavar="K",
                       help="with --test: how many of the best training jobs by validation (default 5)")
+    report = commands.add_parser("report", help="write a tuning job's report: one self-contained HTML file")
+    report.add_argument("names", nargs="+", metavar="NAME",
+                        help="the tuning job; several: a group report with their best-so-far curves overlaid")
+    report.add_argument("-o", "--output", metavar="FILE.html",
+                        help="where to write it (default: NAME-report.html in this folder)")
     stop = commands.add_parser("stop", help="ask a running tuning job to stop")
     stop.add_argument("name")
     resume = commands.add_parser("resume", help="go on with an Interrupted tuning job (its process died)")
@@ -354,6 +376,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         if args.command == "export":
             return _export(args)
+        if args.command == "report":
+            return _report(args)
         return _algorithms(args)
     except ValidationError as error:
         print(f"error: {error}", file=sys.stderr)

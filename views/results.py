@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
@@ -25,47 +21,11 @@ from views.shared import (
     training_jobs_table,
 )
 from tuning import TuningJobConfig, ValidationError
-from tuning.analysis.baseline import baseline_for_job
-from tuning.visualization import (
-    BEST_LINES,
-    MAX_LINES,
-    plot_best_so_far,
-    plot_importance,
-    plot_intermediate_values,
-    plot_objective_surface,
-    plot_parallel_coordinates,
-    plot_slice,
-)
+from tuning.report import report_html
+from tuning.visualization import RESULTS_CHARTS, default_axes, results_figure
 
-
-@dataclass(frozen=True)
-class Chart:
-    """One tab of the Charts section: its title, the plot that draws it, and what the plot needs."""
-
-    title: str
-    plot: Callable[..., Any]  # a tuning.visualization plot_* function
-    caption: str | None = None
-    ranges: bool = True  # it takes the tuned ranges (axes, log scales)
-    baseline: bool = False  # it draws the baseline beside the best job
-    curves: bool = False  # it needs the learning curves, read from the store only for it
-    axes: bool = False  # the user picks two hyperparameters as its axes
-
-
-# The tabs, in their order on the page.
-CHARTS = (
-    Chart("Objective surface", plot_objective_surface, axes=True),
-    Chart("Best so far", plot_best_so_far, ranges=False, baseline=True),
-    Chart("Parallel coordinates", plot_parallel_coordinates,
-          caption=f"One line per completed job; above {MAX_LINES:,} jobs, the best {BEST_LINES} "
-                  "and a random sample of the rest."),
-    Chart("Importance", plot_importance, ranges=False,
-          caption="How much each hyperparameter explains the objective (a random forest fitted to the results)."),
-    Chart("Each hyperparameter", plot_slice),
-    Chart("Learning curves", plot_intermediate_values, ranges=False, baseline=True, curves=True,
-          caption="The objective after each round; dashed lines are jobs that early stopping or "
-                  "Hyperband stopped, and the x marks when. With many jobs, a sample of the curves "
-                  "is drawn over a band that holds most of them."),
-)
+# The tabs, in their order on the page: the engine's list, which the HTML report draws too.
+CHARTS = RESULTS_CHARTS
 CHARTS_BY_TITLE = {entry.title: entry for entry in CHARTS}
 
 
@@ -80,15 +40,8 @@ def chart(title: str, job_name: str, version: tuple, *args: str):  # noqa: ANN20
     """
     entry = CHARTS_BY_TITLE[title]
     store = get_store()
-    tuning_job = store.get_tuning_job(job_name)
-    extra: dict[str, Any] = {}
-    if entry.ranges:
-        extra["ranges"] = TuningJobConfig.from_dict(tuning_job.config).resolved_ranges()
-    if entry.baseline:
-        extra["baseline"] = baseline_for_job(tuning_job)
     jobs = store.training_jobs(job_name, with_curves=entry.curves)
-    return entry.plot(jobs, *args, objective_name=tuning_job.objective_metric_name,
-                      objective_type=tuning_job.objective_type, **extra)
+    return results_figure(entry, store.get_tuning_job(job_name), jobs, *args)
 
 
 st.title("Results")
@@ -109,6 +62,11 @@ st.markdown(
 best = best_job_text(job)
 if best:
     st.success(best, icon=":material/star:")
+# A callable: the report (every chart, plotly.js inlined, a second or two) is built only when clicked.
+st.download_button("Download report (HTML)", lambda: report_html(get_store(), job.name).encode("utf-8"),
+                   file_name=f"{job.name}-report.html", mime="text/html", icon=":material/description:",
+                   help="One self-contained file: the configuration, the training jobs and every chart below. "
+                        "It opens offline.")
 price, currency = cost_inputs()
 notes = job_notes(job.name, version)
 show_job_notes(job, notes, price=price, currency=currency)
@@ -151,8 +109,7 @@ else:
             elif len(names) < 2:
                 st.info("The objective surface needs two tuned hyperparameters.")
             else:
-                default_x = names.index("eta") if "eta" in names else 0
-                default_y = names.index("max_depth") if "max_depth" in names else 1
+                default_x, default_y = (names.index(name) for name in default_axes(names))
                 left, right = st.columns(2)
                 x = left.selectbox("Horizontal axis", names, index=default_x)
                 y = right.selectbox("Vertical axis", names,

@@ -36,9 +36,13 @@ from tuning.job.config import RUN_RECORD
 from tuning.records import TrainingJobStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from tuning.records import TrainingJob
     from tuning.store.database import Store
 
-__all__ = ["DEFAULT_TOP_K", "GeneralisationCheck", "HoldoutRow", "generalisation_check", "no_test_split_fix"]
+__all__ = ["DEFAULT_TOP_K", "GeneralisationCheck", "HoldoutRow", "generalisation_check", "no_test_split_fix",
+           "ranked_by_validation"]
 
 DEFAULT_TOP_K = 5
 """How many of the best training jobs (by validation objective) are re-scored on the test split."""
@@ -156,6 +160,16 @@ def no_test_split_fix() -> str:
             "training jobs may have seen every row.")
 
 
+def ranked_by_validation(training_jobs: Sequence[TrainingJob], objective_type: str) -> list[TrainingJob]:
+    """The Completed training jobs with a finite objective, best validation value first (the
+    earlier job on a tie): the order in which :func:`generalisation_check` takes its top k."""
+    maximize = objective_type == "Maximize"
+    completed = [t for t in training_jobs
+                 if t.status == TrainingJobStatus.COMPLETED and t.final_objective_value is not None
+                 and math.isfinite(t.final_objective_value)]
+    return sorted(completed, key=lambda t: (-t.final_objective_value if maximize else t.final_objective_value, t.index))
+
+
 def generalisation_check(store: Store, tuning_job_name: str, top_k: int = DEFAULT_TOP_K) -> GeneralisationCheck:
     """Re-score the ``top_k`` best Completed training jobs (by validation objective) on the test split.
 
@@ -178,14 +192,11 @@ def generalisation_check(store: Store, tuning_job_name: str, top_k: int = DEFAUL
             f"tuning job {tuning_job_name!r} held out no test split, so there are no unseen rows to re-score its "
             f"best training jobs on. {no_test_split_fix()}")
     maximize = job.objective_type == "Maximize"
-    completed = [t for t in store.training_jobs(tuning_job_name)
-                 if t.status == TrainingJobStatus.COMPLETED and t.final_objective_value is not None
-                 and math.isfinite(t.final_objective_value)]
+    completed = ranked_by_validation(store.training_jobs(tuning_job_name), job.objective_type)
     if not completed:
         raise ValidationError(
             f"tuning job {tuning_job_name!r} has no Completed training job yet, so there is nothing to re-score on "
             "its test split. Wait for a training job to complete.")
-    completed.sort(key=lambda t: (-t.final_objective_value if maximize else t.final_objective_value, t.index))
     top = completed[:top_k]
 
     unchanged = "so these would not be the rows held out, and nothing was re-scored. Restore the original data."

@@ -25,6 +25,7 @@ from tuning.visualization._intermediate import plot_intermediate_values
 from tuning.visualization._median_rule import plot_median_rule
 from tuning.visualization._objective_surface import plot_objective_surface
 from tuning.visualization._parallel_coordinates import plot_parallel_coordinates
+from tuning.visualization._results import RESULTS_CHARTS, ResultsChart, default_axes, results_figure
 from tuning.visualization._replay import numeric_names, plot_coverage, plot_surrogate_plane, plot_surrogate_slice
 from tuning.visualization._tpe_densities import plot_tpe_densities
 from tuning.visualization._seed_bands import plot_seed_bands_by_job, plot_seed_bands_by_seconds
@@ -33,6 +34,9 @@ from tuning.visualization._slice import plot_slice
 __all__ = [
     "BEST_LINES",
     "MAX_LINES",
+    "RESULTS_CHARTS",
+    "ResultsChart",
+    "default_axes",
     "hyperparameter_importance",
     "numeric_names",
     "plot_coverage",
@@ -52,4 +56,5 @@ __all__ = [
     "plot_surrogate_plane",
     "plot_surrogate_slice",
     "plot_tpe_densities",
+    "results_figure",
 ]
