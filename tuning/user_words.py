@@ -57,7 +57,7 @@ def in_user_words(message: str) -> str:
     for python, words in _FIELDS:
         text = re.sub(rf"\b{python}=", f"{words} ", text)
         text = re.sub(rf"\b{python}\b", words, text)
-    for python, words in _CLASSES:
-        text = text.replace(python, words)
+    for python, words in _CLASSES:  # whole words: SageMaker's IntegerParameterRanges stays as it is
+        text = re.sub(rf"\b{python}\b", words, text)
     text = text.replace("(or make it a static hyperparameter)", "(or untick Tune to keep one fixed Value)")
     return text

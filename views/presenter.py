@@ -27,7 +27,9 @@ PRESENT_KEY = "presenter.on"
 PRESENTER_FONT_SCALE = 1.25
 """Chart fonts in presenter mode, relative to the engine's (16 px text, 22 px titles)."""
 LONG_AXIS_TITLE = 24
-"""An axis title longer than this many characters ("validation:accuracy — higher is better") is not enlarged."""
+"""An axis or colour-bar title longer than this ("validation:accuracy — higher is better") is not enlarged."""
+LONG_TITLE = 50
+"""A chart title longer than this many characters is not enlarged either: it would not fit at 1024 px."""
 
 # What Streamlit's stock layout wastes at 1280x720: 6rem above every title and 5rem each side.
 # Normal mode keeps a little; presenter mode just clears the header bar, with tighter gaps.
@@ -41,7 +43,7 @@ _NORMAL_CSS = """
 """
 _PRESENTER_CSS = """
 <style>
-html { font-size: 17px; }
+html { font-size: 18px; }  /* page text, and the tables' canvas text with it */
 [data-testid="stMainBlockContainer"] { padding-top: 2.75rem; padding-bottom: 1rem;
   padding-left: 1.5rem; padding-right: 1.5rem; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
@@ -100,6 +102,17 @@ def theme_type() -> str:
     return "dark" if kind == "dark" else "light"
 
 
+_BLACKS = {"black", "#000", "#000000", "#444", "#444444"}
+"""Marker colours the engine picked to stand out on white; on a dark page they vanish."""
+_LIGHT_INK = "#e0e0e0"
+_DARK_BOX = "rgba(14,17,23,0.8)"
+
+
+def _is_white(color: object) -> bool:
+    text = str(color or "").replace(" ", "").lower()
+    return text in ("white", "#fff", "#ffffff") or text.startswith("rgba(255,255,255")
+
+
 def _scaled(size: Any, factor: float) -> Any:
     return round(size * factor) if isinstance(size, (int, float)) else size
 
@@ -108,29 +121,46 @@ def styled(figure: go.Figure, *, dark: bool, present: bool) -> go.Figure:
     """``figure`` in the page's theme and, in presenter mode, with larger fonts (changed in place).
 
     The engine's figures are drawn on ``plotly_white``; on a dark page that is a white slab,
-    so the template follows the page: ``plotly_dark`` with a see-through background. An
-    annotation box painted near-white for a light page is repainted dark too.
+    so the template follows the page: ``plotly_dark`` with a see-through background. A legend
+    or annotation box painted near-white, and black or dark-grey markers, picked to stand out
+    on white, are repainted for the dark page.
     """
     if dark:
         figure.update_layout(template="plotly_dark", paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
-        for annotation in figure.layout.annotations or ():
-            if str(annotation.bgcolor or "").replace(" ", "").startswith("rgba(255,255,255"):
-                annotation.bgcolor = "rgba(14,17,23,0.85)"
+        for box in (figure.layout.legend, *(figure.layout.annotations or ())):
+            if _is_white(box.bgcolor):
+                box.bgcolor = _DARK_BOX
+        for trace in figure.data:
+            marker = getattr(trace, "marker", None)
+            if marker is None or trace.type in ("parcoords", "contour", "heatmap", "bar"):
+                continue
+            if isinstance(marker.color, str) and marker.color.lower() in _BLACKS:
+                marker.color = _LIGHT_INK
+            if isinstance(marker.line.color, str) and marker.line.color.lower() in _BLACKS:
+                marker.line.color = _LIGHT_INK
     else:
         figure.update_layout(template="plotly_white")
     if present:
         layout = figure.layout
         figure.update_layout(font_size=_scaled(layout.font.size or 16, PRESENTER_FONT_SCALE),
                              hoverlabel_font_size=_scaled(layout.hoverlabel.font.size or 16, PRESENTER_FONT_SCALE))
-        if layout.title.font.size:
+        if layout.title.font.size and len(str(layout.title.text or "")) <= LONG_TITLE:
             layout.title.font.size = _scaled(layout.title.font.size, PRESENTER_FONT_SCALE)
         for annotation in layout.annotations or ():
             if annotation.font.size:
                 annotation.font.size = _scaled(annotation.font.size, PRESENTER_FONT_SCALE)
-        for axis in (layout.xaxis, layout.yaxis):  # a long axis title keeps its size, or it is cut off
-            if axis.title.text and len(axis.title.text) > LONG_AXIS_TITLE and not axis.title.font.size:
-                axis.title.font.size = layout.font.size and round(layout.font.size / PRESENTER_FONT_SCALE)
+        base = round(layout.font.size / PRESENTER_FONT_SCALE)
+
+        def keep_long_title(axis: Any) -> None:  # a long axis title keeps its size, or it is cut off
+            if axis.title.text and len(axis.title.text) > LONG_AXIS_TITLE:
+                axis.title.font.size = min(axis.title.font.size or base, base)
+
+        figure.for_each_xaxis(keep_long_title)
+        figure.for_each_yaxis(keep_long_title)
         for trace in figure.data:
+            for bar in (getattr(trace, "colorbar", None), getattr(getattr(trace, "marker", None), "colorbar", None)):
+                if bar is not None and bar.title.text and len(bar.title.text) > LONG_AXIS_TITLE:
+                    bar.title.font.size = base
             if trace.type == "parcoords":
                 trace.labelfont.size = _scaled(trace.labelfont.size or 15, PRESENTER_FONT_SCALE)
                 trace.tickfont.size = _scaled(trace.tickfont.size or 13, PRESENTER_FONT_SCALE)
