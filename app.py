@@ -18,9 +18,15 @@ def main() -> None:
     import streamlit as st
 
     from tuning import TuneLabError
+    from views.presenter import inject_css, keep_in_url, presenter_on, presenter_toggle
     from views.shared import get_launcher
 
-    st.set_page_config(page_title="TuneLab", page_icon=":material/tune:", layout="wide")
+    # Presenter mode (views/presenter.py) starts with the sidebar collapsed: at 1024 px an open
+    # sidebar leaves the tables too narrow for the class to read.
+    st.set_page_config(page_title="TuneLab", page_icon=":material/tune:", layout="wide",
+                       initial_sidebar_state="collapsed" if presenter_on() else "auto")
+    keep_in_url()
+    inject_css()
     try:
         get_launcher()  # once per server: also starts the worker processes' forkserver in the background
     except TuneLabError as error:  # the store cannot be opened: say why on every page, no traceback
@@ -40,6 +46,7 @@ def main() -> None:
         st.Page("views/race.py", title="Strategy race", icon=":material/sports_score:"),
         st.Page("views/deploy.py", title="Deploy", icon=":material/rocket_launch:"),
     ])
+    presenter_toggle()
     navigation.run()
 
 

@@ -45,7 +45,7 @@ def test_defaults_are_valid_and_explained():
     assert app.selectbox(key="create.dataset").value == "bank-marketing"
     metric = app.selectbox(key="create.metric.xgboost.BinaryClassification")
     assert metric.value == "validation:auc"
-    assert "validation:auc — Maximize (higher is better)" in metric.options
+    assert "validation:auc ↑ higher is better" in metric.options
     summary = app.info[0].value
     assert "20 training jobs" in summary and "Bayesian" in summary and "eta" in summary
     assert app.button(key="create.launch").disabled is False

@@ -14,7 +14,7 @@ from tuning.analysis.resource_use import compute_usage
 from tuning.analysis.seed_stats import summarise_seeds, worst_mean_best
 from tuning.running.seed_study import MAX_SEEDS, seed_study_runs, study_of
 from tuning.visualization import plot_compare_best_so_far, plot_seed_bands_by_job, plot_seed_bands_by_seconds
-from views.shared import get_launcher, get_store, literal, mark_dead_runners
+from views.shared import get_launcher, get_store, literal, mark_dead_runners, show_chart
 
 st.title("Compare tuning jobs")
 st.caption(
@@ -50,8 +50,8 @@ if len(chosen) < 2:
     st.info("Pick at least two tuning jobs.")
 else:
     runs = {name: store.training_jobs(name) for name in chosen}  # with curves: compute_usage counts the rounds
-    st.plotly_chart(plot_compare_best_so_far(runs, objective_name=metric, objective_type=objective_type,
-                                             baseline=shared_baseline(chosen)), width="stretch")
+    show_chart(plot_compare_best_so_far(runs, objective_name=metric, objective_type=objective_type,
+                                             baseline=shared_baseline(chosen)))
     usages = {name: compute_usage(by_name[name], runs[name]) for name in chosen}
     units = {usage.unit for usage in usages.values() if usage is not None}
     resource_column = f"{next(iter(units)).capitalize()} used" if len(units) == 1 else "Resource used"
@@ -121,10 +121,10 @@ if not groups:
     st.stop()
 summaries = summarise_seeds(groups, objective_type=objective_type)
 baseline = shared_baseline(to_repeat)
-st.plotly_chart(plot_seed_bands_by_job(summaries, objective_name=metric, objective_type=objective_type,
-                                       baseline=baseline), width="stretch", key="compare.bands.job")
-st.plotly_chart(plot_seed_bands_by_seconds(summaries, objective_name=metric, objective_type=objective_type,
-                                           baseline=baseline), width="stretch", key="compare.bands.seconds")
+show_chart(plot_seed_bands_by_job(summaries, objective_name=metric, objective_type=objective_type,
+                                       baseline=baseline), key="compare.bands.job")
+show_chart(plot_seed_bands_by_seconds(summaries, objective_name=metric, objective_type=objective_type,
+                                           baseline=baseline), key="compare.bands.seconds")
 
 default_target = worst_mean_best(summaries)
 better = "at least" if objective_type == "Maximize" else "at most"

@@ -20,7 +20,7 @@ from tuning.datasets.uploads import (
     uploaded_at,
 )
 from tuning.visualization import plot_target_distribution
-from views.shared import PROBLEM_TYPE_SHORT, literal
+from views.shared import PROBLEM_TYPE_SHORT, literal, show_chart
 
 HEADER_CHOICES = {"Detect": None, "First row is a header": True, "No header (SageMaker format, label first)": False}
 INFER = "Infer from the target"
@@ -71,7 +71,7 @@ def preview(info: DatasetInfo) -> None:
         st.dataframe(profile.columns, width="stretch", hide_index=True, height=300,
                      column_config={"missing %": st.column_config.NumberColumn(format="%.1f %%")})
     with right:
-        st.plotly_chart(plot_target_distribution(dataset), width="stretch")
+        show_chart(plot_target_distribution(dataset))
     if st.button("Tune a model on this dataset", icon=":material/add_circle:", type="primary"):
         open_create(info.name)
 

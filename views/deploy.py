@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from views.shared import get_store, literal, pick_tuning_job
+from views.shared import get_store, literal, pick_tuning_job, show_chart
 from tuning import Predictor, TuneLabError
 from tuning.datasets import load_dataset
 from tuning.serving.deploy import (
@@ -202,7 +202,7 @@ with form_tab:
                 figure = go.Figure(go.Bar(x=labels, y=probabilities))
                 figure.update_layout(title="Class probabilities", xaxis_title="class",
                                      yaxis_title="probability", yaxis_range=[0, 1])
-                st.plotly_chart(figure, width="stretch")
+                show_chart(figure)
 
 try:
     archive = _archive(job.name, training_job, job.created_at, final)

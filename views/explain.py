@@ -11,6 +11,7 @@ import streamlit as st
 
 from views.holdout_panel import show_generalisation_check
 from views.replay_panel import show_replay
+from views.deep_link import linked_tabs, show_view_link
 from views.shared import get_store, job_version, pick_tuning_job
 from views.stopping_panel import show_hyperband, show_median_rule
 
@@ -24,7 +25,8 @@ if job is None:
     st.stop()
 
 TABS = ("Why these points", "What was cut", "Will the winner hold?")
-tabs = st.tabs(TABS, on_change="rerun", key="explain.tab")
+link_slot = st.container()  # filled at the end, once the open tab is in the address
+tabs = linked_tabs(TABS, key="explain.tab", param="tab")  # ?tab=What%20was%20cut opens that tab
 if tabs[0].open:
     with tabs[0]:
         show_replay(job, job_version(job))
@@ -34,3 +36,5 @@ if tabs[1].open:
 if tabs[2].open:
     with tabs[2]:
         show_generalisation_check(job)
+with link_slot:
+    show_view_link("explain")

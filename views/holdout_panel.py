@@ -14,7 +14,7 @@ from tuning.analysis.holdout import DEFAULT_TOP_K, MAX_TOP_K, GeneralisationChec
 from tuning.errors import TuneLabError
 from tuning.records import TuningJob
 from tuning.visualization import plot_generalisation_check
-from views.shared import get_store, literal
+from views.shared import get_store, literal, show_chart
 
 TOP_K_KEY = "holdout.top_k"
 RUN_KEY = "holdout.run"
@@ -57,5 +57,5 @@ def show_generalisation_check(job: TuningJob) -> None:
     if check is None:
         return
     st.markdown(literal(check.sentence))
-    st.plotly_chart(plot_generalisation_check(check), width="stretch")
+    show_chart(plot_generalisation_check(check))
     st.dataframe(check.frame(), hide_index=True, width="stretch")

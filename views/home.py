@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views.shared import get_launcher, get_store, literal, mark_dead_runners
+from views.shared import get_launcher, get_store, literal, mark_dead_runners, user_words
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, ValidationError
 from tuning.analysis.tables import tuning_jobs_frame
 
@@ -46,7 +46,7 @@ if clicked:
     try:
         name = get_launcher().launch(DEMO)
     except ValidationError as error:
-        st.error(literal(str(error)))
+        st.error(user_words(error))
     else:
         st.session_state["tuning_job"] = name
         st.success(f"Launched **{name}**; it runs in the background.")

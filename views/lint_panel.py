@@ -29,7 +29,7 @@ from tuning.explain.lint import (
     rerun_config,
     time_trial,
 )
-from views.shared import get_store, literal
+from views.shared import get_store, literal, user_words
 
 __all__ = ["show_after_job", "show_before_launch", "take_config_handover"]
 
@@ -109,7 +109,7 @@ def show_before_launch(config: TuningJobConfig, *, dataset: Dataset | None) -> N
                 with st.spinner("Training one model…"):
                     measured = time_trial(config.replace(dataset=dataset))
             except TuneLabError as error:
-                st.error(f"Cannot time a training job: {literal(str(error))}", icon=":material/error:")
+                st.error(f"Cannot time a training job: {user_words(error)}", icon=":material/error:")
             else:
                 st.session_state[Key.LINT_TRIAL] = (signature, measured)
                 st.rerun()
@@ -134,7 +134,7 @@ def show_after_job(job: Any, version: tuple, *, datasets: Sequence[DatasetInfo] 
     try:
         findings = _after_job(job.name, version)
     except TuneLabError as error:
-        st.caption(f"No lint for this job: {literal(str(error))}")
+        st.caption(f"No lint for this job: {user_words(error)}")
         return
     if not findings:
         st.caption("Nothing to flag: the best job is inside every range, and every tuned hyperparameter mattered.")
@@ -147,7 +147,7 @@ def show_after_job(job: Any, version: tuple, *, datasets: Sequence[DatasetInfo] 
                 values = form_values(rerun_config(job, finding.fix),
                                      datasets if datasets is not None else list_datasets(include_uploaded=True))
             except TuneLabError as error:
-                st.error(f"Cannot open it in Create: {literal(str(error))}", icon=":material/error:")
+                st.error(f"Cannot open it in Create: {user_words(error)}", icon=":material/error:")
                 continue
             note = f"Filled in from {job.name}, with one change: {finding.label}. Check it, then launch."
             st.session_state[Key.CONFIG_HANDOVER] = (values, note)

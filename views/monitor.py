@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from views.deep_link import show_view_link
+from views.presenter import presenter_on
 from views.shared import (best_job_text, cost_inputs, get_launcher, get_store, job_version, literal, notes_of,
-                          mark_dead_runners, pick_tuning_job, show_job_notes, show_training_jobs, show_warm_start)
+                          mark_dead_runners, pick_tuning_job, show_chart, show_job_notes, show_training_jobs,
+                          show_warm_start, user_words)
 from tuning import ValidationError
 from tuning.analysis.baseline import baseline_for_job
 from tuning.job.config import training_jobs_ran_on
@@ -43,6 +46,7 @@ job = pick_tuning_job(store)  # marks dead runners: the live view below need not
 if job is None:
     st.stop()
 st.session_state[MARKED] = True
+show_view_link("monitor")
 
 if job.is_active and st.button("Stop tuning job", type="primary",
                                help="Running training jobs stop at their next round and end as Stopped."):
@@ -50,7 +54,7 @@ if job.is_active and st.button("Stop tuning job", type="primary",
         store.request_stop(job.name)
         st.toast(f"Asked {job.name} to stop.")
     except ValidationError as error:
-        st.error(literal(str(error)))
+        st.error(user_words(error))
 
 if job.status == TuningJobStatus.INTERRUPTED:
     st.warning(f"{literal(job.failure_reason or '')} Resume goes on where it stood: finished training jobs are kept as they are, "
@@ -61,7 +65,7 @@ if job.status == TuningJobStatus.INTERRUPTED:
         try:
             get_launcher().resume(job.name)
         except ValidationError as error:
-            st.error(literal(str(error)))
+            st.error(user_words(error))
         else:
             st.toast(f"Resumed {job.name}.")
             st.rerun()
@@ -74,14 +78,17 @@ price, currency = cost_inputs()  # in the sidebar, which a fragment cannot draw 
 def live_view(name: str) -> None:
     """Counters, progress, best-so-far and the table: redrawn alone, not the whole page.
 
-    Once the job ends, one full rerun hides the Stop button and ends the refreshing. Each
-    refresh alone marks dead runners once, so a job whose process died shows as Interrupted.
+    In presenter mode the chart comes first, above the fold at 1280x720, so the class sees
+    the search improve rather than counters. Once the job ends, one full rerun hides the
+    Stop button and ends the refreshing. Each refresh alone marks dead runners once, so a
+    job whose process died shows as Interrupted.
     """
     if not st.session_state.pop(MARKED, False):
         mark_dead_runners(store)
     current = store.get_tuning_job(name)
     if job.is_active and not current.is_active:
         st.rerun()
+    chart_first = st.container() if presenter_on() else None  # filled below, drawn here
     counters = st.columns([2] + [1] * len(TRAINING_JOB_STATUSES))
     counters[0].metric("Status", current.status)
     for column, status in zip(counters[1:], TRAINING_JOB_STATUSES):
@@ -101,7 +108,8 @@ def live_view(name: str) -> None:
     if best:
         st.success(best, icon=":material/star:")
     show_job_notes(current, notes, price=price, currency=currency)
-    st.plotly_chart(figure, width="stretch")
+    with chart_first if chart_first is not None else st.container():
+        show_chart(figure, key="monitor.chart")
     if not frame.empty:
         show_training_jobs(frame, current, newest_first=True, notes=notes)
     if total > len(frame):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from views.shared import literal
+from views.shared import literal, show_chart
 from tuning import ValidationError
 from tuning.explain import Replay, replay
 from tuning.strategies import strategy_class
@@ -112,18 +112,18 @@ def _step_view(job, replayed: Replay) -> None:  # noqa: ANN001 - a TuningJob
         if job.strategy != "Bayesian" and len(numeric) >= 2:
             _coverage(job, replayed, step, numeric, objective)
         along = st.selectbox("TPE along", numeric, index=numeric.index(_default(numeric, "eta")), key="explain.tpe")
-        st.plotly_chart(plot_tpe_densities(step, replayed.ranges, along), width="stretch", key="explain.tpe_chart")
+        show_chart(plot_tpe_densities(step, replayed.ranges, along), key="explain.tpe_chart")
     elif step.surrogate is not None or job.strategy == "Bayesian":
         if len(numeric) >= 2:
             x, y = _axes(numeric)
-            st.plotly_chart(plot_surrogate_plane(step, replayed.ranges, x, y, objective_name=objective,
-                                                 objective_type=job.objective_type), width="stretch",
+            show_chart(plot_surrogate_plane(step, replayed.ranges, x, y, objective_name=objective,
+                                                 objective_type=job.objective_type),
                             key="explain.plane")
         if numeric:
             along = st.selectbox("Slice along", numeric, index=numeric.index(_default(numeric, "eta")),
                                  key="explain.slice")
-            st.plotly_chart(plot_surrogate_slice(step, replayed.ranges, along, objective_name=objective,
-                                                 objective_type=job.objective_type), width="stretch",
+            show_chart(plot_surrogate_slice(step, replayed.ranges, along, objective_name=objective,
+                                                 objective_type=job.objective_type),
                             key="explain.slice_chart")
     elif len(numeric) >= 2:
         _coverage(job, replayed, step, numeric, objective)
@@ -134,8 +134,8 @@ def _step_view(job, replayed: Replay) -> None:  # noqa: ANN001 - a TuningJob
 def _coverage(job, replayed: Replay, step, numeric: list[str], objective: str) -> None:  # noqa: ANN001
     x, y = _axes(numeric)
     grid = (job.config.get("StrategyConfig") or {}).get("GridPoints", 5)
-    st.plotly_chart(plot_coverage(step, replayed.ranges, x, y, strategy_name=job.strategy,
-                                  objective_name=objective, grid_points=grid), width="stretch",
+    show_chart(plot_coverage(step, replayed.ranges, x, y, strategy_name=job.strategy,
+                                  objective_name=objective, grid_points=grid),
                     key="explain.coverage")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from views.deep_link import linked_tabs, show_view_link
 from views.lint_panel import show_after_job
 from views.shared import (
     best_job_text,
@@ -19,6 +20,8 @@ from views.shared import (
     show_training_jobs,
     show_warm_start,
     training_jobs_table,
+    show_chart,
+    user_words,
 )
 from tuning import TuningJobConfig, ValidationError
 from tuning.report import report_html
@@ -51,6 +54,7 @@ store = get_store()
 job = pick_tuning_job(store)
 if job is None:
     st.stop()
+link_slot = st.container()  # filled at the end, once the open chart is in the address
 
 version = job_version(job)
 ranges = TuningJobConfig.from_dict(job.config).resolved_ranges()
@@ -97,7 +101,8 @@ else:
     names = list(ranges)
     # Lazy tabs: only the open tab's chart is built and sent, so the page stays quick in the
     # browser with 1,000 training jobs (six plotly charts drawn at once took ~5 s).
-    tabs = st.tabs([entry.title for entry in CHARTS], on_change="rerun", key="results.chart")
+    # ?chart=Importance opens that tab (views/deep_link.py); the address follows the open tab.
+    tabs = linked_tabs([entry.title for entry in CHARTS], key="results.chart", param="chart")
     for entry, tab in zip(CHARTS, tabs):
         if not tab.open:
             continue
@@ -105,7 +110,7 @@ else:
             if entry.caption:
                 st.caption(entry.caption)
             if not entry.axes:
-                st.plotly_chart(chart(entry.title, job.name, version), width="stretch")
+                show_chart(chart(entry.title, job.name, version))
             elif len(names) < 2:
                 st.info("The objective surface needs two tuned hyperparameters.")
             else:
@@ -115,6 +120,9 @@ else:
                 y = right.selectbox("Vertical axis", names,
                                     index=default_y if default_y != names.index(x) else (default_x + 1) % len(names))
                 try:
-                    st.plotly_chart(chart(entry.title, job.name, version, x, y), width="stretch")
+                    show_chart(chart(entry.title, job.name, version, x, y))
                 except ValidationError as error:
-                    st.error(literal(str(error)))
+                    st.error(user_words(error))
+
+with link_slot:
+    show_view_link("results")

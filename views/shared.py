@@ -22,6 +22,9 @@ from tuning.store.database import Store
 from tuning.analysis.tables import training_jobs_frame
 from tuning.errors import StoreWriteError
 from tuning.job.warm_start import WarmStartConfig, overall_best_training_job
+from tuning.user_words import in_user_words
+from views.deep_link import sync_to_url
+from views.presenter import show_chart  # noqa: F401 - pages draw every chart through it
 
 
 # What turns plain text into Markdown: always \ ` * $ ~; a < that could open a tag or autolink;
@@ -45,6 +48,15 @@ def literal(text: object) -> str:
         return f"{found[:-1]}\\[" if found.startswith(":") else f"\\{found}"
 
     return _MARKDOWN_ACTIVE.sub(escape, str(text))
+
+
+def user_words(error: BaseException) -> str:
+    """An engine error as a page shows it: Python reprs of ranges in the page's words, Markdown-safe.
+
+    The engine's message stays as it is for the API and the CLI (a Python user wrote
+    ``ContinuousParameter(...)``); a page says "eta (0 to 0.3, Logarithmic): MinValue ...".
+    """
+    return literal(in_user_words(str(error)))
 
 
 PROBLEM_TYPE_SHORT = {"BinaryClassification": "binary", "MulticlassClassification": "multiclass",
@@ -153,6 +165,7 @@ def pick_tuning_job(store: Store):  # noqa: ANN201 - returns TuningJob | None
     name = st.selectbox("Tuning job", names, index=index, key="pick_tuning_job",
                         format_func=lambda n: f"{n} ({next(j.status for j in jobs if j.name == n)})")
     st.session_state["tuning_job"] = name
+    sync_to_url("job", name)  # the address bar links to this job (views/deep_link.py)
     return next(job for job in jobs if job.name == name)
 
 

@@ -15,7 +15,7 @@ from tuning.analysis.hyperband_plan import hyperband_diagram
 from tuning.analysis.median_rule import median_rule_view
 from tuning.errors import ValidationError
 from tuning.visualization import plot_hyperband, plot_median_rule
-from views.shared import get_store, literal
+from views.shared import get_store, literal, show_chart
 
 __all__ = ["show_hyperband", "show_median_rule"]
 
@@ -27,7 +27,7 @@ def show_hyperband(job) -> None:  # noqa: ANN001 - a TuningJob
     except ValidationError as error:
         st.info(literal(error))
         return
-    st.plotly_chart(plot_hyperband(diagram), width="stretch")
+    show_chart(plot_hyperband(diagram))
     word = diagram.resource_word
     rows = []
     for bracket in diagram.brackets:
@@ -59,7 +59,7 @@ def show_median_rule(job) -> None:  # noqa: ANN001 - a TuningJob
     except ValidationError as error:
         st.info(literal(error))
         return
-    st.plotly_chart(plot_median_rule(view), width="stretch")
+    show_chart(plot_median_rule(view))
     word = view.resource_word
     if view.stops:
         worse = "lower" if view.objective_type == "Maximize" else "higher"
