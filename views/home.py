@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from views.shared import get_launcher, get_store, literal, mark_dead_runners, user_words
+from views.shared import get_launcher, get_store, mark_dead_runners, user_words
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, ValidationError
 from tuning.analysis.tables import tuning_jobs_frame
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from views.shared import best_job_text, get_launcher, get_store, literal, mark_dead_runners
+from views.shared import best_job_text, get_launcher, get_store, literal, mark_dead_runners, show_chart
 from tuning import TuneLabError, TuningJobConfig
 from tuning.algorithms import get_algorithm
 from tuning.analysis.baseline import imbalance_hint
@@ -158,7 +158,7 @@ def step_data() -> None:
     with right:
         figure = plot_target_distribution(dataset)
         figure.update_layout(height=260, margin=dict(t=40, b=10, l=10, r=10))
-        st.plotly_chart(figure, width="stretch")
+        show_chart(figure)
 
 
 def load_settings(data: bytes) -> None:
@@ -426,10 +426,10 @@ def step_analyse() -> None:
     common = dict(objective_name=job.objective_metric_name, objective_type=job.objective_type, ranges=ranges)
     surface = plot_objective_surface(jobs, x, y, **common)
     surface.update_layout(height=420, margin=dict(t=50, b=10, l=10, r=10))
-    st.plotly_chart(surface, width="stretch")
+    show_chart(surface)
     slices = plot_slice(jobs, **common)
     slices.update_layout(height=360, margin=dict(t=50, b=10, l=10, r=10))
-    st.plotly_chart(slices, width="stretch")
+    show_chart(slices)
 
 
 def step_wrapup() -> None:

@@ -27,7 +27,7 @@ from tuning.records import TuningJobStatus
 from tuning.running.race import RaceHandle, launch_race, race, race_of, race_seed_groups, races, repeat_race
 from tuning.running.seed_study import MAX_SEEDS, study_of
 from tuning.visualization import plot_seed_bands_by_job, plot_seed_bands_by_seconds
-from views.shared import PROBLEM_TYPE_SHORT, get_store, literal, mark_dead_runners
+from views.shared import PROBLEM_TYPE_SHORT, get_store, literal, mark_dead_runners, show_chart
 
 REFRESH_SECONDS = 2
 PICK = "race.pick"
@@ -245,13 +245,13 @@ def live_view(name: str) -> None:
     baseline = baseline_for_job(current.first)
     # One above the other, full width: side by side at 1280 px the titles were cut off.
     st.markdown("**By training job**: who finds a good model in fewer jobs.")
-    st.plotly_chart(plot_seed_bands_by_job(summaries, objective_name=current.objective_metric_name,
-                                           objective_type=current.objective_type, baseline=baseline),
-                    width="stretch", key=f"race.by_job.{name}")
+    show_chart(plot_seed_bands_by_job(summaries, objective_name=current.objective_metric_name,
+                                      objective_type=current.objective_type, baseline=baseline),
+               key=f"race.by_job.{name}")
     st.markdown("**By compute seconds**: who finds it for less training time (stopping weak jobs early counts).")
-    st.plotly_chart(plot_seed_bands_by_seconds(summaries, objective_name=current.objective_metric_name,
-                                               objective_type=current.objective_type, baseline=baseline),
-                    width="stretch", key=f"race.by_seconds.{name}")
+    show_chart(plot_seed_bands_by_seconds(summaries, objective_name=current.objective_metric_name,
+                                          objective_type=current.objective_type, baseline=baseline),
+               key=f"race.by_seconds.{name}")
     st.dataframe(member_rows(current, groups), width="stretch", hide_index=True, column_config={
         "Best (this seed)": st.column_config.NumberColumn(format="%.5g"),
         "Parallel": st.column_config.NumberColumn(width="small", help="MaxParallelTrainingJobs"),

@@ -13,7 +13,6 @@ from views.shared import (
     get_store,
     job_notes,
     job_version,
-    literal,
     pick_tuning_job,
     proposers_table,
     show_job_notes,
