@@ -22,14 +22,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 PRESENT_PARAM = "present"
-PRESENT_KEY = "presenter.on"
-"""The sidebar toggle's key: its value is the session's choice."""
-PRESENTER_FONT_SCALE = 1.25
-"""Chart fonts in presenter mode, relative to the engine's (16 px text, 22 px titles)."""
-LONG_AXIS_TITLE = 24
-"""An axis or colour-bar title longer than this ("validation:accuracy — higher is better") is not enlarged."""
-LONG_TITLE = 50
-"""A chart title longer than this many characters is not enlarged either: it would not fit at 1024 px."""
+PRESENT_KEY = "presenter.on"  # the sidebar toggle's key: its value is the session's choice
+PRESENTER_FONT_SCALE = 1.25  # chart fonts in presenter mode, relative to the engine's (16 px text, 22 px titles)
+LONG_AXIS_TITLE = 24  # a longer axis or colour-bar title ("validation:accuracy — higher is better") is not enlarged
+LONG_TITLE = 50  # nor a chart title longer than this many characters: it would not fit at 1024 px
 
 # What Streamlit's stock layout wastes at 1280x720: 6rem above every title and 5rem each side.
 # Normal mode keeps a little; presenter mode just clears the header bar, with tighter gaps.
@@ -102,8 +98,8 @@ def theme_type() -> str:
     return "dark" if kind == "dark" else "light"
 
 
+# Marker colours the engine picked to stand out on white; on a dark page they vanish.
 _BLACKS = {"black", "#000", "#000000", "#444", "#444444"}
-"""Marker colours the engine picked to stand out on white; on a dark page they vanish."""
 _LIGHT_INK = "#e0e0e0"
 _DARK_BOX = "rgba(14,17,23,0.8)"
 

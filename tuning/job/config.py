@@ -63,7 +63,6 @@ from tuning.job.warm_start import WarmStartConfig
 
 if TYPE_CHECKING:
     from tuning.algorithms import HyperparameterSpec
-    from tuning.datasets.split import MAX_TEST_SPLIT_FRACTION, check_test_split_fraction
 from tuning.datasets import Dataset
 from tuning.datasets.split import MAX_TEST_SPLIT_FRACTION, check_test_split_fraction
 
