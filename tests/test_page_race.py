@@ -77,6 +77,8 @@ def test_a_race_started_on_the_page_is_drawn_reopened_and_repeated():
     assert list(table["Strategy"]) == ["Grid", "Random", "Bayesian"]
     assert set(table["Training jobs"]) == {"8 of 8"}
     assert set(table["Parallel"]) == {parallel_share(available_cores(), 3)}  # 3 strategies share the cores
+    report = later.get("download_button")
+    assert [button.proto.label for button in report] == ["Download race report (HTML)"]
 
     _setting(later, "Seeds in all").set_value(2).run()
     later.button(key="race.repeat").click().run()

@@ -20,7 +20,7 @@ from tuning.datasets.uploads import (
     uploaded_at,
 )
 from tuning.visualization import plot_target_distribution
-from views.shared import PROBLEM_TYPE_SHORT, literal, show_chart
+from views.shared import PROBLEM_TYPE_SHORT, literal, show_chart, user_words
 
 HEADER_CHOICES = {"Detect": None, "First row is a header": True, "No header (SageMaker format, label first)": False}
 INFER = "Infer from the target"
@@ -49,7 +49,7 @@ def preview(info: DatasetInfo) -> None:
         version = uploaded_at(info.name) if is_uploaded_dataset(info.name) else 0.0
         dataset, profile = cached_dataset(info, version)
     except TuneLabError as error:
-        st.error(literal(str(error)), icon=":material/error:")
+        st.error(user_words(error), icon=":material/error:")
         return
     when = f" on {time.strftime('%Y-%m-%d %H:%M', time.localtime(version))}" if version else ""
     st.caption(f"{literal(info.description)}  \nSource: {literal(info.source)}{when}")
@@ -145,7 +145,7 @@ def upload_form() -> None:
                 problem_type=None if problem == INFER else problem, replace=replace,
             )
         except TuneLabError as error:
-            st.error(literal(str(error)), icon=":material/error:")
+            st.error(user_words(error), icon=":material/error:")
         else:
             st.session_state["datasets.pending"] = dataset.name  # selected on the rerun
             st.session_state["datasets.flash"] = (

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from views.shared import get_store, literal, pick_tuning_job, show_chart
+from views.shared import get_store, literal, pick_tuning_job, show_chart, user_words
 from tuning import Predictor, TuneLabError
 from tuning.datasets import load_dataset
 from tuning.serving.deploy import (
@@ -126,7 +126,7 @@ try:
     with st.spinner("Loading the model..." if saved else waiting):
         predictor = _model(job.name, training_job, job.created_at, final)
 except TuneLabError as error:
-    st.error(literal(str(error)))
+    st.error(user_words(error))
     if final:
         st.info("The model as tuned may still load: choose **as tuned** above.")
     st.stop()
@@ -154,7 +154,7 @@ with csv_tab:
             rows = read_rows_csv(predictor, uploaded.getvalue(), name=uploaded.name)
             result = predict_frame(predictor, rows)
         except TuneLabError as error:
-            st.error(literal(str(error)))
+            st.error(user_words(error))
         else:
             st.dataframe(result, width="stretch")
             st.download_button("Download predictions.csv", result.to_csv(index=False).encode("utf-8"),
@@ -191,7 +191,7 @@ with form_tab:
         try:
             result = predict_frame(predictor, pd.DataFrame([entered]))
         except TuneLabError as error:
-            st.error(literal(str(error)))
+            st.error(user_words(error))
         else:
             prediction = result["prediction"].iloc[0]
             shown = f"{prediction:.6g}" if predictor.classes is None else str(prediction)
@@ -207,7 +207,7 @@ with form_tab:
 try:
     archive = _archive(job.name, training_job, job.created_at, final)
 except TuneLabError as error:
-    st.error(literal(str(error)))
+    st.error(user_words(error))
 else:
     st.download_button("Download model artifact (.zip)", archive,
                        file_name=f"{training_job}{'-final' if final else ''}.zip", mime="application/zip")
@@ -223,7 +223,7 @@ if st.button("Start endpoint"):
     try:
         started = start_endpoint(predictor, port=int(port), tuning_job_name=job.name)
     except TuneLabError as error:
-        st.error(literal(str(error)))
+        st.error(user_words(error))
     else:
         st.success(f"Endpoint running at {started.url}, serving {describe_model(predictor)}.")
 st.caption("Try it from a terminal (the second command sends a typical row, the features in training order):")

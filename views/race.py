@@ -27,6 +27,7 @@ from tuning.records import TuningJobStatus
 from tuning.running.race import RaceHandle, launch_race, race, race_of, race_seed_groups, races, repeat_race
 from tuning.running.seed_study import MAX_SEEDS, study_of
 from tuning.visualization import plot_seed_bands_by_job, plot_seed_bands_by_seconds
+from tuning.report import report_html
 from views.shared import PROBLEM_TYPE_SHORT, get_store, literal, mark_dead_runners, show_chart
 
 REFRESH_SECONDS = 2
@@ -257,6 +258,11 @@ def live_view(name: str) -> None:
         "Parallel": st.column_config.NumberColumn(width="small", help="MaxParallelTrainingJobs"),
         "Compute seconds": st.column_config.NumberColumn(help="Training time of this seed's jobs, summed"),
     })
+    if not running:  # one self-contained HTML file of the race's runs (a callable: built only when clicked)
+        names = [member.job.name for member in current.members]
+        st.download_button("Download race report (HTML)", lambda: report_html(get_store(), names).encode("utf-8"),
+                           file_name=f"{name}-race-report.html", mime="text/html", icon=":material/description:",
+                           key=f"race.report.{name}")
     for member in current.members:
         if member.note:
             st.caption(f":material/info: {literal(member.note)}")
