@@ -28,6 +28,7 @@ from views.lint_panel import show_before_launch, take_config_handover
 from views.presenter import presenter_on
 from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store, literal, mark_dead_runners, user_words
 from tuning import TuningJobConfig, prepare
+from tuning.job.config import DEMO_PAUSE_SECONDS
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
 from tuning.analysis.baseline import imbalance_hint
 from tuning.running.cluster import check_scheduler_address, default_scheduler, scheduler_or_none
@@ -311,11 +312,11 @@ with section(3):
         limit_slots["max_runtime_seconds"] = st.empty()
         explain(CONCEPTS["max_runtime"])
     with second:
-        # A demo's pace: one training job at a time, so a class can follow each on Monitor. (No
-        # pause between jobs is built: the next starts as soon as one ends.)
-        slow = st.toggle("Slow pace (demo)", key="create.slow_pace",
-                         help="One training job at a time (MaxParallelTrainingJobs 1), so the class can "
-                              "follow each one on the Monitor page.")
+        # A demo's pace: one training job at a time, a pause between them (PauseBetweenJobsSeconds).
+        slow = st.toggle("Slow pace (demo)", key=Key.SLOW_PACE, value=DEFAULTS[Key.SLOW_PACE],
+                         help=f"One training job at a time (MaxParallelTrainingJobs 1), each starting "
+                              f"{DEMO_PAUSE_SECONDS:g} s after the last one ended (PauseBetweenJobsSeconds), so the "
+                              "class can follow each one on the Monitor page.")
         max_parallel = st.number_input("Parallel training jobs", key=Key.MAX_PARALLEL,
                                        value=DEFAULTS[Key.MAX_PARALLEL], step=1, disabled=slow)
         max_parallel = 1 if slow else max_parallel
@@ -398,7 +399,7 @@ config = form_config({
     metric_key(algorithm.name, info.problem_type): metric.name, Key.STRATEGY: strategy,
     Key.MAX_JOBS: max_jobs, Key.MAX_PARALLEL: max_parallel, Key.MAX_RUNTIME: max_runtime_minutes,
     Key.EARLY_STOPPING: early_stopping, Key.GRACE_PERIOD: grace_period, Key.SEED: seed, Key.NAME: job_name,
-    Key.TEST_SPLIT: test_split,
+    Key.TEST_SPLIT: test_split, Key.SLOW_PACE: slow,
     Key.USE_TARGET: use_target, Key.TARGET: target_value, Key.PATIENCE: patience, Key.CONVERGENCE: convergence,
     Key.WARM_PARENTS: parents, Key.WARM_TYPE: warm_type,
 }, datasets, ranges=table.ranges, static=table.static)

@@ -178,6 +178,9 @@ class TuningJobConfig:
     completion_criteria: CompletionCriteria | None = None
     warm_start_config: WarmStartConfig | None = None
     exclude_columns: Sequence[str] = ()
+    pause_between_jobs_seconds: float | None = None
+    """A demo's pace (TuneLab's; PauseBetweenJobsSeconds): after each training job ends, the next
+    waits this many seconds (up to 60), so a class can follow each one on Monitor; ``None`` for none."""
     test_split_fraction: float | None = None
     """The share of the dataset's rows held out as a test split (TestSplitFraction), such as
     0.2; ``None`` (the default) holds none out. The strategy never sees them; see
@@ -307,6 +310,8 @@ class TuningJobConfig:
             data["ExcludeColumns"] = list(self.exclude_columns)
         if self.test_split_fraction is not None:
             data["TestSplitFraction"] = self.test_split_fraction
+        if self.pause_between_jobs_seconds is not None:
+            data["PauseBetweenJobsSeconds"] = self.pause_between_jobs_seconds
         return data
 
     @classmethod
@@ -319,6 +324,7 @@ class TuningJobConfig:
             "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "EarlyStoppingGracePeriod", "RandomSeed",
             "TuningJobCompletionCriteria", "WarmStartConfig", "ExcludeColumns", "TestSplitFraction",
+            "PauseBetweenJobsSeconds",
         }
         data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
         refuse_unknown_fields(data, known, "")
@@ -364,6 +370,7 @@ class TuningJobConfig:
                                else WarmStartConfig.from_json(data["WarmStartConfig"])),
             exclude_columns=() if data.get("ExcludeColumns") is None else data["ExcludeColumns"],
             test_split_fraction=data.get("TestSplitFraction"),
+            pause_between_jobs_seconds=data.get("PauseBetweenJobsSeconds"),
         )
         try:
             config.check_limits()
@@ -395,6 +402,7 @@ _JSON_PATHS = {
     "strategy_config": "StrategyConfig",
     "exclude_columns": "ExcludeColumns",
     "test_split_fraction": "TestSplitFraction",
+    "pause_between_jobs_seconds": "PauseBetweenJobsSeconds",
 }
 """The gate's field names (``ValidationError.field``) as paths in TuneLab's JSON; see
 :func:`tuning.errors.at_field`. A field left out (static_hyperparameters, say) is one the
@@ -421,6 +429,23 @@ def _check_max_runtime_seconds(seconds: Any) -> None:
         )
 
 
+MAX_PAUSE_SECONDS = 60
+"""The longest pause between training jobs a demo may ask for."""
+DEMO_PAUSE_SECONDS = 3.0
+"""The Create page's "Slow pace (demo)": one training job at a time, this many seconds apart."""
+
+
+def _check_pause(seconds: Any) -> None:
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not (
+        math.isfinite(seconds) and 0 < seconds <= MAX_PAUSE_SECONDS
+    )):
+        raise ValidationError(
+            "pause_between_jobs_seconds (PauseBetweenJobsSeconds): must be a number of seconds above 0 and at "
+            f"most {MAX_PAUSE_SECONDS}, such as 3, or None for no pause, but got {seconds!r}.",
+            field="pause_between_jobs_seconds",
+        )
+
+
 def _check_random_seed(value: Any) -> None:
     if value is not None:
         _whole_number(value, "random_seed", "random_seed (RandomSeed)", 0, 2**31 - 1)
@@ -432,6 +457,7 @@ _LIMIT_RULES: dict[str, Callable[[Any], None]] = {
     "max_runtime_seconds": _check_max_runtime_seconds,
     "random_seed": _check_random_seed,
     "test_split_fraction": lambda value: check_test_split_fraction(value),  # defined below
+    "pause_between_jobs_seconds": _check_pause,
 }
 """The resource limits, each with its one rule: check_limits raises the first broken one,
 limit_errors collects them all."""

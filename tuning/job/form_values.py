@@ -26,7 +26,7 @@ from tuning.algorithms import Algorithm, get_algorithm
 from tuning.datasets import DatasetInfo
 from tuning.errors import ValidationError
 from tuning.job.completion import CompletionCriteria
-from tuning.job.config import TuningJobConfig
+from tuning.job.config import DEMO_PAUSE_SECONDS, TuningJobConfig
 from tuning.job.warm_start import WarmStartConfig, WarmStartTypes
 from tuning.parameters import CategoricalParameter, Parameter
 from tuning.strategies import DEFAULT_GRID_POINTS, strategy_class, strategy_names
@@ -80,6 +80,7 @@ class Key(enum.StrEnum):
     GRACE_PERIOD = "create.grace_period"
     SEED = "create.seed"
     TEST_SPLIT = "create.test_split"
+    SLOW_PACE = "create.slow_pace"
     NAME = "create.name"
     USE_TARGET = "create.use_target"
     TARGET = "create.target"
@@ -135,6 +136,7 @@ DEFAULTS: dict[str, Any] = {
     Key.EARLY_STOPPING: False,
     Key.SEED: 42,
     Key.TEST_SPLIT: 0.0,
+    Key.SLOW_PACE: False,
     Key.NAME: "",
     Key.USE_TARGET: False,
     Key.PATIENCE: 0,
@@ -223,6 +225,7 @@ def form_values(config: TuningJobConfig | Mapping[str, Any], datasets: Sequence[
     if config.random_seed is not None:
         values[Key.SEED] = int(config.random_seed)
     values[Key.TEST_SPLIT] = float(config.test_split_fraction or 0.0)  # 0: no test split
+    values[Key.SLOW_PACE] = config.pause_between_jobs_seconds is not None
     values[Key.NAME] = config.name or ""
     criteria = config.completion_criteria or CompletionCriteria()
     values[Key.USE_TARGET] = criteria.target_objective_metric_value is not None
@@ -297,6 +300,7 @@ def form_config(values: Mapping[str, Any], datasets: Sequence[DatasetInfo], *,
     parents = list(value(Key.WARM_PARENTS))
     max_runtime_minutes = value(Key.MAX_RUNTIME)
     test_split = value(Key.TEST_SPLIT)
+    slow = bool(values.get(Key.SLOW_PACE, False))  # a demo's pace: one training job at a time, a pause between
     return TuningJobConfig(
         dataset=info.name,
         algorithm=algorithm.name,
@@ -307,7 +311,7 @@ def form_config(values: Mapping[str, Any], datasets: Sequence[DatasetInfo], *,
         strategy=strategy,
         strategy_config=strategy_config,
         max_jobs=int(value(Key.MAX_JOBS)),
-        max_parallel_jobs=int(value(Key.MAX_PARALLEL)),
+        max_parallel_jobs=1 if slow else int(value(Key.MAX_PARALLEL)),
         max_runtime_seconds=max_runtime_minutes * 60 if max_runtime_minutes else None,
         early_stopping_type="Auto" if early_stopping else "Off",
         early_stopping_grace_period=None if grace_period is None else int(grace_period),
@@ -317,6 +321,7 @@ def form_config(values: Mapping[str, Any], datasets: Sequence[DatasetInfo], *,
         warm_start_config=WarmStartConfig(WarmStartTypes(value(Key.WARM_TYPE)), parents) if parents else None,
         exclude_columns=list(values.get(exclude_key(info.name), values.get(Key.EXCLUDE_HANDOVER, []))),
         test_split_fraction=float(test_split) if test_split else None,  # 0 (the widget's start): none
+        pause_between_jobs_seconds=DEMO_PAUSE_SECONDS if slow else None,
     )
 
 

@@ -202,7 +202,10 @@ class _TuningLoop:
         self.running: dict[Future, tuple[int, dict[str, Any]]] = {}
         # Submitted, not yet known to have started, oldest first: (index, hyperparameters, created).
         self.queued: dict[Future, tuple[int, dict[str, Any], float]] = {}
-        self.queue_ahead = not self.strategy.depends_on_results  # results cannot change what comes next
+        self.pause = prepared.config.pause_between_jobs_seconds  # a demo's pace: seconds after each job ends
+        self.pause_until = float("-inf")
+        # Results cannot change what comes next: queue ahead (not while pausing: a queued job would start at once).
+        self.queue_ahead = not self.strategy.depends_on_results and not self.pause
         self.ended: list[int] = []  # finished jobs the board has not forgotten yet
         self.last_stop_check = float("-inf")
         self.launched = 0
@@ -305,7 +308,11 @@ class _TuningLoop:
                 if self.stop_reason is None:
                     self._launch()
                 if not self.running and not self.queued:
-                    break
+                    left = self._pause_left()
+                    if left <= 0:
+                        break
+                    time.sleep(min(left, POLL_SECONDS))  # a demo's pause between training jobs
+                    continue
                 done, _ = wait([*self.running, *self.queued], timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
                 for future in done:
                     self._collect(future, context)
@@ -374,7 +381,7 @@ class _TuningLoop:
         capacity = 2 * parallel if self.queue_ahead else parallel
         free = capacity - len(self.running) - len(self.queued)
         budget = self.prepared.max_jobs - self.launched
-        if free <= 0 or budget <= 0 or self.strategy.exhausted:
+        if free <= 0 or budget <= 0 or self.strategy.exhausted or self._pause_left() > 0:
             return
         launched = []
         for hyperparameters in self.strategy.suggest(min(free, budget)):
@@ -387,6 +394,13 @@ class _TuningLoop:
         self.calls.append({"call": "launched", "jobs": launched})
         for training_job in self._promote(time.time()):  # taken by a free worker: started now
             self.store.add_training_job(training_job, calls=self._unwritten_calls())
+
+    def _pause_left(self) -> float:
+        """Seconds until the next training job may start under PauseBetweenJobsSeconds (0: now)."""
+        if not self.pause or self.stop_reason is not None or self.launched >= self.prepared.max_jobs \
+                or self.strategy.exhausted:
+            return 0.0
+        return max(0.0, self.pause_until - time.monotonic())
 
     def _next_index(self) -> int:
         """The next training job's index: after a resume, first those the crash cut short.
@@ -516,6 +530,8 @@ class _TuningLoop:
         else:
             self.ended.append(outcome.index)  # forgotten in a batch by _write_live
         self.finished += 1
+        if self.pause:
+            self.pause_until = time.monotonic() + self.pause
         if (self.completion is not None and self.completion_message is None
                 and outcome.status == TrainingJobStatus.COMPLETED and value is not None):
             self.completion_message = self.completion.observe(float(value))

@@ -85,6 +85,7 @@ __all__ = [
     "TAG_GRID_POINTS",
     "TAG_LABEL_COLUMN",
     "TAG_OBJECTIVE_TYPE",
+    "TAG_PAUSE",
     "TAG_TEST_SPLIT_FRACTION",
     "TAG_VALIDATION_FRACTION",
     "from_sagemaker_request",
@@ -104,8 +105,10 @@ TAG_GRACE_PERIOD = "tunelab:EarlyStoppingGracePeriod"
 TAG_EXCLUDE_COLUMNS = "tunelab:ExcludeColumns"
 TAG_TEST_SPLIT_FRACTION = "tunelab:TestSplitFraction"
 """The share of rows held out as a test split (AMT has no test split; see tuning.analysis.holdout)."""
+TAG_PAUSE = "tunelab:PauseBetweenJobsSeconds"
+"""A demo's pause between training jobs, in seconds (TuneLab's; AMT has none)."""
 _TAGS = (TAG_LABEL_COLUMN, TAG_VALIDATION_FRACTION, TAG_GRID_POINTS, TAG_OBJECTIVE_TYPE, TAG_GRACE_PERIOD,
-         TAG_EXCLUDE_COLUMNS, TAG_TEST_SPLIT_FRACTION)
+         TAG_EXCLUDE_COLUMNS, TAG_TEST_SPLIT_FRACTION, TAG_PAUSE)
 _DATASET_PREFIX = "tunelab://dataset/"
 PLACEHOLDERS: dict[str, Any] = {
     "RoleArn": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
@@ -180,6 +183,8 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
         tags.append({"Key": TAG_EXCLUDE_COLUMNS, "Value": _exclude_columns_tag(config.exclude_columns)})
     if config.test_split_fraction is not None:
         tags.append({"Key": TAG_TEST_SPLIT_FRACTION, "Value": _to_string(config.test_split_fraction)})
+    if config.pause_between_jobs_seconds is not None:
+        tags.append({"Key": TAG_PAUSE, "Value": _to_string(config.pause_between_jobs_seconds)})
     definition = {
         "AlgorithmSpecification": {"TrainingImage": training_image(algorithm.name), "TrainingInputMode": "File"},
         "StaticHyperParameters": {name: _to_string(value) for name, value in config.static_hyperparameters.items()},
@@ -335,6 +340,7 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
         warm_start_config=warm_start,
         exclude_columns=[name.strip() for name in tags.get(TAG_EXCLUDE_COLUMNS, "").split(",") if name.strip()],
         test_split_fraction=None if TAG_TEST_SPLIT_FRACTION not in tags else _number_or_text(tags[TAG_TEST_SPLIT_FRACTION]),
+        pause_between_jobs_seconds=None if TAG_PAUSE not in tags else _number_or_text(tags[TAG_PAUSE]),
     )
     _check_limits(config)
     return config
@@ -352,6 +358,7 @@ _JSON_PATHS = {
     "strategy_config": f"{_CONFIG}.StrategyConfig",
     "exclude_columns": f"Tags[{TAG_EXCLUDE_COLUMNS}]",
     "test_split_fraction": f"Tags[{TAG_TEST_SPLIT_FRACTION}]",
+    "pause_between_jobs_seconds": f"Tags[{TAG_PAUSE}]",
 }
 
 
