@@ -56,7 +56,12 @@ class Screenshots:
 
 
 def sidebar_link(page: Page, title: str):
-    """A page link of the st.navigation menu in the sidebar (its text is "<icon name> <title>")."""
+    """A page link of the st.navigation menu in the sidebar (its text is "<icon name> <title>").
+
+    The pointer is moved off the page first: a help tooltip it left open (a button's "?")
+    lies over the sidebar at 1280 px and takes the click, as it would a user's.
+    """
+    page.mouse.move(1, 1)
     return page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile(rf"{re.escape(title)}$"))
 
 

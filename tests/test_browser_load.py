@@ -73,6 +73,7 @@ def launch(page: Page, name: str) -> None:
 
 def open_monitor(page: Page) -> None:
     """Through the sidebar, so the session (and its launched jobs) stays the same."""
+    page.mouse.move(1, 1)  # off any help tooltip, which would take the click
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=re.compile(r"Monitor$")).click()
     expect(page.get_by_role("heading", level=1, name="Monitor")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     wait_until_idle(page)

@@ -142,7 +142,7 @@ with st.expander("Import a SageMaker tuning job JSON", icon=":material/upload_fi
 # section at 1280x720). The widgets and their keys are the same either way.
 SECTIONS = ("1. Data and model", "2. Strategy", "3. Hyperparameter ranges", "4. Limits and reproducibility",
             "5. Check and launch")
-section_tabs = st.tabs(list(SECTIONS), key="create.section") if presenter_on() else None
+section_tabs = st.tabs(list(SECTIONS), key=Key.SECTION) if presenter_on() else None
 
 
 def section(index: int):  # noqa: ANN201 - a context manager

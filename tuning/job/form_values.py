@@ -81,6 +81,7 @@ class Key(enum.StrEnum):
     SEED = "create.seed"
     TEST_SPLIT = "create.test_split"
     SLOW_PACE = "create.slow_pace"
+    SECTION = "create.section"  # presenter mode's tabs, one per section
     NAME = "create.name"
     USE_TARGET = "create.use_target"
     TARGET = "create.target"
