@@ -108,8 +108,11 @@ def live_view(name: str) -> None:
     if best:
         st.success(best, icon=":material/star:")
     show_job_notes(current, notes, price=price, currency=currency)
-    with chart_first if chart_first is not None else st.container():
-        show_chart(figure, key="monitor.chart")
+    if chart_first is not None:  # presenter mode: into the slot above the counters
+        with chart_first:
+            show_chart(figure)
+    else:  # as it always was: in place, unkeyed (a keyed chart in a live fragment is not needed)
+        show_chart(figure)
     if not frame.empty:
         show_training_jobs(frame, current, newest_first=True, notes=notes)
     if total > len(frame):
