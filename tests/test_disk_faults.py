@@ -193,20 +193,26 @@ def test_the_python_api_says_the_same_on_a_read_only_and_a_full_disk(small_disk,
         run_tuning_job(config.replace(name="again"), store)
 
 
-def test_launch_on_the_create_page_says_a_read_only_disk_in_words(small_disk, tmp_path, monkeypatch):
-    """The dashboard's door: the store opens for reading, and Launch says why it cannot record."""
+def _launch_on_the_create_page():
+    """A small Random job of iris filled in on the Create page, and Launch clicked."""
     from streamlit.testing.v1 import AppTest
 
-    monkeypatch.setenv("TUNELAB_HOME", str(small_disk))
-    assert _cli(small_disk, "run", str(ROOT / "examples" / "iris-grid.json"), "--name", "kept",
-                "--quiet").returncode == 0
-    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     app = AppTest.from_file("../app.py", default_timeout=60).run()
     app = app.switch_page("views/create.py").run()
     app.selectbox(key="create.dataset").set_value("iris").run()
     app.number_input(key="create.max_jobs").set_value(2).run()
     app.radio(key="create.strategy").set_value("Random").run()
     app.button(key="create.launch").click().run()
+    return app
+
+
+def test_launch_on_the_create_page_says_a_read_only_disk_in_words(small_disk, tmp_path, monkeypatch):
+    """The dashboard's door: the store opens for reading, and Launch says why it cannot record."""
+    monkeypatch.setenv("TUNELAB_HOME", str(small_disk))
+    assert _cli(small_disk, "run", str(ROOT / "examples" / "iris-grid.json"), "--name", "kept",
+                "--quiet").returncode == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    app = _launch_on_the_create_page()
     assert not app.exception, [item.value for item in app.exception]
     shown = " ".join(item.value for item in app.error)
     assert "refused the write" in shown and "read-only" in shown, shown
@@ -274,19 +280,12 @@ def test_a_refused_write_of_a_new_best_leaves_one_model_the_recorded_one_and_res
 
 def test_launch_on_the_create_page_says_a_full_disk_and_keeps_the_jobs(small_disk, tmp_path, monkeypatch):
     """Case 15 through the dashboard's door: Launch on a full disk says the disk is full."""
-    from streamlit.testing.v1 import AppTest
-
     monkeypatch.setenv("TUNELAB_HOME", str(small_disk))
     assert _cli(small_disk, "run", str(ROOT / "examples" / "iris-grid.json"), "--name", "kept",
                 "--quiet").returncode == 0
     before = _cli(small_disk, "show", "kept").stdout
     filler = _fill(small_disk)
-    app = AppTest.from_file("../app.py", default_timeout=60).run()
-    app = app.switch_page("views/create.py").run()
-    app.selectbox(key="create.dataset").set_value("iris").run()
-    app.number_input(key="create.max_jobs").set_value(2).run()
-    app.radio(key="create.strategy").set_value("Random").run()
-    app.button(key="create.launch").click().run()
+    app = _launch_on_the_create_page()
     assert not app.exception, [item.value for item in app.exception]
     shown = " ".join(item.value for item in app.error)
     assert "full" in shown and "free some space" in shown, shown
