@@ -184,3 +184,19 @@ def test_tpe_s_good_and_bad_split_at_a_step_is_optuna_s_own(tmp_path):
         assert 0.9 < float(np.trapezoid(densities[key], values)) < 1.1, key
     np.testing.assert_allclose(densities["log_ratio"], densities["log_good"] - densities["log_bad"])
     assert steps[0].tpe is not None and not steps[0].tpe.in_use and last.tpe.in_use
+
+
+def test_one_replay_asked_for_steps_by_many_threads_at_once(tmp_path):
+    """The dashboard shares one cached Replay between sessions and reruns (CI once showed
+    "generator already executing" when two reruns stepped it at once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = Store(tmp_path / "tunelab.db")
+    run_tuning_job(_config("Bayesian", "shared", parallel=1, jobs=8), store)
+    shared = replay(store, "shared")
+    alone = replay(store, "shared").steps()
+    wanted = [shared.total - (i % 3) for i in range(16)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(shared.step, wanted))
+    assert [step.proposed for step in got] == [alone[n - 1].proposed for n in wanted]
+    assert [step.number for step in shared.done] == list(range(1, shared.total + 1))

@@ -22,6 +22,7 @@ has done, so a slider that walks forward pays for each step once.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -88,19 +89,25 @@ class Replay:
         self.objective_type: str = first["objective_type"]
         self._steps: list[ReplayStep] = []
         self._walk = self._replayed()
+        # The dashboard caches one Replay per job for every session and rerun, and two
+        # reruns can ask for steps at once (a slider dragged fast): the generator can be
+        # advanced by one thread at a time only.
+        self._lock = threading.Lock()
 
     @property
     def done(self) -> list[ReplayStep]:
         """The steps replayed so far."""
-        return list(self._steps)
+        with self._lock:
+            return list(self._steps)
 
     def step(self, number: int) -> ReplayStep:
         """Step ``number`` (1 to :attr:`total`), replaying up to it if needed."""
         if not 1 <= number <= self.total:
             raise ValidationError(f"tuning job {self.name!r} has steps 1 to {self.total}; there is no step {number}.")
-        while len(self._steps) < number:
-            self._steps.append(next(self._walk))
-        return self._steps[number - 1]
+        with self._lock:
+            while len(self._steps) < number:
+                self._steps.append(next(self._walk))
+            return self._steps[number - 1]
 
     def steps(self) -> list[ReplayStep]:
         """Every step (replays the whole job)."""
