@@ -189,3 +189,16 @@ def test_the_create_page_shows_an_imported_bad_range_without_python_reprs():
     message = " ".join(error.value for error in app.error)
     assert "Cannot import it" in message and "MinValue" in message and "Logarithmic" in message, message
     assert "ContinuousParameter(" not in message and "min_value" not in message, message
+
+
+def test_a_create_link_opens_its_section_in_presenter_mode_and_the_address_follows_the_tab():
+    app = _app("create", present="1", section="3. Hyperparameter ranges")
+    assert app.session_state["create.section"] == "3. Hyperparameter ranges"
+    assert app.query_params["section"] == "3. Hyperparameter ranges"
+    app.session_state["create.section"] = "5. Check and launch"  # the teacher clicks another tab
+    app.run()
+    assert app.query_params["section"] == "5. Check and launch"
+    app.session_state["create.section"] = "1. Data and model"  # the first tab leaves no parameter
+    app.run()
+    assert "section" not in app.query_params
+    assert app.selectbox(key="create.dataset").value == "bank-marketing"  # the form kept its values

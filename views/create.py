@@ -24,6 +24,8 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from views.deep_link import linked_tabs
+from views.ranges_editor import describe_ranges, ranges_editor
 from views.lint_panel import show_before_launch, take_config_handover
 from views.presenter import presenter_on
 from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store, literal, mark_dead_runners, user_words
@@ -52,9 +54,8 @@ from tuning.job.form_values import (
 from tuning.errors import TuneLabError
 from tuning.json_input import parse_json
 from tuning.user_words import in_user_words
-from tuning.glossary import CONCEPTS, SCALING_TYPES
+from tuning.glossary import CONCEPTS
 from tuning.metrics import ObjectiveMetric
-from tuning.job.range_table import SCALING_TYPES as SCALING_NAMES
 from tuning.job.range_table import range_rows, read_range_rows
 from tuning.records import ACTIVE_TUNING_STATUSES
 from tuning.sagemaker.request_json import is_sagemaker_request, read_tuning_job_json, to_sagemaker_request
@@ -139,10 +140,12 @@ with st.expander("Import a SageMaker tuning job JSON", icon=":material/upload_fi
             st.warning(literal(note), icon=":material/warning:")
 
 # The five sections: one below the other, or in presenter mode one tab each (one screen per
-# section at 1280x720). The widgets and their keys are the same either way.
+# section at 1280x720), the open one in the URL (?section=3.%20Hyperparameter%20ranges) so a
+# teacher's notes can link to it. The widgets and their keys are the same either way: every
+# tab's widgets run at every page run (the tabs are not lazy), so the form's values hold.
 SECTIONS = ("1. Data and model", "2. Strategy", "3. Hyperparameter ranges", "4. Limits and reproducibility",
             "5. Check and launch")
-section_tabs = st.tabs(list(SECTIONS), key=Key.SECTION) if presenter_on() else None
+section_tabs = linked_tabs(SECTIONS, key=Key.SECTION, param="section") if presenter_on() else None
 
 
 def section(index: int):  # noqa: ANN201 - a context manager
@@ -252,34 +255,12 @@ with section(2):
                                        st.session_state.get(Key.IMPORTED_RANGES))
     for message in table_notes:
         st.warning(literal(message), icon=":material/warning:")
-    edited = st.data_editor(
-        rows,
-        key=ranges_key(algorithm.name, bool(owned_by_strategy), st.session_state.get(Key.IMPORT_NONCE, 0)),
-        hide_index=True,
-        num_rows="fixed",
-        width="stretch",
-        column_config={
-            # Widths that fit the page at 1280 px: the description used to take 400 px and push
-            # ScalingType, Values and Value off the right edge, into a scroll inside the table.
-            "Tune": st.column_config.CheckboxColumn("Tune", help="Tick to search a range; untick to keep Value.",
-                                                    width=60),
-            "Hyperparameter": st.column_config.TextColumn(disabled=True, width=135),
-            "Type": st.column_config.TextColumn(disabled=True, width=90),
-            "MinValue": st.column_config.NumberColumn(format="%g", width=90),
-            "MaxValue": st.column_config.NumberColumn(format="%g", width=90),
-            "ScalingType": st.column_config.SelectboxColumn(options=list(SCALING_NAMES), width=115),
-            "Values": st.column_config.TextColumn(help="A categorical range's values, separated by commas.",
-                                                  width=90),
-            "Value": st.column_config.TextColumn(help="Used when the hyperparameter is not tuned.", width=75),
-            "Description": st.column_config.TextColumn(disabled=True, width="medium"),
-        },
-    )
-    with st.expander("What do the scaling types mean?"):
-        for name, sentence in SCALING_TYPES.items():
-            st.markdown(f"- **{name}**: {sentence}")
+    edited = ranges_editor(rows, key=ranges_key(algorithm.name, bool(owned_by_strategy),
+                                                st.session_state.get(Key.IMPORT_NONCE, 0)))
     table = read_range_rows(algorithm, edited)
     for message in table.errors:
         st.error(literal(in_user_words(message)), icon=":material/error:")
+    describe_ranges(edited)
 
 # -- 4. Limits --------------------------------------------------------------------------
 with section(3):

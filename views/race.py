@@ -20,8 +20,8 @@ from tuning.analysis.seed_stats import summarise_seeds
 from tuning.datasets import list_datasets
 from tuning.errors import TuneLabError
 from tuning.job.form_values import overlay_ranges
+from views.ranges_editor import describe_ranges, ranges_editor
 from tuning.job.race_plan import RACE_STRATEGIES, plan_race
-from tuning.job.range_table import SCALING_TYPES as SCALING_NAMES
 from tuning.job.range_table import range_rows, read_range_rows
 from tuning.records import TuningJobStatus
 from tuning.running.race import RaceHandle, launch_race, race, race_of, race_seed_groups, races, repeat_race
@@ -97,21 +97,13 @@ with st.expander("Set up a race", expanded=not stored, icon=":material/flag:"):
     for message in table_notes:
         st.warning(literal(message), icon=":material/warning:")
     st.caption("The ranges every strategy searches (ticked), and the values of the others.")
-    edited = st.data_editor(rows, key=f"race.ranges.{suffix}.{algorithm.name}", hide_index=True, num_rows="fixed",
-                            width="stretch", column_config={
-                                "Tune": st.column_config.CheckboxColumn("Tune"),
-                                "Hyperparameter": st.column_config.TextColumn(disabled=True),
-                                "Type": st.column_config.TextColumn(disabled=True),
-                                "MinValue": st.column_config.NumberColumn(format="%g"),
-                                "MaxValue": st.column_config.NumberColumn(format="%g"),
-                                "ScalingType": st.column_config.SelectboxColumn(options=list(SCALING_NAMES)),
-                                "Description": st.column_config.TextColumn(disabled=True, width="large"),
-                            })
+    edited = ranges_editor(rows, key=f"race.ranges.{suffix}.{algorithm.name}")
     table = read_range_rows(algorithm, edited)
     for message in table.errors:
         st.error(literal(message), icon=":material/error:")
+    describe_ranges(edited)
 
-    first, second, third, fourth = st.columns([1, 1, 1, 2])
+    first, second, third = st.columns(3)
     budget = first.number_input("Budget (training jobs per strategy)", min_value=1, max_value=10_000, step=1,
                                 value=int(base.max_jobs) if base is not None and base.max_jobs else 12,
                                 key=f"race.budget.{suffix}")
@@ -120,8 +112,10 @@ with st.expander("Set up a race", expanded=not stored, icon=":material/flag:"):
                                key=f"race.seed.{suffix}")
     race_name = third.text_input("Race name (optional)", key="race.name", placeholder="fresh name if empty",
                                  help="Each strategy's tuning job is named <race>-<strategy>, within AMT's 32 characters.")
-    chosen = fourth.multiselect("Strategies", list(RACE_STRATEGIES), default=list(RACE_STRATEGIES),
-                                key="race.strategies")
+    # Pills, not a multiselect: at 1280 px a multiselect cut "Hyperband" to "Hype".
+    picked = st.pills("Strategies", list(RACE_STRATEGIES), selection_mode="multi",
+                      default=list(RACE_STRATEGIES), key="race.strategies") or []
+    chosen = [name for name in RACE_STRATEGIES if name in picked]  # the shown order, whatever the clicks
 
     same_data = base is not None and base.dataset == dataset_name
     config = (base or TuningJobConfig(dataset=dataset_name)).replace(
