@@ -29,10 +29,11 @@ import numpy as np
 
 from tuning.algorithms import Algorithm, TrainingData, get_algorithm
 from tuning.job.config import TuningJobConfig, check_tuning_job_name, hyperband_resource_errors
-from tuning.datasets import Dataset, hold_out_test_rows, load_csv, load_dataset, split_channels, without_columns
+from tuning.datasets import Dataset, hold_out_test_rows, load_dataset, split_channels, without_columns
 from tuning.job.early_stopping import default_grace_period
 from tuning.errors import ValidationError
 from tuning.datasets.features import TargetEncoder, build_preprocessor
+from tuning.datasets.shards import csv_shards, load_csv_channel
 from tuning.metrics import REGRESSION, ObjectiveMetric, get_metric
 from tuning.job.range_rules import check_ranges
 from tuning.parameters import CategoricalParameter
@@ -85,10 +86,12 @@ def load_channel(channel: Any, target: str | None, what: str) -> Dataset:
         return channel
     # A string is a CSV path only when it ends in .csv: '../../etc/passwd' is a (refused) dataset name, never read.
     if isinstance(channel, Path) or (isinstance(channel, str) and channel.strip().lower().endswith(".csv")):
-        path = Path(channel)
-        if not path.is_file():
-            raise ValidationError(f"{what}: no file at {str(path)!r}. Check the path, or give a bundled dataset's name.")
-        return load_csv(path, target=target, name=path.stem)
+        path = Path(channel)  # a CSV file, or a folder or path prefix of CSV shards (as an S3 prefix)
+        try:
+            csv_shards(path)
+        except ValidationError as error:
+            raise ValidationError(f"{what}: {error}") from None
+        return load_csv_channel(path, target=target, name=path.stem or None)
     if isinstance(channel, str):
         return load_dataset(channel)
     raise ValidationError(f"{what} must be a dataset name, a CSV path or a Dataset, but got {type(channel).__name__}.")

@@ -3,8 +3,9 @@
 In SageMaker, ``tuner.fit({"train": ..., "validation": ...})`` names an S3 prefix per
 channel. Here a channel is any of:
 
-- a CSV file: a path (``str`` or :class:`pathlib.Path`), a ``file://`` URI, or a folder
-  holding exactly one ``.csv`` file (as an S3 prefix holds ``train.csv``). A headerless
+- a CSV file: a path (``str`` or :class:`pathlib.Path`) or a ``file://`` URI; or a folder
+  or a path prefix of CSV shards, read as one channel, as an S3 prefix is (every ``.csv``
+  under it, in sorted order: see :mod:`tuning.datasets.shards`). A headerless
   CSV is SageMaker's format, label in the first column; a CSV with a header row takes the
   estimator's ``target=`` column, or the last column (TuneLab's rule for headed CSVs);
 - :class:`TrainingInput` (the SDK's ``sagemaker.inputs.TrainingInput``) wrapping one of
@@ -34,6 +35,7 @@ from urllib.parse import unquote, urlparse
 import pandas as pd
 
 from tuning.errors import ValidationError
+from tuning.sagemaker.channel_prefix import check_s3_data_type
 
 __all__ = ["CHANNELS", "Channel", "TrainingInput", "resolve_channels"]
 
@@ -45,7 +47,9 @@ CHANNELS = ("train", "validation")
 class TrainingInput:
     """One input channel, shaped like ``sagemaker.inputs.TrainingInput``.
 
-    ``s3_data`` is a local CSV path, a ``file://`` URI or a folder with one CSV in it.
+    ``s3_data`` is a local CSV path, a ``file://`` URI, or a folder or path prefix of CSV
+    shards (``s3_data_type="S3Prefix"``, the SDK's default). ``"ManifestFile"`` and
+    ``"AugmentedManifestFile"`` are refused: list the shards in a folder instead.
     ``content_type`` may be ``"csv"`` / ``"text/csv"`` (the only format TuneLab reads) or
     None; the SDK's other arguments (``distribution``, ``input_mode``, ...) are accepted
     and have no effect on one machine.
@@ -66,6 +70,7 @@ class TrainingInput:
                 f"TrainingInput content_type {kind!r} is not supported: TuneLab reads CSV only. "
                 "Use content_type='text/csv' (or leave it out) and give a CSV file."
             )
+        check_s3_data_type(self.s3_data_type, "TrainingInput s3_data_type")
         if self.compression not in (None, "None"):
             raise ValidationError(
                 f"TrainingInput compression {self.compression!r} is not supported: give an "
@@ -143,18 +148,17 @@ def _channel(value: Any, target: str | None, inputs_dir: Path, where: str) -> Ch
 
 
 def _csv_file(path: Path, where: str) -> Path:
-    """The CSV file itself; a folder stands for the one CSV inside it (an S3 prefix)."""
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
-        if len(files) != 1:
-            found = ", ".join(p.name for p in files) or "none"
-            raise ValidationError(
-                f"{where}: the folder {str(path)!r} must hold exactly one .csv file (found: {found}). "
-                "Give the file's path instead."
-            )
-        return files[0]
-    if not path.is_file():
-        raise ValidationError(f"{where}: no file at {str(path)!r}. Check the path.")
+    """The CSV file, or the folder or path prefix of CSV shards, as one channel (an S3 prefix).
+
+    The rule of what a prefix stands for is :func:`tuning.datasets.shards.csv_shards`'s;
+    here it is only asked now, to name the channel in its refusal.
+    """
+    from tuning.datasets.shards import csv_shards
+
+    try:
+        csv_shards(path)
+    except ValidationError as error:
+        raise ValidationError(f"{where}: {error}") from None
     return path
 
 

@@ -75,6 +75,7 @@ from tuning.job.completion import CompletionCriteria
 from tuning.job.config import TuningJobConfig, channel_to_json, check_exclude_columns
 from tuning.errors import ValidationError, at_field
 from tuning.json_input import json_object, json_string, refuse_unknown_fields
+from tuning.sagemaker.channel_prefix import check_s3_data_type
 from tuning.parameters import CategoricalParameter, ContinuousParameter, IntegerParameter, Parameter
 from tuning.job.warm_start import WarmStartConfig
 
@@ -575,6 +576,7 @@ def _read_channels(value: Any) -> tuple[Any, Any]:
         s3 = json_object(_required(source, "S3DataSource", f"{at}.DataSource."), f"{at}.DataSource.S3DataSource")
         refuse_unknown_fields(s3, _S3_FIELDS, f"{at}.DataSource.S3DataSource.")
         uri = json_string(_required(s3, "S3Uri", f"{at}.DataSource.S3DataSource."), f"{at}.DataSource.S3DataSource.S3Uri")
+        check_s3_data_type(s3.get("S3DataType", "S3Prefix"), f"{at}.DataSource.S3DataSource.S3DataType")
         channels[name] = _dataset_from_uri(uri, f"{at}.DataSource.S3DataSource.S3Uri")
     if "train" not in channels:
         raise ValidationError(f'{where}: a channel with ChannelName "train" is required.')
