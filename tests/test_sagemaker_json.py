@@ -133,6 +133,7 @@ HAND_WRITTEN = {
                 "S3DataDistributionType": "FullyReplicated"}}, "ContentType": "text/csv"},
         ],
         **PLACEHOLDERS,
+        "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
     },
     "WarmStartConfig": {"ParentHyperParameterTuningJobs": [{"HyperParameterTuningJobName": "bank-1"}],
                         "WarmStartType": "IdenticalDataAndAlgorithm"},
@@ -146,7 +147,7 @@ HAND_WRITTEN_CONFIG = TuningJobConfig(
     static_hyperparameters={"subsample": 0.8}, strategy="Hyperband",
     strategy_config={"MinResource": 1, "MaxResource": 100}, max_jobs=20, max_parallel_jobs=2,
     max_runtime_seconds=3600, random_seed=42, completion_criteria=CompletionCriteria(0.95),
-    warm_start_config=WarmStartConfig("IdenticalDataAndAlgorithm", ["bank-1"]),
+    warm_start_config=WarmStartConfig("IdenticalDataAndAlgorithm", ["bank-1"]), training_job_max_runtime_seconds=3600,
 )
 
 

@@ -22,6 +22,7 @@ Its JSON shape (TuneLab's own, in AMT's words; SageMaker's exact shape is a late
       "StaticHyperparameters": {"num_round": 100},
       "ResourceLimits": {"MaxNumberOfTrainingJobs": 20, "MaxParallelTrainingJobs": 2,
                          "MaxRuntimeInSeconds": 3600},
+      "StoppingCondition": {"MaxRuntimeInSeconds": 600},  # optional: each training job's limit
       "EarlyStoppingType": "Off",
       "RandomSeed": 42,
       "ExcludeColumns": ["duration"],                                         # optional
@@ -35,6 +36,10 @@ Its JSON shape (TuneLab's own, in AMT's words; SageMaker's exact shape is a late
 dataset's rows as a test split, before the train/validation split, seeded by ``RandomSeed``
 (see :func:`tuning.datasets.hold_out_test_rows`): the strategy and the validation objective
 never see them, and :mod:`tuning.analysis.holdout` re-scores the best training jobs there.
+
+``StoppingCondition.MaxRuntimeInSeconds`` is the training job definition's: each training
+job is stopped once it has run that long (see :mod:`tuning.job.stopping_condition`); left
+out, AWS's default of a day. ``ResourceLimits.MaxRuntimeInSeconds`` limits the tuning job.
 
 ``ExcludeColumns`` leaves feature columns of the dataset out of the job (see
 :func:`tuning.datasets.without_columns`): the models never see them, and a deployed model
@@ -56,6 +61,7 @@ from typing import TYPE_CHECKING, Any
 
 from tuning.job.completion import CompletionCriteria
 from tuning.job.early_stopping import check_grace_period
+from tuning.job.stopping_condition import check_training_runtime
 from tuning.errors import ValidationError, at_field
 from tuning.json_input import json_object, json_string, refuse_unknown_fields
 from tuning.parameters import Parameter, parameter_from_dict
@@ -181,6 +187,10 @@ class TuningJobConfig:
     pause_between_jobs_seconds: float | None = None
     """A demo's pace (TuneLab's; PauseBetweenJobsSeconds): after each training job ends, the next
     waits this many seconds (up to 60), so a class can follow each one on Monitor; ``None`` for none."""
+    training_job_max_runtime_seconds: int | None = None
+    """Each training job's limit, the training job definition's StoppingCondition.MaxRuntimeInSeconds:
+    a job still training after this many seconds is Stopped (MaxRuntimeExceeded); ``None``
+    for AWS's default of a day (see :mod:`tuning.job.stopping_condition`)."""
     test_split_fraction: float | None = None
     """The share of the dataset's rows held out as a test split (TestSplitFraction), such as
     0.2; ``None`` (the default) holds none out. The strategy never sees them; see
@@ -312,6 +322,8 @@ class TuningJobConfig:
             data["TestSplitFraction"] = self.test_split_fraction
         if self.pause_between_jobs_seconds is not None:
             data["PauseBetweenJobsSeconds"] = self.pause_between_jobs_seconds
+        if self.training_job_max_runtime_seconds is not None:
+            data["StoppingCondition"] = {"MaxRuntimeInSeconds": self.training_job_max_runtime_seconds}
         return data
 
     @classmethod
@@ -324,7 +336,7 @@ class TuningJobConfig:
             "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "EarlyStoppingGracePeriod", "RandomSeed",
             "TuningJobCompletionCriteria", "WarmStartConfig", "ExcludeColumns", "TestSplitFraction",
-            "PauseBetweenJobsSeconds",
+            "PauseBetweenJobsSeconds", "StoppingCondition",
         }
         data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
         refuse_unknown_fields(data, known, "")
@@ -336,6 +348,8 @@ class TuningJobConfig:
         refuse_unknown_fields(objective, {"MetricName", "Type"}, "Objective.")
         limits = json_object(data.get("ResourceLimits", {}), "ResourceLimits")
         refuse_unknown_fields(limits, {"MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "MaxRuntimeInSeconds"}, "ResourceLimits.")
+        stopping = json_object(data.get("StoppingCondition") or {}, "StoppingCondition")
+        refuse_unknown_fields(stopping, {"MaxRuntimeInSeconds"}, "StoppingCondition.")
         ranges_json = data.get("HyperparameterRanges")
         ranges = None
         if ranges_json is not None:
@@ -371,6 +385,7 @@ class TuningJobConfig:
             exclude_columns=() if data.get("ExcludeColumns") is None else data["ExcludeColumns"],
             test_split_fraction=data.get("TestSplitFraction"),
             pause_between_jobs_seconds=data.get("PauseBetweenJobsSeconds"),
+            training_job_max_runtime_seconds=stopping.get("MaxRuntimeInSeconds"),
         )
         try:
             config.check_limits()
@@ -403,6 +418,7 @@ _JSON_PATHS = {
     "exclude_columns": "ExcludeColumns",
     "test_split_fraction": "TestSplitFraction",
     "pause_between_jobs_seconds": "PauseBetweenJobsSeconds",
+    "training_job_max_runtime_seconds": "StoppingCondition.MaxRuntimeInSeconds",
 }
 """The gate's field names (``ValidationError.field``) as paths in TuneLab's JSON; see
 :func:`tuning.errors.at_field`. A field left out (static_hyperparameters, say) is one the
@@ -458,6 +474,7 @@ _LIMIT_RULES: dict[str, Callable[[Any], None]] = {
     "random_seed": _check_random_seed,
     "test_split_fraction": lambda value: check_test_split_fraction(value),  # defined below
     "pause_between_jobs_seconds": _check_pause,
+    "training_job_max_runtime_seconds": check_training_runtime,
 }
 """The resource limits, each with its one rule: check_limits raises the first broken one,
 limit_errors collects them all."""

@@ -63,6 +63,7 @@ from tuning.errors import StoreWriteError, os_error_words
 from tuning.metrics import MAXIMIZE
 from tuning.job.preparation import PreparedTuningJob, encode_channels, prepare
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
+from tuning.job.stopping_condition import runtime_limit_seconds
 from tuning.running.worker import NOT_STARTED, TrainingOutcome, initialize, run_training_job
 
 if TYPE_CHECKING:
@@ -218,6 +219,7 @@ class _TuningLoop:
         self.artifacts = store.tuning_job_artifacts(self.name)
         self.seed = prepared.config.random_seed or 0
         self.prune_live = prepared.pruning != "Off"
+        self.training_limit = runtime_limit_seconds(prepared.config.training_job_max_runtime_seconds)
         criteria = prepared.config.completion_criteria
         self.completion = (None if criteria is None else
                            CompletionTracker(criteria, maximize=prepared.objective_type == "Maximize"))
@@ -419,7 +421,8 @@ class _TuningLoop:
     def _submit(self, index: int, hyperparameters: dict[str, Any]) -> Future:
         full = {**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters}
         best = self.best[0] if self.best else None  # the worker serialises only a model that beats it
-        return self.pool.submit(run_training_job, index, full, self.seed + index, self.prune_live, best)
+        return self.pool.submit(run_training_job, index, full, self.seed + index, self.prune_live, best,
+                                max_runtime_seconds=self.training_limit)
 
     def _started(self, index: int, hyperparameters: dict[str, Any], created: float, start: float) -> TrainingJob:
         return TrainingJob(

@@ -29,6 +29,7 @@ from typing import Any
 from tuning.algorithms import TrainingData, get_algorithm
 from tuning.running.board import CONTINUE, PRUNE, STOP
 from tuning.running.lifeline import exit_when_gone
+from tuning.running.training_deadline import MAX_RUNTIME_EXCEEDED, Deadline, exceeded
 from tuning.metrics import get_metric
 
 __all__ = ["NOT_STARTED", "TrainingOutcome", "initialize", "run_training_job", "worker_state"]
@@ -124,11 +125,14 @@ class _BoardReporter:
 
 
 def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, prune_live: bool,
-                     best: float | None = None, *, state: dict[str, Any] | None = None) -> TrainingOutcome:
+                     best: float | None = None, *, state: dict[str, Any] | None = None,
+                     max_runtime_seconds: float | None = None) -> TrainingOutcome:
     """Train one model with ``hyperparameters`` and score it on the validation channel.
 
     The model comes back serialised only if its objective beats ``best`` (``None``: always).
     ``state`` comes from :func:`worker_state`; by default, the one :func:`initialize` kept.
+    ``max_runtime_seconds`` is the training job's StoppingCondition.MaxRuntimeInSeconds
+    (see :mod:`tuning.running.training_deadline`); ``None`` for no limit.
     """
     state = _state if state is None else state
     data: TrainingData = state["data"]
@@ -138,8 +142,9 @@ def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, pru
     if _stopping(state):
         return TrainingOutcome(index, NOT_STARTED, start, start)
     reporter = _BoardReporter(index, state["board"], prune_live, state)
+    deadline = Deadline(reporter, max_runtime_seconds)
     try:
-        model = algorithm.fit(hyperparameters, data, metric, reporter, seed=seed)
+        model = algorithm.fit(hyperparameters, data, metric, deadline, seed=seed)
         value = metric(data.y_validation, algorithm.output(model, data.x_validation))
         if not math.isfinite(value):
             raise FloatingPointError(f"the final objective is {value}: the model diverged")
@@ -156,7 +161,9 @@ def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, pru
         algorithm.resource is None
         or (reporter.curve and reporter.curve[-1][0] >= int(hyperparameters[algorithm.resource]))
     )
-    if ran_in_full:
+    if exceeded(deadline):
+        status, reason = "Stopped", MAX_RUNTIME_EXCEEDED
+    elif ran_in_full:
         status, reason = "Completed", None
     elif reporter.verdict == PRUNE:
         status, reason = "Stopped", "EarlyStopped"

@@ -56,8 +56,6 @@ IGNORED: dict[str, str] = {
     "train_instance_type": "training runs in local worker processes",
     "volume_size": "data and models live in the store's folder ($TUNELAB_HOME)",
     "train_volume_size": "data and models live in the store's folder ($TUNELAB_HOME)",
-    "max_run": "the tuner's max_runtime_in_seconds limits the whole tuning job",
-    "train_max_run": "the tuner's max_runtime_in_seconds limits the whole tuning job",
     "input_mode": "channels are read from local files",
     "output_path": "models are kept in the store's artifacts folder",
     "output_kms_key": "nothing is uploaded",
@@ -123,6 +121,9 @@ class Estimator:
         _check_instance_type(instance_type if instance_type is not None else kwargs.get("train_instance_type"))
         self.sdk_arguments: dict[str, Any] = {"image_uri": image_uri, "role": role, "instance_count": instance_count,
                                               "instance_type": instance_type}
+        # Each training job's StoppingCondition.MaxRuntimeInSeconds (the SDK's max_run, once train_max_run);
+        # None: AWS's default of a day (see tuning.job.stopping_condition).
+        self.max_run: int | None = kwargs.pop("max_run", kwargs.pop("train_max_run", None))
         static: dict[str, Any] = dict(hyperparameters or {})
         for key, value in kwargs.items():
             if key in IGNORED:
@@ -185,7 +186,7 @@ class Estimator:
     def copy_with(self, hyperparameters: Mapping[str, Any]) -> Estimator:
         """A new estimator of the same kind and arguments, with more hyperparameters set."""
         clone = type(self).__new__(type(self))
-        clone.algorithm, clone.target = self.algorithm, self.target
+        clone.algorithm, clone.target, clone.max_run = self.algorithm, self.target, self.max_run
         clone.sdk_arguments = dict(self.sdk_arguments)
         clone._static, clone._decided = dict(self._static), dict(self._decided)
         clone.set_hyperparameters(**hyperparameters)

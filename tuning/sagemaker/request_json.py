@@ -54,8 +54,9 @@ gives back ``c`` exactly (compared by ``to_dict()``):
   ContentType would have been read by AWS's own containers. An objective whose Type TuneLab
   leaves to the metric is written with the metric's own direction (AWS requires Type) and
   the tag ``tunelab:ObjectiveType = FromMetric`` records that it was implicit.
-- The fields AWS requires but TuneLab has no use for (RoleArn, OutputDataConfig,
-  ResourceConfig, StoppingCondition) are written with placeholders (:data:`PLACEHOLDERS`)
+- The training job definition's StoppingCondition.MaxRuntimeInSeconds stops each training
+  job (see :mod:`tuning.sagemaker.stopping_json`). The fields AWS requires but TuneLab has
+  no use for (RoleArn, OutputDataConfig, ResourceConfig) are written with placeholders (:data:`PLACEHOLDERS`)
   and accepted, unread, when present. Any other unknown field is refused.
 
 Every error quotes the JSON path, such as
@@ -76,6 +77,7 @@ from tuning.job.config import TuningJobConfig, channel_to_json, check_exclude_co
 from tuning.errors import ValidationError, at_field
 from tuning.json_input import json_object, json_string, refuse_unknown_fields
 from tuning.sagemaker.channel_prefix import check_s3_data_type
+from tuning.sagemaker.stopping_json import stopping_condition_from_aws, stopping_condition_to_aws
 from tuning.parameters import CategoricalParameter, ContinuousParameter, IntegerParameter, Parameter
 from tuning.job.warm_start import WarmStartConfig
 
@@ -115,7 +117,6 @@ PLACEHOLDERS: dict[str, Any] = {
     "RoleArn": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
     "OutputDataConfig": {"S3OutputPath": "s3://amzn-s3-demo-bucket/tunelab/output"},
     "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
-    "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
 }
 """What AWS requires in a TrainingJobDefinition and TuneLab ignores: replace before sending to AWS."""
 
@@ -128,6 +129,7 @@ _TOP_LEVEL = {"HyperParameterTuningJobName", _CONFIG, _DEFINITION, "WarmStartCon
 _CONFIG_FIELDS = {"Strategy", "StrategyConfig", "HyperParameterTuningJobObjective", "ResourceLimits",
                   "ParameterRanges", "TrainingJobEarlyStoppingType", "TuningJobCompletionCriteria", "RandomSeed"}
 _DEFINITION_FIELDS = {"AlgorithmSpecification", "StaticHyperParameters", "InputDataConfig", *PLACEHOLDERS,
+                      "StoppingCondition",
                       "DefinitionName", "VpcConfig", "EnableNetworkIsolation", "EnableInterContainerTrafficEncryption",
                       "EnableManagedSpotTraining", "CheckpointConfig", "RetryStrategy", "Environment"}
 _CHANNEL_FIELDS = {"ChannelName", "DataSource", "ContentType", "CompressionType", "RecordWrapperType",
@@ -191,6 +193,7 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
         "StaticHyperParameters": {name: _to_string(value) for name, value in config.static_hyperparameters.items()},
         "InputDataConfig": channels,
         **PLACEHOLDERS,
+        "StoppingCondition": stopping_condition_to_aws(config.training_job_max_runtime_seconds),
     }
     request: dict[str, Any] = {}
     if config.name is not None:
@@ -342,6 +345,8 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
         exclude_columns=[name.strip() for name in tags.get(TAG_EXCLUDE_COLUMNS, "").split(",") if name.strip()],
         test_split_fraction=None if TAG_TEST_SPLIT_FRACTION not in tags else _number_or_text(tags[TAG_TEST_SPLIT_FRACTION]),
         pause_between_jobs_seconds=None if TAG_PAUSE not in tags else _number_or_text(tags[TAG_PAUSE]),
+        training_job_max_runtime_seconds=stopping_condition_from_aws(definition.get("StoppingCondition"),
+                                                                     f"{_DEFINITION}.StoppingCondition"),
     )
     _check_limits(config)
     return config
@@ -360,6 +365,7 @@ _JSON_PATHS = {
     "exclude_columns": f"Tags[{TAG_EXCLUDE_COLUMNS}]",
     "test_split_fraction": f"Tags[{TAG_TEST_SPLIT_FRACTION}]",
     "pause_between_jobs_seconds": f"Tags[{TAG_PAUSE}]",
+    "training_job_max_runtime_seconds": f"{_DEFINITION}.StoppingCondition.MaxRuntimeInSeconds",
 }
 
 

@@ -71,6 +71,8 @@ def sdk_code(config: TuningJobConfig) -> str:
         f"    instance_count={resource['InstanceCount']!r},",
         f"    instance_type={resource['InstanceType']!r},",
         '    output_path=f"{bucket}/output",',
+        *([f"    max_run={config.training_job_max_runtime_seconds!r},"]
+          if config.training_job_max_runtime_seconds is not None else []),
         "    sagemaker_session=session,",
         ")",
     ]

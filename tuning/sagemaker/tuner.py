@@ -246,6 +246,7 @@ class HyperparameterTuner:
             early_stopping_type=self.early_stopping_type, random_seed=self.random_seed,
             completion_criteria=criteria, warm_start_config=self.warm_start_config,
             exclude_columns=self.exclude_columns, test_split_fraction=self.test_split_fraction,
+            training_job_max_runtime_seconds=self.estimator.max_run,
         )
         return config
 
@@ -395,7 +396,7 @@ class HyperparameterTuner:
         job = store.get_tuning_job(tuning_job_name)  # unknown name: lists the known ones
         config = TuningJobConfig.from_dict(job.config)
         estimator = estimator_for_algorithm(job.algorithm, config.static_hyperparameters)
-        estimator.target = config.target
+        estimator.target, estimator.max_run = config.target, config.training_job_max_runtime_seconds
         criteria = config.completion_criteria
         tuner = cls(
             estimator, job.objective_metric_name, config.resolved_ranges(), strategy=job.strategy,
