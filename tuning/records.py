@@ -107,6 +107,8 @@ class TrainingJob:
             described["FailureReason"] = self.failure_reason
         if self.stopped_reason:
             described["StoppedReason"] = self.stopped_reason
+            if self.stopped_reason == "MaxRuntimeExceeded":  # AWS's SecondaryStatus for it (API_DescribeTrainingJob)
+                described["SecondaryStatus"] = self.stopped_reason
         if self.final_objective_value is not None:
             described["FinalHyperParameterTuningJobObjectiveMetric"] = {
                 "MetricName": objective_metric_name,
