@@ -68,7 +68,7 @@ def csv_shards(prefix: str | os.PathLike[str]) -> tuple[list[Path], list[Path]]:
                 "(such as train_0.csv, train_1.csv), or give the path of a CSV file.")
         where = "there is no such file or folder" if not base.is_dir() else f"no file in {str(base)!r} starts with it"
         raise ValidationError(
-            f"no CSV file at {text!r}, and as a path prefix it matches no .csv file ({where}). "
+            f"no file at {text!r}, and as a path prefix it matches no .csv file ({where}). "
             "Give a CSV file, a folder of CSV shards, or a prefix such as data/train_ that their names start with.")
     return shards, others
 
