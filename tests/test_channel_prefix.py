@@ -178,3 +178,15 @@ def test_a_changed_shard_changes_the_fingerprint_and_refuses_a_resume(store, dat
     assert describe_difference(before, after) == "the same rows and columns, but different values"
     with pytest.raises(ValidationError, match=r"cannot resume tuning job 'res': its data changed"):
         prepare_resume("res", store)
+
+
+def test_every_csv_under_the_folder_counts_in_path_order_and_other_files_are_left_out(tmp_path):
+    (tmp_path / "train" / "b").mkdir(parents=True)
+    (tmp_path / "train" / "b" / "x.csv").write_text('"x\nfirst",label\n5,1\n6,0\n')  # a quoted header over two lines
+    (tmp_path / "train" / "a.csv").write_text('"x\nfirst",label\n1,0\n2,1')  # no newline at the end
+    (tmp_path / "train" / "README.md").write_text("not data\n")
+    dataset = load_csv_channel(tmp_path / "train")
+    assert list(dataset.features.iloc[:, 0]) == [1, 2, 5, 6] and list(dataset.target) == [0, 1, 1, 0]
+    assert any("left out 1 file(s) that are not .csv: 'README.md'" in note for note in dataset.notes)
+    with pytest.raises(ValidationError, match=r"the 2 CSV shard\(s\) under .* more than the cap of 10 \(max_bytes\)"):
+        load_csv_channel(tmp_path / "train", max_bytes=10)

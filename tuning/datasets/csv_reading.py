@@ -282,6 +282,18 @@ def csv_columns(data: bytes, *, header: bool | None = None) -> tuple[list[str], 
     return _header_names(first, "the file", []), False
 
 
+def csv_text_shape(data: bytes, what: str) -> tuple[str, Dialect, list[str], bool]:
+    """``data`` decoded, its dialect, its first record, and whether it is headerless, by load_csv's rules.
+
+    :mod:`tuning.datasets.shards` checks with it that the shards of one channel are written
+    alike; ``what`` names the file in a refusal (not UTF-8 text, empty, not CSV).
+    """
+    text = _decode(data, what)
+    dialect = detect_dialect(text)
+    first = _first_records(text, what, count=1, dialect=dialect)[0]
+    return text, dialect, first, all(_is_number(cell, dialect) for cell in first)
+
+
 def _check_finite(frame: pd.DataFrame, what: str) -> None:
     for column in frame.columns:
         values = frame[column]

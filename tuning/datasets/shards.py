@@ -36,8 +36,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tuning.datasets.csv_dialect import detect_dialect
-from tuning.datasets.csv_reading import _decode, _first_records, _is_number, _size, _too_big, load_csv
+from tuning.datasets.csv_reading import csv_text_shape, load_csv
 from tuning.datasets.dataset import DEFAULT_MAX_BYTES, Dataset, listing
 from tuning.errors import ValidationError
 
@@ -104,7 +103,9 @@ def load_csv_channel(source: str | os.PathLike[str], *, target: str | int | None
     total = sum(shard.stat().st_size for shard in shards)
     what = f"the {len(shards)} CSV shard(s) under {label!r}"
     if total > max_bytes:
-        raise _too_big(what, _size(total), max_bytes)
+        raise ValidationError(
+            f"{what} hold {total:,} bytes, more than the cap of {max_bytes:,} (max_bytes). Use a sample of "
+            "their rows, fewer shards, or raise max_bytes if this machine has the memory.")
     combined = _concatenate(shards)
     handle = io.BytesIO(combined)
     handle.name = f"{label} ({len(shards)} CSV shards)" if len(shards) > 1 else str(shards[0])
@@ -125,13 +126,11 @@ def _concatenate(shards: list[Path]) -> bytes:
     for shard in shards:
         what = f"CSV shard {shard.as_posix()!r}"
         try:
-            text = _decode(shard.read_bytes(), what)
+            raw = shard.read_bytes()
         except OSError as error:
             raise ValidationError(f"{what} could not be read: {error.strerror or error}.") from None
-        dialect = detect_dialect(text)
-        record = _first_records(text, what, count=1, dialect=dialect)[0]
-        shape = {"shard": shard.as_posix(), "dialect": dialect,
-                 "headerless": all(_is_number(cell, dialect) for cell in record),
+        text, dialect, record, headerless = csv_text_shape(raw, what)
+        shape = {"shard": shard.as_posix(), "dialect": dialect, "headerless": headerless,
                  "header": [cell.strip() for cell in record], "columns": len(record)}
         if first is None:
             first = shape
