@@ -130,3 +130,12 @@ def test_unknown_stopping_condition_fields_are_refused():
     request["TrainingJobDefinition"]["StoppingCondition"]["MaxRunTime"] = 5
     with pytest.raises(ValidationError, match=r"TrainingJobDefinition\.StoppingCondition\.MaxRunTime"):
         from_sagemaker_request(request)
+
+
+def test_the_sdk_code_for_aws_carries_the_limit_as_max_run():
+    from tuning.sagemaker.sdk_code import sdk_code
+
+    config = from_sagemaker_request(copy.deepcopy(REQUEST))
+    assert f"    max_run={LIMIT}," in sdk_code(config).splitlines()
+    assert not any("max_run=" in line for line in sdk_code(config.replace(training_job_max_runtime_seconds=None))
+                   .splitlines())
