@@ -139,3 +139,11 @@ def test_the_sdk_code_for_aws_carries_the_limit_as_max_run():
     assert f"    max_run={LIMIT}," in sdk_code(config).splitlines()
     assert not any("max_run=" in line for line in sdk_code(config.replace(training_job_max_runtime_seconds=None))
                    .splitlines())
+
+
+def test_the_create_form_says_it_leaves_the_limit_out_of_an_imported_job():
+    from tuning.job.form_values import import_notes
+
+    notes = import_notes(from_sagemaker_request(copy.deepcopy(REQUEST)))
+    assert any(f"StoppingCondition.MaxRuntimeInSeconds ({LIMIT:,} s) is not shown here" in note for note in notes)
+    assert not any("StoppingCondition" in note for note in import_notes(TuningJobConfig(dataset="iris")))

@@ -254,6 +254,10 @@ def import_notes(config: TuningJobConfig) -> list[str]:
     if config.validation_dataset is not None or config.validation_fraction != 0.2:
         notes.append("The file's validation channel or ValidationFraction is not shown here: the page holds out "
                      "20% of the dataset. Run the file with `python -m tuning run` to keep them.")
+    if config.training_job_max_runtime_seconds is not None:
+        notes.append(f"The training jobs' StoppingCondition.MaxRuntimeInSeconds "
+                     f"({config.training_job_max_runtime_seconds:,} s) is not shown here: the page's training jobs "
+                     "run under AWS's default of a day. Run the file with `python -m tuning run` to keep it.")
     return notes
 
 
