@@ -77,6 +77,15 @@ def test_every_training_job_completes_on_the_cluster_with_a_real_objective(store
     assert training_jobs_ran_on(job.config) == f"the Dask cluster at {cluster.scheduler_address}"
 
 
+def test_max_runtime_in_seconds_stops_each_training_job_on_the_cluster(store, cluster):
+    # AWS, API_StoppingCondition: "When the job reaches the time limit, SageMaker ends the job."
+    config = _config(static_hyperparameters={"num_round": 20_000}, max_jobs=2, training_job_max_runtime_seconds=1)
+    job = run_tuning_job(config, store, scheduler=cluster.scheduler_address)
+    for training_job in store.training_jobs(job.name):
+        assert (training_job.status, training_job.stopped_reason) == ("Stopped", "MaxRuntimeExceeded")
+        assert 1 <= training_job.elapsed_seconds <= 3.5 and training_job.intermediate_values[-1][0] < 20_000
+
+
 def test_the_data_goes_to_each_worker_once_per_tuning_job(store, cluster, client):
     before = _setups(client)
     with distributed.get_task_stream(client) as stream:

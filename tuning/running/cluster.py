@@ -199,8 +199,9 @@ setups: Counter[str] = Counter()
 it was forgotten); tests read it through ``Client.run``."""
 
 
-def _train_on_worker(data: TrainingData, setup: _WorkerSetup, fn: Callable[..., Any], *args: Any) -> Any:
-    """Run ``fn(*args, state=...)`` with this worker's state for the tuning job."""
+def _train_on_worker(data: TrainingData, setup: _WorkerSetup, fn: Callable[..., Any], *args: Any,
+                     **kwargs: Any) -> Any:
+    """Run ``fn(*args, state=..., **kwargs)`` with this worker's state for the tuning job."""
     state = _states.get(setup.key)
     if state is None:
         with _states_lock:
@@ -210,7 +211,7 @@ def _train_on_worker(data: TrainingData, setup: _WorkerSetup, fn: Callable[..., 
                 state = worker_state(data, setup.algorithm, setup.metric, setup.board.connect())
                 _states[setup.key] = state
                 setups[setup.key] += 1
-    return fn(*args, state=state)
+    return fn(*args, state=state, **kwargs)
 
 
 def _forget_ended() -> None:
