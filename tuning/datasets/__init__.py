@@ -2,7 +2,8 @@
 
 ``from tuning.datasets import load_dataset, load_csv, split_channels`` is the public way in.
 The rooms: :mod:`~tuning.datasets.dataset` (what a dataset is), :mod:`~tuning.datasets.csv_reading`
-(the two CSV shapes and their rules), :mod:`~tuning.datasets.bundled` (what ships with
+(the two CSV shapes and their rules), :mod:`~tuning.datasets.shards` (a folder or path prefix
+of CSV shards as one channel, as an S3 prefix), :mod:`~tuning.datasets.bundled` (what ships with
 TuneLab), :mod:`~tuning.datasets.uploads` (the user's CSVs), :mod:`~tuning.datasets.catalog`
 (a name, found among both), :mod:`~tuning.datasets.split` (channels, left-out columns),
 :mod:`~tuning.datasets.features` (columns into model input), :mod:`~tuning.datasets.profile`

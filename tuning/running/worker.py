@@ -14,7 +14,9 @@ the runner knew when it sent the job (``best``); the best can only have improved
 so a model that is not serialised cannot be the new best. And a stop is heard through a
 flag in shared memory (:func:`initialize`'s ``stop_flag``), read before a job starts and
 at each reported round, with no round trip to the board; a job queued ahead that finds
-the flag set does not start at all (:data:`NOT_STARTED`).
+the flag set does not start at all (:data:`NOT_STARTED`). A training job's own limit,
+StoppingCondition.MaxRuntimeInSeconds, is heard at the same reported rounds
+(:mod:`tuning.running.training_deadline`).
 """
 
 from __future__ import annotations
