@@ -190,3 +190,11 @@ def test_every_csv_under_the_folder_counts_in_path_order_and_other_files_are_lef
     assert any("left out 1 file(s) that are not .csv: 'README.md'" in note for note in dataset.notes)
     with pytest.raises(ValidationError, match=r"the 2 CSV shard\(s\) under .* more than the cap of 10 \(max_bytes\)"):
         load_csv_channel(tmp_path / "train", max_bytes=10)
+
+
+def test_a_folder_linked_into_itself_is_read_once(tmp_path):
+    (tmp_path / "train").mkdir()
+    (tmp_path / "train" / "a.csv").write_text("x,label\n1,0\n2,1\n")
+    (tmp_path / "train" / "loop").symlink_to(tmp_path / "train", target_is_directory=True)
+    shards, _ = csv_shards(tmp_path / "train")
+    assert [shard.name for shard in shards] == ["a.csv"]

@@ -72,8 +72,16 @@ def csv_shards(prefix: str | os.PathLike[str]) -> tuple[list[Path], list[Path]]:
     return shards, others
 
 
-def _files_under(base: Path, prefix: str | None) -> Iterator[Path]:
-    """Files under ``base`` whose path starts with ``prefix`` (all with None), not entering other folders."""
+def _files_under(base: Path, prefix: str | None, seen: set[str] | None = None) -> Iterator[Path]:
+    """Files under ``base`` whose path starts with ``prefix`` (all with None), not entering other folders.
+
+    A folder linked back into itself is entered once (``seen``: real paths already walked).
+    """
+    seen = set() if seen is None else seen
+    real = os.path.realpath(base)
+    if real in seen:
+        return
+    seen.add(real)
     try:
         entries = list(os.scandir(base))
     except OSError:
@@ -83,7 +91,7 @@ def _files_under(base: Path, prefix: str | None) -> Iterator[Path]:
         if entry.is_dir():
             if prefix is None or (candidate + os.sep).startswith(prefix) or candidate.startswith(prefix):
                 yield from _files_under(Path(candidate), None if prefix is None or candidate.startswith(prefix)
-                                        else prefix)
+                                        else prefix, seen)
         elif entry.is_file() and (prefix is None or candidate.startswith(prefix)):
             yield Path(candidate)
 
