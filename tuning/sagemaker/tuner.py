@@ -12,15 +12,16 @@ The usual AMT notebook code runs with only its import lines changed::
                                 max_jobs=20, max_parallel_jobs=2)
     tuner.fit({"train": "train.csv", "validation": "validation.csv"})
     tuner.analytics().dataframe()          # the SDK's columns
-    predictor = tuner.deploy(initial_instance_count=1, instance_type="local")
-    predictor.predict(rows)
+    predictor = tuner.deploy(initial_instance_count=1, instance_type="local", serializer=CSVSerializer())
+    predictor.predict(rows)                # what AWS's container answers (tuning.sagemaker.predictors)
 
 Everything is a thin layer over :class:`tuning.TuningJobConfig` and
 :func:`tuning.run_tuning_job` / :func:`tuning.launch_tuning_job`: ``fit`` builds the
 configuration (the estimator's static hyperparameters minus the tuned ones, as the SDK
 does), results come from the store (``Store()`` unless ``store=`` is given), and the
 model behind ``deploy`` is the best training job's (see :meth:`HyperparameterTuner.deploy`).
-The SDK's input channels are described in :mod:`tuning.sagemaker.inputs`.
+The SDK's input channels are described in :mod:`tuning.sagemaker.inputs`, its analytics in
+:mod:`tuning.sagemaker.analytics`, the predictor ``deploy`` returns in :mod:`tuning.sagemaker.predictors`.
 """
 
 from __future__ import annotations
