@@ -264,3 +264,15 @@ def test_linear_learner_json_answer_has_score_and_predicted_label(store):
         assert record["score"] == pytest.approx(probability) and record["predicted_label"] == label
     predictor.serializer = JSONSerializer()  # JSON rows in, the same answer out
     assert predictor.predict(rows.tolist()) == answer
+
+
+def test_estimator_fit_without_waiting_and_attach_names(store, tuner):
+    estimator = _xgb()
+    estimator.fit({"train": "breast_cancer"}, wait=False, job_name="xgb-nowait", store=store)
+    assert estimator.latest_training_job.name == "xgb-nowait-001"
+    estimator.latest_training_job.wait()
+    assert estimator.latest_training_job.describe()["TrainingJobStatus"] == "Completed"
+    with pytest.raises(ValidationError, match="already exists"):
+        _xgb().fit({"train": "breast_cancer"}, job_name="xgb-nowait", store=store)  # AWS refuses a name in use
+    attached = HyperparameterTuner.attach(tuner.latest_tuning_job.name, store=store)
+    assert attached._current_job_name == tuner.latest_tuning_job.name
