@@ -276,3 +276,22 @@ def test_estimator_fit_without_waiting_and_attach_names(store, tuner):
         _xgb().fit({"train": "breast_cancer"}, job_name="xgb-nowait", store=store)  # AWS refuses a name in use
     attached = HyperparameterTuner.attach(tuner.latest_tuning_job.name, store=store)
     assert attached._current_job_name == tuner.latest_tuning_job.name
+
+
+def test_multiclass_xgboost_and_regression_linear_learner_answers(store):
+    xgb = XGBoost(role="r")
+    xgb.set_hyperparameters(num_round="3")
+    xgb.fit({"train": "iris"}, store=store)
+    predictor = xgb.deploy(serializer=CSVSerializer(), deserializer=CSVDeserializer())
+    rows = load_dataset("iris").features.head(4).to_numpy()
+    answer = np.array(predictor.predict(rows), dtype=float)  # multi:softprob: one line of class probabilities a row
+    assert answer.shape == (4, 3) and answer.sum(axis=1) == pytest.approx(np.ones(4))
+    assert answer == pytest.approx(predictor.predict_proba(rows))
+    regressor = LinearLearner(role="r", predictor_type="regressor")
+    regressor.fit({"train": "diabetes"}, store=store)
+    predictor = regressor.deploy(serializer=CSVSerializer(), deserializer=JSONDeserializer())
+    rows = load_dataset("diabetes").features.head(2).to_numpy()
+    # https://docs.aws.amazon.com/sagemaker/latest/dg/LL-in-formats.html, Regression: {"predictions": [{"score": 0.4}]}
+    answer = predictor.predict(rows)
+    assert [set(record) for record in answer["predictions"]] == [{"score"}, {"score"}]
+    assert [r["score"] for r in answer["predictions"]] == pytest.approx(list(predictor.predict_labels(rows)))
