@@ -185,6 +185,6 @@ def predict(data, rows=500):
 
 predictions = predict(test_data.drop(["y_no", "y_yes"], axis=1).to_numpy())
 print("Predictions:", len(predictions))
-print(pd.crosstab(index=test_data["y_yes"], columns=np.round(predictions), rownames=["actuals"], colnames=["predictions"]))
+print(pd.crosstab(index=test_data["y_yes"], columns=np.round(predictions), rownames=["actuals"], colnames=["predictions"]))  # TuneLab: print, in a script
 
 xgb_predictor.delete_endpoint()
