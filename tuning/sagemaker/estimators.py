@@ -206,8 +206,8 @@ class Estimator:
         """
         from tuning.sagemaker.training_job import fit_estimator
 
-        self._store = store if store is not None else Store()
-        self.latest_training_job = fit_estimator(self, inputs, wait=wait, job_name=job_name, store=self._store)
+        self.latest_training_job = fit_estimator(self, inputs, wait=wait, job_name=job_name,
+                                                 store=store if store is not None else Store())
 
     @property
     def _current_job_name(self) -> str | None:
