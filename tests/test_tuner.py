@@ -101,9 +101,11 @@ def test_script_arguments_are_accepted_with_a_warning_that_they_are_not_run():
     assert estimator.sdk_arguments["entry_point"] == "train.py"
 
 
-def test_estimator_fit_points_to_the_tuner():
-    with pytest.raises(ValidationError, match="HyperparameterTuner"):
-        _xgb().fit({"train": "iris"})
+def test_estimator_fit_refuses_bad_inputs_before_training(tmp_path):
+    store = Store(tmp_path / "tunelab.db")
+    with pytest.raises(ValidationError, match="unknown channel"):
+        _xgb().fit({"training": "breast_cancer"}, store=store)
+    assert store.list_tuning_jobs() == []  # refused before anything was recorded
 
 
 # -- tuner arguments ------------------------------------------------------------------------------
@@ -295,22 +297,22 @@ def test_warm_start_describe_has_best_and_overall_best(fitted, module_store):
     values = [module_store.get_tuning_job(name).best_objective_value for name in (parent, child.latest_tuning_job.name)]
     assert overall["FinalHyperParameterTuningJobObjectiveMetric"]["Value"] == max(values)
     rows = load_dataset("breast_cancer").features.head(3)
-    assert len(child.deploy().predict(rows)) == 3  # a warm-started job deploys too
+    assert len(child.deploy().predict_labels(rows)) == 3  # a warm-started job deploys too
 
 
-def test_deploy_predicts_labels_for_frames_arrays_and_csv(fitted):
+def test_deploy_predict_labels_for_frames_arrays_and_csv(fitted):
     predictor = fitted.deploy(initial_instance_count=1, instance_type="ml.m5.large")
     assert predictor.predictor.final  # the best hyperparameters retrained on train + validation
     features = load_dataset("breast_cancer").features.head(7)
     classes = {"benign", "malignant"}
     for data in (features, features.to_numpy(), features.to_numpy().tolist(),
                  features.to_csv(header=False, index=False)):
-        labels = predictor.predict(data)
+        labels = predictor.predict_labels(data)
         assert len(labels) == 7 and set(labels) <= classes
-    assert len(predictor.predict(features.to_numpy()[0])) == 1  # one 1-D row
+    assert len(predictor.predict_labels(features.to_numpy()[0])) == 1  # one 1-D row
     assert predictor.predict_proba(features).shape == (7, 2)
     with pytest.raises(ValidationError, match="3 values per row, but the model takes 30"):
-        predictor.predict([[1, 2, 3]])
+        predictor.predict_labels([[1, 2, 3]])
     predictor.delete_endpoint()
     with pytest.raises(ValidationError, match="was deleted"):
         predictor.predict(features)
