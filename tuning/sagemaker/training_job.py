@@ -27,9 +27,11 @@ from tuning.sagemaker.analytics import LOCAL_ARN_PREFIX, find_training_job
 from tuning.sagemaker.inputs import resolve_channels
 from tuning.store.database import Store
 
+Estimator = Any
+"""A :class:`tuning.sagemaker.estimators.Estimator` (not imported: estimators.py calls this module)."""
+
 if TYPE_CHECKING:
     from tuning.running.runner import TuningJobHandle
-    from tuning.sagemaker.estimators import Estimator
 
 __all__ = ["TrainingJobRef", "fit_estimator"]
 
