@@ -593,7 +593,7 @@ def _style_only_markdown(node: ast.AST, styles: set[str]) -> bool:
     """``st.markdown(NAME, unsafe_allow_html=True)`` or ``st.markdown(A if c else B, ...)`` where each
     name is a constant <style> block: the page's own CSS (presenter mode), which no user text can
     reach. (``st.markdown``, not ``st.html``: Streamlit loads st.html's renderer lazily, and its
-    first render held up every page's drawing; views/presenter.py says more.)"""
+    first render may hold up a page's drawing; views/presenter.py says more.)"""
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "markdown"
             and len(node.args) == 1 and len(node.keywords) == 1):
         return False
