@@ -227,7 +227,7 @@ def _refuses(overrides):
         ({"dataset": "../../etc/passwd"}, r"etc/passwd"),
         ({"dataset": "no-such.csv"}, r"no file at 'no-such.csv'"),
         ({"hyperparameter_ranges": {"depth": IntegerParameter(1, 5)}}, r"no hyperparameter\(s\) 'depth'.*max_depth"),
-        ({"hyperparameter_ranges": {"subsample": ContinuousParameter(0.0, 2.0)}}, r"'subsample' is valid in \[0.01, 1\]"),
+        ({"hyperparameter_ranges": {"subsample": ContinuousParameter(0.0, 2.0)}}, r"'subsample' is valid in \[0, 1\]"),
         ({"hyperparameter_ranges": {"max_depth": ContinuousParameter(1, 5)}}, r"whole numbers: use an IntegerParameter"),
         ({"static_hyperparameters": {"num_round": -3}}, r"'num_round' is valid in \[1, 100000\]"),
         ({"static_hyperparameters": {"nthreads": 2}}, r"no hyperparameter\(s\) 'nthreads'"),
