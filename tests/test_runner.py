@@ -233,8 +233,6 @@ def _refuses(overrides):
         ({"static_hyperparameters": {"nthreads": 2}}, r"no hyperparameter\(s\) 'nthreads'"),
         ({"strategy": "Grid", "max_jobs": 3}, r"grid"),
         ({"strategy": "Hyperband", "early_stopping_type": "Auto"}, r"early stopping must be Off with the Hyperband"),
-        ({"strategy": "Hyperband", "hyperparameter_ranges": {"num_round": IntegerParameter(1, 50)},
-          "static_hyperparameters": {}}, r"Hyperband's resource"),
         ({"strategy": "Hyperband", "strategy_config": {"MinResource": 50, "MaxResource": 10}}, r"MinResource < MaxResource"),
         ({"strategy": "Hyperband", "algorithm": "knn", "objective_metric_name": "validation:accuracy",
           "hyperparameter_ranges": None, "static_hyperparameters": {}}, r"k-Nearest Neighbours has none"),

@@ -28,7 +28,8 @@ Its JSON shape (TuneLab's own, in AMT's words; SageMaker's exact shape is a late
       "TuningJobCompletionCriteria": {"TargetObjectiveMetricValue": 0.95},   # optional
       "WarmStartConfig": {"ParentHyperParameterTuningJobs":                   # optional
                             [{"HyperParameterTuningJobName": "bank-1"}],
-                          "WarmStartType": "IdenticalDataAndAlgorithm"}
+                          "WarmStartType": "IdenticalDataAndAlgorithm"},
+      "RecordedDefinitionFields": {"RetryStrategy": {"MaximumRetryAttempts": 2}}  # optional, from AWS's JSON
     }
 
 ``TestSplitFraction`` (TuneLab's own; AMT has no test split) holds out that share of the
