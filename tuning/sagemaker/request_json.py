@@ -84,8 +84,8 @@ from tuning.parameters import CategoricalParameter, ContinuousParameter, Integer
 from tuning.job.range_rules import check_range
 from tuning.job.recorded_fields import RECORDED_DEFINITION_FIELDS
 from tuning.job.warm_start import WarmStartConfig
-from tuning.sagemaker.request_rules import (TAG_NUMERIC_GRID, aws_strategy_name, check_grid_ranges, check_static_strings,
-                                            numeric_grid_tag, numeric_grid_tags, read_strategy)
+from tuning.sagemaker.request_rules import (TAG_NUMERIC_GRID, aws_strategy_name, check_grid_ranges,
+                                            check_static_strings, numeric_grid_tag, numeric_grid_tags, read_strategy)
 
 __all__ = [
     "PLACEHOLDERS",

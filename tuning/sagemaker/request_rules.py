@@ -26,8 +26,8 @@ from typing import Any
 from tuning.errors import ValidationError
 from tuning.parameters import CategoricalParameter, Parameter
 
-__all__ = ["TAG_NUMERIC_GRID", "aws_strategy_name", "check_grid_ranges", "check_static_strings", "numeric_grid_tag", "numeric_grid_tags",
-           "read_strategy"]
+__all__ = ["TAG_NUMERIC_GRID", "aws_strategy_name", "check_grid_ranges", "check_static_strings", "numeric_grid_tag",
+           "numeric_grid_tags", "read_strategy"]
 
 TAG_NUMERIC_GRID = "tunelab:NumericGrid"
 """``true``: a Grid over numeric ranges, discretised as TuneLab does (AMT's Grid takes categorical ranges only)."""
