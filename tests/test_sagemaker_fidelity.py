@@ -28,6 +28,7 @@ XGBOOST_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/xgboost_hyperpar
 HYPERBAND_NOTEBOOK = ("https://github.com/aws/amazon-sagemaker-examples/blob/main/build_and_train_models/"
                       "sm-hyperparameter_tuning_hyperband_automatic_model_tuning.ipynb")
 HYPERBAND_API = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperbandStrategyConfig.html"
+DEFINE_RANGES = "https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-define-ranges.html"
 HOW_IT_WORKS = "https://docs.aws.amazon.com/sagemaker/latest/dg/automatic-model-tuning-how-it-works.html"
 TUNING_CONFIG_API = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobConfig.html"
 DEFINITION_API = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTrainingJobDefinition.html"
@@ -102,8 +103,8 @@ def test_a_range_past_awss_domain_is_still_refused_and_the_json_path_quoted():
 
 
 def test_a_range_from_zero_stays_linear_under_auto_as_no_logarithm_starts_at_zero():
-    # AMT: "Logarithmic scaling works only for ranges that have values greater than 0" (automatic-model-tuning-define-
-    # ranges.html), so Auto cannot pick it for 0 to 1. The old forced 0.0001 made Auto Logarithmic: half the draws < 0.01.
+    # DEFINE_RANGES: "Logarithmic scaling works only for ranges that have values greater than 0", so Auto cannot
+    # pick it for 0 to 1. The old forced 0.0001 made Auto Logarithmic: half the draws fell below 0.01.
     eta = ContinuousParameter(0, 1)
     assert eta.effective_scaling is ScalingType.LINEAR
     draws = [point["eta"] for point in create_strategy("Random", {"eta": eta}, random_seed=3).suggest(400)]
