@@ -94,7 +94,7 @@ xgb.set_hyperparameters(
 )
 
 hyperparameter_ranges = {
-    "eta": ContinuousParameter(0.0001, 1),  # TuneLab: was (0, 1); TuneLab's catalogue wants eta > 0
+    "eta": ContinuousParameter(0, 1),
     "min_child_weight": ContinuousParameter(1, 10),
     "alpha": ContinuousParameter(0, 2),
     "max_depth": IntegerParameter(1, 10),

@@ -254,6 +254,9 @@ def import_notes(config: TuningJobConfig) -> list[str]:
     if config.validation_dataset is not None or config.validation_fraction != 0.2:
         notes.append("The file's validation channel or ValidationFraction is not shown here: the page holds out "
                      "20% of the dataset. Run the file with `python -m tuning run` to keep them.")
+    if config.recorded_definition_fields:
+        notes.append(f"The file's {', '.join(config.recorded_definition_fields)} do not change training here and the "
+                     "page does not keep them. Run the file with `python -m tuning run` to keep them for export.")
     return notes
 
 
