@@ -29,6 +29,7 @@ from tuning import TrainingInput  # TuneLab: was sagemaker.inputs.TrainingInput
 from tuning import WarmStartConfig, WarmStartTypes  # TuneLab: was sagemaker.tuner
 from tuning.datasets import load_dataset  # TuneLab: the bundled copy of UCI's bank marketing data
 from tuning.sagemaker.estimators import Estimator  # TuneLab: was sagemaker.estimator.Estimator
+from tuning.sagemaker.serializers import CSVSerializer  # TuneLab: was sagemaker.serializers
 
 ROWS = int(os.environ.get("TUNELAB_NOTEBOOK_ROWS", "0"))  # TuneLab: sizes from the environment
 MAX_JOBS = int(os.environ.get("TUNELAB_NOTEBOOK_MAX_JOBS", "20"))  # TuneLab
@@ -93,7 +94,7 @@ xgb.set_hyperparameters(
 )
 
 hyperparameter_ranges = {
-    "eta": ContinuousParameter(0.0001, 1),  # TuneLab: was (0, 1); TuneLab's catalogue wants eta > 0
+    "eta": ContinuousParameter(0, 1),
     "min_child_weight": ContinuousParameter(1, 10),
     "alpha": ContinuousParameter(0, 2),
     "max_depth": IntegerParameter(1, 10),
@@ -170,15 +171,20 @@ xgb_predictor = tuner_warm_start.deploy(
 )
 
 
+xgb_predictor.serializer = CSVSerializer()
+
+
 def predict(data, rows=500):
     split_array = np.array_split(data, int(data.shape[0] / float(rows) + 1))
-    predictions = [xgb_predictor.predict(array) for array in split_array]  # TuneLab: labels, not CSV bytes
-    return np.concatenate(predictions)  # TuneLab: was np.fromstring of the joined CSV answers
+    predictions = ""
+    for array in split_array:
+        predictions = ",".join([predictions, xgb_predictor.predict(array).decode("utf-8")])
+
+    return np.fromstring(predictions[1:], sep=",")
 
 
 predictions = predict(test_data.drop(["y_no", "y_yes"], axis=1).to_numpy())
 print("Predictions:", len(predictions))
-print(pd.crosstab(index=test_data["y_yes"], columns=np.round(predictions.astype(float)),  # TuneLab: labels to numbers
-                  rownames=["actuals"], colnames=["predictions"]))
+print(pd.crosstab(index=test_data["y_yes"], columns=np.round(predictions), rownames=["actuals"], colnames=["predictions"]))  # TuneLab: print, in a script
 
 xgb_predictor.delete_endpoint()

@@ -156,6 +156,9 @@ def test_import_notes_name_what_the_form_leaves_out():
     assert len(notes) == 3
     assert "GridPoints" in notes[0] and "MaxNumberOfTrainingJobs" in notes[1] and "ValidationFraction" in notes[2]
     assert all("python -m tuning run" in note or "keeps its own limit" in note for note in notes)
+    recorded = config.replace(recorded_definition_fields={"RetryStrategy": {"MaximumRetryAttempts": 2},
+                                                          "Environment": {"A": "b"}})
+    assert import_notes(recorded)[3].startswith("The file's RetryStrategy, Environment do not change training here")
 
 
 def test_overlay_ranges_fills_the_table_in_for_its_own_algorithm_only():

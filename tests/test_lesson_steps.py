@@ -58,10 +58,10 @@ def test_bad_settings_are_refused_in_words(change, words):
 
 def test_the_gate_checks_the_lessons_job_against_algorithm_and_data(store):
     state = default_lesson_state()
-    state["ranges"]["xgboost"][0]["MaxValue"] = 5000
+    state["ranges"]["xgboost"][1]["MaxValue"] = 5.0  # eta is valid in [0, 1]
     with pytest.raises(ValidationError) as caught:
         check_lesson(state, store=store)
-    assert "max_depth" in str(caught.value)
+    assert "eta" in str(caught.value)
     assert check_lesson(default_lesson_state(), store=store).name == "lesson-bayesian"
 
 

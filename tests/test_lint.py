@@ -90,16 +90,20 @@ def test_a_best_job_on_the_edges_of_a_real_job_gets_wider_bounds(store):
 
 def test_a_widened_bound_stops_at_what_the_algorithm_allows_and_measures_on_the_scaling(store):
     config = TuningJobConfig(dataset="iris", hyperparameter_ranges={
-        "max_depth": IntegerParameter(10, 40), "eta": ContinuousParameter(0.001, 0.1, "Logarithmic"),
-        "subsample": ContinuousParameter(0.5, 1.0)}, max_jobs=3)
-    rows = [({"max_depth": 40, "eta": 0.00105, "subsample": 1.0}, 0.95),  # 1% up, in decades
-            ({"max_depth": 20, "eta": 0.01, "subsample": 0.7}, 0.90),
-            ({"max_depth": 30, "eta": 0.05, "subsample": 0.8}, 0.91)]
+        "colsample_bytree": ContinuousParameter(0.5, 0.9), "eta": ContinuousParameter(0.001, 0.1, "Logarithmic"),
+        "gamma": ContinuousParameter(1.0, 5.0), "subsample": ContinuousParameter(0.5, 1.0)}, max_jobs=3)
+    rows = [({"colsample_bytree": 0.9, "eta": 0.00105, "gamma": 1.0, "subsample": 1.0}, 0.95),  # 1% up, in decades
+            ({"colsample_bytree": 0.6, "eta": 0.01, "gamma": 3.0, "subsample": 0.7}, 0.90),
+            ({"colsample_bytree": 0.7, "eta": 0.05, "gamma": 4.0, "subsample": 0.8}, 0.91)]
     job = _record(store, "clipped", config, rows)
     findings = {f.hyperparameter: f for f in check_best_on_edge(job, store.training_jobs(job.name))}
-    assert findings["max_depth"].fix == {"hyperparameter": "max_depth", "MaxValue": 64}  # 70 clipped to XGBoost's 64
-    assert "XGBoost's upper limit" in findings["max_depth"].message
-    assert findings["eta"].fix == {"hyperparameter": "eta", "MinValue": 0.0001}  # 1e-5 clipped to eta's 0.0001
+    # 1.3 clipped to 1, XGBoost's upper limit (AWS's page: colsample_bytree "Range: [0,1]")
+    assert findings["colsample_bytree"].fix == {"hyperparameter": "colsample_bytree", "MaxValue": 1.0}
+    assert "XGBoost's upper limit" in findings["colsample_bytree"].message
+    assert findings["gamma"].fix == {"hyperparameter": "gamma", "MinValue": 0.0}  # -3 clipped to gamma's 0
+    assert "XGBoost's lower limit" in findings["gamma"].message
+    # eta is valid from 0 (AWS's page: eta "Range: [0,1]"), so two decades down is not clipped.
+    assert findings["eta"].fix == {"hyperparameter": "eta", "MinValue": 1e-05}
     # subsample is at 1.0, XGBoost's own limit: said, with nothing to click.
     assert findings["subsample"].fix is None and "cannot widen" in findings["subsample"].message
     assert findings["subsample"].severity == "info"

@@ -116,7 +116,7 @@ def test_the_lessons_config_is_the_lessons_json():
 
 @pytest.mark.parametrize("position, bound, value, words", [
     (1, "MinValue", 0.0, "eta"),  # Logarithmic from 0: the range's own rule
-    (0, "MaxValue", 5000, "max_depth"),  # beyond what XGBoost accepts: only the gate against the algorithm knows
+    (1, "MaxValue", 5.0, "eta"),  # beyond what XGBoost accepts (eta in [0, 1]): only the gate against the algorithm knows
 ])
 def test_launching_with_a_bad_range_shows_the_engines_message_in_words(position, bound, value, words):
     app = _next(_lesson(), 2)

@@ -65,20 +65,20 @@ def test_each_layer_shows_the_gates_message_at_its_own_field_name(store):
 
 def test_a_range_outside_the_algorithms_domain_is_one_rule_said_four_ways(store):
     xgboost = get_algorithm("xgboost")
-    too_deep = IntegerParameter(1, 100)
-    gate = _message(lambda: check_range(xgboost, "max_depth", too_deep))
-    assert gate.field == "max_depth" and "hyperparameter 'max_depth' is valid in [0, 64]" in str(gate)
+    too_wide = ContinuousParameter(0.5, 2.0)
+    gate = _message(lambda: check_range(xgboost, "subsample", too_wide))
+    assert gate.field == "subsample" and "hyperparameter 'subsample' is valid in [0, 1]" in str(gate)
 
-    launch = _message(lambda: preparation.prepare(_config(hyperparameter_ranges={"max_depth": too_deep})))
+    launch = _message(lambda: preparation.prepare(_config(hyperparameter_ranges={"subsample": too_wide})))
     assert str(launch) == str(gate)
 
     from tuning.sagemaker.estimators import XGBoost
-    sdk = _message(lambda: HyperparameterTuner(XGBoost(), "validation:accuracy", {"max_depth": too_deep},
+    sdk = _message(lambda: HyperparameterTuner(XGBoost(), "validation:accuracy", {"subsample": too_wide},
                                                max_jobs=2, store=store))
-    assert str(sdk) == f"hyperparameter_ranges['max_depth']: {gate}"
+    assert str(sdk) == f"hyperparameter_ranges['subsample']: {gate}"
 
     table = range_rows(xgboost)
-    table.loc[table["Hyperparameter"] == "max_depth", ["Tune", "MinValue", "MaxValue"]] = [True, 1, 100]
+    table.loc[table["Hyperparameter"] == "subsample", ["Tune", "MinValue", "MaxValue"]] = [True, 0.5, 2.0]
     assert str(gate) in read_range_rows(xgboost, table).errors  # the page's row is named in the sentence
 
 

@@ -29,6 +29,7 @@ from tuning.running.resume import launch_resume, resume_tuning_job
 from tuning.job.preparation import prepare
 from tuning.running.runner import TuningJobHandle, TuningProgress, launch_tuning_job, run_tuning_job
 from tuning.store.database import Store
+from tuning.sagemaker.analytics import TrainingJobAnalytics
 from tuning.sagemaker.inputs import TrainingInput
 from tuning.sagemaker.tuner import (
     HyperbandStrategyConfig,
@@ -46,6 +47,7 @@ __all__ = [
     "HyperparameterTuningJobAnalytics",
     "StrategyConfig",
     "TrainingInput",
+    "TrainingJobAnalytics",
     "TuningJobCompletionCriteriaConfig",
     "CategoricalParameter",
     "ContinuousParameter",

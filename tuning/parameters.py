@@ -124,6 +124,7 @@ class _NumericParameter(Parameter):
         self.max_value = max_value
         self.scaling_type = scaling_type
         self.check(None)
+        self._given = (min_value, max_value)  # as written, for the SDK's string form (as_tuning_range)
         self.min_value = self._coerce(min_value)
         self.max_value = self._coerce(max_value)
         self.scaling_type = ScalingType.parse(scaling_type)
@@ -233,6 +234,12 @@ class _NumericParameter(Parameter):
             "ScalingType": str(self.scaling_type),
         }
 
+    def as_tuning_range(self, name: str) -> dict[str, str]:
+        """The SDK's ``ParameterRange.as_tuning_range``: AWS's request entry, bounds as strings
+        written as given (``str(0)`` is ``"0"``, as the SDK's ``to_string``)."""
+        low, high = getattr(self, "_given", (self.min_value, self.max_value))
+        return {"Name": name, "MinValue": str(low), "MaxValue": str(high), "ScalingType": str(self.scaling_type)}
+
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.to_dict() == self.to_dict()
 
@@ -251,6 +258,7 @@ class ContinuousParameter(_NumericParameter):
     """
 
     kind = "Continuous"
+    __name__ = "Continuous"  # the SDK's class attribute (sagemaker/parameter.py), read from an instance
 
     def _check_reverse_log(self, where: str) -> None:
         if not (0 <= self.min_value and self.max_value < 1):
@@ -277,6 +285,7 @@ class IntegerParameter(_NumericParameter):
     """
 
     kind = "Integer"
+    __name__ = "Integer"  # the SDK's class attribute (sagemaker/parameter.py), read from an instance
 
     def _coerce(self, value: Any) -> int:
         return int(value)
@@ -327,6 +336,7 @@ class CategoricalParameter(Parameter):
     """
 
     kind = "Categorical"
+    __name__ = "Categorical"  # the SDK's class attribute (sagemaker/parameter.py), read from an instance
 
     def __init__(self, values: Sequence[Any]) -> None:
         self.values = values
@@ -379,6 +389,11 @@ class CategoricalParameter(Parameter):
 
     def to_dict(self) -> dict[str, Any]:
         return {"Type": self.kind, "Values": list(self.values)}
+
+    def as_tuning_range(self, name: str) -> dict[str, Any]:
+        """The SDK's ``CategoricalParameter.as_tuning_range``: ``{"Name": .., "Values": [str(value), ...]}``
+        (the SDK's ``to_string`` is ``str``)."""
+        return {"Name": name, "Values": [str(value) for value in self.values]}
 
     def grid_values(self, points: int) -> list[Any]:
         return list(self.values)

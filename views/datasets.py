@@ -85,7 +85,9 @@ def leak_warnings(info: DatasetInfo, dataset: Dataset) -> None:
         warning.warning(f"`{literal(column)}` leaks the answer: it is only known after the outcome, so a model "
                         "that reads it scores very well here and cannot be used on new cases, before the "
                         "outcome. Leave it out of the tuning job.", icon=":material/warning:")
-        if action.button(f"Leave `{literal(column)}` out in a new tuning job", key=f"datasets.leave_out.{column}",
+        # A short label: "Leave `duration` out in a new tuning job" was cut off at 1280 px.
+        if action.button(f"Tune without `{literal(column)}`", key=f"datasets.leave_out.{column}",
+                         help="Opens Create with this column left out (ExcludeColumns).",
                          icon=":material/visibility_off:", width="stretch"):
             open_create(info.name, leave_out=[column])
 

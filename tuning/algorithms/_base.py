@@ -80,7 +80,7 @@ class HyperparameterSpec:
     def check_bounds(self, low: float, high: float, *, what: str) -> None:
         """Refuse a value or range reaching outside ``[self.low, self.high]``."""
         if (self.low is not None and low < self.low) or (self.high is not None and high > self.high):
-            domain = f"[{_fmt(self.low)}, {_fmt(self.high)}]"
+            domain = f"[{_fmt(self.low, '-inf')}, {_fmt(self.high, 'inf')}]"
             shown = f"{low!r}" if what == "value" else f"{low!r} to {high!r}"
             raise ValidationError(
                 f"hyperparameter {self.name!r} is valid in {domain}, but the {what} is {shown}. "
@@ -88,8 +88,8 @@ class HyperparameterSpec:
             )
 
 
-def _fmt(bound: float | None) -> str:
-    return "-inf" if bound is None else f"{bound:g}"
+def _fmt(bound: float | None, unbounded: str) -> str:
+    return unbounded if bound is None else f"{bound:g}"
 
 
 @dataclass

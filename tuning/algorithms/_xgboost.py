@@ -4,6 +4,13 @@ The ranges are those of AWS's "Tune an XGBoost model" table; the defaults are XG
 own (``num_round`` has no default in SageMaker, where it is required: TuneLab uses 100).
 The training resource is the boosting round: early stopping and Hyperband look at the
 validation objective after every round.
+
+The valid domains (``valid=``) are those of AWS's XGBoost hyperparameters page, so every
+range AWS accepts is accepted: ``eta``, ``subsample`` and ``colsample_*`` in [0, 1] (AWS's
+examples tune ``ContinuousParameter(0, 1)``), ``max_depth`` from 0 with no upper limit. A
+value at the end of its domain trains as XGBoost itself trains it: ``eta=0`` grows trees
+whose weights are all shrunk to 0 (the model stays at its base score), ``colsample_*=0``
+still samples one column (XGBoost keeps at least one), ``subsample=0`` grows empty trees.
 """
 
 from __future__ import annotations
@@ -42,17 +49,17 @@ _HYPERPARAMETERS = {
     spec.name: spec
     for spec in (
         _spec("alpha", 0.0, 0, 1000, "L1 regularisation on leaf weights; larger is more conservative.", valid=(0, None)),
-        _spec("colsample_bylevel", 1.0, 0.1, 1, "Share of columns sampled for each tree level.", valid=(0.01, 1)),
-        _spec("colsample_bynode", 1.0, 0.1, 1, "Share of columns sampled for each split.", valid=(0.01, 1)),
-        _spec("colsample_bytree", 1.0, 0.5, 1, "Share of columns sampled for each tree.", tuned=True, valid=(0.01, 1)),
-        _spec("eta", 0.3, 0.1, 0.5, "Learning rate: how much each new tree corrects the previous ones.", tuned=True, valid=(0.0001, 1)),
+        _spec("colsample_bylevel", 1.0, 0.1, 1, "Share of columns sampled for each tree level.", valid=(0, 1)),
+        _spec("colsample_bynode", 1.0, 0.1, 1, "Share of columns sampled for each split.", valid=(0, 1)),
+        _spec("colsample_bytree", 1.0, 0.5, 1, "Share of columns sampled for each tree.", tuned=True, valid=(0, 1)),
+        _spec("eta", 0.3, 0.1, 0.5, "Learning rate: how much each new tree corrects the previous ones.", tuned=True, valid=(0, 1)),
         _spec("gamma", 0.0, 0, 5, "Minimum loss reduction needed to split a leaf.", valid=(0, None)),
         _spec("lambda", 1.0, 0, 1000, "L2 regularisation on leaf weights.", valid=(0, None)),
         _spec("max_delta_step", 0.0, 0, 10, "Cap on each leaf's weight change (helps with imbalanced classes).", valid=(0, None)),
-        _spec("max_depth", 6, 0, 10, "Maximum depth of a tree (0: no limit). Deeper trees fit more, and overfit more.", tuned=True, integer=True, valid=(0, 64)),
+        _spec("max_depth", 6, 0, 10, "Maximum depth of a tree (0: no limit). Deeper trees fit more, and overfit more.", tuned=True, integer=True, valid=(0, None)),
         _spec("min_child_weight", 1.0, 0, 120, "Minimum sum of instance weight (hessian) in a child; larger is more conservative.", tuned=True, valid=(0, None)),
         _spec("num_round", 100, 1, 4000, "Number of boosting rounds (trees): the training resource.", integer=True, valid=(1, 100_000)),
-        _spec("subsample", 1.0, 0.5, 1, "Share of training rows sampled for each tree.", tuned=True, valid=(0.01, 1)),
+        _spec("subsample", 1.0, 0.5, 1, "Share of training rows sampled for each tree.", tuned=True, valid=(0, 1)),
     )
 }
 

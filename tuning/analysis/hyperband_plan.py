@@ -33,7 +33,7 @@ from tuning.algorithms import get_algorithm
 from tuning.errors import ValidationError
 from tuning.job.config import PRUNER_STUDY, RUN_RECORD, TuningJobConfig
 from tuning.job.early_stopping import create_pruner
-from tuning.job.preparation import hyperband_resources
+from tuning.job.preparation import default_max_resource, hyperband_resources
 from tuning.records import TrainingJobStatus
 from tuning.strategies import strategy_class
 
@@ -241,7 +241,8 @@ def _hyperband_settings(tuning_job: TuningJob) -> tuple[TuningJobConfig, int, in
     config = TuningJobConfig.from_dict(tuning_job.config)
     algorithm = get_algorithm(tuning_job.algorithm)
     resolved = algorithm.resolve(dict(config.static_hyperparameters))
-    min_resource, max_resource = hyperband_resources(config, resolved[algorithm.resource])
+    min_resource, max_resource = hyperband_resources(
+        config, default_max_resource(algorithm, resolved, config.resolved_ranges()))
     return config, int(min_resource), int(max_resource), algorithm.resource, algorithm.resource_step or "step"
 
 

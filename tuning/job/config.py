@@ -29,7 +29,8 @@ Its JSON shape (TuneLab's own, in AMT's words; SageMaker's exact shape is a late
       "TuningJobCompletionCriteria": {"TargetObjectiveMetricValue": 0.95},   # optional
       "WarmStartConfig": {"ParentHyperParameterTuningJobs":                   # optional
                             [{"HyperParameterTuningJobName": "bank-1"}],
-                          "WarmStartType": "IdenticalDataAndAlgorithm"}
+                          "WarmStartType": "IdenticalDataAndAlgorithm"},
+      "RecordedDefinitionFields": {"RetryStrategy": {"MaximumRetryAttempts": 2}}  # optional, from AWS's JSON
     }
 
 ``TestSplitFraction`` (TuneLab's own; AMT has no test split) holds out that share of the
@@ -62,6 +63,7 @@ from typing import TYPE_CHECKING, Any
 from tuning.job.completion import CompletionCriteria
 from tuning.job.early_stopping import check_grace_period
 from tuning.job.stopping_condition import check_training_runtime
+from tuning.job.recorded_fields import check_recorded_fields
 from tuning.errors import ValidationError, at_field
 from tuning.json_input import json_object, json_string, refuse_unknown_fields
 from tuning.parameters import Parameter, parameter_from_dict
@@ -195,6 +197,9 @@ class TuningJobConfig:
     """The share of the dataset's rows held out as a test split (TestSplitFraction), such as
     0.2; ``None`` (the default) holds none out. The strategy never sees them; see
     :mod:`tuning.analysis.holdout`."""
+    recorded_definition_fields: Mapping[str, Any] = field(default_factory=dict)
+    """TrainingJobDefinition fields read from AWS's JSON that do not change training here (RetryStrategy,
+    Environment, VpcConfig, ...), kept as they were to be written back; see :mod:`tuning.job.recorded_fields`."""
 
     def check_limits(self) -> None:
         """The checks that need no data: limits, names, types."""
@@ -247,6 +252,7 @@ class TuningJobConfig:
             )
         _check_strategy_config_types(self.strategy_config)
         check_exclude_columns(self.exclude_columns)
+        check_recorded_fields(self.recorded_definition_fields)
 
     def limit_errors(self) -> dict[str, str]:
         """Every resource limit that is out of range, with the message the engine refuses it with.
@@ -324,6 +330,8 @@ class TuningJobConfig:
             data["PauseBetweenJobsSeconds"] = self.pause_between_jobs_seconds
         if self.training_job_max_runtime_seconds is not None:
             data["StoppingCondition"] = {"MaxRuntimeInSeconds": self.training_job_max_runtime_seconds}
+        if self.recorded_definition_fields:
+            data["RecordedDefinitionFields"] = dict(self.recorded_definition_fields)
         return data
 
     @classmethod
@@ -336,7 +344,7 @@ class TuningJobConfig:
             "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "EarlyStoppingGracePeriod", "RandomSeed",
             "TuningJobCompletionCriteria", "WarmStartConfig", "ExcludeColumns", "TestSplitFraction",
-            "PauseBetweenJobsSeconds", "StoppingCondition",
+            "PauseBetweenJobsSeconds", "StoppingCondition", "RecordedDefinitionFields",
         }
         data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
         refuse_unknown_fields(data, known, "")
@@ -386,6 +394,7 @@ class TuningJobConfig:
             test_split_fraction=data.get("TestSplitFraction"),
             pause_between_jobs_seconds=data.get("PauseBetweenJobsSeconds"),
             training_job_max_runtime_seconds=stopping.get("MaxRuntimeInSeconds"),
+            recorded_definition_fields=json_object(data.get("RecordedDefinitionFields", {}), "RecordedDefinitionFields"),
         )
         try:
             config.check_limits()
@@ -419,6 +428,7 @@ _JSON_PATHS = {
     "test_split_fraction": "TestSplitFraction",
     "pause_between_jobs_seconds": "PauseBetweenJobsSeconds",
     "training_job_max_runtime_seconds": "StoppingCondition.MaxRuntimeInSeconds",
+    "recorded_definition_fields": "RecordedDefinitionFields",
 }
 """The gate's field names (``ValidationError.field``) as paths in TuneLab's JSON; see
 :func:`tuning.errors.at_field`. A field left out (static_hyperparameters, say) is one the

@@ -258,6 +258,9 @@ def import_notes(config: TuningJobConfig) -> list[str]:
         notes.append(f"The training jobs' StoppingCondition.MaxRuntimeInSeconds "
                      f"({config.training_job_max_runtime_seconds:,} s) is not shown here: the page's training jobs "
                      "run under AWS's default of a day. Run the file with `python -m tuning run` to keep it.")
+    if config.recorded_definition_fields:
+        notes.append(f"The file's {', '.join(config.recorded_definition_fields)} do not change training here and the "
+                     "page does not keep them. Run the file with `python -m tuning run` to keep them for export.")
     return notes
 
 

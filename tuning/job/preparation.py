@@ -21,6 +21,7 @@ import secrets
 
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from tuning.strategies import Strategy
 
 __all__ = ["PreparedTuningJob", "check_test_split_can_score", "encode_channels", "fresh_name", "grace_period_for",
-           "hyperband_resources", "load_channel", "prepare", "training_data"]
+           "default_max_resource", "hyperband_resources", "load_channel", "prepare", "training_data"]
 
 
 @dataclass
@@ -79,6 +80,20 @@ class PreparedTuningJob:
     """The test split (TestSplitFraction), or ``None``: rows taken out of the dataset before
     the train/validation split, which no training job trains or is scored on while tuning.
     Only :mod:`tuning.analysis.holdout` reads it, after the job."""
+
+    def training_hyperparameters(self, tuned: Mapping[str, Any]) -> dict[str, Any]:
+        """What a training job with the ``tuned`` values trains with: the statics overlaid with them.
+
+        Under Hyperband a tuned resource (``num_round`` drawn from its range, as AWS's Hyperband
+        example tunes it) is capped at MaxResource, as AMT stops a job there ("Once a job reaches
+        the MaxResource value, it is stopped", API_HyperbandStrategyConfig). The runner, Deploy
+        and the saved model all read it here, so the model kept is the model that was trained.
+        """
+        full = {**self.algorithm.resolve(self.static), **tuned}
+        resource = self.algorithm.resource
+        if self.pruning == "Hyperband" and resource in self.ranges and self.max_resource is not None:
+            full[resource] = min(int(full[resource]), int(self.max_resource))
+        return full
 
 
 def load_channel(channel: Any, target: str | None, what: str) -> Dataset:
@@ -224,17 +239,13 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
                 f"{strategy_name} needs a training resource to grow, and {algorithm.title} has none. "
                 "Use the Bayesian or Random strategy for it."
             )
-        if algorithm.resource in ranges:
-            raise ValidationError(
-                f"{algorithm.resource!r} is {strategy_name}'s resource, so it cannot also be tuned. Remove "
-                "it from the ranges and set StrategyConfig MaxResource instead."
-            )
-        min_resource, max_resource = hyperband_resources(config, resolved[algorithm.resource])
+        min_resource, max_resource = hyperband_resources(config, default_max_resource(algorithm, resolved, ranges))
         budget_errors = hyperband_resource_errors(min_resource, max_resource,
                                                   algorithm.hyperparameters[algorithm.resource])
         if budget_errors:
             raise ValidationError(next(iter(budget_errors.values())), field="strategy_config")
-        static[algorithm.resource] = max_resource
+        if algorithm.resource not in ranges:  # tuned, each job trains its own value, up to MaxResource
+            static[algorithm.resource] = max_resource
         pruning = "Hyperband"  # the pruner that grows a resource: Optuna's HyperbandPruner
     elif config.strategy_config.get("MinResource") or config.strategy_config.get("MaxResource"):
         growing = " or ".join(cls.name for cls in strategy_classes() if cls.grows_resource)
@@ -295,6 +306,21 @@ def hyperband_resources(config: TuningJobConfig, resource: int) -> tuple[Any, An
     exactly as the runner's pruner was given it. Not checked here (see :func:`prepare`).
     """
     return config.strategy_config.get("MinResource", 1), config.strategy_config.get("MaxResource", resource)
+
+
+def default_max_resource(algorithm: Algorithm, resolved: Mapping[str, Any], ranges: Mapping[str, Parameter]) -> int:
+    """Hyperband's MaxResource when StrategyConfig gives none: the resource's largest tuned value
+    when it is tuned (no job is cut short), its static value otherwise.
+
+    AMT infers MaxResource only from an ``epochs``-like static hyperparameter and refuses the
+    job otherwise; TuneLab fills it in (README, "Where TuneLab differs").
+    """
+    tuned = ranges.get(algorithm.resource)
+    if tuned is None:
+        return resolved[algorithm.resource]
+    if isinstance(tuned, CategoricalParameter):
+        return int(max(float(value) for value in tuned.values))
+    return int(tuned.max_value)
 
 
 def grace_period_for(config: TuningJobConfig, algorithm: Algorithm, resolved: dict[str, Any],

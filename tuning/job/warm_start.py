@@ -126,6 +126,19 @@ class WarmStartConfig:
             "WarmStartType": str(self.warm_start_type),
         }
 
+    def to_input_req(self) -> dict[str, Any]:
+        """The SDK's name for :meth:`to_json` (sagemaker/tuner.py ``WarmStartConfig.to_input_req``)."""
+        return self.to_json()
+
+    @classmethod
+    def from_job_desc(cls, warm_start_config: Any) -> WarmStartConfig | None:
+        """The SDK's reader of a DescribeHyperParameterTuningJob answer's WarmStartConfig: ``None``
+        when it is empty or lacks WarmStartType or ParentHyperParameterTuningJobs, as in the SDK."""
+        if not isinstance(warm_start_config, Mapping) or not warm_start_config or \
+                not {"WarmStartType", "ParentHyperParameterTuningJobs"} <= set(warm_start_config):
+            return None
+        return cls.from_json(warm_start_config)
+
     @classmethod
     def from_json(cls, data: Any, where: str = _WHERE) -> WarmStartConfig:
         """Read AWS's shape; every error quotes the JSON path."""

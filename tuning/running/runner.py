@@ -419,7 +419,7 @@ class _TuningLoop:
         return self.refill.pop(0) if self.refill else self.launched
 
     def _submit(self, index: int, hyperparameters: dict[str, Any]) -> Future:
-        full = {**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters}
+        full = self.prepared.training_hyperparameters(hyperparameters)
         best = self.best[0] if self.best else None  # the worker serialises only a model that beats it
         return self.pool.submit(run_training_job, index, full, self.seed + index, self.prune_live, best,
                                 max_runtime_seconds=self.training_limit)
@@ -579,7 +579,7 @@ class _TuningLoop:
         try:
             save_model(
                 self.artifacts, self.prepared.algorithm, outcome.model_blob or b"", training_job_name=name,
-                hyperparameters={**self.prepared.algorithm.resolve(self.prepared.static), **hyperparameters},
+                hyperparameters=self.prepared.training_hyperparameters(hyperparameters),
                 n_classes=self.data.n_classes, target_mean=outcome.target_mean,
                 target_scale=outcome.target_scale, objective=outcome.final_objective_value,
             )

@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 from tuning.algorithms import Algorithm, get_algorithm, image_repository, list_algorithms
 from tuning.errors import ValidationError
 from tuning.metrics import BINARY, MULTICLASS, REGRESSION
+from tuning.store.database import Store
 
 __all__ = [
     "IGNORED",
@@ -60,7 +61,7 @@ IGNORED: dict[str, str] = {
     "output_path": "models are kept in the store's artifacts folder",
     "output_kms_key": "nothing is uploaded",
     "volume_kms_key": "nothing is uploaded",
-    "base_job_name": "training jobs are named <tuning job>-001, -002, ...",
+    "base_job_name": "fit() names its one-job tuning job <base_job_name>-<time>; a tuner's training jobs are <tuning job>-001, -002, ...",
     "sagemaker_session": "there is no AWS session; the tuner's store= says where results go",
     "tags": "tags are an AWS resource feature",
     "subnets": "there is no VPC",
@@ -103,6 +104,10 @@ class Estimator:
     """
 
     default_algorithm: ClassVar[str | None] = None
+    sdk_serializer: ClassVar[str | None] = None
+    """``"record-io"`` when the SDK's predictor for this estimator sends protobuf RecordIO (see
+    :mod:`tuning.sagemaker.predictors`); ``None``: the SDK's IdentitySerializer."""
+    latest_training_job: Any = None
 
     def __init__(self, image_uri: str | None = None, role: str | None = None, instance_count: int | None = None,
                  instance_type: str | None = None, *, algorithm: str | None = None,
@@ -188,17 +193,57 @@ class Estimator:
         clone = type(self).__new__(type(self))
         clone.algorithm, clone.target, clone.max_run = self.algorithm, self.target, self.max_run
         clone.sdk_arguments = dict(self.sdk_arguments)
+        clone.latest_training_job = None
         clone._static, clone._decided = dict(self._static), dict(self._decided)
         clone.set_hyperparameters(**hyperparameters)
         return clone
 
-    def fit(self, *args: Any, **kwargs: Any) -> None:
-        """Not emulated: a single training job is a tuning job's unit here."""
-        raise ValidationError(
-            f"{type(self).__name__}.fit is not emulated by TuneLab: give the estimator to "
-            "HyperparameterTuner(...) and call tuner.fit(inputs); each of its training jobs trains "
-            "with these hyperparameters plus the tuned ones."
-        )
+    def fit(self, inputs: Any = None, wait: bool = True, logs: Any = "All", job_name: str | None = None,
+            experiment_config: Any = None, *, store: Store | None = None) -> None:  # noqa: ARG002 - SDK signature
+        """One training job on ``inputs``, as the SDK's ``fit`` (see :mod:`tuning.sagemaker.training_job`).
+
+        ``store`` (TuneLab's) is where it is recorded, ``Store()`` by default; ``logs`` and
+        ``experiment_config`` are accepted and unused.
+        """
+        from tuning.sagemaker.training_job import fit_estimator
+
+        self.latest_training_job = fit_estimator(self, inputs, wait=wait, job_name=job_name,
+                                                 store=store if store is not None else Store())
+
+    @property
+    def _current_job_name(self) -> str | None:
+        """The SDK's private name of the latest training job, which notebooks read."""
+        job = getattr(self, "latest_training_job", None)
+        return None if job is None else job.name
+
+    @property
+    def training_job_analytics(self) -> Any:
+        """The SDK's ``TrainingJobAnalytics`` of the latest training job (its metric values)."""
+        from tuning.sagemaker.analytics import TrainingJobAnalytics
+
+        job = self._require_training_job("training_job_analytics")
+        return TrainingJobAnalytics(job.name, store=job.store)
+
+    def deploy(self, initial_instance_count: int | None = None, instance_type: str | None = None,
+               serializer: Any = None, deserializer: Any = None, endpoint_name: str | None = None,
+               **kwargs: Any) -> Any:  # noqa: ARG002 - the SDK's hosting arguments are unused
+        """A local endpoint for the latest training job's model (trained on the train channel, as
+        in SageMaker); see :mod:`tuning.sagemaker.predictors`."""
+        from tuning.sagemaker.predictors import TunedPredictor
+        from tuning.serving.deploy import model_for_training_job
+
+        job = self._require_training_job("deploy")
+        job.wait()
+        predictor = model_for_training_job(job.store, job.tuning_job_name, job.name)
+        return TunedPredictor(predictor, endpoint_name or job.name, serializer, deserializer,
+                              default_serializer=self.sdk_serializer)
+
+    def _require_training_job(self, what: str) -> Any:
+        job = getattr(self, "latest_training_job", None)
+        if job is None:
+            raise ValidationError(f"{what}: this estimator has no training job yet; call fit(inputs) first "
+                                  "(or take tuner.best_estimator()).")
+        return job
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(algorithm={self.algorithm.name!r}, hyperparameters={self.hyperparameters()})"
@@ -228,12 +273,14 @@ class LinearLearner(_BuiltIn):
     """SageMaker's Linear Learner (``sagemaker.LinearLearner``), trained with SGD."""
 
     default_algorithm = "linear-learner"
+    sdk_serializer = "record-io"  # the SDK's LinearLearnerPredictor: RecordSerializer
 
 
 class KNN(_BuiltIn):
     """SageMaker's k-nearest-neighbours (``sagemaker.KNN``)."""
 
     default_algorithm = "knn"
+    sdk_serializer = "record-io"  # the SDK's KNNPredictor: RecordSerializer
 
 
 class RandomForest(_BuiltIn):

@@ -78,6 +78,21 @@ class TrainingInput:
             )
 
 
+    @property
+    def config(self) -> dict[str, Any]:
+        """The SDK's ``TrainingInput.config``: the channel as CreateTrainingJob's InputDataConfig entry
+        (sagemaker/inputs.py ``TrainingInput.__init__``): ``DataSource.S3DataSource`` with S3DataType,
+        S3Uri (the local path or URI, as given) and S3DataDistributionType (default FullyReplicated),
+        then CompressionType, ContentType, RecordWrapperType and InputMode when set."""
+        source: dict[str, Any] = {"S3DataType": self.s3_data_type, "S3Uri": os.fspath(self.s3_data),
+                                  "S3DataDistributionType": self.distribution or "FullyReplicated"}
+        shape: dict[str, Any] = {"DataSource": {"S3DataSource": source}}
+        optional = {"CompressionType": self.compression, "ContentType": self.content_type,
+                    "RecordWrapperType": self.record_wrapping, "InputMode": self.input_mode}
+        shape.update({key: value for key, value in optional.items() if value is not None})
+        return shape
+
+
 @dataclass(frozen=True)
 class Channel:
     """What a tuning job's configuration takes for one channel, and its target column."""

@@ -34,7 +34,9 @@ gives back ``c`` exactly (compared by ``to_dict()``):
   hyperparameter gives ``int``, a real one ``float``, a choice its catalogued value;
   a name the catalogue lacks gives ``int`` or ``float`` when the text is a number.
   Integer ranges give ``int`` bounds and continuous ranges ``float``, whatever the name.
-  Plain JSON numbers are accepted too (leniently); strings are the canonical form.
+  Plain JSON numbers are accepted for range bounds (leniently); StaticHyperParameters must be
+  strings, as AWS's API has them. AWS's other rules that TuneLab's JSON relaxes (Strategy's
+  letter case, Grid on categorical ranges only) are in :mod:`tuning.sagemaker.request_rules`.
 - **Algorithm to TrainingImage**: AWS's built-ins by their us-east-1 image URI (the
   algorithm class's ``aws_image``; any region, account or tag reads back the same), and
   ``tunelab/<name>:latest`` for TuneLab's own (random-forest, mlp). AWS's XGBoost and
@@ -55,9 +57,12 @@ gives back ``c`` exactly (compared by ``to_dict()``):
   leaves to the metric is written with the metric's own direction (AWS requires Type) and
   the tag ``tunelab:ObjectiveType = FromMetric`` records that it was implicit.
 - The training job definition's StoppingCondition.MaxRuntimeInSeconds stops each training
-  job (see :mod:`tuning.sagemaker.stopping_json`). The fields AWS requires but TuneLab has
-  no use for (RoleArn, OutputDataConfig, ResourceConfig) are written with placeholders (:data:`PLACEHOLDERS`)
-  and accepted, unread, when present. Any other unknown field is refused.
+  job, and is written back as read (see :mod:`tuning.sagemaker.stopping_json`). The fields
+  AWS requires but TuneLab has no use for (RoleArn, OutputDataConfig, ResourceConfig) are
+  written with placeholders (:data:`PLACEHOLDERS`) when absent. Those and the other
+  definition fields that do not change training here (RetryStrategy, Environment, VpcConfig,
+  CheckpointConfig, EnableManagedSpotTraining, ...) are recorded as read and written back
+  (:mod:`tuning.job.recorded_fields`). Any other unknown field is refused.
 
 Every error quotes the JSON path, such as
 ``HyperParameterTuningJobConfig.ParameterRanges.IntegerParameterRanges[0].MinValue: ...``.
@@ -79,7 +84,11 @@ from tuning.json_input import json_object, json_string, refuse_unknown_fields
 from tuning.sagemaker.channel_prefix import check_s3_data_type
 from tuning.sagemaker.stopping_json import stopping_condition_from_aws, stopping_condition_to_aws
 from tuning.parameters import CategoricalParameter, ContinuousParameter, IntegerParameter, Parameter
+from tuning.job.range_rules import check_range
+from tuning.job.recorded_fields import RECORDED_DEFINITION_FIELDS
 from tuning.job.warm_start import WarmStartConfig
+from tuning.sagemaker.request_rules import (TAG_NUMERIC_GRID, aws_strategy_name, check_grid_ranges,
+                                            check_static_strings, numeric_grid_tag, numeric_grid_tags, read_strategy)
 
 __all__ = [
     "PLACEHOLDERS",
@@ -111,7 +120,7 @@ TAG_TEST_SPLIT_FRACTION = "tunelab:TestSplitFraction"
 TAG_PAUSE = "tunelab:PauseBetweenJobsSeconds"
 """A demo's pause between training jobs, in seconds (TuneLab's; AMT has none)."""
 _TAGS = (TAG_LABEL_COLUMN, TAG_VALIDATION_FRACTION, TAG_GRID_POINTS, TAG_OBJECTIVE_TYPE, TAG_GRACE_PERIOD,
-         TAG_EXCLUDE_COLUMNS, TAG_TEST_SPLIT_FRACTION, TAG_PAUSE)
+         TAG_EXCLUDE_COLUMNS, TAG_TEST_SPLIT_FRACTION, TAG_PAUSE, TAG_NUMERIC_GRID)
 _DATASET_PREFIX = "tunelab://dataset/"
 PLACEHOLDERS: dict[str, Any] = {
     "RoleArn": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
@@ -144,12 +153,13 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
 
     algorithm = get_algorithm(config.algorithm)
     tags: list[dict[str, str]] = []
-    tuning: dict[str, Any] = {"Strategy": config.strategy}
+    tuning: dict[str, Any] = {"Strategy": aws_strategy_name(config.strategy)}
     hyperband = {k: config.strategy_config[k] for k in ("MinResource", "MaxResource") if k in config.strategy_config}
     if hyperband:
         tuning["StrategyConfig"] = {"HyperbandStrategyConfig": hyperband}
     if "GridPoints" in config.strategy_config:
         tags.append({"Key": TAG_GRID_POINTS, "Value": str(config.strategy_config["GridPoints"])})
+    tags += numeric_grid_tags(config.strategy, config.resolved_ranges())
     if config.early_stopping_grace_period is not None:
         tags.append({"Key": TAG_GRACE_PERIOD, "Value": str(config.early_stopping_grace_period)})
     if config.objective_metric_name is not None:
@@ -193,6 +203,7 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
         "StaticHyperParameters": {name: _to_string(value) for name, value in config.static_hyperparameters.items()},
         "InputDataConfig": channels,
         **PLACEHOLDERS,
+        **config.recorded_definition_fields,  # as read from AWS's JSON (tuning.job.recorded_fields)
         "StoppingCondition": stopping_condition_to_aws(config.training_job_max_runtime_seconds),
     }
     request: dict[str, Any] = {}
@@ -307,7 +318,7 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
     limits = json_object(tuning.get("ResourceLimits", {}), f"{_CONFIG}.ResourceLimits")
     refuse_unknown_fields(limits, {"MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "MaxRuntimeInSeconds"},
                     f"{_CONFIG}.ResourceLimits.")
-    ranges = None if "ParameterRanges" not in tuning else _read_ranges(tuning["ParameterRanges"], specs)
+    ranges = None if "ParameterRanges" not in tuning else _read_ranges(tuning["ParameterRanges"], algorithm)
     statics = _read_statics(definition.get("StaticHyperParameters", {}), specs, algorithm)
     train, validation = _read_channels(_required(definition, "InputDataConfig", f"{_DEFINITION}."))
     fraction = 0.2
@@ -329,7 +340,7 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
         objective_type=objective_type,
         hyperparameter_ranges=ranges,
         static_hyperparameters=statics,
-        strategy=json_string(tuning.get("Strategy", "Bayesian"), f"{_CONFIG}.Strategy"),
+        strategy=read_strategy(tuning.get("Strategy", "Bayesian")),
         strategy_config=strategy_config,
         max_jobs=limits.get("MaxNumberOfTrainingJobs"),
         max_parallel_jobs=limits.get("MaxParallelTrainingJobs", 1),
@@ -347,8 +358,11 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
         pause_between_jobs_seconds=None if TAG_PAUSE not in tags else _number_or_text(tags[TAG_PAUSE]),
         training_job_max_runtime_seconds=stopping_condition_from_aws(definition.get("StoppingCondition"),
                                                                      f"{_DEFINITION}.StoppingCondition"),
+        recorded_definition_fields={key: definition[key] for key in RECORDED_DEFINITION_FIELDS  # placeholders: not
+                                    if key in definition and definition[key] != PLACEHOLDERS.get(key)},  # recorded
     )
     _check_limits(config)
+    check_grid_ranges(config.strategy, config.resolved_ranges(), numeric_grid_tag(tags), defaulted=ranges is None)
     return config
 
 
@@ -453,7 +467,9 @@ def _read_objective(value: Any) -> tuple[str | None, str | None]:
     return metric, kind
 
 
-def _read_ranges(value: Any, specs: Mapping[str, Any]) -> dict[str, Parameter]:
+def _read_ranges(value: Any, algorithm_name: str) -> dict[str, Parameter]:
+    algorithm = get_algorithm(algorithm_name)
+    specs = algorithm.hyperparameters
     groups = json_object(value, _RANGES)
     if "AutoParameters" in groups:
         raise ValidationError(f"{_RANGES}.AutoParameters: TuneLab has no Autotune; give the ranges explicitly.")
@@ -483,8 +499,10 @@ def _read_ranges(value: Any, specs: Mapping[str, Any]) -> dict[str, Parameter]:
                 low = _number(_required(entry, "MinValue", f"{where}."), f"{where}.MinValue", integer=integer)
                 high = _number(_required(entry, "MaxValue", f"{where}."), f"{where}.MaxValue", integer=integer)
                 arguments = (low, high, entry.get("ScalingType", "Auto"))
-            try:  # the range's own rules (min below max, a known ScalingType...), said at this entry
+            try:  # the range's own rules (min below max, a known ScalingType...) and its valid domain, at this entry
                 ranges[name] = cls(*arguments)
+                if name in specs:  # an unknown name is the gate's to refuse, listing the known ones
+                    check_range(algorithm, name, ranges[name])
             except ValidationError as error:
                 raise ValidationError(f"{where}: {error}", field=name) from None
     return ranges
@@ -493,6 +511,7 @@ def _read_ranges(value: Any, specs: Mapping[str, Any]) -> dict[str, Parameter]:
 def _read_statics(value: Any, specs: Mapping[str, Any], algorithm: str) -> dict[str, Any]:
     where = f"{_DEFINITION}.StaticHyperParameters"
     statics = json_object(value, where)
+    check_static_strings(statics)
     dropped = get_algorithm(algorithm).derived_from_data
     return {name: _from_string(text, specs.get(name), f"{where}.{name}")
             for name, text in statics.items() if name not in dropped}

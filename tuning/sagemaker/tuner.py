@@ -12,15 +12,16 @@ The usual AMT notebook code runs with only its import lines changed::
                                 max_jobs=20, max_parallel_jobs=2)
     tuner.fit({"train": "train.csv", "validation": "validation.csv"})
     tuner.analytics().dataframe()          # the SDK's columns
-    predictor = tuner.deploy(initial_instance_count=1, instance_type="local")
-    predictor.predict(rows)
+    predictor = tuner.deploy(initial_instance_count=1, instance_type="local", serializer=CSVSerializer())
+    predictor.predict(rows)                # what AWS's container answers (tuning.sagemaker.predictors)
 
 Everything is a thin layer over :class:`tuning.TuningJobConfig` and
 :func:`tuning.run_tuning_job` / :func:`tuning.launch_tuning_job`: ``fit`` builds the
 configuration (the estimator's static hyperparameters minus the tuned ones, as the SDK
 does), results come from the store (``Store()`` unless ``store=`` is given), and the
 model behind ``deploy`` is the best training job's (see :meth:`HyperparameterTuner.deploy`).
-The SDK's input channels are described in :mod:`tuning.sagemaker.inputs`.
+The SDK's input channels are described in :mod:`tuning.sagemaker.inputs`, its analytics in
+:mod:`tuning.sagemaker.analytics`, the predictor ``deploy`` returns in :mod:`tuning.sagemaker.predictors`.
 """
 
 from __future__ import annotations
@@ -49,13 +50,14 @@ from tuning.metrics import get_metric
 from tuning.parameters import Parameter, parameter_from_dict
 from tuning.store.database import Store
 from tuning.strategies import DEFAULT_STRATEGY, strategy_class
-from tuning.analysis.tables import training_jobs_frame
-from tuning.job.warm_start import WarmStartConfig, overall_best_training_job
+from tuning.job.warm_start import WarmStartConfig, WarmStartTypes
+from tuning.sagemaker.analytics import ANALYTICS_COLUMNS, HyperparameterTuningJobAnalytics, describe_tuning_job
+from tuning.sagemaker.predictors import TunedPredictor
+from tuning.sagemaker.training_job import TrainingJobRef
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from tuning.serving.artifacts import Predictor
     from tuning.records import TuningJob
     from tuning.running.runner import TuningJobHandle, TuningProgress
 
@@ -69,60 +71,7 @@ __all__ = [
     "TuningJobCompletionCriteriaConfig",
 ]
 
-ANALYTICS_COLUMNS = ("TrainingJobName", "TrainingJobStatus", "FinalObjectiveValue", "TrainingStartTime",
-                     "TrainingEndTime", "TrainingElapsedTimeSeconds")
-"""The SDK's ``HyperparameterTuningJobAnalytics.dataframe()`` columns beside the tuned hyperparameters."""
 _POLL_SECONDS = 0.5
-
-
-# -- analytics ------------------------------------------------------------------------------
-class HyperparameterTuningJobAnalytics:
-    """The SDK's analytics of one tuning job: its training jobs as a DataFrame.
-
-    ``dataframe()`` has one row per training job: one column per tuned hyperparameter,
-    then TrainingJobName, TrainingJobStatus, FinalObjectiveValue, TrainingStartTime,
-    TrainingEndTime, TrainingElapsedTimeSeconds (and TuneLab's FailureReason and
-    StoppedReason). ``sagemaker_session`` is accepted and unused; ``store`` is where the
-    job lives (``Store()`` by default).
-    """
-
-    def __init__(self, hyperparameter_tuning_job_name: str, sagemaker_session: Any = None, *,
-                 store: Store | None = None) -> None:
-        self.store = store or Store()
-        self.name = hyperparameter_tuning_job_name
-        self._job = self.store.get_tuning_job(hyperparameter_tuning_job_name)  # unknown: lists known names
-        self._frame: pd.DataFrame | None = None
-
-    def description(self, force_refresh: bool = False) -> dict[str, Any]:  # noqa: ARG002 - SDK signature
-        """DescribeHyperParameterTuningJob's answer, with OverallBestTrainingJob after a warm start."""
-        job = self.store.get_tuning_job(self.name)
-        return job.describe(overall_best_training_job(self.store, job))
-
-    @property
-    def tuning_ranges(self) -> dict[str, dict[str, Any]]:
-        """The ranges searched, in TuneLab's JSON shape."""
-        return dict(self._job.config.get("HyperparameterRanges") or {})
-
-    def training_job_summaries(self, force_refresh: bool = False) -> list[dict[str, Any]]:  # noqa: ARG002
-        """Each training job as DescribeTrainingJob's (relevant) answer."""
-        metric = self._job.objective_metric_name
-        return [training_job.describe(metric) for training_job in self.store.training_jobs(self.name)]
-
-    def dataframe(self, force_refresh: bool = False) -> pd.DataFrame:
-        """The training jobs table; cached once the tuning job has ended, as in the SDK."""
-        if self._frame is not None and not force_refresh:
-            return self._frame.copy()
-        job = self.store.get_tuning_job(self.name)
-        frame = training_jobs_frame(self.store.training_jobs(self.name))
-        tuned = list(self.tuning_ranges)
-        extra = [column for column in frame.columns if column not in tuned and column not in ANALYTICS_COLUMNS]
-        frame = frame.reindex(columns=[*tuned, *ANALYTICS_COLUMNS, *extra])
-        if not job.is_active:
-            self._frame = frame
-        return frame.copy()
-
-    def clear_cache(self) -> None:
-        self._frame = None
 
 
 # -- the tuner ------------------------------------------------------------------------------
@@ -173,14 +122,21 @@ class HyperparameterTuner:
                  max_parallel_jobs: int = 1, max_runtime_in_seconds: float | None = None, tags: Any = None,
                  base_tuning_job_name: str | None = None, warm_start_config: WarmStartConfig | None = None,
                  strategy_config: Any = None, completion_criteria_config: Any = None,
-                 early_stopping_type: str = "Off", random_seed: int | None = None, *,
-                 store: Store | None = None, scheduler: str | None = None,
+                 early_stopping_type: str = "Off", estimator_name: str | None = None,
+                 random_seed: int | None = None, autotune: bool = False,
+                 hyperparameters_to_keep_static: Sequence[str] | None = None, *, store: Store | None = None, scheduler: str | None = None,
                  exclude_columns: Sequence[str] = (), test_split_fraction: float | None = None) -> None:
         if not isinstance(estimator, Estimator):
             raise ValidationError(
                 "estimator must be a tuning.sagemaker.estimators estimator, such as tuning.sagemaker.estimators.XGBoost(...) or "
                 f"Estimator(algorithm='xgboost'), but got {type(estimator).__name__}.")
         self.estimator = estimator
+        _check_autotune(autotune, hyperparameters_to_keep_static)
+        self.autotune, self.hyperparameters_to_keep_static = autotune, hyperparameters_to_keep_static
+        if estimator_name is not None and (not isinstance(estimator_name, str) or not estimator_name.strip()):
+            raise ValidationError(f"estimator_name must be a non-blank string, but got {estimator_name!r}.")
+        self.estimator_name = estimator_name  # the SDK's key of estimator_dict (fit takes inputs by it)
+        self.estimator_dict = None if estimator_name is None else {estimator_name: estimator}
         algorithm = estimator.algorithm
         if not isinstance(objective_metric_name, str):
             raise ValidationError(f"objective_metric_name must be a metric name such as 'validation:auc', but got "
@@ -225,6 +181,7 @@ class HyperparameterTuner:
         self.exclude_columns = exclude_columns
         self.test_split_fraction = test_split_fraction
         self.latest_tuning_job: _TuningJobRef | None = None
+        self._current_job_name: str | None = None  # the SDK's private name of the latest tuning job
         self._handle: TuningJobHandle | None = None
         self._config("check").check_limits()  # limits, early stopping, strategy_config: now, not at fit
 
@@ -277,12 +234,19 @@ class HyperparameterTuner:
             raise ValidationError(
                 f"tuning job {self._handle.name!r} of this tuner is still running: call wait() or "
                 "stop_tuning_job() before fit() again.")
+        if self.estimator_name is not None:  # the SDK's _fit_with_estimator_dict: inputs by estimator name
+            if inputs is not None and (not isinstance(inputs, Mapping) or set(inputs) - {self.estimator_name}):
+                raise ValidationError(
+                    f"fit: this tuner's estimator is named {self.estimator_name!r} (estimator_name), so inputs "
+                    f"must be {{{self.estimator_name!r}: {{'train': ..., 'validation': ...}}}}, but got {inputs!r:.200}.")
+            inputs = None if inputs is None else inputs.get(self.estimator_name)
         train, validation = resolve_channels(inputs, target=self.estimator.target,
                                              inputs_dir=self.store.artifact_dir.parent / "inputs")
         config = self._config(train.source, validation=None if validation is None else validation.source,
                               target=train.target, name=self._job_name(job_name))
         prepared = prepare(config, store=self.store)
         self.estimator.check_problem_type(prepared.train.problem_type)
+        self._current_job_name = prepared.name
         if wait:
             self.latest_tuning_job = _TuningJobRef(self, prepared.name)
             print(f"Tuning job {prepared.name}: {prepared.max_jobs} training jobs, "
@@ -326,7 +290,7 @@ class HyperparameterTuner:
         from tuning.analysis.resource_use import compute_usage
 
         job = self.store.get_tuning_job(self._require_job("describe"))
-        described = job.describe(overall_best_training_job(self.store, job))
+        described = describe_tuning_job(self.store, job.name)
         training_jobs = self.store.training_jobs(job.name)
         # AMT: "the wall clock runtime in seconds used by your hyperparameter tuning job".
         described["ConsumedResources"] = {"RuntimeInSeconds": int((job.ended_at or time.time()) - job.created_at)}
@@ -354,16 +318,35 @@ class HyperparameterTuner:
                    "Look at analytics().dataframe() for what became of its training jobs."))
         return job.best_training_job
 
-    def best_estimator(self, best_training_job: str | None = None) -> Estimator:
-        """An estimator with the best training job's hyperparameters set as static ones."""
-        name = best_training_job or self.best_training_job()
+    def best_estimator(self, best_training_job: str | Mapping[str, Any] | None = None) -> Estimator:
+        """An estimator with the best training job's hyperparameters set as static ones, attached to
+        that training job (``latest_training_job``, ``deploy()``, ``training_job_analytics``).
+
+        ``best_training_job`` is the SDK's dict (``describe()["BestTrainingJob"]``: its
+        TrainingJobName, and TrainingJobDefinitionName when the tuner has an estimator_name) or a name.
+        """
         tuning_job = self._require_job("best_estimator")
+        name = self._training_job_name(best_training_job) if best_training_job is not None else self.best_training_job()
         for training_job in self.store.training_jobs(tuning_job):
             if training_job.name == name:
                 estimator = self.estimator.copy_with(training_job.hyperparameters)
                 estimator.training_job_name = name  # type: ignore[attr-defined]
+                estimator.latest_training_job = TrainingJobRef(self.store, tuning_job, name=name)
                 return estimator
         raise ValidationError(f"best_estimator: tuning job {tuning_job!r} has no training job named {name!r}.")
+
+    def _training_job_name(self, best_training_job: str | Mapping[str, Any]) -> str:
+        if isinstance(best_training_job, str):
+            return best_training_job
+        if not isinstance(best_training_job, Mapping) or "TrainingJobName" not in best_training_job:
+            raise ValidationError(
+                "best_training_job must be the SDK's dict, as describe()['BestTrainingJob'] gives it "
+                f"({{'TrainingJobName': ..., ...}}), or a training job's name, but got {best_training_job!r:.200}.")
+        definition = best_training_job.get("TrainingJobDefinitionName")
+        if definition is not None and self.estimator_name is not None and definition != self.estimator_name:
+            raise ValidationError(f"best_training_job: TrainingJobDefinitionName {definition!r} is not this tuner's "
+                                  f"estimator ({self.estimator_name!r}).")
+        return str(best_training_job["TrainingJobName"])
 
     def deploy(self, initial_instance_count: int = 1, instance_type: str = "local", serializer: Any = None,
                deserializer: Any = None, endpoint_name: str | None = None, model_name: str | None = None,
@@ -385,7 +368,8 @@ class HyperparameterTuner:
             warnings.warn(f"deploy: no final model (train + validation) for {training_job}: {error} "
                           "Deploying the training job's own model instead.", stacklevel=2)
             predictor = model_for_training_job(self.store, name, training_job)
-        return TunedPredictor(predictor, endpoint_name or f"{name}-endpoint")
+        return TunedPredictor(predictor, endpoint_name or f"{name}-endpoint", serializer, deserializer,
+                              default_serializer=self.estimator.sdk_serializer)
 
     # -- attach ----------------------------------------------------------------------------
     @classmethod
@@ -407,7 +391,77 @@ class HyperparameterTuner:
             exclude_columns=config.exclude_columns, test_split_fraction=config.test_split_fraction,
         )
         tuner.latest_tuning_job = _TuningJobRef(tuner, job.name)
+        tuner._current_job_name = job.name
         return tuner
+
+    # -- warm start and create, as the SDK has them -----------------------------------------
+    def transfer_learning_tuner(self, additional_parents: Any = None, estimator: Estimator | None = None,
+                                ) -> HyperparameterTuner:
+        """A new tuner like this one, warm-started (TransferLearning) from this tuner's latest job and
+        ``additional_parents``; ``estimator`` replaces the estimator (sagemaker/tuner.py)."""
+        return self._warm_start_tuner(additional_parents, WarmStartTypes.TRANSFER_LEARNING, estimator)
+
+    def identical_dataset_and_algorithm_tuner(self, additional_parents: Any = None) -> HyperparameterTuner:
+        """A new tuner like this one, warm-started (IdenticalDataAndAlgorithm) from this tuner's
+        latest job and ``additional_parents``."""
+        return self._warm_start_tuner(additional_parents, WarmStartTypes.IDENTICAL_DATA_AND_ALGORITHM, None)
+
+    def _warm_start_tuner(self, additional_parents: Any, kind: WarmStartTypes,
+                          estimator: Estimator | None) -> HyperparameterTuner:
+        parents = {self._require_job("warm start")}
+        if additional_parents:
+            if isinstance(additional_parents, str):
+                raise ValidationError(f"additional_parents must be a set of tuning job names, such as "
+                                      f"{{{additional_parents!r}}}, but got the string {additional_parents!r}.")
+            parents |= set(additional_parents)
+        return type(self)(
+            estimator or self.estimator, self.objective_metric_name, dict(self.hyperparameter_ranges),
+            strategy=self.strategy, strategy_config=self.strategy_config,
+            completion_criteria_config=self.completion_criteria_config, objective_type=self.objective_type,
+            max_jobs=self.max_jobs, max_parallel_jobs=self.max_parallel_jobs,
+            max_runtime_in_seconds=self.max_runtime_in_seconds,
+            warm_start_config=WarmStartConfig(kind, parents=parents), early_stopping_type=self.early_stopping_type,
+            estimator_name=self.estimator_name, random_seed=self.random_seed, store=self.store,
+            scheduler=self.scheduler, exclude_columns=self.exclude_columns, test_split_fraction=self.test_split_fraction)
+
+    @classmethod
+    def create(cls, estimator_dict: Mapping[str, Estimator], objective_metric_name_dict: Mapping[str, str],
+               hyperparameter_ranges_dict: Mapping[str, Mapping[str, Parameter]], metric_definitions_dict: Any = None,
+               base_tuning_job_name: str | None = None, strategy: str = DEFAULT_STRATEGY, strategy_config: Any = None,
+               completion_criteria_config: Any = None, objective_type: str = "Maximize", max_jobs: int | None = None,
+               max_parallel_jobs: int = 1, max_runtime_in_seconds: float | None = None, tags: Any = None,
+               warm_start_config: WarmStartConfig | None = None, early_stopping_type: str = "Off",
+               random_seed: int | None = None, autotune: bool = False,
+               hyperparameters_to_keep_static_dict: Mapping[str, Sequence[str]] | None = None,
+               **kwargs: Any) -> HyperparameterTuner:
+        """The SDK's factory: a tuner whose estimator is named (``estimator_name``); ``fit`` then takes
+        ``{name: {"train": ..., "validation": ...}}``. TuneLab's keywords (``store=``, ...) pass through.
+
+        One estimator only: several (AWS's TrainingJobDefinitions, several algorithms in one
+        tuning job) are not built in TuneLab yet, and are refused saying so.
+        """
+        if not isinstance(estimator_dict, Mapping) or not estimator_dict:
+            raise ValidationError("create: estimator_dict must be a non-empty dict of name to estimator.")
+        if len(estimator_dict) > 1:
+            raise ValidationError(
+                f"create: {len(estimator_dict)} estimators ({', '.join(map(str, estimator_dict))}) would make one "
+                "tuning job over several algorithms (AWS's TrainingJobDefinitions), which TuneLab has not built "
+                "yet. Create one tuner per estimator.")
+        (name, estimator), = estimator_dict.items()
+        for argument, value in (("objective_metric_name_dict", objective_metric_name_dict),
+                                ("hyperparameter_ranges_dict", hyperparameter_ranges_dict)):
+            if not isinstance(value, Mapping) or set(value) != {name}:
+                raise ValidationError(f"create: {argument} must have the estimator names as keys ({name!r}), "
+                                      f"but got {value!r:.200}.")
+        keep = (hyperparameters_to_keep_static_dict or {}).get(name)
+        return cls(estimator, objective_metric_name_dict[name], hyperparameter_ranges_dict[name],
+                   metric_definitions=(metric_definitions_dict or {}).get(name), strategy=strategy,
+                   objective_type=objective_type, max_jobs=max_jobs, max_parallel_jobs=max_parallel_jobs,
+                   max_runtime_in_seconds=max_runtime_in_seconds, tags=tags, base_tuning_job_name=base_tuning_job_name,
+                   warm_start_config=warm_start_config, strategy_config=strategy_config,
+                   completion_criteria_config=completion_criteria_config, early_stopping_type=early_stopping_type,
+                   estimator_name=name, random_seed=random_seed, autotune=autotune,
+                   hyperparameters_to_keep_static=keep, **kwargs)
 
     def _require_job(self, what: str) -> str:
         if self.latest_tuning_job is None:
@@ -415,6 +469,23 @@ class HyperparameterTuner:
                 f"{what}: this tuner has no tuning job yet. Call fit(inputs) first, or "
                 "HyperparameterTuner.attach(tuning_job_name) for an existing one.")
         return self.latest_tuning_job.name
+
+
+def _check_autotune(autotune: Any, keep_static: Any) -> None:
+    """The SDK's rules for ``autotune`` and ``hyperparameters_to_keep_static`` (sagemaker/tuner.py
+    ``HyperparameterTuner.__init__``); Autotune itself is not built in TuneLab's SDK yet."""
+    if not isinstance(autotune, bool):
+        raise ValidationError(f"autotune must be True or False, but got {autotune!r}.")
+    if not autotune and keep_static is not None:
+        raise ValidationError(
+            "hyperparameters_to_keep_static is set, but Autotune is not enabled (as in the SDK): leave "
+            "hyperparameters_to_keep_static out, or set autotune=True.")
+    if keep_static is not None and len(list(keep_static)) != len(set(keep_static)):
+        raise ValidationError("hyperparameters_to_keep_static names a hyperparameter twice; remove the duplicate.")
+    if autotune:
+        raise ValidationError(
+            "autotune=True (AMT's Autotune: ranges, strategy and limits chosen for you) is not built in "
+            "TuneLab's SDK yet. Give hyperparameter_ranges and leave autotune False.")
 
 
 def _counts_its_jobs(strategy: Any) -> bool:
@@ -458,91 +529,3 @@ def _progress_line(progress: TuningProgress) -> None:
     sys.stdout.write(f"\r  {progress.finished}/{progress.max_jobs} training jobs finished"
                      f" (last: {progress.last.name} {progress.last.status}){best}   ")
     sys.stdout.flush()
-
-
-# -- the local endpoint ---------------------------------------------------------------------
-class TunedPredictor:
-    """What ``deploy()`` returns: the SDK's Predictor, answering locally.
-
-    ``predict(data)`` takes a DataFrame with the feature columns, a 2-D list or numpy array
-    of feature rows in the training column order (one row may be 1-D), or CSV text / bytes
-    without a header (what the SDK's CSVSerializer sends). It returns a numpy array of
-    predicted labels (as in the training data) or numbers; ``predict_proba`` gives class
-    probabilities. ``delete_endpoint()`` ends it.
-    """
-
-    def __init__(self, predictor: Predictor, endpoint_name: str) -> None:
-        self.predictor = predictor
-        self.endpoint_name = endpoint_name
-        self._deleted = False
-
-    @property
-    def feature_columns(self) -> list[str]:
-        return list(self.predictor.feature_columns)
-
-    def rows(self, data: Any) -> pd.DataFrame:
-        """``data`` as a DataFrame with the model's feature columns (see the class docstring)."""
-        import io
-
-        import numpy as np
-
-        columns = self.feature_columns
-        if isinstance(data, pd.DataFrame):
-            if all(column in data.columns for column in columns):
-                return data
-            if data.shape[1] == len(columns):
-                return data.set_axis(columns, axis=1)
-            raise ValidationError(
-                f"predict: the DataFrame has columns {list(data.columns)[:30]}, but the model expects "
-                f"{columns} (or {len(columns)} columns in that order).")
-        if isinstance(data, (bytes, bytearray)):
-            data = bytes(data).decode("utf-8")
-        if isinstance(data, str):
-            if not data.strip():
-                raise ValidationError("predict: the CSV text is empty; give one row of feature values per line.")
-            frame = pd.read_csv(io.StringIO(data), header=None, skipinitialspace=True)
-            return self._positional(frame.to_numpy(dtype=object), "the CSV text")
-        array = np.asarray(data, dtype=object)
-        if array.ndim == 1:
-            array = array.reshape(1, -1)
-        if array.ndim != 2:
-            raise ValidationError(f"predict: give rows of feature values (2-D), but got {array.ndim}-D data.")
-        return self._positional(array, "the rows")
-
-    def _positional(self, array: np.ndarray, what: str) -> pd.DataFrame:
-        columns = self.feature_columns
-        if array.shape[1] != len(columns):
-            raise ValidationError(
-                f"predict: {what} have {array.shape[1]} values per row, but the model takes {len(columns)} "
-                f"features ({', '.join(columns[:30])}), in that order, without the label.")
-        return pd.DataFrame(array, columns=columns)
-
-    def predict(self, data: Any, initial_args: Any = None) -> np.ndarray:  # noqa: ARG002 - SDK signature
-        from tuning.serving.deploy import predict_frame
-
-        import numpy as np
-
-        self._check_open()
-        return np.asarray(predict_frame(self.predictor, self.rows(data))["prediction"])
-
-    def predict_proba(self, data: Any) -> np.ndarray:
-        """Class probabilities, one column per class in ``predictor.classes`` order."""
-        from tuning.serving.deploy import predict_frame
-
-        self._check_open()
-        classes = self.predictor.classes
-        if not classes:
-            raise ValidationError("predict_proba is for classification models; this one is a regression.")
-        frame = predict_frame(self.predictor, self.rows(data))
-        return frame[[f"probability_{label}" for label in classes]].to_numpy()
-
-    def delete_endpoint(self, delete_endpoint_config: bool = True) -> None:  # noqa: ARG002
-        """End the local endpoint: later predictions are refused."""
-        self._deleted = True
-
-    def delete_model(self) -> None:
-        """Nothing to delete: the model stays in the store's artifacts."""
-
-    def _check_open(self) -> None:
-        if self._deleted:
-            raise ValidationError(f"endpoint {self.endpoint_name!r} was deleted; call tuner.deploy() again.")

@@ -224,7 +224,7 @@ def _retrain(job: TuningJob, training_job: TrainingJob, folder: Path) -> None:
         ) from None
 
     algorithm, metric = prepared.algorithm, prepared.metric
-    hyperparameters = {**algorithm.resolve(prepared.static), **training_job.hyperparameters}
+    hyperparameters = prepared.training_hyperparameters(training_job.hyperparameters)
     # The runner's seed for training job ``index``: the tuning job's RandomSeed (0 if
     # none) plus the index, so the retrained model is the one the training job made.
     seed = (config.random_seed or 0) + training_job.index
@@ -331,7 +331,7 @@ def _train_final(job: TuningJob, training_job: TrainingJob, tuned: Predictor, fo
         data = training_data(preprocessor, target_encoder, features, target, validation)
     except (TuneLabError, ValueError) as error:
         raise ValidationError(mismatch.format(error)) from None
-    hyperparameters = {**algorithm.resolve(prepared.static), **training_job.hyperparameters}
+    hyperparameters = prepared.training_hyperparameters(training_job.hyperparameters)
     seed = (config.random_seed or 0) + training_job.index  # the runner's seed for this training job
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

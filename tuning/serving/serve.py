@@ -48,7 +48,7 @@ from tuning.errors import TuneLabError, ValidationError
 if TYPE_CHECKING:
     from tuning.store.database import Store
 
-__all__ = ["MAX_BODY_BYTES", "create_server", "describe_model", "predict_payload", "serve_model"]
+__all__ = ["MAX_BODY_BYTES", "create_server", "describe_model", "predict_payload", "rows_from_body", "serve_model"]
 
 MAX_BODY_BYTES = 6 * 1024 * 1024
 """SageMaker real-time endpoints take at most 6 MB per request; so does this one."""
@@ -150,17 +150,23 @@ def _frame_from_json(predictor: Predictor, text: str) -> pd.DataFrame:
     return _typed(predictor, pd.DataFrame(rows))
 
 
-def predict_payload(predictor: Predictor, body: bytes, content_type: str, accept: str | None) -> tuple[bytes, str]:
-    """Answer one /invocations request: ``(body, content type)``. Bad rows raise ValidationError."""
-    from tuning.serving.deploy import predict_frame
-
+def rows_from_body(predictor: Predictor, body: bytes, content_type: str) -> pd.DataFrame:
+    """A request body's rows as the model's feature columns: JSON for ``application/json``, else CSV
+    (see the module docstring). Bad rows raise ValidationError."""
     kind = (content_type or "").split(";")[0].strip().lower()
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError("the request body is not UTF-8 text.") from None
-    frame = _frame_from_json(predictor, text) if kind == "application/json" else _frame_from_csv(predictor, text)
-    result = predict_frame(predictor, frame)
+    return _frame_from_json(predictor, text) if kind == "application/json" else _frame_from_csv(predictor, text)
+
+
+def predict_payload(predictor: Predictor, body: bytes, content_type: str, accept: str | None) -> tuple[bytes, str]:
+    """Answer one /invocations request: ``(body, content type)``. Bad rows raise ValidationError."""
+    from tuning.serving.deploy import predict_frame
+
+    kind = (content_type or "").split(";")[0].strip().lower()
+    result = predict_frame(predictor, rows_from_body(predictor, body, content_type))
     wanted = (accept or "").split(";")[0].strip().lower()
     if wanted in ("", "*/*"):
         wanted = kind

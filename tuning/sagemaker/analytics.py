@@ -1,0 +1,188 @@
+"""The SDK's analytics (``sagemaker.analytics``): a tuning job's and a training job's results as tables.
+
+:class:`HyperparameterTuningJobAnalytics` reads a tuning job from the store the way the
+SDK reads DescribeHyperParameterTuningJob and ListTrainingJobsForHyperParameterTuningJob;
+:class:`TrainingJobAnalytics` reads one training job's metric values the way the SDK reads
+them from CloudWatch. :func:`describe_tuning_job` is the one place that builds
+DescribeHyperParameterTuningJob's answer in AWS's shape, for these and for the tuner.
+
+The Arn is local and clearly fake (:data:`LOCAL_ARN_PREFIX`): there is no AWS account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from tuning.analysis.tables import training_jobs_frame
+from tuning.errors import ValidationError
+from tuning.job.config import TuningJobConfig
+from tuning.job.warm_start import overall_best_training_job
+from tuning.store.database import Store
+
+__all__ = ["ANALYTICS_COLUMNS", "LOCAL_ARN_PREFIX", "HyperparameterTuningJobAnalytics", "TrainingJobAnalytics",
+           "describe_tuning_job", "find_training_job"]
+
+ANALYTICS_COLUMNS = ("TrainingJobName", "TrainingJobStatus", "FinalObjectiveValue", "TrainingStartTime",
+                     "TrainingEndTime", "TrainingElapsedTimeSeconds")
+"""The SDK's ``HyperparameterTuningJobAnalytics.dataframe()`` columns beside the tuned hyperparameters."""
+LOCAL_ARN_PREFIX = "arn:aws:sagemaker:local:000000000000:"
+"""AWS's ARN shape with region ``local`` and account ``000000000000``: recognisably not a real one."""
+
+
+def describe_tuning_job(store: Store, name: str) -> dict[str, Any]:
+    """DescribeHyperParameterTuningJob's answer in AWS's shape.
+
+    The record's own answer (:meth:`tuning.records.TuningJob.describe`: status, counters,
+    BestTrainingJob, OverallBestTrainingJob after a warm start), with AWS's request fields
+    written back as the request JSON writes them (:func:`tuning.sagemaker.request_json.to_sagemaker_request`):
+    the whole HyperParameterTuningJobConfig (ParameterRanges with string bounds,
+    ResourceLimits, ...), TrainingJobDefinition, and HyperParameterTuningJobArn.
+    """
+    from tuning.sagemaker.request_json import to_sagemaker_request
+
+    job = store.get_tuning_job(name)  # an unknown name lists the known ones
+    described = job.describe(overall_best_training_job(store, job))
+    request = to_sagemaker_request(TuningJobConfig.from_dict(job.config))
+    config = dict(request["HyperParameterTuningJobConfig"])
+    recorded = described["HyperParameterTuningJobConfig"]
+    config["ResourceLimits"] = {**config.get("ResourceLimits", {}), **recorded["ResourceLimits"]}
+    config["Strategy"] = recorded["Strategy"]
+    config["HyperParameterTuningJobObjective"] = recorded["HyperParameterTuningJobObjective"]
+    described["HyperParameterTuningJobConfig"] = config
+    described["TrainingJobDefinition"] = request["TrainingJobDefinition"]
+    described["HyperParameterTuningJobArn"] = f"{LOCAL_ARN_PREFIX}hyper-parameter-tuning-job/{job.name}"
+    return described
+
+
+class HyperparameterTuningJobAnalytics:
+    """The SDK's analytics of one tuning job: its training jobs as a DataFrame.
+
+    ``dataframe()`` has one row per training job: one column per tuned hyperparameter,
+    then TrainingJobName, TrainingJobStatus, FinalObjectiveValue, TrainingStartTime,
+    TrainingEndTime, TrainingElapsedTimeSeconds (and TuneLab's FailureReason and
+    StoppedReason). ``sagemaker_session`` is accepted and unused; ``store`` is where the
+    job lives (``Store()`` by default).
+    """
+
+    def __init__(self, hyperparameter_tuning_job_name: str, sagemaker_session: Any = None, *,
+                 store: Store | None = None) -> None:
+        self.store = store or Store()
+        self.name = hyperparameter_tuning_job_name
+        self._job = self.store.get_tuning_job(hyperparameter_tuning_job_name)  # unknown: lists known names
+        self._frame: pd.DataFrame | None = None
+        self._description: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        return f"<tuning.HyperparameterTuningJobAnalytics for {self.name}>"
+
+    def description(self, force_refresh: bool = False) -> dict[str, Any]:
+        """DescribeHyperParameterTuningJob's answer in AWS's shape (:func:`describe_tuning_job`),
+        cached as the SDK caches it until ``force_refresh``."""
+        if force_refresh or self._description is None:
+            self._description = describe_tuning_job(self.store, self.name)
+        return self._description
+
+    @property
+    def tuning_ranges(self) -> dict[str, dict[str, Any]]:
+        """The ranges searched, as the SDK gives them: name to AWS's range entry, bounds as strings
+        (``{"eta": {"Name": "eta", "MinValue": "0.1", "MaxValue": "0.5", "ScalingType": "Auto"}}``)."""
+        ranges = self.description()["HyperParameterTuningJobConfig"].get("ParameterRanges", {})
+        return {entry["Name"]: entry for entries in ranges.values() for entry in entries}
+
+    def training_job_summaries(self, force_refresh: bool = False) -> list[dict[str, Any]]:  # noqa: ARG002
+        """Each training job as DescribeTrainingJob's (relevant) answer."""
+        metric = self._job.objective_metric_name
+        return [training_job.describe(metric) for training_job in self.store.training_jobs(self.name)]
+
+    def dataframe(self, force_refresh: bool = False) -> pd.DataFrame:
+        """The training jobs table; cached once the tuning job has ended, as in the SDK."""
+        if self._frame is not None and not force_refresh:
+            return self._frame.copy()
+        job = self.store.get_tuning_job(self.name)
+        frame = training_jobs_frame(self.store.training_jobs(self.name))
+        tuned = list(job.config.get("HyperparameterRanges") or {})
+        extra = [column for column in frame.columns if column not in tuned and column not in ANALYTICS_COLUMNS]
+        frame = frame.reindex(columns=[*tuned, *ANALYTICS_COLUMNS, *extra])
+        if not job.is_active:
+            self._frame = frame
+        return frame.copy()
+
+    def export_csv(self, filename: str) -> None:
+        """The SDK's ``export_csv``: the dataframe written to ``filename``."""
+        self.dataframe().to_csv(filename)
+
+    def clear_cache(self) -> None:
+        self._frame = None
+        self._description = None
+
+
+def find_training_job(store: Store, training_job_name: str) -> Any:
+    """The stored training job named ``training_job_name`` (``<tuning job>-001``, ...)."""
+    tuning_job_name = training_job_name.rsplit("-", 1)[0] if "-" in training_job_name else training_job_name
+    if store.tuning_job_exists(tuning_job_name):
+        for training_job in store.training_jobs(tuning_job_name):
+            if training_job.name == training_job_name:
+                return training_job
+    raise ValidationError(
+        f"no training job named {training_job_name!r} in the store: TuneLab names them <tuning job>-001, "
+        "-002, ...; see analytics().dataframe()['TrainingJobName'] or python -m tuning show NAME.")
+
+
+class TrainingJobAnalytics:
+    """The SDK's ``TrainingJobAnalytics``: one training job's metric values as a DataFrame.
+
+    ``dataframe()`` has the SDK's columns ``timestamp``, ``metric_name``, ``value`` (and
+    TuneLab's ``step``, the round). AWS reads CloudWatch, averaged per ``period``; TuneLab
+    has the objective metric of every round, so a row per round, and an algorithm that
+    reports once (random forest) has one row, its final value. TuneLab does not time each
+    round: ``timestamp`` spreads the rounds evenly over the job's elapsed seconds (the last
+    round at the end), an estimate. ``metric_names`` may name only the objective metric,
+    the one TuneLab records; ``start_time``, ``end_time``, ``period`` and
+    ``sagemaker_session`` are accepted and have no effect.
+    """
+
+    def __init__(self, training_job_name: str, metric_names: list[str] | None = None, sagemaker_session: Any = None,
+                 start_time: Any = None, end_time: Any = None, period: Any = None, *,
+                 store: Store | None = None) -> None:
+        self.store = store or Store()
+        self.name = training_job_name
+        self._training_job = find_training_job(self.store, training_job_name)
+        self.metric_name = self.store.get_tuning_job(self._training_job.tuning_job_name).objective_metric_name
+        unknown = [name for name in (metric_names or []) if name != self.metric_name]
+        if unknown:
+            raise ValidationError(
+                f"TrainingJobAnalytics: TuneLab records only the objective metric ({self.metric_name}) of a "
+                f"training job, not {', '.join(map(repr, unknown))}. Leave metric_names out, or give "
+                f"[{self.metric_name!r}].")
+        self._frame: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        return f"<tuning.TrainingJobAnalytics for {self.name}>"
+
+    def dataframe(self, force_refresh: bool = False) -> pd.DataFrame:
+        """The metric values, one row per round (see the class docstring)."""
+        if self._frame is not None and not force_refresh:
+            return self._frame.copy()
+        job = find_training_job(self.store, self.name)
+        points = list(job.intermediate_values)
+        if not points and job.final_objective_value is not None:
+            points = [(1, job.final_objective_value)]
+        elapsed = job.elapsed_seconds or 0.0
+        last = max((step for step, _ in points), default=1) or 1
+        frame = pd.DataFrame({
+            "timestamp": [elapsed * step / last for step, _ in points],
+            "metric_name": [self.metric_name] * len(points),
+            "value": [float(value) for _, value in points],
+            "step": [int(step) for step, _ in points],
+        })
+        if job.status != "InProgress":
+            self._frame = frame
+        return frame.copy()
+
+    def export_csv(self, filename: str) -> None:
+        self.dataframe().to_csv(filename)
+
+    def clear_cache(self) -> None:
+        self._frame = None
