@@ -147,3 +147,12 @@ def test_the_create_form_says_it_leaves_the_limit_out_of_an_imported_job():
     notes = import_notes(from_sagemaker_request(copy.deepcopy(REQUEST)))
     assert any(f"StoppingCondition.MaxRuntimeInSeconds ({LIMIT:,} s) is not shown here" in note for note in notes)
     assert not any("StoppingCondition" in note for note in import_notes(TuningJobConfig(dataset="iris")))
+
+
+def test_the_sdk_estimators_own_fit_stops_its_training_job_at_max_run(store):
+    estimator = XGBoost(role="arn:aws:iam::1:role/x", instance_count=1, instance_type="ml.m5.xlarge", max_run=LIMIT)
+    estimator.set_hyperparameters(num_round=str(ROUNDS), max_depth="6", objective="binary:logistic")
+    estimator.fit("breast_cancer", store=store)
+    described = estimator.latest_training_job.describe()
+    assert (described["TrainingJobStatus"], described["SecondaryStatus"]) == ("Stopped", "MaxRuntimeExceeded")
+    assert LIMIT <= described["TrainingElapsedTimeSeconds"] <= LIMIT + SLACK
