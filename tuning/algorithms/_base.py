@@ -310,12 +310,17 @@ class Algorithm(abc.ABC):
         """One sentence for each value set that does not change training in TuneLab (its spec's note)."""
         notes = []
         for name, value in static.items():
-            spec = self.hyperparameters.get(name)
-            if spec is not None and spec.note:
+            note = self.value_note(name, value)
+            if note:
                 shown = str(value).lower() if isinstance(value, bool) else value
                 notes.append(f"{self.title} hyperparameter {name}={shown} is accepted and recorded, but does not "
-                             f"change training in TuneLab: {spec.note}.")
+                             f"change training in TuneLab: {note}.")
         return notes
+
+    def value_note(self, name: str, value: Any) -> str | None:
+        """Why ``name=value`` does not change training here (its spec's note), or None when it does."""
+        spec = self.hyperparameters.get(name)
+        return spec.note if spec is not None else None
 
     def check_decided(self, name: str, value: Any) -> Any:
         """A checked static value, refused when TuneLab cannot train it though AWS can (an XGBoost ``objective``)."""

@@ -94,7 +94,7 @@ def _check_in_catalogue(algorithm: Algorithm, name: str, parameter: Parameter) -
                 "hyperparameter instead.")
         if isinstance(parameter, CategoricalParameter):
             for value in numeric_categories(algorithm, name, parameter).values:
-                spec.check_value(value)
+                spec.check_value(spec.from_text(value))  # [True, False] for use_bias means "true", "false"
             return
         spec.check_bounds(parameter.min_value, parameter.max_value, what="range")
         if spec.integer and parameter.kind != "Integer":

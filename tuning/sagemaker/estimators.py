@@ -177,7 +177,7 @@ class Estimator:
     def check_problem_type(self, problem_type: str) -> None:
         """Refuse an ``objective`` or ``predictor_type`` that contradicts the data."""
         self.algorithm.check_decided_problem(self._decided, problem_type)
-        predictor_type = self.sdk_arguments.get("predictor_type")
+        predictor_type = self.sdk_arguments.get("predictor_type") or self._decided.get("predictor_type")
         if predictor_type is not None and _PREDICTOR_TYPES[predictor_type] != problem_type:
             raise ValidationError(
                 f"predictor_type={predictor_type!r} is for {_PREDICTOR_TYPES[predictor_type]}, but the train "
