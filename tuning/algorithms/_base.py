@@ -154,8 +154,7 @@ class HyperparameterSpec:
         below = self.low is not None and (low < self.low or (self.low_open and low == self.low))
         above = self.high is not None and (high > self.high or (self.high_open and high == self.high))
         if below or above:
-            domain = self.domain() if (self.low_open or self.high_open or self.words) else (
-                f"[{_fmt(self.low)}, {_fmt(self.high, high=True)}]")
+            domain = self.domain()
             shown = f"{low!r}" if what == "value" else f"{low!r} to {high!r}"
             advice = (f"AWS recommends {self.default_range.describe()}" if self.default_range is not None
                       else "as AWS's algorithm page gives it")

@@ -118,12 +118,16 @@ class LinearLearnerAlgorithm(Algorithm):
         else:
             target = data.y_train
             weight = hyperparameters.get("positive_example_weight_mult", 1.0)
-            if data.problem_type == BINARY and weight == "balanced":
-                common["class_weight"] = "balanced"
+            balanced = (weight == "balanced" if data.problem_type == BINARY
+                        else setting("balance_multiclass_weights", "false") == "true")
+            if balanced:  # partial_fit takes weights, not "balanced": computed once, from the training rows
+                from sklearn.utils.class_weight import compute_class_weight
+
+                present = np.unique(target)
+                weights = compute_class_weight("balanced", classes=present, y=target)
+                common["class_weight"] = {int(c): float(w) for c, w in zip(present, weights)}
             elif data.problem_type == BINARY and weight not in ("auto", 1.0, 1):
                 common["class_weight"] = {0: 1.0, 1: float(weight)}
-            if data.problem_type == MULTICLASS and setting("balance_multiclass_weights", "false") == "true":
-                common["class_weight"] = "balanced"
             model = FittedModel(SGDClassifier(loss="log_loss", **common), data.n_classes)
             classes = np.arange(data.n_classes)
 
