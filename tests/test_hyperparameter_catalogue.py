@@ -1,4 +1,4 @@
-"""AWS's whole hyperparameter catalogue of XGBoost and Linear Learner, through both doors.
+"""AWS's whole hyperparameter catalogue of XGBoost, Linear Learner and k-NN, through both doors.
 
 AWS's pages, quoted where a test checks them:
 
@@ -29,12 +29,14 @@ from tuning.job.range_rules import check_range, check_ranges
 from tuning.job.range_table import range_rows
 from tuning.metrics import BINARY, MULTICLASS, REGRESSION, get_metric
 from tuning.parameters import CategoricalParameter, ContinuousParameter, IntegerParameter
-from tuning.sagemaker.estimators import LinearLearner, XGBoost
+from tuning.sagemaker.estimators import KNN, LinearLearner, XGBoost
 from tuning.sagemaker.request_json import from_sagemaker_request, to_sagemaker_request
 
 _EXAMPLES = {"monotone_constraints": "(0,1)", "interaction_constraints": "[[0,1],[2,3]]", "updater": "grow_colmaker,prune",
              "eval_metric": "auc", "early_stopping_rounds": "10", "nthread": "2", "num_class": "3",
-             "max_cached_hist_node": "100", "prob_buffer_row": "2", "num_classes": "3"}
+             "max_cached_hist_node": "100", "prob_buffer_row": "2", "num_classes": "3", "sample_size": "500",
+             "faiss_index_pq_m": "8", "dimension_reduction_type": "sign", "dimension_reduction_target": "2",
+             "feature_dim": "4"}
 """A valid value for the catalogue entries whose AWS default is "none" (or depends on others)."""
 
 
@@ -43,17 +45,20 @@ def _text(spec) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+_RANGES = {"xgboost": {"max_depth": IntegerParameter(1, 3)}, "linear-learner": {"wd": ContinuousParameter(1e-6, 1e-2)},
+           "knn": {"k": IntegerParameter(1, 3)}}
+
+
 def _request(algorithm: str, statics: dict[str, str]) -> dict:
     config = TuningJobConfig(dataset="breast_cancer", algorithm=algorithm, max_jobs=2,
-                             hyperparameter_ranges={"max_depth": IntegerParameter(1, 3)} if algorithm == "xgboost"
-                             else {"wd": ContinuousParameter(1e-6, 1e-2)})
+                             hyperparameter_ranges=_RANGES[algorithm])
     request = copy.deepcopy(to_sagemaker_request(config))
     request["TrainingJobDefinition"]["StaticHyperParameters"] = dict(statics)
     return request
 
 
 def _python(algorithm: str, statics: dict[str, str]):
-    estimator = (XGBoost if algorithm == "xgboost" else LinearLearner)(role="role")
+    estimator = {"xgboost": XGBoost, "linear-learner": LinearLearner, "knn": KNN}[algorithm](role="role")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         estimator.set_hyperparameters(**statics)
@@ -72,7 +77,9 @@ def _both_doors(algorithm: str, statics: dict[str, str]) -> tuple[dict, dict]:
     return results[0], results[1]
 
 
-CATALOGUE = [("xgboost", spec) for spec in XGB_CATALOGUE] + [("linear-learner", spec) for spec in LL_CATALOGUE]
+_KNN_AWS = [spec for name, spec in get_algorithm("knn").hyperparameters.items() if name not in ("k", "weights", "distance")]
+CATALOGUE = ([("xgboost", spec) for spec in XGB_CATALOGUE] + [("linear-learner", spec) for spec in LL_CATALOGUE]
+             + [("knn", spec) for spec in _KNN_AWS])
 
 
 @pytest.mark.parametrize("algorithm, spec", CATALOGUE, ids=[f"{a}-{s.name}" for a, s in CATALOGUE])
@@ -228,3 +235,37 @@ def test_the_ranges_table_shows_the_tunable_ones_and_keeps_an_imported_jobs_stat
     assert {"mini_batch_size", "use_bias", "positive_example_weight_mult"} <= set(range_rows(linear)["Hyperparameter"])
     imported = ("xgboost", None, {"tree_method": "exact", "max_depth": 3})
     assert hidden_statics(xgb, imported) == {"tree_method": "exact"}
+
+
+# -- k-NN: https://docs.aws.amazon.com/sagemaker/latest/dg/kNN_hyperparameters.html ----------
+def test_knn_takes_awss_hyperparameters_and_tunes_sample_size():
+    knn = get_algorithm("knn")
+    # kNN-tuning: "sample_size | IntegerParameterRanges | MinValue: 256, MaxValue: 20000000"
+    assert knn.hyperparameters["sample_size"].default_range.describe() == IntegerParameter(256, 20_000_000).describe()
+    check_ranges(knn, {"k": IntegerParameter(1, 20), "sample_size": IntegerParameter(256, 20_000_000)})
+    with pytest.raises(ValidationError, match="'index_type' is static only"):
+        check_range(knn, "index_type", CategoricalParameter(["faiss.Flat", "faiss.IVFFlat"]))
+    # "faiss_index_pq_m ... Valid values: One of the following positive integers: 1, 2, 3, 4, 8, ..."
+    assert knn.static_value("faiss_index_pq_m", "8") == 8
+    with pytest.raises(ValidationError, match="must be one of"):
+        knn.static_value("faiss_index_pq_m", "5")
+    assert knn.training_notes({"index_type": "faiss.IVFPQ", "k": 3}) == [
+        "k-Nearest Neighbours hyperparameter index_type=faiss.IVFPQ is accepted and recorded, but does not change "
+        "training in TuneLab: scikit-learn searches every sampled row exactly, as faiss.Flat does."]
+
+
+@pytest.mark.parametrize("problem, statics", [
+    (BINARY, {"sample_size": "20"}),
+    (MULTICLASS, {"sample_size": "3"}),  # every class kept, so the probabilities keep their columns
+    (REGRESSION, {"index_metric": "COSINE"}),
+])
+def test_knn_sample_size_and_index_metric_change_the_model(problem, statics):
+    algo, data = get_algorithm("knn"), _data(problem)
+    metric = get_metric(_METRICS[problem], problem_type=problem)
+
+    def outputs(values):
+        resolved = algo.resolve({"k": 3, **{n: algo.static_value(n, v) for n, v in values.items()}})
+        return algo.output(algo.fit(resolved, data, metric, _Quiet(), seed=1), data.x_validation)
+
+    before, after = outputs({}), outputs(statics)
+    assert before.shape == after.shape and not np.allclose(before, after)

@@ -61,6 +61,8 @@ def _kind(algorithm: Algorithm, name: str) -> str:
 
 
 def _text(value: Any) -> str:
+    if value is None:  # no default (k-NN's sample_size: every row): an empty cell, read back as unset
+        return ""
     return "true" if value is True else "false" if value is False else str(value)
 
 
