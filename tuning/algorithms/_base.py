@@ -256,9 +256,11 @@ class Algorithm(abc.ABC):
         """Defaults overlaid with ``values``; unknown names refused with the known ones."""
         unknown = sorted(set(values) - set(self.hyperparameters))
         if unknown:
+            tunable = [name for name, spec in self.hyperparameters.items() if spec.tunable]
+            static = [name for name, spec in self.hyperparameters.items() if not spec.tunable]
             raise ValidationError(
                 f"{self.title} has no hyperparameter(s) {', '.join(map(repr, unknown))}; its "
-                f"hyperparameters are: {', '.join(self.hyperparameters)}."
+                f"hyperparameters are: {', '.join(tunable)}" + (f"; static only: {', '.join(static)}." if static else ".")
             )
         resolved = {name: spec.default for name, spec in self.hyperparameters.items()}
         resolved.update(values)
