@@ -36,12 +36,16 @@ def sidebar_is_open(page: Page) -> bool:
     return box is not None and box["width"] > 0 and box["x"] >= 0
 
 
+def open_page(page: Page, address: str, heading: str) -> None:
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.goto(address)
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    wait_until_idle(page)
+
+
 def test_the_toggle_collapses_the_sidebar_and_the_address_keeps_presenter_mode(
         page: Page, dashboard_url: str, tmp_path: Path) -> None:
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    page.goto(f"{dashboard_url}/")
-    expect(page.get_by_role("heading", level=1, name="TuneLab")).to_be_visible()
-    wait_until_idle(page)
+    open_page(page, f"{dashboard_url}/", "TuneLab")
     assert sidebar_is_open(page)  # 1280 px, no choice made yet: Streamlit's "auto" opens it
     page.get_by_test_id("stSidebar").get_by_text("Presenter mode", exact=True).click()
     wait_until_idle(page)
@@ -54,10 +58,7 @@ def test_the_toggle_collapses_the_sidebar_and_the_address_keeps_presenter_mode(
 
 def test_a_create_link_opens_the_ranges_section_with_every_column_and_row_in_view(
         page: Page, dashboard_url: str, tmp_path: Path) -> None:
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    page.goto(f"{dashboard_url}/create?present=1&section=3.%20Hyperparameter%20ranges")
-    expect(page.get_by_role("heading", level=1, name="Create tuning job")).to_be_visible()
-    wait_until_idle(page)
+    open_page(page, f"{dashboard_url}/create?present=1&section=3.%20Hyperparameter%20ranges", "Create tuning job")
     expect(page.get_by_role("tab", name="3. Hyperparameter ranges")).to_have_attribute("aria-selected", "true")
     assert not sidebar_is_open(page)  # opened by a presenter link: collapsed from the start
     table = page.get_by_test_id("stDataFrame").first

@@ -230,6 +230,26 @@ def test_importing_a_sagemaker_json_fills_the_form_in():
     assert app.button(key="create.launch").disabled is False
 
 
+def test_an_imported_jobs_static_only_values_are_kept_though_the_table_leaves_them_out():
+    """AWS's static-only XGBoost hyperparameters (xgboost_hyperparameters.html) are not rows of the
+    ranges table, which shows the tunable ones; an imported file's values for them still reach the job."""
+    from tuning import IntegerParameter, TuningJobConfig
+    from tuning.sagemaker.request_json import to_sagemaker_request
+
+    request = to_sagemaker_request(TuningJobConfig(
+        dataset="iris", algorithm="xgboost", objective_metric_name="validation:accuracy", objective_type="Maximize",
+        hyperparameter_ranges={"max_depth": IntegerParameter(2, 5)}, max_jobs=3, max_parallel_jobs=1,
+        static_hyperparameters={"num_round": 5, "tree_method": "exact", "sketch_eps": 0.1}, name="with-statics"))
+    app = _import(_page(), json.dumps(request))
+    assert not app.exception and not app.error, _errors(app)
+    assert "tree_method" not in str(app.dataframe)  # static only: not a row of the table
+    assert any("Kept from the file as static values" in w.value and "tree_method=exact" in w.value
+               for w in app.warning)
+    assert any("sketch_eps=0.1 is accepted and recorded, but does not change training" in i.value for i in app.info)
+    statics = json.loads(_code(app, "sagemaker"))["TrainingJobDefinition"]["StaticHyperParameters"]
+    assert statics == {"num_round": "5", "tree_method": "exact", "sketch_eps": "0.1"}
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

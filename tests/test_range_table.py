@@ -19,7 +19,8 @@ def test_the_starting_table_reads_back_as_the_algorithms_default_ranges(algorith
     algo = get_algorithm(algorithm)
     table = range_rows(algo)
     assert tuple(table.columns) == COLUMNS
-    assert list(table["Hyperparameter"]) == list(algo.hyperparameters)
+    # every tunable hyperparameter; the static-only ones (AWS lists dozens) are left out of the table
+    assert list(table["Hyperparameter"]) == [name for name, spec in algo.hyperparameters.items() if spec.tunable]
     read = read_range_rows(algo, table)
     assert read.errors == []
     assert read.static == {}

@@ -241,9 +241,9 @@ _CHANNEL0 = [_D, "InputDataConfig", 0]
          r"InputDataConfig\[0\]\.ContentType: TuneLab reads CSV only"),
         (_bad([*_CHANNEL0, "ChannelName"], "test"), r"InputDataConfig\[0\]\.ChannelName: TuneLab reads the channels"),
         (_bad([_D, "StaticHyperParameters", "subsample"], "most"),
-         r"TrainingJobDefinition\.StaticHyperParameters\.subsample: must be a string holding a number"),
+         r"TrainingJobDefinition\.StaticHyperParameters\.subsample: hyperparameter .subsample. must be a number"),  # the gate set_hyperparameters uses
         (_bad([_D, "StaticHyperParameters", "max_depth"], "2.5"),
-         r"StaticHyperParameters\.max_depth: must be a string holding a whole number"),
+         r"StaticHyperParameters\.max_depth: hyperparameter .max_depth. must be a whole number"),
         (_bad(["WarmStartConfig", "WarmStartType"], "Lukewarm"), r"WarmStartConfig\.WarmStartType: must be"),
         (_bad(["Tags", 0, "Key"], "tunelab:Colour"), r"Tags\[0\]\.Key: unknown TuneLab tag"),
         (_bad(["HyperParameterTuningJobName"], "bad name!"), r"HyperParameterTuningJobName: tuning job name"),

@@ -115,7 +115,7 @@ def test_estimator_fit_refuses_bad_inputs_before_training(tmp_path):
     ({"hyperparameter_ranges": {"eta": (0.1, 0.5)}},
      r"hyperparameter_ranges\['eta'\] must be a ContinuousParameter"),
     ({"hyperparameter_ranges": {"max_depth": IntegerParameter(-1, 10)}},
-     r"hyperparameter_ranges\['max_depth'\]: .*valid in \[0, inf\]"),
+     r"hyperparameter_ranges\['max_depth'\]: .*valid in \[0, inf\)"),
     ({"hyperparameter_ranges": {}}, r"hyperparameter_ranges must be a non-empty dict"),
     ({"objective_metric_name": "validation:banana"}, r"objective_metric_name: unknown objective metric"),
     ({"objective_metric_name": "validation:logloss"}, r"pass objective_type='Minimize'"),

@@ -82,6 +82,8 @@ def _run(args: argparse.Namespace) -> int:
           f"on {prepared.train.name}, {prepared.metric.name} ({prepared.objective_type}), "
           f"{prepared.max_jobs} training jobs, {config.max_parallel_jobs} at a time"
           + (f", on the Dask cluster at {scheduler}." if scheduler else "."))
+    for note in prepared.notes:
+        print(f"note: {note}")
     bar = tqdm(total=prepared.max_jobs, unit="job", disable=args.quiet, dynamic_ncols=True)
 
     def on_progress(progress) -> None:  # noqa: ANN001
@@ -287,7 +289,8 @@ def _algorithms(_: argparse.Namespace) -> int:
         print(f"{algorithm.name}: {algorithm.title}. {algorithm.summary}{resource}")
         for spec in algorithm.hyperparameters.values():
             mark = "*" if spec.tuned_by_default else " "
-            print(f"  {mark} {spec.name:<18} default {spec.default!s:<10} range {spec.default_range.describe():<32} {spec.description}")
+            tuning = spec.default_range.describe() if spec.default_range is not None else f"static: {spec.domain()}"
+            print(f"  {mark} {spec.name:<18} default {spec.default!s:<10} range {tuning:<32} {spec.description}")
     print("(* tuned by default)")
     return 0
 

@@ -43,6 +43,7 @@ from tuning.job.form_values import (
     exclude_key,
     form_config,
     form_values,
+    hidden_statics,
     import_notes,
     max_resource_key,
     metric_key,
@@ -258,6 +259,9 @@ with section(2):
     edited = ranges_editor(rows, key=ranges_key(algorithm.name, bool(owned_by_strategy),
                                                 st.session_state.get(Key.IMPORT_NONCE, 0)))
     table = read_range_rows(algorithm, edited)
+    table.static.update(hidden_statics(algorithm, st.session_state.get(Key.IMPORTED_RANGES)))
+    for message in algorithm.training_notes(table.static):
+        st.info(literal(message), icon=":material/info:")
     for message in table.errors:
         st.error(literal(in_user_words(message)), icon=":material/error:")
     describe_ranges(edited)

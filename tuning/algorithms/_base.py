@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import abc
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -44,17 +45,80 @@ __all__ = [
 
 @dataclass(frozen=True)
 class HyperparameterSpec:
-    """One hyperparameter: default, recommended range, valid values, and what it does."""
+    """One hyperparameter: default, recommended range, valid values, and what it does.
+
+    The fields after ``choices`` carry the rest of AWS's algorithm page, for the
+    hyperparameters TuneLab accepts because SageMaker does:
+
+    - ``default_range`` is None for a hyperparameter AWS lists as not tunable (static
+      only): a range over it is refused, and the Create page's table leaves it out;
+    - ``low_open`` / ``high_open`` make a bound exclusive, as AWS writes ``(1, 2)``;
+    - ``words``: words accepted besides numbers (Linear Learner's ``auto``);
+    - ``text``: a free-form value (``monotone_constraints="(1,0)"``), checked by ``pattern``;
+    - ``note``: set when the value does not change training in TuneLab, saying why; the
+      job is launched with that note, and the value is recorded all the same.
+    """
 
     name: str
     default: Any
-    default_range: Parameter
+    default_range: Parameter | None
     description: str
     low: float | None = None
     high: float | None = None
     tuned_by_default: bool = False
     integer: bool = False
     choices: tuple[Any, ...] | None = None
+    low_open: bool = False
+    high_open: bool = False
+    words: tuple[str, ...] = ()
+    text: bool = False
+    pattern: str | None = None
+    note: str | None = None
+
+    @property
+    def tunable(self) -> bool:
+        """Whether AWS lets a tuning job range over it (its tuning page lists it)."""
+        return self.default_range is not None
+
+    def domain(self) -> str:
+        """The valid values as AWS's page writes them: ``[0, 1]``, ``(1, 2)``, ``auto or [0, inf)``."""
+        if self.choices is not None:
+            return f"one of {list(self.choices)}"
+        if self.text:
+            return "text"
+        interval = (f"{'(' if self.low_open else '['}{_fmt(self.low)}, "
+                    f"{_fmt(self.high, high=True)}{')' if self.high_open or self.high is None else ']'}")
+        if self.low is None:
+            interval = "(-inf" + interval[interval.index(","):]
+        return " or ".join([*map(repr, self.words), interval]) if self.words else interval
+
+    def from_text(self, value: Any) -> Any:
+        """``value`` as this hyperparameter's type; a string is SageMaker's form (``"0.5"``, ``"true"``).
+
+        The one conversion both doors use (``set_hyperparameters`` and the JSON's
+        StaticHyperParameters), so ``"True"`` means the same in each.
+        """
+        if isinstance(value, bool) and (self.choices is not None or self.text):
+            value = str(value).lower()
+        if self.text:
+            return value.strip() if isinstance(value, str) else value
+        if not isinstance(value, str):
+            if self.integer and isinstance(value, float) and value.is_integer():
+                return int(value)
+            return value
+        text = value.strip()
+        if self.choices is not None:
+            matches = [choice for choice in self.choices if str(choice).lower() == text.lower()]
+            return matches[0] if matches else text
+        if text.lower() in self.words:
+            return text.lower()
+        try:
+            number = float(text)
+        except ValueError:
+            return value  # check_value refuses it, saying what the hyperparameter takes
+        if (self.integer or isinstance(self.default, int)) and number.is_integer():
+            return int(number)
+        return number
 
     def check_value(self, value: Any) -> None:
         """Refuse a static value outside the valid domain, saying the domain."""
@@ -65,9 +129,17 @@ class HyperparameterSpec:
                     f"but got {value!r}."
                 )
             return
+        if self.text:
+            if not isinstance(value, str) or (self.pattern and not re.fullmatch(self.pattern, value.replace(" ", ""))):
+                raise ValidationError(
+                    f"hyperparameter {self.name!r} must be text such as {self.default!r}, but got {value!r}.")
+            return
+        if isinstance(value, str) and value in self.words:
+            return
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            words = f" (or {' or '.join(map(repr, self.words))})" if self.words else ""
             raise ValidationError(
-                f"hyperparameter {self.name!r} must be a number, but got {value!r}."
+                f"hyperparameter {self.name!r} must be a number{words}, but got {value!r}."
             )
         if math.isnan(value) or math.isinf(value):
             raise ValidationError(f"hyperparameter {self.name!r} must be finite, but got {value!r}.")
@@ -78,18 +150,24 @@ class HyperparameterSpec:
         self.check_bounds(value, value, what="value")
 
     def check_bounds(self, low: float, high: float, *, what: str) -> None:
-        """Refuse a value or range reaching outside ``[self.low, self.high]``."""
-        if (self.low is not None and low < self.low) or (self.high is not None and high > self.high):
-            domain = f"[{_fmt(self.low, '-inf')}, {_fmt(self.high, 'inf')}]"
+        """Refuse a value or range reaching outside ``[self.low, self.high]`` (open ends excluded)."""
+        below = self.low is not None and (low < self.low or (self.low_open and low == self.low))
+        above = self.high is not None and (high > self.high or (self.high_open and high == self.high))
+        if below or above:
+            domain = self.domain()
             shown = f"{low!r}" if what == "value" else f"{low!r} to {high!r}"
+            advice = (f"AWS recommends {self.default_range.describe()}" if self.default_range is not None
+                      else "as AWS's algorithm page gives it")
             raise ValidationError(
                 f"hyperparameter {self.name!r} is valid in {domain}, but the {what} is {shown}. "
-                f"Keep it inside {domain} (AWS recommends {self.default_range.describe()})."
+                f"Keep it inside {domain} ({advice})."
             )
 
 
-def _fmt(bound: float | None, unbounded: str) -> str:
-    return unbounded if bound is None else f"{bound:g}"
+def _fmt(bound: float | None, *, high: bool = False) -> str:
+    if bound is None:
+        return "inf" if high else "-inf"
+    return f"{bound:g}"
 
 
 @dataclass
@@ -152,10 +230,8 @@ class Algorithm(abc.ABC):
     SDK code writes for AWS's built-ins; None writes the image itself, to be pushed by the user."""
     derived_from_data: frozenset[str] = frozenset()
     """Static hyperparameters AWS's container needs that TuneLab derives from the data
-    (``num_class``, ``feature_dim``): read from a SageMaker request and dropped."""
-    decided_hyperparameters: Mapping[str, str] = {}
-    """Settings of SageMaker's algorithm that TuneLab decides itself, each with how: an
-    estimator accepts and records them, and they do not change training."""
+    (``num_class``, ``feature_dim``): checked like any other (:meth:`static_value`), then
+    dropped from a SageMaker request and kept on an estimator only for its record."""
 
     # -- declarations --------------------------------------------------------------------
     def objective_metrics(self, problem_type: str) -> list[ObjectiveMetric]:
@@ -180,9 +256,11 @@ class Algorithm(abc.ABC):
         """Defaults overlaid with ``values``; unknown names refused with the known ones."""
         unknown = sorted(set(values) - set(self.hyperparameters))
         if unknown:
+            tunable = [name for name, spec in self.hyperparameters.items() if spec.tunable]
+            static = [name for name, spec in self.hyperparameters.items() if not spec.tunable]
             raise ValidationError(
                 f"{self.title} has no hyperparameter(s) {', '.join(map(repr, unknown))}; its "
-                f"hyperparameters are: {', '.join(self.hyperparameters)}."
+                f"hyperparameters are: {', '.join(tunable)}" + (f"; static only: {', '.join(static)}." if static else ".")
             )
         resolved = {name: spec.default for name, spec in self.hyperparameters.items()}
         resolved.update(values)
@@ -205,9 +283,49 @@ class Algorithm(abc.ABC):
         own = (image_repository(self.aws_image),) if self.aws_image else ()
         return own + tuple(self.aws_image_aliases)
 
+    def static_value(self, name: str, value: Any, *, where: str = "") -> Any:
+        """The one gate for a static hyperparameter, whichever door it came in by.
+
+        ``set_hyperparameters``, SageMaker's StaticHyperParameters, the Create page and
+        :func:`tuning.job.preparation.prepare` all call this, so they accept and refuse
+        the same values with the same words (``where`` prefixes them: a JSON path, or
+        ``set_hyperparameters``): an unknown name lists the known ones; a
+        string (SageMaker's form) is typed by the catalogue's spec and checked against its
+        valid values (AWS's); :meth:`check_decided` adds what TuneLab cannot train.
+        """
+        try:
+            spec = self.hyperparameters.get(name)
+            if spec is None and name in self.derived_from_data:  # AWS's, set from the data: no spec to check
+                return value.strip() if isinstance(value, str) else value
+            if spec is None:
+                self.resolve({name: value})  # refused, listing the known names
+            typed = spec.from_text(value)
+            spec.check_value(typed)
+            return self.check_decided(name, typed)
+        except ValidationError as error:
+            if not where:
+                raise
+            raise ValidationError(f"{where}: {error}", field=name) from None
+
+    def training_notes(self, static: Mapping[str, Any]) -> list[str]:
+        """One sentence for each value set that does not change training in TuneLab (its spec's note)."""
+        notes = []
+        for name, value in static.items():
+            note = self.value_note(name, value)
+            if note:
+                shown = str(value).lower() if isinstance(value, bool) else value
+                notes.append(f"{self.title} hyperparameter {name}={shown} is accepted and recorded, but does not "
+                             f"change training in TuneLab: {note}.")
+        return notes
+
+    def value_note(self, name: str, value: Any) -> str | None:
+        """Why ``name=value`` does not change training here (its spec's note), or None when it does."""
+        spec = self.hyperparameters.get(name)
+        return spec.note if spec is not None else None
+
     def check_decided(self, name: str, value: Any) -> Any:
-        """A value for one of :attr:`decided_hyperparameters`, stripped; refused when TuneLab cannot honour it."""
-        return value.strip() if isinstance(value, str) else value
+        """A checked static value, refused when TuneLab cannot train it though AWS can (an XGBoost ``objective``)."""
+        return value
 
     def check_decided_problem(self, decided: Mapping[str, Any], problem_type: str) -> None:
         """Refuse decided settings (an XGBoost ``objective``) that contradict the data's problem type."""

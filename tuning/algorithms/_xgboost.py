@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tuning.algorithms._base import Algorithm, FittedModel, HyperparameterSpec, TrainingData
+from tuning.algorithms._xgboost_catalogue import STATIC_HYPERPARAMETERS, TRAINED
 from tuning.errors import ValidationError
 from tuning.metrics import BINARY, MULTICLASS, REGRESSION
 from tuning.parameters import ContinuousParameter, IntegerParameter
@@ -62,25 +63,8 @@ _HYPERPARAMETERS = {
         _spec("subsample", 1.0, 0.5, 1, "Share of training rows sampled for each tree.", tuned=True, valid=(0, 1)),
     )
 }
+_HYPERPARAMETERS.update((spec.name, spec) for spec in STATIC_HYPERPARAMETERS)  # AWS's static-only ones
 
-_DECIDED: dict[str, str] = {
-    "objective": "chosen from the data's problem type (binary:logistic, multi:softprob, reg:squarederror)",
-    "eval_metric": "the tuner's objective_metric_name is what is computed",
-    "num_class": "read from the data",
-    "silent": "training jobs are quiet",
-    "verbosity": "training jobs are quiet",
-    "nthread": "one thread per training job; the tuner's max_parallel_jobs runs several",
-    "tree_method": "TuneLab uses 'hist'",
-    "booster": "TuneLab uses 'gbtree'",
-    "rate_drop": "used only by booster='dart'; TuneLab uses gbtree",
-    "skip_drop": "used only by booster='dart'; TuneLab uses gbtree",
-    "one_drop": "used only by booster='dart'; TuneLab uses gbtree",
-    "sample_type": "used only by booster='dart'; TuneLab uses gbtree",
-    "normalize_type": "used only by booster='dart'; TuneLab uses gbtree",
-    "tweedie_variance_power": "used only by objective='reg:tweedie'",
-    "seed": "the tuner's random_seed seeds every training job",
-}
-"""SageMaker XGBoost hyperparameters TuneLab decides itself: accepted, recorded, unused."""
 _OBJECTIVES = {
     "binary:logistic": BINARY, "binary:logitraw": BINARY,
     "multi:softprob": MULTICLASS, "multi:softmax": MULTICLASS,
@@ -106,19 +90,15 @@ class XGBoostAlgorithm(Algorithm):
     aws_image_aliases = ("xgboost",)
     sdk_image = ("xgboost", "1.7-1")
     derived_from_data = frozenset({"objective", "eval_metric", "num_class"})
-    decided_hyperparameters = _DECIDED
 
     def check_decided(self, name: str, value: Any) -> Any:
-        """Only objectives TuneLab trains, and only the gbtree booster."""
-        text = super().check_decided(name, value)
-        if name == "objective" and text not in _OBJECTIVES:
+        """Only the objectives TuneLab trains (AWS's container accepts more)."""
+        if name == "objective" and value not in _OBJECTIVES:
             raise ValidationError(
                 f"hyperparameter objective={value!r} is not one TuneLab trains; use one of "
                 f"{', '.join(_OBJECTIVES)} (or leave it out: TuneLab picks it from the data)."
             )
-        if name == "booster" and text != "gbtree":
-            raise ValidationError(f"hyperparameter booster={value!r}: TuneLab's XGBoost trains 'gbtree' only.")
-        return text
+        return value
 
     def check_decided_problem(self, decided: Mapping[str, Any], problem_type: str) -> None:
         """An ``objective`` set on the estimator must be for the data's problem type."""
@@ -131,9 +111,17 @@ class XGBoostAlgorithm(Algorithm):
             )
 
     def _params(self, hyperparameters: Mapping[str, Any], data_problem: str, n_classes: int, seed: int) -> dict[str, Any]:
-        params = {name: value for name, value in hyperparameters.items() if name != "num_round"}
+        # The tunable ones always; AWS's static-only ones in TRAINED only when set (their AWS
+        # defaults are XGBoost's, and base_score unset lets XGBoost estimate it); the rest
+        # do not change training here (each spec's note says why).
+        params = {name: value for name, value in hyperparameters.items()
+                  if name != "num_round" and name in self.hyperparameters and self.hyperparameters[name].tunable}
         params["max_depth"] = int(params["max_depth"])
         params.update(self.fixed_hyperparameters)
+        params.update({name: value for name, value in hyperparameters.items()
+                       if name in TRAINED and value != self.hyperparameters[name].default})
+        if params["tree_method"] in ("auto", "gpu_hist"):  # auto is hist in XGBoost 2; no GPU here
+            params["tree_method"] = "hist"
         params.update(seed=seed, disable_default_eval_metric=1, verbosity=0)
         if data_problem == BINARY:
             params["objective"] = "binary:logistic"

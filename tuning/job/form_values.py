@@ -39,6 +39,7 @@ __all__ = [
     "exclude_key",
     "form_config",
     "form_values",
+    "hidden_statics",
     "import_notes",
     "max_resource_key",
     "metric_key",
@@ -370,8 +371,25 @@ def overlay_ranges(rows: pd.DataFrame, algorithm: Algorithm,
                 rows.at[index, "ScalingType"] = str(parameter.scaling_type)
         if name in static:
             rows.at[index, "Value"] = _cell(static[name])
-    left_out = sorted((set(ranges or {}) | set(static)) - shown)
+    hidden = hidden_statics(algorithm, imported)
+    if hidden:
+        notes.append(f"Kept from the file as static values, though the table does not show them ({algorithm.title} "
+                     f"has them as static-only hyperparameters): {', '.join(f'{k}={_cell(v)}' for k, v in hidden.items())}.")
+    left_out = sorted((set(ranges or {}) | set(static)) - shown - set(hidden))
     if left_out:
         notes.append(f"Not in this table (the strategy owns it, or {algorithm.title} has no such hyperparameter): "
                      f"{', '.join(left_out)}.")
     return rows, notes
+
+
+def hidden_statics(algorithm: Algorithm,
+                   imported: tuple[str, Mapping[str, Parameter] | None, Mapping[str, Any]] | None) -> dict[str, Any]:
+    """An imported job's values for ``algorithm``'s static-only hyperparameters, which the ranges table leaves out.
+
+    Why: the table shows the tunable hyperparameters only (:func:`~tuning.job.range_table.range_rows`);
+    without this, a file's ``tree_method`` or ``scale_pos_weight`` would be dropped on launch.
+    """
+    if not imported or imported[0] != algorithm.name:
+        return {}
+    specs = algorithm.hyperparameters
+    return {name: value for name, value in imported[2].items() if name in specs and not specs[name].tunable}

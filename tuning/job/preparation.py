@@ -219,10 +219,9 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
     metric_name = config.objective_metric_name or algorithm.default_objective(train.problem_type)
     metric = get_metric(metric_name, problem_type=train.problem_type, objective_type=config.objective_type)
 
-    static = dict(config.static_hyperparameters)
+    algorithm.resolve(config.static_hyperparameters)  # every unknown name at once, listing the known ones
+    static = {name: algorithm.static_value(name, value) for name, value in config.static_hyperparameters.items()}
     resolved = algorithm.resolve(static)
-    for name, value in static.items():
-        algorithm.hyperparameters[name].check_value(value)
     ranges = config.hyperparameter_ranges
     ranges = check_ranges(algorithm, algorithm.default_ranges() if ranges is None else ranges, static)
 
@@ -294,7 +293,8 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
         ranges=ranges, static=static, strategy_name=strategy.name, strategy=strategy, max_jobs=int(max_jobs),
         train=train, validation=validation, pruning=pruning,
         min_resource=min_resource, max_resource=max_resource,
-        notes=list(warm_start.notes) if warm_start else [], warm_start=warm_start, test=test,
+        notes=algorithm.training_notes(static) + (list(warm_start.notes) if warm_start else []),
+        warm_start=warm_start, test=test,
     )
 
 

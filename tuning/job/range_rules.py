@@ -87,9 +87,14 @@ def numeric_categories(algorithm: Algorithm, name: str, parameter: Parameter) ->
 def _check_in_catalogue(algorithm: Algorithm, name: str, parameter: Parameter) -> None:
     spec = algorithm.hyperparameters[name]
     try:
+        if not spec.tunable:  # AWS's built-ins refuse a range over a hyperparameter they mark not tunable
+            raise ValidationError(
+                f"hyperparameter {name!r} is static only: AWS's {algorithm.title} page does not list it as tunable, "
+                f"so SageMaker would refuse a range over it. Give it one value ({spec.domain()}) as a static "
+                "hyperparameter instead.")
         if isinstance(parameter, CategoricalParameter):
             for value in numeric_categories(algorithm, name, parameter).values:
-                spec.check_value(value)
+                spec.check_value(spec.from_text(value))  # [True, False] for use_bias means "true", "false"
             return
         spec.check_bounds(parameter.min_value, parameter.max_value, what="range")
         if spec.integer and parameter.kind != "Integer":

@@ -1,6 +1,6 @@
 """Hyperparameter ranges as an editable table: one row per hyperparameter of an algorithm.
 
-The dashboard's ranges editor shows every hyperparameter of the chosen algorithm, the
+The dashboard's ranges editor shows every tunable hyperparameter of the chosen algorithm, the
 ones AWS recommends tuning already ticked, and reads the edited table back into AMT
 ranges plus static values. It lives here, not in the page, because reading a table a
 student typed into is the error-prone part: each mistake must come back as a sentence
@@ -61,17 +61,22 @@ def _kind(algorithm: Algorithm, name: str) -> str:
 
 
 def _text(value: Any) -> str:
+    if value is None:  # no default (k-NN's sample_size: every row): an empty cell, read back as unset
+        return ""
     return "true" if value is True else "false" if value is False else str(value)
 
 
 def range_rows(algorithm: Algorithm, *, exclude: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The editor's starting table: every hyperparameter, AWS's recommended ranges ticked.
+    """The editor's starting table: every tunable hyperparameter, AWS's recommended ranges ticked.
 
     ``exclude`` leaves hyperparameters out (Hyperband's resource, which the strategy owns).
+    The static-only ones (AWS lists dozens: ``tree_method``, ``csv_weights``...) are left out
+    too, so the table stays one screen; they are set in code or JSON, and an imported job's
+    values for them are kept (:func:`tuning.job.form_values.hidden_statics`).
     """
     rows = []
     for name, spec in algorithm.hyperparameters.items():
-        if name in exclude:
+        if name in exclude or not spec.tunable:
             continue
         default_range = spec.default_range
         numeric = not isinstance(default_range, CategoricalParameter)

@@ -56,7 +56,25 @@ def describe_tuning_job(store: Store, name: str) -> dict[str, Any]:
     return described
 
 
-class HyperparameterTuningJobAnalytics:
+class _CachedFrameAnalytics:
+    """What the SDK's two analytics classes share (its ``AnalyticsMetricsBase``): a ``dataframe``
+    cached once the job has ended, written out by ``export_csv``, dropped by ``clear_cache``."""
+
+    _frame: Any = None
+
+    def dataframe(self, force_refresh: bool = False) -> Any:  # noqa: D102 - each subclass says what it holds
+        raise NotImplementedError
+
+    def export_csv(self, filename: str) -> None:
+        """The SDK's ``export_csv``: the dataframe written to ``filename``."""
+        self.dataframe().to_csv(filename)
+
+    def clear_cache(self) -> None:
+        """Read the store again at the next ``dataframe()``."""
+        self._frame = None
+
+
+class HyperparameterTuningJobAnalytics(_CachedFrameAnalytics):
     """The SDK's analytics of one tuning job: its training jobs as a DataFrame.
 
     ``dataframe()`` has one row per training job: one column per tuned hyperparameter,
@@ -109,12 +127,9 @@ class HyperparameterTuningJobAnalytics:
             self._frame = frame
         return frame.copy()
 
-    def export_csv(self, filename: str) -> None:
-        """The SDK's ``export_csv``: the dataframe written to ``filename``."""
-        self.dataframe().to_csv(filename)
-
     def clear_cache(self) -> None:
-        self._frame = None
+        """Read the store again at the next ``dataframe()`` or ``description()``."""
+        super().clear_cache()
         self._description = None
 
 
@@ -130,7 +145,7 @@ def find_training_job(store: Store, training_job_name: str) -> Any:
         "-002, ...; see analytics().dataframe()['TrainingJobName'] or python -m tuning show NAME.")
 
 
-class TrainingJobAnalytics:
+class TrainingJobAnalytics(_CachedFrameAnalytics):
     """The SDK's ``TrainingJobAnalytics``: one training job's metric values as a DataFrame.
 
     ``dataframe()`` has the SDK's columns ``timestamp``, ``metric_name``, ``value`` (and
@@ -181,8 +196,3 @@ class TrainingJobAnalytics:
             self._frame = frame
         return frame.copy()
 
-    def export_csv(self, filename: str) -> None:
-        self.dataframe().to_csv(filename)
-
-    def clear_cache(self) -> None:
-        self._frame = None

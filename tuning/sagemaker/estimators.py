@@ -16,10 +16,10 @@ argument would have done in AWS.
 Hyperparameter values may be strings, as SageMaker sends them to the container
 (``num_round="100"``); each is converted with the algorithm catalogue's spec and checked
 against its valid values. Unknown names are refused with the catalogue's list. A few
-settings of SageMaker's algorithm that TuneLab decides itself (the algorithm's
-``decided_hyperparameters``; for XGBoost ``objective`` from the data's problem type,
-``eval_metric`` from the tuner's objective, the dart-only and tweedie-only settings that
-gbtree ignores) are accepted and recorded, and checked against the data when the tuner fits.
+settings of SageMaker's algorithm that TuneLab reads from the data (the algorithm's
+``derived_from_data``: for XGBoost ``objective``, ``eval_metric``, ``num_class``) are
+accepted and recorded, and checked against the data when the tuner fits; one that does
+not change training here (its catalogue spec has a ``note``) is kept, with a warning.
 
 Every fact about an algorithm comes from its class in :mod:`tuning.algorithms`; the
 classes here only give the SDK's spellings (``XGBoost(...)``, ``KNN(...)``) of
@@ -133,7 +133,7 @@ class Estimator:
         for key, value in kwargs.items():
             if key in IGNORED:
                 self.sdk_arguments[key] = value
-            elif key in self.algorithm.hyperparameters or key in self.algorithm.decided_hyperparameters:
+            elif key in self.algorithm.hyperparameters:
                 static[key] = value
             else:
                 raise ValidationError(
@@ -156,19 +156,21 @@ class Estimator:
 
     # -- hyperparameters -----------------------------------------------------------------
     def set_hyperparameters(self, **kwargs: Any) -> None:
-        """Set static hyperparameters; strings are converted with the catalogue's specs."""
+        """Set static hyperparameters; strings are converted with the catalogue's specs.
+
+        Every value passes the algorithm's one gate (:meth:`Algorithm.static_value`), as
+        SageMaker's JSON does. Those TuneLab reads from the data (``objective``,
+        ``num_class``) are kept for the record only; one that does not change training
+        here is kept and sent to the tuning job, with a warning saying so.
+        """
         for name, value in kwargs.items():
-            if name in self.algorithm.hyperparameters:
-                self._static[name] = convert_value(self.algorithm, name, value)
-            elif name in self.algorithm.decided_hyperparameters:
-                self._decided[name] = self.algorithm.check_decided(name, value)
-            else:
-                decided = self.algorithm.decided_hyperparameters
-                extra = f" TuneLab also accepts, and decides itself: {', '.join(decided)}." if decided else ""
-                try:
-                    self.algorithm.resolve({name: value})
-                except ValidationError as error:
-                    raise ValidationError(f"set_hyperparameters: {error}{extra}") from None
+            typed = self.algorithm.static_value(name, value, where="set_hyperparameters")
+            if name in self.algorithm.derived_from_data:
+                self._decided[name] = typed
+                continue
+            self._static[name] = typed
+            for note in self.algorithm.training_notes({name: typed}):
+                warnings.warn(note, stacklevel=2)
 
     def hyperparameters(self) -> dict[str, str]:
         """The hyperparameters set so far, as strings (the SDK's form, as sent to a container)."""
@@ -181,7 +183,7 @@ class Estimator:
     def check_problem_type(self, problem_type: str) -> None:
         """Refuse an ``objective`` or ``predictor_type`` that contradicts the data."""
         self.algorithm.check_decided_problem(self._decided, problem_type)
-        predictor_type = self.sdk_arguments.get("predictor_type")
+        predictor_type = self.sdk_arguments.get("predictor_type") or self._decided.get("predictor_type")
         if predictor_type is not None and _PREDICTOR_TYPES[predictor_type] != problem_type:
             raise ValidationError(
                 f"predictor_type={predictor_type!r} is for {_PREDICTOR_TYPES[predictor_type]}, but the train "
@@ -307,30 +309,6 @@ def estimator_for_algorithm(algorithm: str, hyperparameters: Mapping[str, Any] |
     if cls is None:
         return Estimator(algorithm=name, hyperparameters=dict(hyperparameters or {}))
     return cls(hyperparameters=dict(hyperparameters or {}))
-
-
-def convert_value(algorithm: Algorithm, name: str, value: Any) -> Any:
-    """``value`` (maybe a string, as in SageMaker) as the type the catalogue's spec wants."""
-    spec = algorithm.hyperparameters[name]
-    if isinstance(value, bool) and spec.choices is not None:
-        value = str(value).lower()
-    if isinstance(value, str):
-        text = value.strip()
-        if spec.choices is not None:
-            matches = [choice for choice in spec.choices if str(choice).lower() == text.lower()]
-            value = matches[0] if matches else text
-        else:
-            try:
-                number = float(text)
-            except ValueError:
-                raise ValidationError(
-                    f"hyperparameter {name!r} must be a number, but got {value!r}."
-                ) from None
-            value = int(number) if (spec.integer or isinstance(spec.default, int)) and number.is_integer() else number
-    elif spec.integer and isinstance(value, float) and value.is_integer():
-        value = int(value)
-    spec.check_value(value)
-    return value
 
 
 def _as_text(value: Any) -> str:

@@ -511,10 +511,10 @@ def _read_ranges(value: Any, algorithm_name: str) -> dict[str, Parameter]:
 def _read_statics(value: Any, specs: Mapping[str, Any], algorithm: str) -> dict[str, Any]:
     where = f"{_DEFINITION}.StaticHyperParameters"
     statics = json_object(value, where)
-    check_static_strings(statics)
-    dropped = get_algorithm(algorithm).derived_from_data
-    return {name: _from_string(text, specs.get(name), f"{where}.{name}")
-            for name, text in statics.items() if name not in dropped}
+    check_static_strings(statics)  # AWS's JSON writes every static value as a string
+    gate = get_algorithm(algorithm)  # the gate set_hyperparameters uses too: the two doors agree
+    read = {name: gate.static_value(name, text, where=f"{where}.{name}") for name, text in statics.items()}
+    return {name: typed for name, typed in read.items() if name not in gate.derived_from_data}
 
 
 def _from_string(value: Any, spec: Any, where: str) -> Any:
