@@ -156,3 +156,19 @@ def test_the_sdk_estimators_own_fit_stops_its_training_job_at_max_run(store):
     described = estimator.latest_training_job.describe()
     assert (described["TrainingJobStatus"], described["SecondaryStatus"]) == ("Stopped", "MaxRuntimeExceeded")
     assert LIMIT <= described["TrainingElapsedTimeSeconds"] <= LIMIT + SLACK
+
+
+def test_spots_max_wait_time_is_written_back_beside_the_limit():
+    # API_StoppingCondition also has MaxWaitTimeInSeconds (managed spot training): no effect here, but kept.
+    request = copy.deepcopy(REQUEST)
+    request["TrainingJobDefinition"].update(EnableManagedSpotTraining=True, StoppingCondition={
+        "MaxRuntimeInSeconds": 1200, "MaxWaitTimeInSeconds": 3600})
+    config = from_sagemaker_request(request)
+    assert config.training_job_max_runtime_seconds == 1200
+    written = to_sagemaker_request(config)["TrainingJobDefinition"]
+    assert written["StoppingCondition"] == {"MaxRuntimeInSeconds": 1200, "MaxWaitTimeInSeconds": 3600}
+    assert written["EnableManagedSpotTraining"] is True
+    again = TuningJobConfig.from_dict(config.to_dict())
+    assert to_sagemaker_request(again)["TrainingJobDefinition"]["StoppingCondition"] == written["StoppingCondition"]
+    assert to_sagemaker_request(again.replace(training_job_max_runtime_seconds=60))["TrainingJobDefinition"][
+        "StoppingCondition"] == {"MaxRuntimeInSeconds": 60, "MaxWaitTimeInSeconds": 3600}

@@ -21,10 +21,11 @@ __all__ = ["RECORDED_DEFINITION_FIELDS", "check_recorded_fields"]
 RECORDED_DEFINITION_FIELDS = (
     "RoleArn", "OutputDataConfig", "ResourceConfig", "DefinitionName", "VpcConfig", "EnableNetworkIsolation",
     "EnableInterContainerTrafficEncryption", "EnableManagedSpotTraining", "CheckpointConfig", "RetryStrategy",
-    "Environment",
+    "Environment", "StoppingCondition",
 )
-"""The TrainingJobDefinition fields recorded as they are (StoppingCondition is read for what it
-means, and the channels, image and static hyperparameters are read into the config itself)."""
+"""The TrainingJobDefinition fields recorded as they are (of StoppingCondition, only what is not
+MaxRuntimeInSeconds, which is read for what it means: :mod:`tuning.sagemaker.stopping_json`; the
+channels, image and static hyperparameters are read into the config itself)."""
 
 
 def check_recorded_fields(fields: Any) -> None:

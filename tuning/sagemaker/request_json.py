@@ -82,7 +82,7 @@ from tuning.job.config import TuningJobConfig, channel_to_json, check_exclude_co
 from tuning.errors import ValidationError, at_field
 from tuning.json_input import json_object, json_string, refuse_unknown_fields
 from tuning.sagemaker.channel_prefix import check_s3_data_type
-from tuning.sagemaker.stopping_json import stopping_condition_from_aws, stopping_condition_to_aws
+from tuning.sagemaker.stopping_json import stopping_condition_from_aws, stopping_condition_rest, stopping_condition_to_aws
 from tuning.parameters import CategoricalParameter, ContinuousParameter, IntegerParameter, Parameter
 from tuning.job.range_rules import check_range
 from tuning.job.recorded_fields import RECORDED_DEFINITION_FIELDS
@@ -204,7 +204,8 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
         "InputDataConfig": channels,
         **PLACEHOLDERS,
         **config.recorded_definition_fields,  # as read from AWS's JSON (tuning.job.recorded_fields)
-        "StoppingCondition": stopping_condition_to_aws(config.training_job_max_runtime_seconds),
+        "StoppingCondition": stopping_condition_to_aws(config.training_job_max_runtime_seconds,
+                                                       config.recorded_definition_fields.get("StoppingCondition")),
     }
     request: dict[str, Any] = {}
     if config.name is not None:
@@ -358,8 +359,10 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
         pause_between_jobs_seconds=None if TAG_PAUSE not in tags else _number_or_text(tags[TAG_PAUSE]),
         training_job_max_runtime_seconds=stopping_condition_from_aws(definition.get("StoppingCondition"),
                                                                      f"{_DEFINITION}.StoppingCondition"),
-        recorded_definition_fields={key: definition[key] for key in RECORDED_DEFINITION_FIELDS  # placeholders: not
-                                    if key in definition and definition[key] != PLACEHOLDERS.get(key)},  # recorded
+        recorded_definition_fields={**{key: definition[key] for key in RECORDED_DEFINITION_FIELDS  # placeholders:
+                                       if key in definition and definition[key] != PLACEHOLDERS.get(key)
+                                       and key != "StoppingCondition"},  # not recorded; StoppingCondition: its rest
+                                    **stopping_condition_rest(definition.get("StoppingCondition"))},
     )
     _check_limits(config)
     check_grid_ranges(config.strategy, config.resolved_ranges(), numeric_grid_tag(tags), defaulted=ranges is None)

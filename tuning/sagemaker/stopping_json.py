@@ -11,7 +11,9 @@ so ``{"MaxRuntimeInSeconds": 86400}`` is what AWS would run with; read back it i
 default again (``None``), so the round trip holds both ways.
 
 ``MaxWaitTimeInSeconds`` (managed spot training) and ``MaxPendingTimeInSeconds`` (capacity
-from training plans) are accepted and have no effect on one machine.
+from training plans) have no effect on one machine: they are recorded with the other definition
+fields (:mod:`tuning.job.recorded_fields`, as ``{"StoppingCondition": {...the rest}}``) and
+written back beside MaxRuntimeInSeconds.
 """
 
 from __future__ import annotations
@@ -21,15 +23,24 @@ from typing import Any
 from tuning.job.stopping_condition import AWS_DEFAULT_MAX_RUNTIME_SECONDS
 from tuning.json_input import json_object, refuse_unknown_fields
 
-__all__ = ["stopping_condition_from_aws", "stopping_condition_to_aws"]
+__all__ = ["stopping_condition_from_aws", "stopping_condition_rest", "stopping_condition_to_aws"]
 
 _FIELDS = {"MaxRuntimeInSeconds", "MaxWaitTimeInSeconds", "MaxPendingTimeInSeconds"}
 
 
-def stopping_condition_to_aws(seconds: int | None) -> dict[str, Any]:
-    """AWS's StoppingCondition for a training job limit (None: AWS's default, 1 day)."""
+def stopping_condition_to_aws(seconds: int | None, rest: Any = None) -> dict[str, Any]:
+    """AWS's StoppingCondition for a training job limit (None: AWS's default, 1 day), with its recorded rest."""
     value = AWS_DEFAULT_MAX_RUNTIME_SECONDS if seconds is None else seconds
-    return {"MaxRuntimeInSeconds": int(value) if float(value).is_integer() else value}
+    others = {key: item for key, item in (rest or {}).items() if key != "MaxRuntimeInSeconds"}
+    return {"MaxRuntimeInSeconds": int(value) if float(value).is_integer() else value, **others}
+
+
+def stopping_condition_rest(value: Any) -> dict[str, Any]:
+    """``{"StoppingCondition": {...}}`` with the fields other than MaxRuntimeInSeconds, to record; ``{}`` for none."""
+    if not isinstance(value, dict):
+        return {}  # refused by stopping_condition_from_aws, in its words
+    rest = {key: item for key, item in value.items() if key != "MaxRuntimeInSeconds"}
+    return {"StoppingCondition": rest} if rest else {}
 
 
 def stopping_condition_from_aws(value: Any, where: str) -> Any:
