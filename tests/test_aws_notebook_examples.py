@@ -111,3 +111,22 @@ def test_warm_start_notebook_runs_three_tuning_jobs_with_their_parents(tmp_path)
     assert warm.config["StaticHyperparameters"]["balance_multiclass_weights"] == "false"
     assert transfer.config["StaticHyperparameters"]["balance_multiclass_weights"] == "true"
     assert parent.name in out and warm.name in out
+
+
+def _marked_lines(script: Path) -> int:
+    """Lines of code (after the module docstring) marked ``# TuneLab``: the lines changed from AWS's."""
+    import ast
+
+    source = script.read_text()
+    docstring_end = ast.parse(source).body[0].end_lineno
+    return sum("# TuneLab" in line for line in source.splitlines()[docstring_end:])
+
+
+def test_readme_table_counts_the_changed_lines_of_each_example():
+    readme = (ROOT / "README.md").read_text()
+    rows = re.findall(r"^\| .+? \| `(amt_notebook_\w+\.py)` \| (\d+) \| (.+?) \|", readme, flags=re.M)
+    assert {name for name, _, _ in rows} == {path.name for path in EXAMPLES.glob("amt_notebook_*.py")}
+    for name, total, kinds in rows:
+        assert _marked_lines(EXAMPLES / name) == int(total), name
+        # the kinds listed add up to the total
+        assert sum(int(n) for n in re.findall(r"(?<![\w.])(\d+)(?=(?:\*\*)?(?: \(|,|$))", kinds)) == int(total), (name, kinds)
