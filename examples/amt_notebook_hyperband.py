@@ -122,7 +122,7 @@ for trainingFile in trainingFiles:
     osPath = os.path.join(prefix, "train/{}".format(trainingFile))
     print(osPath)
 os.makedirs(os.path.join(prefix, "train"), exist_ok=True)  # TuneLab: a local folder for the "train/" prefix
-pd.concat([pd.read_csv(f, header=None) for f in sorted(trainingFiles)]).to_csv(
+pd.concat([pd.read_csv(f, header=None) for f in sorted(trainingFiles)]).to_csv(  # TuneLab: the shards, joined
     os.path.join(prefix, "train", "train.csv"), index=False, header=False)  # TuneLab: was upload_file of each shard; one file, as TuneLab's SDK path reads one CSV per folder
 
 os.makedirs(os.path.join(prefix, "validation"), exist_ok=True)  # TuneLab: was boto3 ... Bucket(bucket).Object(
