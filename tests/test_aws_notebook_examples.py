@@ -96,7 +96,11 @@ def test_warm_start_notebook_runs_three_tuning_jobs_with_their_parents(tmp_path)
     parent, warm, transfer = by_kind["linear"], by_kind["warmstart"], by_kind["transferlearning"]
     for job in jobs:
         assert len(store.training_jobs(job.name)) == 3
-    # the transfer-learning job's OverallBestTrainingJob is the best of all three jobs' nine training jobs
+    # the transfer-learning job's OverallBestTrainingJob is the best of its own and its two parents' best.
+    # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HyperParameterTuningJobWarmStartConfig.html:
+    # "the training job that performs the best is compared to the best training jobs from the parent tuning
+    # jobs. From these, the training job that performs the best as measured by the objective metric is
+    # returned as the overall best training job."
     best = max(jobs, key=lambda job: job.best_objective_value)
     assert f"OverallBestTrainingJob: {best.best_training_job}" in out
     assert "Transfer learning status: Completed" in out
