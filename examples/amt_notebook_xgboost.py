@@ -1,9 +1,12 @@
 """AWS's "Direct Marketing with Amazon SageMaker XGBoost and Hyperparameter Tuning" notebook, on TuneLab.
 
 The code below is the usual AMT notebook (amazon-sagemaker-examples,
-hyperparameter_tuning/xgboost_direct_marketing, with its analysis, warm start and
-deployment steps), in SageMaker Python SDK v2 form. Only the lines marked ``# TuneLab:``
-differ: the imports, the AWS set-up (role, session, bucket), the S3 upload (the CSVs stay
+hyperparameter_tuning/xgboost_direct_marketing/hpo_xgboost_direct_marketing_sagemaker_python_sdk.ipynb,
+removed from AWS's repository in July 2023), in SageMaker Python SDK v2 form, up to its status
+check. Its analysis, warm start and deployment steps are not in that notebook (its last sections
+only point to other notebooks): they are TuneLab's, written in the SDK's calls as AWS's analysis
+and warm-start notebooks use them, and some of AWS's statements are joined onto one line. In
+AWS's part, only the lines marked ``# TuneLab:`` differ: the imports, the AWS set-up (role, session, bucket), the S3 upload (the CSVs stay
 local, in SageMaker's headerless label-first format), and the sizes, which come from
 environment variables so that a test can run it small:
 
