@@ -118,12 +118,11 @@ for indx, partition in enumerate(np.array_split(train_data, max_instances)):
 import glob
 
 trainingFiles = glob.glob("train_*.csv")
+os.makedirs(os.path.join(prefix, "train"), exist_ok=True)  # TuneLab: a local folder for the "train/" prefix
 for trainingFile in trainingFiles:
     osPath = os.path.join(prefix, "train/{}".format(trainingFile))
     print(osPath)
-os.makedirs(os.path.join(prefix, "train"), exist_ok=True)  # TuneLab: a local folder for the "train/" prefix
-pd.concat([pd.read_csv(f, header=None) for f in sorted(trainingFiles)]).to_csv(  # TuneLab: the shards, joined
-    os.path.join(prefix, "train", "train.csv"), index=False, header=False)  # TuneLab: was upload_file of each shard; one file, as TuneLab's SDK path reads one CSV per folder
+    os.replace(trainingFile, osPath)  # TuneLab: was boto3 ... Object(osPath).upload_file(trainingFile); the shards stay three files, one channel as an S3 prefix
 
 os.makedirs(os.path.join(prefix, "validation"), exist_ok=True)  # TuneLab: was boto3 ... Bucket(bucket).Object(
 os.replace("validation.csv", os.path.join(prefix, "validation/validation.csv"))  # TuneLab: ... ).upload_file("validation.csv")

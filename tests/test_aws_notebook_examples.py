@@ -57,11 +57,13 @@ def test_hyperband_notebook_runs_and_stops_jobs_at_max_resource(tmp_path):
     for job in trained:
         assert 100 <= int(job.hyperparameters["num_round"]) <= 200
         assert job.intermediate_values and max(step for step, _ in job.intermediate_values) <= 30
-    # the shards the notebook writes, as one CSV in the "train/" folder, and the validation file
-    train = pd.read_csv(tmp_path / "sagemaker/DEMO-dist-hpo-xgboost-dm/train/train.csv", header=None)
-    shards = sum(len(pd.read_csv(tmp_path / f"train_{i}.csv", header=None)) for i in range(3))
-    assert len(train) == shards == 2 * int(0.85 * 1500)  # 85% of the rows, replicated twice
-    assert set(train[0].unique()) <= {0, 1}  # the label (y_yes) first
+    # the three shards the notebook writes, under one "train/" folder: one channel, as an S3 prefix
+    folder = tmp_path / "sagemaker/DEMO-dist-hpo-xgboost-dm/train"
+    shards = [pd.read_csv(folder / f"train_{i}.csv", header=None) for i in range(3)]
+    assert sorted(path.name for path in folder.iterdir()) == [f"train_{i}.csv" for i in range(3)]
+    assert sum(map(len, shards)) == 2 * int(0.85 * 1500)  # 85% of the rows, replicated twice
+    assert all(set(shard[0].unique()) <= {0, 1} for shard in shards)  # the label (y_yes) first
+    recorded = tuning_job.config["Train"] if "Train" in tuning_job.config else None
 
 
 def test_linear_learner_notebook_deploys_and_answers_json(tmp_path):
