@@ -55,6 +55,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tuning.job.autotune import Autotune
 from tuning.job.completion import CompletionCriteria
 from tuning.job.early_stopping import check_grace_period
 from tuning.job.recorded_fields import check_recorded_fields
@@ -187,6 +188,9 @@ class TuningJobConfig:
     """The share of the dataset's rows held out as a test split (TestSplitFraction), such as
     0.2; ``None`` (the default) holds none out. The strategy never sees them; see
     :mod:`tuning.analysis.holdout`."""
+    autotune: Autotune | None = None
+    """AMT's Autotune (``"Autotune": {"Mode": "Enabled"}``): the settings left out chosen from the
+    algorithm and the data when the job is prepared; see :mod:`tuning.job.autotune`."""
     recorded_definition_fields: Mapping[str, Any] = field(default_factory=dict)
     """TrainingJobDefinition fields read from AWS's JSON that do not change training here (RetryStrategy,
     Environment, VpcConfig, ...), kept as they were to be written back; see :mod:`tuning.job.recorded_fields`."""
@@ -243,6 +247,11 @@ class TuningJobConfig:
         _check_strategy_config_types(self.strategy_config)
         check_exclude_columns(self.exclude_columns)
         check_recorded_fields(self.recorded_definition_fields)
+        if self.autotune is not None:
+            if not isinstance(self.autotune, Autotune):
+                raise ValidationError("autotune must be a tuning.job.autotune.Autotune(...) or None, but got "
+                                      f"{type(self.autotune).__name__}.", field="autotune")
+            self.autotune.check()
 
     def limit_errors(self) -> dict[str, str]:
         """Every resource limit that is out of range, with the message the engine refuses it with.
@@ -320,6 +329,8 @@ class TuningJobConfig:
             data["PauseBetweenJobsSeconds"] = self.pause_between_jobs_seconds
         if self.recorded_definition_fields:
             data["RecordedDefinitionFields"] = dict(self.recorded_definition_fields)
+        if self.autotune is not None:
+            data["Autotune"] = self.autotune.to_json()
         return data
 
     @classmethod
@@ -332,7 +343,7 @@ class TuningJobConfig:
             "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "EarlyStoppingGracePeriod", "RandomSeed",
             "TuningJobCompletionCriteria", "WarmStartConfig", "ExcludeColumns", "TestSplitFraction",
-            "PauseBetweenJobsSeconds", "RecordedDefinitionFields",
+            "PauseBetweenJobsSeconds", "RecordedDefinitionFields", "Autotune",
         }
         data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
         refuse_unknown_fields(data, known, "")
@@ -380,6 +391,7 @@ class TuningJobConfig:
             test_split_fraction=data.get("TestSplitFraction"),
             pause_between_jobs_seconds=data.get("PauseBetweenJobsSeconds"),
             recorded_definition_fields=json_object(data.get("RecordedDefinitionFields", {}), "RecordedDefinitionFields"),
+            autotune=None if data.get("Autotune") is None else Autotune.from_json(data["Autotune"]),
         )
         try:
             config.check_limits()
@@ -413,6 +425,7 @@ _JSON_PATHS = {
     "test_split_fraction": "TestSplitFraction",
     "pause_between_jobs_seconds": "PauseBetweenJobsSeconds",
     "recorded_definition_fields": "RecordedDefinitionFields",
+    "autotune": "Autotune",
 }
 """The gate's field names (``ValidationError.field``) as paths in TuneLab's JSON; see
 :func:`tuning.errors.at_field`. A field left out (static_hyperparameters, say) is one the
