@@ -12,10 +12,11 @@ is selected for you" (API_AutoParameter).
 TuneLab's choices, made once in :func:`tuning.job.preparation.prepare`, where the data is
 known (:func:`apply_autotune`); each rule is in :data:`RULES`, which ``describe`` reports:
 
-- **ParameterRanges** (only when the request gives no explicit range): for each AutoParameter
-  the catalogue lists as tunable, its recommended range from AWS's algorithm page (the
+- **ParameterRanges**: explicit ranges are kept; each AutoParameter without one that the
+  catalogue lists as tunable gets its recommended range from AWS's algorithm page (the
   catalogue's ``default_range``); an AutoParameter that is not tunable stays static at its
-  ValueHint. With no AutoParameters either: the algorithm's ranges tuned by default.
+  ValueHint. With neither explicit ranges nor tunable AutoParameters: the algorithm's ranges
+  tuned by default.
 - **Strategy**: Bayesian.
 - **MaxNumberOfTrainingJobs**: 10 per tuned hyperparameter, from 10 to 50, halved (not below
   10) for data of 100,000 rows or more, where each training job costs more.
@@ -46,15 +47,15 @@ from tuning.json_input import json_object, refuse_unknown_fields
 if TYPE_CHECKING:
     from tuning.job.config import TuningJobConfig
 
-__all__ = ["AUTOTUNE_SETTINGS", "RULES", "Autotune", "apply_autotune", "autotune_summary", "choose_max_jobs", "choose_max_parallel_jobs"]
+__all__ = ["AUTOTUNE_SETTINGS", "RULES", "Autotune", "apply_autotune", "autotune_summary", "check_autotune", "choose_max_jobs", "choose_max_parallel_jobs"]
 
 AUTOTUNE_SETTINGS = ("Strategy", "MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "TrainingJobEarlyStoppingType")
 """The scalar settings Autotune fills when the request leaves them out (ParameterRanges is filled
 when no explicit range is given)."""
 
 RULES = {
-    "ParameterRanges": "each tunable AutoParameter's recommended range from the algorithm's catalogue (AWS's "
-                       "algorithm page); with no AutoParameters, the ranges the algorithm tunes by default",
+    "ParameterRanges": "explicit ranges kept; each tunable AutoParameter's recommended range from the algorithm's "
+                       "catalogue (AWS's algorithm page); with neither, the ranges the algorithm tunes by default",
     "Strategy": "Bayesian",
     "MaxNumberOfTrainingJobs": "10 per tuned hyperparameter, from 10 to 50; halved (not below 10) for 100,000 rows "
                                "or more",
@@ -134,6 +135,16 @@ class Autotune:
         return autotune
 
 
+def check_autotune(autotune: Any) -> None:
+    """A config's ``autotune``: ``None`` or an :class:`Autotune` whose own rules hold."""
+    if autotune is None:
+        return
+    if not isinstance(autotune, Autotune):
+        raise ValidationError("autotune must be a tuning.job.autotune.Autotune(...) or None, but got "
+                              f"{type(autotune).__name__}.", field="autotune")
+    autotune.check()
+
+
 def read_mode(data: Mapping[str, Any], where: str) -> None:
     """AWS's one Mode: "Enabled" (API_Autotune: "Valid Values: Enabled")."""
     if data.get("Mode") != "Enabled":
@@ -184,33 +195,24 @@ def apply_autotune(config: TuningJobConfig, rows: int) -> TuningJobConfig:
     changes: dict[str, Any] = {}
     chosen: list[str] = []
     static = dict(config.static_hyperparameters)
-    if config.hyperparameter_ranges is None or not config.hyperparameter_ranges:
-        ranges: dict[str, Any] = {}
-        for name, hint in autotune.auto_parameters.items():
-            spec = algorithm.hyperparameters.get(name)
-            if spec is not None and spec.tunable:
-                ranges[name] = spec.default_range
-                static.pop(name, None)
-            else:  # not eligible (AWS's words): it stays at its example value; an unknown name is the gate's
-                static.setdefault(name, hint)
-        changes["hyperparameter_ranges"] = ranges or algorithm.default_ranges()
+    given = dict(config.hyperparameter_ranges or {})  # explicit ranges are kept
+    ranges = dict(given)
+    for name, hint in autotune.auto_parameters.items():
+        spec = algorithm.hyperparameters.get(name)
+        if name in ranges:
+            continue
+        if spec is not None and spec.tunable:
+            ranges[name] = spec.default_range
+            static.pop(name, None)
+        else:  # not eligible (AWS's words): it stays at its example value; an unknown name is the gate's
+            static.setdefault(name, hint)
+    if not ranges:
+        ranges = algorithm.default_ranges()
+    if ranges != given:
+        changes["hyperparameter_ranges"] = ranges
         chosen.append("ParameterRanges")
-    else:  # explicit ranges are kept; an AutoParameter beside them still gets its catalogued range
-        ranges = dict(config.hyperparameter_ranges)
-        for name, hint in autotune.auto_parameters.items():
-            spec = algorithm.hyperparameters.get(name)
-            if name in ranges:
-                continue
-            if spec is not None and spec.tunable:
-                ranges[name] = spec.default_range
-                static.pop(name, None)
-            else:
-                static.setdefault(name, hint)
-        if ranges != dict(config.hyperparameter_ranges):
-            changes["hyperparameter_ranges"] = ranges
-            chosen.append("ParameterRanges")
     changes["static_hyperparameters"] = static
-    tuned = len(changes.get("hyperparameter_ranges", config.hyperparameter_ranges) or {})
+    tuned = len(ranges)
     if "Strategy" in autotune.to_choose:
         changes["strategy"] = "Bayesian"
         chosen.append("Strategy")

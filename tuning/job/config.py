@@ -29,7 +29,8 @@ Its JSON shape (TuneLab's own, in AMT's words; SageMaker's exact shape is a late
       "WarmStartConfig": {"ParentHyperParameterTuningJobs":                   # optional
                             [{"HyperParameterTuningJobName": "bank-1"}],
                           "WarmStartType": "IdenticalDataAndAlgorithm"},
-      "RecordedDefinitionFields": {"RetryStrategy": {"MaximumRetryAttempts": 2}}  # optional, from AWS's JSON
+      "RecordedDefinitionFields": {"RetryStrategy": {"MaximumRetryAttempts": 2}}, # optional, from AWS's JSON
+      "Autotune": {"Mode": "Enabled"}              # optional: AMT's Autotune (tuning/job/autotune.py)
     }
 
 ``TestSplitFraction`` (TuneLab's own; AMT has no test split) holds out that share of the
@@ -55,7 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tuning.job.autotune import Autotune
+from tuning.job.autotune import Autotune, check_autotune
 from tuning.job.completion import CompletionCriteria
 from tuning.job.early_stopping import check_grace_period
 from tuning.job.recorded_fields import check_recorded_fields
@@ -247,11 +248,7 @@ class TuningJobConfig:
         _check_strategy_config_types(self.strategy_config)
         check_exclude_columns(self.exclude_columns)
         check_recorded_fields(self.recorded_definition_fields)
-        if self.autotune is not None:
-            if not isinstance(self.autotune, Autotune):
-                raise ValidationError("autotune must be a tuning.job.autotune.Autotune(...) or None, but got "
-                                      f"{type(self.autotune).__name__}.", field="autotune")
-            self.autotune.check()
+        check_autotune(self.autotune)
 
     def limit_errors(self) -> dict[str, str]:
         """Every resource limit that is out of range, with the message the engine refuses it with.
