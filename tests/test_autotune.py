@@ -248,3 +248,16 @@ def test_explicit_ranges_given_beside_autotune_are_kept():
     chosen = apply_autotune(config, rows=150)
     assert chosen.hyperparameter_ranges["max_depth"] == IntegerParameter(1, 3)
     assert set(chosen.hyperparameter_ranges) == {"max_depth", "eta"}
+
+
+def test_sdk_code_for_autotune_is_the_sdks_autotune_true():
+    from tuning.sagemaker.sdk_code import sdk_code
+
+    config = from_sagemaker_request(_request(ParameterRanges={"AutoParameters": [{"Name": "eta", "ValueHint": "0.3"}]}))
+    code = sdk_code(config)
+    compile(code, "tuner.py", "exec")
+    assert "    autotune=True,\n    hyperparameters_to_keep_static=['num_round'],\n)" in code
+    assert "estimator.set_hyperparameters(num_round=5, eta='0.3')" in code  # the SDK makes eta an AutoParameter
+    assert "max_jobs=" not in code  # left to Autotune
+    applied = sdk_code(apply_autotune(config, rows=150))
+    assert "autotune=True" not in applied and "max_jobs=10," in applied and "'eta': ContinuousParameter" in applied

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from tuning.job.config import TuningJobConfig
 
 __all__ = ["AUTOTUNE_TAGS", "TAG_AUTOTUNE_CAP", "TAG_AUTOTUNE_CHOSE", "autotune_description", "autotune_request",
-           "read_autotune", "sdk_autotune"]
+           "read_autotune", "sdk_autotune", "sdk_code_parts"]
 
 TAG_AUTOTUNE_CHOSE = "tunelab:AutotuneChose"
 """The settings Autotune chose for a prepared job, comma-separated (``Strategy,MaxNumberOfTrainingJobs``)."""
@@ -162,3 +162,25 @@ def sdk_autotune(static: Mapping[str, Any], keep_static: Any, *, max_jobs_given:
 def _hint(value: Any) -> str:
     """A value as the SDK's ``to_string`` writes it (``True`` as ``"true"``, as AWS's containers read it)."""
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def sdk_code_parts(config: TuningJobConfig) -> tuple[TuningJobConfig, dict[str, str], list[str]]:
+    """For :func:`tuning.sagemaker.sdk_code.sdk_code`: the config to write, the ValueHints to set, the tuner's lines.
+
+    A job already prepared has its chosen values, written as they are (nothing is left to choose).
+    One not yet prepared becomes the SDK's ``autotune=True``: its AutoParameters are set on the
+    estimator with their ValueHints (the SDK makes AutoParameters of the hyperparameters not kept
+    static), its statics are ``hyperparameters_to_keep_static``, and ``max_jobs`` is left out when
+    Autotune is to pick it. The SDK always sends Strategy, max_parallel_jobs and early stopping, so
+    those are written with TuneLab's values.
+    """
+    autotune = config.autotune
+    if autotune is None or autotune.applied:
+        return config, {}, []
+    written = config.replace(autotune=None, max_jobs=None if "MaxNumberOfTrainingJobs" in autotune.to_choose
+                             else config.max_jobs)
+    hints = {name: hint for name, hint in autotune.auto_parameters.items() if name not in config.static_hyperparameters}
+    lines = ["    autotune=True,"]
+    if config.static_hyperparameters:
+        lines.append(f"    hyperparameters_to_keep_static={list(config.static_hyperparameters)!r},")
+    return written, hints, lines
