@@ -233,8 +233,9 @@ def test_hyperparameter_tuning_resource_config_is_recorded_and_written_back():
 
 
 def test_training_job_definitions_are_refused_saying_how_to_run_them():
-    # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateHyperParameterTuningJob.html:
+    # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeHyperParameterTuningJob.html:
     # TrainingJobDefinitions, "A list of the HyperParameterTrainingJobDefinition objects launched for this tuning job."
+    # Each has its own DefinitionName, TuningObjective and HyperParameterRanges (API_HyperParameterTrainingJobDefinition).
     request = _request()
     request["TrainingJobDefinitions"] = [request.pop("TrainingJobDefinition")]
     with pytest.raises(ValidationError, match=r"^TrainingJobDefinitions: .*not built in TuneLab yet\. Run each "
