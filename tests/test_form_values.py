@@ -159,6 +159,10 @@ def test_import_notes_name_what_the_form_leaves_out():
     recorded = config.replace(recorded_definition_fields={"RetryStrategy": {"MaximumRetryAttempts": 2},
                                                           "Environment": {"A": "b"}})
     assert import_notes(recorded)[3].startswith("The file's RetryStrategy, Environment do not change training here")
+    from tuning.job.autotune import Autotune
+
+    autotuned = import_notes(config.replace(autotune=Autotune()))
+    assert len(autotuned) == 4 and autotuned[3].startswith("The file turns Autotune on, which the page does not")
 
 
 def test_overlay_ranges_fills_the_table_in_for_its_own_algorithm_only():

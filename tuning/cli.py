@@ -177,6 +177,11 @@ def _show(store, name: str, *, price_per_hour: float | None = None, currency: st
         print(f"Why it ended: {job.completion_reason}")
     if job.failure_reason:
         print(f"Failure reason: {job.failure_reason}")
+    from tuning.job.autotune import autotune_summary
+
+    autotuned = autotune_summary(job.config)  # AMT's Autotune: which settings were chosen for the job
+    if autotuned:
+        print(autotuned)
     ran_on = training_jobs_ran_on(job.config)
     if ran_on:
         print(f"Training jobs ran on {ran_on}")

@@ -30,7 +30,8 @@ Its JSON shape (TuneLab's own, in AMT's words; SageMaker's exact shape is a late
       "WarmStartConfig": {"ParentHyperParameterTuningJobs":                   # optional
                             [{"HyperParameterTuningJobName": "bank-1"}],
                           "WarmStartType": "IdenticalDataAndAlgorithm"},
-      "RecordedDefinitionFields": {"RetryStrategy": {"MaximumRetryAttempts": 2}}  # optional, from AWS's JSON
+      "RecordedDefinitionFields": {"RetryStrategy": {"MaximumRetryAttempts": 2}}, # optional, from AWS's JSON
+      "Autotune": {"Mode": "Enabled"}              # optional: AMT's Autotune (tuning/job/autotune.py)
     }
 
 ``TestSplitFraction`` (TuneLab's own; AMT has no test split) holds out that share of the
@@ -60,6 +61,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tuning.job.autotune import Autotune, check_autotune
 from tuning.job.completion import CompletionCriteria
 from tuning.job.early_stopping import check_grace_period
 from tuning.job.stopping_condition import check_training_runtime
@@ -197,6 +199,9 @@ class TuningJobConfig:
     """The share of the dataset's rows held out as a test split (TestSplitFraction), such as
     0.2; ``None`` (the default) holds none out. The strategy never sees them; see
     :mod:`tuning.analysis.holdout`."""
+    autotune: Autotune | None = None
+    """AMT's Autotune (``"Autotune": {"Mode": "Enabled"}``): the settings left out chosen from the
+    algorithm and the data when the job is prepared; see :mod:`tuning.job.autotune`."""
     recorded_definition_fields: Mapping[str, Any] = field(default_factory=dict)
     """TrainingJobDefinition fields read from AWS's JSON that do not change training here (RetryStrategy,
     Environment, VpcConfig, ...), kept as they were to be written back; see :mod:`tuning.job.recorded_fields`."""
@@ -253,6 +258,7 @@ class TuningJobConfig:
         _check_strategy_config_types(self.strategy_config)
         check_exclude_columns(self.exclude_columns)
         check_recorded_fields(self.recorded_definition_fields)
+        check_autotune(self.autotune)
 
     def limit_errors(self) -> dict[str, str]:
         """Every resource limit that is out of range, with the message the engine refuses it with.
@@ -332,6 +338,8 @@ class TuningJobConfig:
             data["StoppingCondition"] = {"MaxRuntimeInSeconds": self.training_job_max_runtime_seconds}
         if self.recorded_definition_fields:
             data["RecordedDefinitionFields"] = dict(self.recorded_definition_fields)
+        if self.autotune is not None:
+            data["Autotune"] = self.autotune.to_json()
         return data
 
     @classmethod
@@ -344,7 +352,7 @@ class TuningJobConfig:
             "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "EarlyStoppingGracePeriod", "RandomSeed",
             "TuningJobCompletionCriteria", "WarmStartConfig", "ExcludeColumns", "TestSplitFraction",
-            "PauseBetweenJobsSeconds", "StoppingCondition", "RecordedDefinitionFields",
+            "PauseBetweenJobsSeconds", "StoppingCondition", "RecordedDefinitionFields", "Autotune",
         }
         data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
         refuse_unknown_fields(data, known, "")
@@ -395,6 +403,7 @@ class TuningJobConfig:
             pause_between_jobs_seconds=data.get("PauseBetweenJobsSeconds"),
             training_job_max_runtime_seconds=stopping.get("MaxRuntimeInSeconds"),
             recorded_definition_fields=json_object(data.get("RecordedDefinitionFields", {}), "RecordedDefinitionFields"),
+            autotune=None if data.get("Autotune") is None else Autotune.from_json(data["Autotune"]),
         )
         try:
             config.check_limits()
@@ -429,6 +438,7 @@ _JSON_PATHS = {
     "pause_between_jobs_seconds": "PauseBetweenJobsSeconds",
     "training_job_max_runtime_seconds": "StoppingCondition.MaxRuntimeInSeconds",
     "recorded_definition_fields": "RecordedDefinitionFields",
+    "autotune": "Autotune",
 }
 """The gate's field names (``ValidationError.field``) as paths in TuneLab's JSON; see
 :func:`tuning.errors.at_field`. A field left out (static_hyperparameters, say) is one the

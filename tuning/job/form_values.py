@@ -262,6 +262,10 @@ def import_notes(config: TuningJobConfig) -> list[str]:
     if config.recorded_definition_fields:
         notes.append(f"The file's {', '.join(config.recorded_definition_fields)} do not change training here and the "
                      "page does not keep them. Run the file with `python -m tuning run` to keep them for export.")
+    if config.autotune is not None:
+        notes.append("The file turns Autotune on, which the page does not: it runs the settings its form shows "
+                     "(the algorithm's default ranges where the file left them to Autotune). Run the file with "
+                     "`python -m tuning run` to let Autotune choose.")
     return notes
 
 

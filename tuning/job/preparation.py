@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tuning.algorithms import Algorithm, TrainingData, get_algorithm
+from tuning.job.autotune import apply_autotune
 from tuning.job.config import TuningJobConfig, check_tuning_job_name, hyperband_resource_errors
 from tuning.datasets import Dataset, hold_out_test_rows, load_dataset, split_channels, without_columns
 from tuning.job.early_stopping import default_grace_period
@@ -176,6 +177,9 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
     already in the store is refused, unless ``resuming`` (:mod:`tuning.running.resume`) that job.
     """
     config.check_limits()
+    if config.autotune is not None and not config.autotune.applied:  # AMT's Autotune: what was left out, chosen
+        config = apply_autotune(config, load_channel(config.dataset, config.target, "dataset").rows)
+        config.check_limits()
     algorithm = get_algorithm(config.algorithm)
     strategy_cls = strategy_class(config.strategy)  # an unknown name is refused here, listing the known ones
     strategy_name = strategy_cls.name

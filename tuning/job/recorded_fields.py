@@ -2,7 +2,8 @@
 
 Why: a request read from AWS's JSON (:mod:`tuning.sagemaker.request_json`) may carry a
 RetryStrategy, an Environment, CheckpointConfig with EnableManagedSpotTraining, a VpcConfig,
-the RoleArn, OutputDataConfig and ResourceConfig of a real account. None of them changes how
+the RoleArn, OutputDataConfig and ResourceConfig (or HyperParameterTuningResourceConfig, with its
+InstanceConfigs and AllocationStrategy) of a real account. None of them changes how
 a training job trains on this machine, but dropping them made ``python -m tuning export`` lossy:
 the file that came back was not the file that went in. They ride on the config as opaque JSON
 values (:attr:`tuning.job.config.TuningJobConfig.recorded_definition_fields`, TuneLab JSON
@@ -21,7 +22,7 @@ __all__ = ["RECORDED_DEFINITION_FIELDS", "check_recorded_fields"]
 RECORDED_DEFINITION_FIELDS = (
     "RoleArn", "OutputDataConfig", "ResourceConfig", "DefinitionName", "VpcConfig", "EnableNetworkIsolation",
     "EnableInterContainerTrafficEncryption", "EnableManagedSpotTraining", "CheckpointConfig", "RetryStrategy",
-    "Environment", "StoppingCondition",
+    "Environment", "StoppingCondition", "HyperParameterTuningResourceConfig",
 )
 """The TrainingJobDefinition fields recorded as they are (of StoppingCondition, only what is not
 MaxRuntimeInSeconds, which is read for what it means: :mod:`tuning.sagemaker.stopping_json`; the

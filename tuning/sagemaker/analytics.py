@@ -44,7 +44,8 @@ def describe_tuning_job(store: Store, name: str) -> dict[str, Any]:
 
     job = store.get_tuning_job(name)  # an unknown name lists the known ones
     described = job.describe(overall_best_training_job(store, job))
-    request = to_sagemaker_request(TuningJobConfig.from_dict(job.config))
+    stored = TuningJobConfig.from_dict(job.config)
+    request = to_sagemaker_request(stored)
     config = dict(request["HyperParameterTuningJobConfig"])
     recorded = described["HyperParameterTuningJobConfig"]
     config["ResourceLimits"] = {**config.get("ResourceLimits", {}), **recorded["ResourceLimits"]}
@@ -53,6 +54,11 @@ def describe_tuning_job(store: Store, name: str) -> dict[str, Any]:
     described["HyperParameterTuningJobConfig"] = config
     described["TrainingJobDefinition"] = request["TrainingJobDefinition"]
     described["HyperParameterTuningJobArn"] = f"{LOCAL_ARN_PREFIX}hyper-parameter-tuning-job/{job.name}"
+    if "Autotune" in request:  # AWS's {"Mode": "Enabled"}; which values were Autotune's is TuneLab's addition
+        from tuning.sagemaker.autotune_json import autotune_description
+
+        described["Autotune"] = request["Autotune"]
+        described["TuneLabAutotune"] = autotune_description(stored)
     return described
 
 

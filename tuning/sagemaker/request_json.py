@@ -87,6 +87,7 @@ from tuning.parameters import CategoricalParameter, ContinuousParameter, Integer
 from tuning.job.range_rules import check_range
 from tuning.job.recorded_fields import RECORDED_DEFINITION_FIELDS
 from tuning.job.warm_start import WarmStartConfig
+from tuning.sagemaker.autotune_json import AUTOTUNE_TAGS, autotune_request, read_autotune
 from tuning.sagemaker.request_rules import (TAG_NUMERIC_GRID, aws_strategy_name, check_grid_ranges,
                                             check_static_strings, numeric_grid_tag, numeric_grid_tags, read_strategy)
 
@@ -120,7 +121,7 @@ TAG_TEST_SPLIT_FRACTION = "tunelab:TestSplitFraction"
 TAG_PAUSE = "tunelab:PauseBetweenJobsSeconds"
 """A demo's pause between training jobs, in seconds (TuneLab's; AMT has none)."""
 _TAGS = (TAG_LABEL_COLUMN, TAG_VALIDATION_FRACTION, TAG_GRID_POINTS, TAG_OBJECTIVE_TYPE, TAG_GRACE_PERIOD,
-         TAG_EXCLUDE_COLUMNS, TAG_TEST_SPLIT_FRACTION, TAG_PAUSE, TAG_NUMERIC_GRID)
+         TAG_EXCLUDE_COLUMNS, TAG_TEST_SPLIT_FRACTION, TAG_PAUSE, TAG_NUMERIC_GRID, *AUTOTUNE_TAGS)
 _DATASET_PREFIX = "tunelab://dataset/"
 PLACEHOLDERS: dict[str, Any] = {
     "RoleArn": "arn:aws:iam::111122223333:role/service-role/AmazonSageMaker-ExecutionRole",
@@ -134,13 +135,14 @@ _DEFINITION = "TrainingJobDefinition"
 _RANGES = f"{_CONFIG}.ParameterRanges"
 _RANGE_KINDS = {"IntegerParameterRanges": IntegerParameter, "ContinuousParameterRanges": ContinuousParameter,
                 "CategoricalParameterRanges": CategoricalParameter}
-_TOP_LEVEL = {"HyperParameterTuningJobName", _CONFIG, _DEFINITION, "WarmStartConfig", "Tags"}
+_TOP_LEVEL = {"HyperParameterTuningJobName", _CONFIG, _DEFINITION, "WarmStartConfig", "Tags", "Autotune"}
 _CONFIG_FIELDS = {"Strategy", "StrategyConfig", "HyperParameterTuningJobObjective", "ResourceLimits",
                   "ParameterRanges", "TrainingJobEarlyStoppingType", "TuningJobCompletionCriteria", "RandomSeed"}
 _DEFINITION_FIELDS = {"AlgorithmSpecification", "StaticHyperParameters", "InputDataConfig", *PLACEHOLDERS,
                       "StoppingCondition",
                       "DefinitionName", "VpcConfig", "EnableNetworkIsolation", "EnableInterContainerTrafficEncryption",
-                      "EnableManagedSpotTraining", "CheckpointConfig", "RetryStrategy", "Environment"}
+                      "EnableManagedSpotTraining", "CheckpointConfig", "RetryStrategy", "Environment",
+                      "HyperParameterTuningResourceConfig"}
 _CHANNEL_FIELDS = {"ChannelName", "DataSource", "ContentType", "CompressionType", "RecordWrapperType",
                    "InputMode", "ShuffleConfig"}
 _S3_FIELDS = {"S3DataType", "S3Uri", "S3DataDistributionType", "AttributeNames", "InstanceGroupNames"}
@@ -216,7 +218,7 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
         request["WarmStartConfig"] = config.warm_start_config.to_json()
     if tags:
         request["Tags"] = tags
-    return request
+    return autotune_request(config, request)  # "Autotune": {"Mode": "Enabled"} (tuning.sagemaker.autotune_json)
 
 
 def _exclude_columns_tag(names: Any) -> str:
@@ -296,8 +298,11 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
 
     root = json_object(data, "the request")
     if "TrainingJobDefinitions" in root:
-        raise ValidationError("TrainingJobDefinitions: TuneLab runs one training job definition; "
-                              "use TrainingJobDefinition (singular) with one algorithm.")
+        raise ValidationError(
+            "TrainingJobDefinitions: several training job definitions in one tuning job are not built in TuneLab "
+            "yet. Run each definition as a tuning job of its own: put it in TrainingJobDefinition (singular), its "
+            "HyperParameterRanges as HyperParameterTuningJobConfig.ParameterRanges and its TuningObjective as "
+            "HyperParameterTuningJobConfig.HyperParameterTuningJobObjective, then compare the jobs' best objective values.")
     refuse_unknown_fields(root, _TOP_LEVEL, "")
     tags = _read_tags(root.get("Tags", []))
     tuning = json_object(_required(root, _CONFIG, ""), _CONFIG)
@@ -319,7 +324,10 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
     limits = json_object(tuning.get("ResourceLimits", {}), f"{_CONFIG}.ResourceLimits")
     refuse_unknown_fields(limits, {"MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "MaxRuntimeInSeconds"},
                     f"{_CONFIG}.ResourceLimits.")
+    autotune = read_autotune(root, tuning, limits, tags)  # AWS's Autotune and AutoParameters
     ranges = None if "ParameterRanges" not in tuning else _read_ranges(tuning["ParameterRanges"], algorithm)
+    if autotune is not None and not ranges:
+        ranges = None  # AutoParameters only: Autotune chooses the ranges
     statics = _read_statics(definition.get("StaticHyperParameters", {}), specs, algorithm)
     train, validation = _read_channels(_required(definition, "InputDataConfig", f"{_DEFINITION}."))
     fraction = 0.2
@@ -363,6 +371,7 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
                                        if key in definition and definition[key] != PLACEHOLDERS.get(key)
                                        and key != "StoppingCondition"},  # not recorded; StoppingCondition: its rest
                                     **stopping_condition_rest(definition.get("StoppingCondition"))},
+        autotune=autotune,
     )
     _check_limits(config)
     check_grid_ranges(config.strategy, config.resolved_ranges(), numeric_grid_tag(tags), defaulted=ranges is None)
@@ -474,9 +483,7 @@ def _read_ranges(value: Any, algorithm_name: str) -> dict[str, Parameter]:
     algorithm = get_algorithm(algorithm_name)
     specs = algorithm.hyperparameters
     groups = json_object(value, _RANGES)
-    if "AutoParameters" in groups:
-        raise ValidationError(f"{_RANGES}.AutoParameters: TuneLab has no Autotune; give the ranges explicitly.")
-    refuse_unknown_fields(groups, set(_RANGE_KINDS), f"{_RANGES}.")
+    refuse_unknown_fields(groups, {*_RANGE_KINDS, "AutoParameters"}, f"{_RANGES}.")  # AutoParameters: read_autotune
     ranges: dict[str, Parameter] = {}
     for kind, cls in _RANGE_KINDS.items():
         entries = groups.get(kind, [])

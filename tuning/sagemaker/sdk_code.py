@@ -30,6 +30,9 @@ _RANGE_CLASSES = {"IntegerParameterRanges": "IntegerParameter", "ContinuousParam
 
 def sdk_code(config: TuningJobConfig) -> str:
     """SageMaker Python SDK (v2) code that creates the same tuning job on AWS."""
+    from tuning.sagemaker.autotune_json import sdk_code_parts
+
+    config, hints, autotune_lines = sdk_code_parts(config)  # Autotune not yet applied: the SDK's autotune=True
     request = to_sagemaker_request(config)
     tuning = request["HyperParameterTuningJobConfig"]
     definition = request["TrainingJobDefinition"]
@@ -76,7 +79,7 @@ def sdk_code(config: TuningJobConfig) -> str:
         "    sagemaker_session=session,",
         ")",
     ]
-    statics = dict(config.static_hyperparameters)  # typed values: the SDK turns them into strings
+    statics = {**config.static_hyperparameters, **hints}  # typed values: the SDK turns them into strings
     if statics:
         arguments = ", ".join(f"{name}={value!r}" for name, value in statics.items() if name.isidentifier())
         lines.append(f"estimator.set_hyperparameters({arguments})")
@@ -85,7 +88,7 @@ def sdk_code(config: TuningJobConfig) -> str:
             lines.append(f"estimator.set_hyperparameters(**{odd!r})")
     lines += ["", "hyperparameter_ranges = {"]
     # Left out, TuneLab tunes the algorithm's default ranges; AWS needs them spelt out.
-    ranges = tuning.get("ParameterRanges") or ranges_to_aws(config.resolved_ranges())
+    ranges = tuning.get("ParameterRanges") or ({} if autotune_lines else ranges_to_aws(config.resolved_ranges()))
     for kind, cls in _RANGE_CLASSES.items():
         for entry in ranges.get(kind, []):
             lines.append(f"    {entry['Name']!r}: {cls}({entry['MinValue']}, {entry['MaxValue']}, "
@@ -94,6 +97,8 @@ def sdk_code(config: TuningJobConfig) -> str:
         lines.append(f"    {entry['Name']!r}: CategoricalParameter({entry['Values']!r}),")
     lines += ["}", ""]
     lines += _tuner(config, request)
+    if autotune_lines:
+        lines[-1:-1] = autotune_lines  # inside HyperparameterTuner(...)
     lines += _left_out(config)
     lines += ["", _fit(definition, request.get("HyperParameterTuningJobName"))]
     return "\n".join(lines) + "\n"

@@ -51,6 +51,7 @@ from tuning.parameters import Parameter, parameter_from_dict
 from tuning.store.database import Store
 from tuning.strategies import DEFAULT_STRATEGY, strategy_class
 from tuning.job.warm_start import WarmStartConfig, WarmStartTypes
+from tuning.sagemaker.autotune_json import sdk_autotune
 from tuning.sagemaker.analytics import ANALYTICS_COLUMNS, HyperparameterTuningJobAnalytics, describe_tuning_job
 from tuning.sagemaker.predictors import TunedPredictor
 from tuning.sagemaker.training_job import TrainingJobRef
@@ -117,7 +118,7 @@ class HyperparameterTuner:
     """
 
     def __init__(self, estimator: Estimator, objective_metric_name: str,
-                 hyperparameter_ranges: Mapping[str, Parameter], metric_definitions: Any = None,
+                 hyperparameter_ranges: Mapping[str, Parameter] | None = None, metric_definitions: Any = None,
                  strategy: str = DEFAULT_STRATEGY, objective_type: str = "Maximize", max_jobs: int | None = None,
                  max_parallel_jobs: int = 1, max_runtime_in_seconds: float | None = None, tags: Any = None,
                  base_tuning_job_name: str | None = None, warm_start_config: WarmStartConfig | None = None,
@@ -125,7 +126,8 @@ class HyperparameterTuner:
                  early_stopping_type: str = "Off", estimator_name: str | None = None,
                  random_seed: int | None = None, autotune: bool = False,
                  hyperparameters_to_keep_static: Sequence[str] | None = None, *, store: Store | None = None, scheduler: str | None = None,
-                 exclude_columns: Sequence[str] = (), test_split_fraction: float | None = None) -> None:
+                 exclude_columns: Sequence[str] = (), test_split_fraction: float | None = None,
+                 autotune_max_jobs_cap: int | None = None) -> None:
         if not isinstance(estimator, Estimator):
             raise ValidationError(
                 "estimator must be a tuning.sagemaker.estimators estimator, such as tuning.sagemaker.estimators.XGBoost(...) or "
@@ -133,6 +135,7 @@ class HyperparameterTuner:
         self.estimator = estimator
         _check_autotune(autotune, hyperparameters_to_keep_static)
         self.autotune, self.hyperparameters_to_keep_static = autotune, hyperparameters_to_keep_static
+        self.autotune_max_jobs_cap = autotune_max_jobs_cap  # TuneLab's cap on the jobs Autotune picks
         if estimator_name is not None and (not isinstance(estimator_name, str) or not estimator_name.strip()):
             raise ValidationError(f"estimator_name must be a non-blank string, but got {estimator_name!r}.")
         self.estimator_name = estimator_name  # the SDK's key of estimator_dict (fit takes inputs by it)
@@ -152,11 +155,12 @@ class HyperparameterTuner:
                 "The SDK's default is 'Maximize', so metrics to minimize need it said."
             )
         self.objective_metric_name = objective_metric_name
-        self.hyperparameter_ranges = _check_ranges(hyperparameter_ranges, estimator)
+        self.hyperparameter_ranges = ({} if autotune and not hyperparameter_ranges  # Autotune chooses them
+                                      else _check_ranges(hyperparameter_ranges, estimator))
         self.metric_definitions = metric_definitions
         self.strategy = strategy
         self.objective_type = objective_type
-        if max_jobs is None and not _counts_its_jobs(strategy):
+        if max_jobs is None and not autotune and not _counts_its_jobs(strategy):
             max_jobs = 1
         self.max_jobs = max_jobs
         self.max_parallel_jobs = max_parallel_jobs
@@ -193,16 +197,20 @@ class HyperparameterTuner:
             criteria = criteria.to_criteria()
         static = {key: value for key, value in self.estimator.static_hyperparameters().items()
                   if key not in self.hyperparameter_ranges}  # tuned names are not static (the SDK's rule)
+        autotune = None
+        if self.autotune:  # the SDK's _prepare_auto_parameters, and what its request leaves out
+            static, autotune = sdk_autotune(static, self.hyperparameters_to_keep_static,
+                                            max_jobs_given=self.max_jobs is not None, cap=self.autotune_max_jobs_cap)
         config = TuningJobConfig(
             dataset=dataset, validation_dataset=validation, target=target, name=name,
             algorithm=self.estimator.algorithm.name, objective_metric_name=self.objective_metric_name,
-            objective_type=self.objective_type, hyperparameter_ranges=dict(self.hyperparameter_ranges),
+            objective_type=self.objective_type, hyperparameter_ranges=dict(self.hyperparameter_ranges) or None,
             static_hyperparameters=static, strategy=self.strategy,
             strategy_config=flat_strategy_config(self.strategy_config), max_jobs=self.max_jobs,
             max_parallel_jobs=self.max_parallel_jobs, max_runtime_seconds=self.max_runtime_in_seconds,
             early_stopping_type=self.early_stopping_type, random_seed=self.random_seed,
             completion_criteria=criteria, warm_start_config=self.warm_start_config,
-            exclude_columns=self.exclude_columns, test_split_fraction=self.test_split_fraction,
+            exclude_columns=self.exclude_columns, test_split_fraction=self.test_split_fraction, autotune=autotune,
             training_job_max_runtime_seconds=self.estimator.max_run,
         )
         return config
@@ -473,7 +481,7 @@ class HyperparameterTuner:
 
 def _check_autotune(autotune: Any, keep_static: Any) -> None:
     """The SDK's rules for ``autotune`` and ``hyperparameters_to_keep_static`` (sagemaker/tuner.py
-    ``HyperparameterTuner.__init__``); Autotune itself is not built in TuneLab's SDK yet."""
+    ``HyperparameterTuner.__init__``); what Autotune then does is :func:`tuning.sagemaker.autotune_json.sdk_autotune`'s."""
     if not isinstance(autotune, bool):
         raise ValidationError(f"autotune must be True or False, but got {autotune!r}.")
     if not autotune and keep_static is not None:
@@ -482,10 +490,6 @@ def _check_autotune(autotune: Any, keep_static: Any) -> None:
             "hyperparameters_to_keep_static out, or set autotune=True.")
     if keep_static is not None and len(list(keep_static)) != len(set(keep_static)):
         raise ValidationError("hyperparameters_to_keep_static names a hyperparameter twice; remove the duplicate.")
-    if autotune:
-        raise ValidationError(
-            "autotune=True (AMT's Autotune: ranges, strategy and limits chosen for you) is not built in "
-            "TuneLab's SDK yet. Give hyperparameter_ranges and leave autotune False.")
 
 
 def _counts_its_jobs(strategy: Any) -> bool:
@@ -503,7 +507,7 @@ def _check_ranges(ranges: Any, estimator: Estimator) -> dict[str, Parameter]:
     if not isinstance(ranges, Mapping) or not ranges:
         raise ValidationError(
             "hyperparameter_ranges must be a non-empty dict of name to range, such as "
-            f"{{'eta': ContinuousParameter(0.1, 0.5)}}, but got {ranges!r}.")
+            f"{{'eta': ContinuousParameter(0.1, 0.5)}} (or set autotune=True, as the SDK says), but got {ranges!r}.")
     checked: dict[str, Parameter] = {}
     for name, parameter in ranges.items():
         if name not in algorithm.hyperparameters:
