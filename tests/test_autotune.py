@@ -11,7 +11,8 @@ import pytest
 from tuning import HyperparameterTuner
 from tuning.cli import main
 from tuning.errors import ValidationError
-from tuning.job.autotune import Autotune, apply_autotune, choose_max_jobs, choose_max_parallel_jobs
+from tuning.job.autotune import Autotune, choose_max_jobs, choose_max_parallel_jobs
+from tuning.job.autotune_choice import apply_autotune
 from tuning.job.config import TuningJobConfig
 from tuning.job.preparation import prepare
 from tuning.parameters import ContinuousParameter, IntegerParameter

@@ -22,7 +22,7 @@ from tuning.algorithms._base import (
     scaled_regression_target,
 )
 from tuning.algorithms._linear_learner_catalogue import STATIC_HYPERPARAMETERS
-from tuning.metrics import BINARY, MULTICLASS, REGRESSION
+from tuning.metrics import BINARY, REGRESSION
 from tuning.parameters import ContinuousParameter, IntegerParameter
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ determines that your hyperparameter is eligible for Autotune, an optimal hyperpa
 is selected for you" (API_AutoParameter).
 
 TuneLab's choices, made once in :func:`tuning.job.preparation.prepare`, where the data is
-known (:func:`apply_autotune`); each rule is in :data:`RULES`, which ``describe`` reports:
+known (:func:`tuning.job.autotune_choice.apply_autotune`); each rule is in :data:`RULES`, which ``describe`` reports:
 
 - **ParameterRanges**: explicit ranges are kept; each AutoParameter without one that the
   catalogue lists as tunable gets its recommended range from AWS's algorithm page (the
@@ -35,19 +35,16 @@ or a test that must stay small.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tuning.errors import ValidationError
 from tuning.json_input import json_object, refuse_unknown_fields
 
-if TYPE_CHECKING:
-    from tuning.job.config import TuningJobConfig
 
-__all__ = ["AUTOTUNE_SETTINGS", "RULES", "Autotune", "apply_autotune", "autotune_summary", "check_autotune", "choose_max_jobs", "choose_max_parallel_jobs"]
+__all__ = ["AUTOTUNE_SETTINGS", "RULES", "Autotune", "autotune_summary", "check_autotune", "choose_max_jobs", "choose_max_parallel_jobs"]
 
 AUTOTUNE_SETTINGS = ("Strategy", "MaxNumberOfTrainingJobs", "MaxParallelTrainingJobs", "TrainingJobEarlyStoppingType")
 """The scalar settings Autotune fills when the request leaves them out (ParameterRanges is filled
@@ -66,7 +63,7 @@ RULES = {
 """Each setting's rule, in words: ``describe`` reports it beside what was chosen."""
 
 _LARGE_ROWS = 100_000
-_EARLY_STOPPING_ROWS = 1_000
+EARLY_STOPPING_ROWS = 1_000
 
 
 @dataclass(frozen=True)
@@ -176,65 +173,6 @@ def _names(value: Any, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
         raise ValidationError(f"{where}: must be a list of setting names, such as [\"Strategy\"], but got {value!r}.")
     return value
-
-
-# -- choosing --------------------------------------------------------------------------------
-def apply_autotune(config: TuningJobConfig, rows: int) -> TuningJobConfig:
-    """``config`` with what it left to Autotune chosen for ``rows`` rows of data (see the module docstring).
-
-    A config without Autotune, or already applied, comes back as it is: a resumed or re-prepared
-    job keeps the values chosen the first time.
-    """
-    from tuning.algorithms import get_algorithm
-    from tuning.strategies import strategy_class
-
-    autotune = config.autotune
-    if autotune is None or autotune.applied:
-        return config
-    algorithm = get_algorithm(config.algorithm)
-    changes: dict[str, Any] = {}
-    chosen: list[str] = []
-    static = dict(config.static_hyperparameters)
-    given = dict(config.hyperparameter_ranges or {})  # explicit ranges are kept
-    ranges = dict(given)
-    for name, hint in autotune.auto_parameters.items():
-        spec = algorithm.hyperparameters.get(name)
-        if name in ranges:
-            continue
-        if spec is not None and spec.tunable:
-            ranges[name] = spec.default_range
-            static.pop(name, None)
-        else:  # not eligible (AWS's words): it stays at its example value; an unknown name is the gate's
-            static.setdefault(name, hint)
-    if not ranges:
-        ranges = algorithm.default_ranges()
-    if ranges != given:
-        changes["hyperparameter_ranges"] = ranges
-        chosen.append("ParameterRanges")
-    changes["static_hyperparameters"] = static
-    tuned = len(ranges)
-    if "Strategy" in autotune.to_choose:
-        changes["strategy"] = "Bayesian"
-        chosen.append("Strategy")
-    max_jobs = config.max_jobs
-    if "MaxNumberOfTrainingJobs" in autotune.to_choose:
-        max_jobs = choose_max_jobs(tuned, rows, autotune.max_jobs_cap)
-        changes["max_jobs"] = max_jobs
-        chosen.append("MaxNumberOfTrainingJobs")
-    if "MaxParallelTrainingJobs" in autotune.to_choose:
-        changes["max_parallel_jobs"] = choose_max_parallel_jobs(max_jobs)
-        chosen.append("MaxParallelTrainingJobs")
-    if "TrainingJobEarlyStoppingType" in autotune.to_choose:
-        strategy = changes.get("strategy", config.strategy)
-        try:
-            grows = strategy_class(strategy).grows_resource
-        except ValidationError:
-            grows = False  # an unknown strategy is the gate's to refuse, in its own words
-        changes["early_stopping_type"] = (
-            "Auto" if algorithm.resource is not None and not grows and rows >= _EARLY_STOPPING_ROWS else "Off")
-        chosen.append("TrainingJobEarlyStoppingType")
-    changes["autotune"] = dataclasses.replace(autotune, chosen=tuple(chosen))
-    return config.replace(**changes)
 
 
 def choose_max_jobs(tuned: int, rows: int, cap: int | None = None) -> int:

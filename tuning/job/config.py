@@ -74,7 +74,7 @@ from tuning.job.warm_start import WarmStartConfig
 if TYPE_CHECKING:
     from tuning.algorithms import HyperparameterSpec
 from tuning.datasets import Dataset
-from tuning.datasets.split import MAX_TEST_SPLIT_FRACTION, check_test_split_fraction
+from tuning.datasets.split import check_test_split_fraction
 
 __all__ = [
     "MAX_PARALLEL_JOBS",

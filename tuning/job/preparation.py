@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tuning.algorithms import Algorithm, TrainingData, get_algorithm
-from tuning.job.autotune import apply_autotune
+from tuning.job.autotune_choice import apply_autotune
 from tuning.job.config import TuningJobConfig, check_tuning_job_name, hyperband_resource_errors
 from tuning.datasets import Dataset, hold_out_test_rows, load_dataset, split_channels, without_columns
 from tuning.job.early_stopping import default_grace_period

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from tuning.errors import ValidationError
 from tuning.job.autotune import AUTOTUNE_SETTINGS, RULES, Autotune, read_auto_parameters, read_mode
 from tuning.json_input import json_object, refuse_unknown_fields
+from tuning.sagemaker.aws_strings import ranges_to_aws
 
 if TYPE_CHECKING:
     from tuning.job.config import TuningJobConfig
@@ -118,8 +119,6 @@ def autotune_description(config: TuningJobConfig) -> dict[str, Any] | None:
     autotune = config.autotune
     if autotune is None:
         return None
-    from tuning.sagemaker.request_json import ranges_to_aws
-
     values = {
         "ParameterRanges": None if config.hyperparameter_ranges is None else ranges_to_aws(config.hyperparameter_ranges),
         "Strategy": config.strategy, "MaxNumberOfTrainingJobs": config.max_jobs,

@@ -81,9 +81,10 @@ from tuning.job.completion import CompletionCriteria
 from tuning.job.config import TuningJobConfig, channel_to_json, check_exclude_columns
 from tuning.errors import ValidationError, at_field
 from tuning.json_input import json_object, json_string, refuse_unknown_fields
+from tuning.sagemaker.aws_strings import RANGE_KINDS, ranges_to_aws, to_aws_string
 from tuning.sagemaker.channel_prefix import check_s3_data_type
 from tuning.sagemaker.stopping_json import stopping_condition_from_aws, stopping_condition_rest, stopping_condition_to_aws
-from tuning.parameters import CategoricalParameter, ContinuousParameter, IntegerParameter, Parameter
+from tuning.parameters import CategoricalParameter, IntegerParameter, Parameter
 from tuning.job.range_rules import check_range
 from tuning.job.recorded_fields import RECORDED_DEFINITION_FIELDS
 from tuning.job.warm_start import WarmStartConfig
@@ -133,8 +134,6 @@ PLACEHOLDERS: dict[str, Any] = {
 _CONFIG = "HyperParameterTuningJobConfig"
 _DEFINITION = "TrainingJobDefinition"
 _RANGES = f"{_CONFIG}.ParameterRanges"
-_RANGE_KINDS = {"IntegerParameterRanges": IntegerParameter, "ContinuousParameterRanges": ContinuousParameter,
-                "CategoricalParameterRanges": CategoricalParameter}
 _TOP_LEVEL = {"HyperParameterTuningJobName", _CONFIG, _DEFINITION, "WarmStartConfig", "Tags", "Autotune"}
 _CONFIG_FIELDS = {"Strategy", "StrategyConfig", "HyperParameterTuningJobObjective", "ResourceLimits",
                   "ParameterRanges", "TrainingJobEarlyStoppingType", "TuningJobCompletionCriteria", "RandomSeed"}
@@ -197,12 +196,12 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
     if config.exclude_columns:
         tags.append({"Key": TAG_EXCLUDE_COLUMNS, "Value": _exclude_columns_tag(config.exclude_columns)})
     if config.test_split_fraction is not None:
-        tags.append({"Key": TAG_TEST_SPLIT_FRACTION, "Value": _to_string(config.test_split_fraction)})
+        tags.append({"Key": TAG_TEST_SPLIT_FRACTION, "Value": to_aws_string(config.test_split_fraction)})
     if config.pause_between_jobs_seconds is not None:
-        tags.append({"Key": TAG_PAUSE, "Value": _to_string(config.pause_between_jobs_seconds)})
+        tags.append({"Key": TAG_PAUSE, "Value": to_aws_string(config.pause_between_jobs_seconds)})
     definition = {
         "AlgorithmSpecification": {"TrainingImage": training_image(algorithm.name), "TrainingInputMode": "File"},
-        "StaticHyperParameters": {name: _to_string(value) for name, value in config.static_hyperparameters.items()},
+        "StaticHyperParameters": {name: to_aws_string(value) for name, value in config.static_hyperparameters.items()},
         "InputDataConfig": channels,
         **PLACEHOLDERS,
         **config.recorded_definition_fields,  # as read from AWS's JSON (tuning.job.recorded_fields)
@@ -242,28 +241,6 @@ def _metric_direction(name: str) -> str:
     from tuning.metrics import get_metric
 
     return get_metric(name).direction
-
-
-def _to_string(value: Any) -> str:
-    """AWS's string form: ``true``/``false`` for booleans, the shortest exact form for numbers."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def ranges_to_aws(ranges: Mapping[str, Parameter]) -> dict[str, list[dict[str, Any]]]:
-    """AWS's ParameterRanges: ``{"IntegerParameterRanges": [...], "ContinuousParameterRanges": [...], ...}``."""
-    out: dict[str, list[dict[str, Any]]] = {kind: [] for kind in _RANGE_KINDS}
-    for name, parameter in ranges.items():
-        if isinstance(parameter, CategoricalParameter):
-            out["CategoricalParameterRanges"].append({"Name": name, "Values": [_to_string(v) for v in parameter.values]})
-            continue
-        kind = "IntegerParameterRanges" if isinstance(parameter, IntegerParameter) else "ContinuousParameterRanges"
-        out[kind].append({"Name": name, "MinValue": _to_string(parameter.min_value),
-                          "MaxValue": _to_string(parameter.max_value), "ScalingType": str(parameter.scaling_type)})
-    return out
 
 
 def _channel_to_aws(name: str, channel: Any) -> dict[str, Any]:
@@ -483,9 +460,9 @@ def _read_ranges(value: Any, algorithm_name: str) -> dict[str, Parameter]:
     algorithm = get_algorithm(algorithm_name)
     specs = algorithm.hyperparameters
     groups = json_object(value, _RANGES)
-    refuse_unknown_fields(groups, {*_RANGE_KINDS, "AutoParameters"}, f"{_RANGES}.")  # AutoParameters: read_autotune
+    refuse_unknown_fields(groups, {*RANGE_KINDS, "AutoParameters"}, f"{_RANGES}.")  # AutoParameters: read_autotune
     ranges: dict[str, Parameter] = {}
-    for kind, cls in _RANGE_KINDS.items():
+    for kind, cls in RANGE_KINDS.items():
         entries = groups.get(kind, [])
         if not isinstance(entries, list):
             raise ValidationError(f"{_RANGES}.{kind}: must be a list, but got {entries!r}.")
@@ -531,10 +508,10 @@ def _from_string(value: Any, spec: Any, where: str) -> Any:
     """A value from AWS's string form, typed by the hyperparameter's catalogue entry."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValidationError(f"{where}: must be a string such as \"0.1\" or \"gbtree\", but got {value!r}.")
-    text = value if isinstance(value, str) else _to_string(value)
+    text = value if isinstance(value, str) else to_aws_string(value)
     if spec is not None and spec.choices is not None:
         for choice in spec.choices:
-            if _to_string(choice) == text:
+            if to_aws_string(choice) == text:
                 return choice
         return text  # the engine refuses it, naming the choices
     if spec is not None:

@@ -18,7 +18,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tuning.algorithms import get_algorithm
-from tuning.sagemaker.request_json import PLACEHOLDERS, ranges_to_aws, to_sagemaker_request
+from tuning.sagemaker.aws_strings import ranges_to_aws
+from tuning.sagemaker.request_json import PLACEHOLDERS, to_sagemaker_request
 
 if TYPE_CHECKING:
     from tuning.job.config import TuningJobConfig

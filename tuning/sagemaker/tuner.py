@@ -32,8 +32,6 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from tuning.job.completion import CompletionCriteria
 from tuning.job.config import TuningJobConfig
 from tuning.errors import ValidationError, at_field
@@ -57,8 +55,6 @@ from tuning.sagemaker.predictors import TunedPredictor
 from tuning.sagemaker.training_job import TrainingJobRef
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from tuning.records import TuningJob
     from tuning.running.runner import TuningJobHandle, TuningProgress
 
