@@ -99,6 +99,6 @@ def test_a_tuning_job_name_made_of_a_tag_is_refused_as_text(page: Page, dashboar
     error = page.get_by_test_id("stAlertContentError")
     expect(error.filter(has_text="is not valid")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(error.filter(has_text=tag)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    assert page.get_by_role("button", name=re.compile("Launch tuning job")).is_disabled()
+    expect(page.get_by_role("button", name=re.compile("Launch tuning job"))).to_be_disabled()  # once the run has ended
     assert_no_exception(page, "Create tuning job")
     _not_pwned(page)
