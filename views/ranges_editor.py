@@ -53,8 +53,8 @@ def describe_ranges(edited: pd.DataFrame) -> None:
     tuned = [name for name, tick in zip(edited["Hyperparameter"], edited["Tune"], strict=True) if bool(tick)]
     if tuned:  # none ticked: the table's own message says what to do
         st.markdown("  \n".join(f"**{name}**: {descriptions[name]}" for name in tuned))
-    with st.expander("What every hyperparameter does, and the scaling types"):  # one Markdown element: three
-        # made chromium draw the Create page 0.35 s slower (side by side, 8 loads each); not understood
+    with st.expander("What every hyperparameter does, and the scaling types"):  # one Markdown element, not
+        # three: fewer for the browser to draw (Create's time in chromium: README, presenter mode)
         st.markdown("\n".join([*(f"- **{name}**: {text}" for name, text in descriptions.items()), "",
                                 "**Scaling types**", "",
                                 *(f"- **{name}**: {sentence}" for name, sentence in SCALING_TYPES.items())]))
