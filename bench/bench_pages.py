@@ -213,15 +213,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(script: Path) -> tuple[subprocess.Popen, str]:
+def _serve(script: Path, *, cwd: Path = ROOT, env: dict[str, str] | None = None,
+           wait_seconds: float = 60) -> tuple[subprocess.Popen, str]:
+    """``streamlit run script`` from ``cwd`` on a free port, once it answers its health check."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + wait_seconds
     while True:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_pages import _free_port  # noqa: E402
+from bench_pages import _serve  # noqa: E402
 
 
 def _one_load(tab, address: str) -> float:  # noqa: ANN001 - a playwright Page
@@ -40,27 +40,10 @@ def _one_load(tab, address: str) -> float:  # noqa: ANN001 - a playwright Page
     return time.perf_counter() - started
 
 
-def _serve(root: Path, home: str) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` from ``root``, its own code first on the path."""
-    import urllib.request
-
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(root), TUNELAB_HOME=home)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return server, url
-        except OSError:
-            if time.time() > deadline:
-                os.killpg(server.pid, 15)
-                raise
-            time.sleep(0.3)
+def _serve_checkout(root: Path, home: str) -> tuple[subprocess.Popen, str]:
+    """The dashboard of the checkout ``root`` (its own code first on the path), on the store in ``home``."""
+    return _serve(root / "app.py", cwd=root, env=dict(os.environ, PYTHONPATH=str(root), TUNELAB_HOME=home),
+                  wait_seconds=90)
 
 
 def main() -> None:
@@ -75,7 +58,8 @@ def main() -> None:
     pages = [page for page in args.pages.split(",") if page]
     times: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as home:
-        servers = {"before": _serve(args.before.resolve(), home), "after": _serve(args.after.resolve(), home)}
+        servers = {"before": _serve_checkout(args.before.resolve(), home),
+                   "after": _serve_checkout(args.after.resolve(), home)}
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
