@@ -238,7 +238,7 @@ _CHANNEL0 = [_D, "InputDataConfig", 0]
         (_bad([*_CHANNEL0, "DataSource", "S3DataSource", "S3Uri"], "s3://bucket/train/"),
          r"TrainingJobDefinition\.InputDataConfig\[0\]\.DataSource\.S3DataSource\.S3Uri: TuneLab reads local data"),
         (_bad([*_CHANNEL0, "ContentType"], "application/x-recordio-protobuf"),
-         r"InputDataConfig\[0\]\.ContentType: TuneLab reads CSV only"),
+         r"InputDataConfig\[0\]\.ContentType: TuneLab reads \"text/csv\" and, for XGBoost, \"text/libsvm\", but got .application/x-recordio-protobuf."),
         (_bad([*_CHANNEL0, "ChannelName"], "test"), r"InputDataConfig\[0\]\.ChannelName: TuneLab reads the channels"),
         (_bad([_D, "StaticHyperParameters", "subsample"], "most"),
          r"TrainingJobDefinition\.StaticHyperParameters\.subsample: hyperparameter .subsample. must be a number"),  # the gate set_hyperparameters uses

@@ -56,7 +56,7 @@ def csv_shards(prefix: str | os.PathLike[str]) -> tuple[list[Path], list[Path]]:
         base, wanted = path, None
     else:
         base, wanted = path.parent, os.path.normpath(text) if text not in ("", ".") else None
-    matched = sorted(_files_under(base, wanted), key=lambda p: p.as_posix())
+    matched = sorted(files_under(base, wanted), key=lambda p: p.as_posix())
     shards = [p for p in matched if p.suffix.lower() == ".csv"]
     others = [p for p in matched if p.suffix.lower() != ".csv"]
     if not shards:
@@ -72,7 +72,7 @@ def csv_shards(prefix: str | os.PathLike[str]) -> tuple[list[Path], list[Path]]:
     return shards, others
 
 
-def _files_under(base: Path, prefix: str | None, seen: set[str] | None = None) -> Iterator[Path]:
+def files_under(base: Path, prefix: str | None, seen: set[str] | None = None) -> Iterator[Path]:
     """Files under ``base`` whose path starts with ``prefix`` (all with None), not entering other folders.
 
     A folder linked back into itself is entered once (``seen``: real paths already walked).
@@ -90,7 +90,7 @@ def _files_under(base: Path, prefix: str | None, seen: set[str] | None = None) -
         candidate = os.path.normpath(os.path.join(base, entry.name))
         if entry.is_dir():
             if prefix is None or (candidate + os.sep).startswith(prefix) or candidate.startswith(prefix):
-                yield from _files_under(Path(candidate), None if prefix is None or candidate.startswith(prefix)
+                yield from files_under(Path(candidate), None if prefix is None or candidate.startswith(prefix)
                                         else prefix, seen)
         elif entry.is_file() and (prefix is None or candidate.startswith(prefix)):
             yield Path(candidate)

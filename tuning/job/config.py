@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     from tuning.algorithms import HyperparameterSpec
 from tuning.datasets import Dataset
 from tuning.datasets.split import check_test_split_fraction
+from tuning.datasets.libsvm_reading import LibsvmChannel, is_libsvm_content_type
 
 __all__ = [
     "MAX_PARALLEL_JOBS",
@@ -594,6 +595,8 @@ def check_exclude_columns(names: Any) -> None:
 def channel_to_json(channel: Any, target: str | None) -> Any:
     if channel is None:
         return None
+    if isinstance(channel, LibsvmChannel):
+        return {"Path": str(channel.path), "Target": target, "ContentType": "text/libsvm"}
     if isinstance(channel, (str, Path)) and _looks_like_path(channel):
         return {"Path": str(channel), "Target": target}
     if isinstance(channel, (str, Path)):
@@ -607,12 +610,17 @@ def _channel_from_json(value: Any, where: str, *, optional: bool = False) -> tup
     if isinstance(value, str):
         return value, None
     if isinstance(value, Mapping):
-        refuse_unknown_fields(value, {"Path", "Target"}, f"{where}.")
+        refuse_unknown_fields(value, {"Path", "Target", "ContentType"}, f"{where}.")
         if not isinstance(value.get("Path"), str):
             raise ValidationError(f"{where}.Path: must be the path of a CSV file, but got {value.get('Path')!r}.")
         target = value.get("Target")
         if target is not None and not isinstance(target, str):
             raise ValidationError(f"{where}.Target: must be a column name, but got {target!r}.")
+        content_type = value.get("ContentType", "text/csv")
+        if is_libsvm_content_type(content_type):
+            return LibsvmChannel(Path(value["Path"])), target
+        if not isinstance(content_type, str) or content_type.split(";")[0].strip().lower() not in ("text/csv", "csv"):
+            raise ValidationError(f'{where}.ContentType: must be "text/csv" or "text/libsvm", but got {content_type!r}.')
         return Path(value["Path"]), target
     raise ValidationError(
         f'{where}: must be a dataset name such as "iris" or {{"Path": "my.csv", "Target": "y"}}, '

@@ -35,6 +35,7 @@ from tuning.datasets import Dataset, hold_out_test_rows, load_dataset, split_cha
 from tuning.job.early_stopping import default_grace_period
 from tuning.errors import ValidationError
 from tuning.datasets.features import TargetEncoder, build_preprocessor
+from tuning.datasets.libsvm_reading import LibsvmChannel, check_libsvm_algorithm, load_libsvm_channel
 from tuning.datasets.shards import csv_shards, load_csv_channel
 from tuning.metrics import REGRESSION, ObjectiveMetric, get_metric
 from tuning.job.range_rules import check_ranges
@@ -100,6 +101,8 @@ class PreparedTuningJob:
 def load_channel(channel: Any, target: str | None, what: str) -> Dataset:
     if isinstance(channel, Dataset):
         return channel
+    if isinstance(channel, LibsvmChannel):
+        return load_libsvm_channel(channel.path, name=channel.name)
     # A string is a CSV path only when it ends in .csv: '../../etc/passwd' is a (refused) dataset name, never read.
     if isinstance(channel, Path) or (isinstance(channel, str) and channel.strip().lower().endswith(".csv")):
         path = Path(channel)  # a CSV file, or a folder or path prefix of CSV shards (as an S3 prefix)
@@ -181,6 +184,9 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
         config = apply_autotune(config, load_channel(config.dataset, config.target, "dataset").rows)
         config.check_limits()
     algorithm = get_algorithm(config.algorithm)
+    for channel, what in ((config.dataset, "dataset"), (config.validation_dataset, "validation_dataset")):
+        if isinstance(channel, LibsvmChannel):
+            check_libsvm_algorithm(algorithm.name, f"{what} (ContentType text/libsvm)")
     strategy_cls = strategy_class(config.strategy)  # an unknown name is refused here, listing the known ones
     strategy_name = strategy_cls.name
     train = load_channel(config.dataset, config.target, "dataset")

@@ -34,6 +34,7 @@ from urllib.parse import unquote, urlparse
 
 import pandas as pd
 
+from tuning.datasets.libsvm_reading import LibsvmChannel, is_libsvm_content_type, libsvm_files
 from tuning.errors import ValidationError
 from tuning.sagemaker.channel_prefix import check_s3_data_type
 
@@ -65,10 +66,11 @@ class TrainingInput:
 
     def __post_init__(self) -> None:
         kind = self.content_type
-        if kind is not None and str(kind).split(";")[0].strip().lower() not in ("csv", "text/csv"):
+        if (kind is not None and not is_libsvm_content_type(kind)
+                and str(kind).split(";")[0].strip().lower() not in ("csv", "text/csv")):
             raise ValidationError(
-                f"TrainingInput content_type {kind!r} is not supported: TuneLab reads CSV only. "
-                "Use content_type='text/csv' (or leave it out) and give a CSV file."
+                f"TrainingInput content_type {kind!r} is not supported: TuneLab reads CSV and, for XGBoost, "
+                "libsvm. Use content_type='text/csv' (or leave it out) for a CSV file, or 'libsvm' for a libsvm file."
             )
         check_s3_data_type(self.s3_data_type, "TrainingInput s3_data_type")
         if self.compression not in (None, "None"):
@@ -134,6 +136,8 @@ def _channel(value: Any, target: str | None, inputs_dir: Path, where: str) -> Ch
     from tuning.datasets import Dataset
 
     if isinstance(value, TrainingInput):
+        if is_libsvm_content_type(value.content_type):
+            return Channel(LibsvmChannel(_local_path(value.s3_data, where)), target)
         value = value.s3_data
     if isinstance(value, pd.DataFrame):
         return _frame_channel(value, target, inputs_dir, where)
@@ -160,6 +164,22 @@ def _channel(value: Any, target: str | None, inputs_dir: Path, where: str) -> Ch
         f"{where} must be a CSV path, a TrainingInput, a pandas DataFrame or a dataset name, but got "
         f"{type(value).__name__}."
     )
+
+
+def _local_path(value: str | os.PathLike[str], where: str) -> Path:
+    """A TrainingInput's ``s3_data`` as a local path (a ``file://`` URI too); an S3 URI is refused."""
+    text = os.fspath(value).strip()
+    scheme = urlparse(text).scheme.lower()
+    if scheme == "s3":
+        raise ValidationError(
+            f"{where}: {text!r} is an S3 URI, and TuneLab runs on this machine without AWS. "
+            "Download the data and give the local path.")
+    path = Path(unquote(urlparse(text).path)) if scheme == "file" else Path(text)
+    try:
+        libsvm_files(path)  # refused now, naming the channel, if there is nothing there
+    except ValidationError as error:
+        raise ValidationError(f"{where}: {error}") from None
+    return path
 
 
 def _csv_file(path: Path, where: str) -> Path:

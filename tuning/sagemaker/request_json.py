@@ -80,6 +80,7 @@ from tuning.algorithms import get_algorithm, image_repository, list_algorithms
 from tuning.job.completion import CompletionCriteria
 from tuning.job.config import TuningJobConfig, channel_to_json, check_exclude_columns
 from tuning.errors import ValidationError, at_field
+from tuning.datasets.libsvm_reading import LibsvmChannel, is_libsvm_content_type
 from tuning.json_input import json_object, json_string, refuse_unknown_fields
 from tuning.sagemaker.aws_strings import RANGE_KINDS, ranges_to_aws, to_aws_string
 from tuning.sagemaker.channel_prefix import check_s3_data_type
@@ -245,6 +246,7 @@ def _metric_direction(name: str) -> str:
 
 def _channel_to_aws(name: str, channel: Any) -> dict[str, Any]:
     as_json = channel_to_json(channel, None)
+    content_type = as_json.get("ContentType", "text/csv") if isinstance(as_json, dict) else "text/csv"
     if isinstance(as_json, dict):
         path = PurePosixPath(Path(as_json["Path"]).as_posix())
         uri = "file://" + quote(str(path)) if path.is_absolute() else "file:" + quote(str(path))
@@ -254,7 +256,7 @@ def _channel_to_aws(name: str, channel: Any) -> dict[str, Any]:
         "ChannelName": name,
         "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": uri,
                                         "S3DataDistributionType": "FullyReplicated"}},
-        "ContentType": "text/csv",
+        "ContentType": content_type,
     }
 
 
@@ -581,8 +583,11 @@ def _read_channels(value: Any) -> tuple[Any, Any]:
         if name in channels:
             raise ValidationError(f"{at}.ChannelName: the {name!r} channel is given twice.")
         content = channel.get("ContentType", "text/csv")
-        if not isinstance(content, str) or content.split(";")[0].strip().lower() not in ("text/csv", "csv"):
-            raise ValidationError(f"{at}.ContentType: TuneLab reads CSV only (\"text/csv\"), but got {content!r}.")
+        libsvm = is_libsvm_content_type(content)
+        if not libsvm and (not isinstance(content, str)
+                           or content.split(";")[0].strip().lower() not in ("text/csv", "csv")):
+            raise ValidationError(f"{at}.ContentType: TuneLab reads \"text/csv\" and, for XGBoost, \"text/libsvm\", "
+                                  f"but got {content!r}.")
         source = json_object(_required(channel, "DataSource", f"{at}."), f"{at}.DataSource")
         refuse_unknown_fields(source, {"S3DataSource"}, f"{at}.DataSource.")
         s3 = json_object(_required(source, "S3DataSource", f"{at}.DataSource."), f"{at}.DataSource.S3DataSource")
@@ -590,6 +595,11 @@ def _read_channels(value: Any) -> tuple[Any, Any]:
         uri = json_string(_required(s3, "S3Uri", f"{at}.DataSource.S3DataSource."), f"{at}.DataSource.S3DataSource.S3Uri")
         check_s3_data_type(s3.get("S3DataType", "S3Prefix"), f"{at}.DataSource.S3DataSource.S3DataType")
         channels[name] = _dataset_from_uri(uri, f"{at}.DataSource.S3DataSource.S3Uri")
+        if libsvm:
+            if not isinstance(channels[name], Path):
+                raise ValidationError(f"{at}.ContentType: a bundled or uploaded dataset is read as CSV; give "
+                                      "\"text/csv\", or a file:// URI of a libsvm file.")
+            channels[name] = LibsvmChannel(channels[name])
     if "train" not in channels:
         raise ValidationError(f'{where}: a channel with ChannelName "train" is required.')
     return channels["train"], channels.get("validation")

@@ -5,7 +5,8 @@ own endpoint (:mod:`tuning.serving.serve`) answers in TuneLab's shape. This modu
 for a request body, the answer AWS's container for that algorithm would give:
 
 - **XGBoost** (https://docs.aws.amazon.com/sagemaker/latest/dg/xgboost.html: "For Inference
-  ContentType, valid inputs are text/libsvm or (the default) text/csv"): the objective's
+  ContentType, valid inputs are text/libsvm or (the default) text/csv"; both are read, see
+  :func:`tuning.serving.serve.rows_from_body`): the objective's
   output, as text/csv. TuneLab trains ``binary:logistic`` for two classes, so the answer is
   the probability of the second class (the label ``1`` of SageMaker's label-first CSV),
   comma-separated on one line as AWS's direct-marketing notebook parses it
@@ -38,8 +39,8 @@ CONTAINER_ACCEPTS: dict[str, tuple[str, ...]] = {
     "xgboost": ("text/csv",),
     "linear-learner": ("application/json", "application/jsonlines"),
 }
-"""The answer types of AWS's containers that TuneLab gives (AWS's XGBoost also answers libsvm
-and protobuf requests, Linear Learner RecordIO: not built here)."""
+"""The answer types of AWS's containers that TuneLab gives (requests: XGBoost's text/csv and
+text/libsvm are read; protobuf RecordIO requests, XGBoost's or Linear Learner's, are not built here)."""
 
 
 def _label(value: Any) -> Any:

@@ -43,6 +43,8 @@ import pandas as pd
 from tuning.serving.artifacts import Predictor
 from tuning.serving.http_pool import DEFAULT_THREADS, PooledHTTPServer
 from tuning.datasets import MISSING_VALUES
+from tuning.datasets.dataset import listing
+from tuning.datasets.libsvm_reading import LIBSVM_CONTENT_TYPES, libsvm_rows
 from tuning.errors import TuneLabError, ValidationError
 
 if TYPE_CHECKING:
@@ -151,13 +153,21 @@ def _frame_from_json(predictor: Predictor, text: str) -> pd.DataFrame:
 
 
 def rows_from_body(predictor: Predictor, body: bytes, content_type: str) -> pd.DataFrame:
-    """A request body's rows as the model's feature columns: JSON for ``application/json``, else CSV
-    (see the module docstring). Bad rows raise ValidationError."""
+    """A request body's rows as the model's feature columns: JSON for ``application/json``, libsvm for
+    ``text/libsvm`` (AWS's XGBoost reads it; index k is the k-th feature column), else CSV (see the
+    module docstring). Bad rows raise ValidationError."""
     kind = (content_type or "").split(";")[0].strip().lower()
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError("the request body is not UTF-8 text.") from None
+    if kind in LIBSVM_CONTENT_TYPES:
+        text_columns = [column for column, how in predictor.column_kinds.items() if how == "categorical"]
+        if text_columns:
+            raise ValidationError(
+                f"libsvm rows hold numbers, but this model's features include text columns ({listing(text_columns, 5)}); "
+                "send the rows as CSV (text/csv) instead.")
+        return libsvm_rows(text, predictor.feature_columns)
     return _frame_from_json(predictor, text) if kind == "application/json" else _frame_from_csv(predictor, text)
 
 
