@@ -240,8 +240,13 @@ def test_xgboost_predictor_answers_probabilities_as_the_container(single):
     assert ((probabilities >= 0) & (probabilities <= 1)).all()
     predictor.deserializer = CSVDeserializer()
     assert [float(v) for v in predictor.predict(rows)[0]] == pytest.approx(expected)
-    with pytest.raises(ValidationError, match="does not answer application/json"):
-        single.deploy(serializer=CSVSerializer(), deserializer=JSONDeserializer()).predict(rows)
+    # With Accept application/json AWS's container answers {"predictions": [{"score": p}, ...]}
+    # (aws/sagemaker-xgboost-container, algorithm_mode/serve_utils.py encode_predictions_as_json).
+    as_json = single.deploy(serializer=CSVSerializer(), deserializer=JSONDeserializer()).predict(rows)
+    assert list(as_json) == ["predictions"]
+    assert [record["score"] for record in as_json["predictions"]] == pytest.approx(expected)
+    with pytest.raises(ValidationError, match="does not answer application/x-recordio-protobuf"):
+        predictor.predict(rows, initial_args={"Accept": "application/x-recordio-protobuf"})
 
 
 def test_linear_learner_json_answer_has_score_and_predicted_label(store):

@@ -11,7 +11,12 @@ for a request body, the answer AWS's container for that algorithm would give:
   the probability of the second class (the label ``1`` of SageMaker's label-first CSV),
   comma-separated on one line as AWS's direct-marketing notebook parses it
   (``np.fromstring(predictions[1:], sep=",")``); ``multi:softprob`` gives one line of class
-  probabilities per row; a regression, the predicted values.
+  probabilities per row; a regression, the predicted values. With ``Accept: application/json``
+  it answers ``{"predictions": [{"score": x}, ...]}``, ``x`` the same output per row (a list of
+  class probabilities for multiclass), as the container's ``encode_predictions_as_json``
+  (aws/sagemaker-xgboost-container, ``algorithm_mode/serve_utils.py``, whose ``SUPPORTED_ACCEPTS``
+  also name JSON Lines and RecordIO; TuneLab gives CSV and JSON). Its selectable inference
+  content (``SAGEMAKER_INFERENCE_OUTPUT``) is not built.
 - **Linear Learner** (https://docs.aws.amazon.com/sagemaker/latest/dg/LL-in-formats.html):
   ``{"predictions": [{"score": 0.4, "predicted_label": 0}]}`` for a binary classifier
   (score: the probability of label 1), ``score`` a list of class probabilities for
@@ -36,7 +41,7 @@ from tuning.serving.serve import predict_payload, rows_from_body
 __all__ = ["CONTAINER_ACCEPTS", "container_answer"]
 
 CONTAINER_ACCEPTS: dict[str, tuple[str, ...]] = {
-    "xgboost": ("text/csv",),
+    "xgboost": ("text/csv", "application/json"),
     "linear-learner": ("application/json", "application/jsonlines"),
 }
 """The answer types of AWS's containers that TuneLab gives (requests: XGBoost's text/csv and
@@ -63,6 +68,8 @@ def container_answer(predictor: Predictor, body: bytes, content_type: str, accep
             f"{'JSONDeserializer()' if 'application/json' in accepts else 'CSVDeserializer()'}).")
     output = predictor.output(rows_from_body(predictor, body, content_type))
     if algorithm == "xgboost":
+        if chosen == "application/json":
+            return json.dumps({"predictions": _xgboost_scores(predictor, output)}).encode(), chosen
         return _xgboost_csv(predictor, output), "text/csv"
     records = _linear_learner_records(predictor, output)
     if chosen == "application/jsonlines":
@@ -76,6 +83,15 @@ def _xgboost_csv(predictor: Predictor, output: np.ndarray) -> bytes:
     if output.shape[1] == 2:  # binary:logistic: the probability of the positive (second) class
         return ",".join(repr(float(value)) for value in output[:, 1]).encode()
     return "\n".join(",".join(repr(float(p)) for p in row) for row in output).encode()
+
+
+def _xgboost_scores(predictor: Predictor, output: np.ndarray) -> list[dict[str, Any]]:
+    """One ``{"score": ...}`` per row: what the objective outputs, as in the CSV answer."""
+    if not predictor.model.n_classes:
+        return [{"score": float(value)} for value in output]
+    if output.shape[1] == 2:
+        return [{"score": float(value)} for value in output[:, 1]]
+    return [{"score": [float(p) for p in row]} for row in output]
 
 
 def _linear_learner_records(predictor: Predictor, output: np.ndarray) -> list[dict[str, Any]]:
