@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from tuning.running.runner import TuningProgress
     from tuning.store.database import Store
 
-__all__ = ["DefinitionsHandle", "launch_definitions", "prepare_definitions", "resume_definitions",
+__all__ = ["DefinitionsHandle", "launch_definitions", "prepare_definitions", "prepare_resume_definitions",
+           "resume_definitions",
            "run_definitions"]
 
 Prepared = list[tuple[str, "PreparedTuningJob"]]
@@ -184,10 +185,9 @@ def launch_definitions(config: TrainingJobDefinitionsConfig, store: Store, **kwa
     return DefinitionsHandle(config, prepare_definitions(config, store), store, **kwargs)
 
 
-def resume_definitions(name: str, store: Store, *, callback: Callable[[TuningProgress], None] | None = None,
-                       scheduler: str | None = None) -> DefinitionsGroup:
-    """Go on with a group whose process died: resume its Interrupted members, start those never
-    started, leave the ended ones; the budget shares are the recorded ones."""
+def prepare_resume_definitions(name: str, store: Store) -> Prepared:
+    """What resuming the group runs: its Interrupted members resumed (their finished training jobs kept),
+    those never started prepared fresh; the ended ones left. Refused when nothing is left to run."""
     from tuning.job.preparation import prepare
     from tuning.running.resume_point import prepare_resume
 
@@ -195,13 +195,22 @@ def resume_definitions(name: str, store: Store, *, callback: Callable[[TuningPro
     group = definitions_group(store, name)
     prepared: Prepared = []
     for definition, member in group.config.members():
-        job = group.members.get(definition)
-        if job is None and not store.tuning_job_exists(member_name(name, definition)):
+        member_job = member_name(name, definition)
+        if not store.tuning_job_exists(member_job):
             prepared.append((definition, prepare(member, store=store)))
-        elif store.get_tuning_job(member_name(name, definition)).status == "Interrupted":
-            prepared.append((definition, prepare_resume(member_name(name, definition), store)))
+        elif store.get_tuning_job(member_job).status == "Interrupted":
+            prepared.append((definition, prepare_resume(member_job, store)))
     if not prepared:
         raise ValidationError(f"tuning job {name!r} has nothing to resume: every definition's tuning job has ended "
                               f"({', '.join(f'{d} {j.status}' for d, j in group.members.items() if j is not None)}).")
-    _raise_errors(_run_members(group.config, prepared, store, callback=callback, scheduler=scheduler))
+    return prepared
+
+
+def resume_definitions(name: str, store: Store, *, prepared: Prepared | None = None,
+                       callback: Callable[[TuningProgress], None] | None = None,
+                       scheduler: str | None = None) -> DefinitionsGroup:
+    """Go on with a group whose process died (:func:`prepare_resume_definitions`), with the recorded budget shares."""
+    prepared = prepare_resume_definitions(name, store) if prepared is None else prepared
+    config = definitions_group(store, name).config
+    _raise_errors(_run_members(config, prepared, store, callback=callback, scheduler=scheduler))
     return definitions_group(store, name)
