@@ -348,3 +348,26 @@ def test_a_killed_run_resumes_losing_nothing_finished(tmp_path):
     with pytest.raises(ValidationError, match="has nothing to resume"):
         resume_definitions("bc-kill", store)
     store.dispose()
+
+
+def test_home_results_and_monitor_show_the_definitions_as_their_tuning_jobs_and_name_the_group():
+    from streamlit.testing.v1 import AppTest
+
+    from tuning.running.definitions_run import run_definitions
+    from tuning.store.database import Store
+
+    store = Store()  # $TUNELAB_HOME, as the app's
+    group = run_definitions(from_definitions_request(_request(name="bc-page")), store)
+    best = group.best_training_job()
+    home = AppTest.from_file("../app.py", default_timeout=60).run()
+    assert not home.exception
+    assert set(home.dataframe[0].value["HyperParameterTuningJobName"]) == {"bc-page-xgboost", "bc-page-linear"}
+    for page in ("results", "monitor"):
+        app = AppTest.from_file(f"../views/{page}.py", default_timeout=60)
+        app.query_params["job"] = "bc-page-linear"
+        app.run()
+        assert not app.exception
+        (note,) = [box.value for box in app.info if "Training job definition" in box.value]
+        assert "**linear** of tuning job **bc-page** (2 definitions: xgboost, linear; Completed)" in note
+        assert f"Best across the definitions: **{best['TrainingJobName']}** (definition " \
+               f"{best['TrainingJobDefinitionName']})" in note
