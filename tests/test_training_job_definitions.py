@@ -371,3 +371,25 @@ def test_home_results_and_monitor_show_the_definitions_as_their_tuning_jobs_and_
         assert "**linear** of tuning job **bc-page** (2 definitions: xgboost, linear; Completed)" in note
         assert f"Best across the definitions: **{best['TrainingJobName']}** (definition " \
                f"{best['TrainingJobDefinitionName']})" in note
+
+
+def test_the_target_objective_value_ends_the_whole_tuning_job(tmp_path, capsys):
+    # API_TuningJobCompletionCriteria, TargetObjectiveMetricValue: "The value of the objective metric." Once a
+    # training job reaches it the tuning job ends: here the first definition's first job reaches 0.5 AUC, and the
+    # second definition (one parallel slot, so it waits its turn) is not run.
+    from tuning.running.definitions_run import run_definitions
+    from tuning.store.database import Store
+
+    request = _request(name="bc-target", max_jobs=6, parallel=1)
+    request["HyperParameterTuningJobConfig"]["TuningJobCompletionCriteria"] = {"TargetObjectiveMetricValue": 0.5}
+    store = Store(tmp_path / "tunelab.db")
+    group = run_definitions(from_definitions_request(request), store)
+    assert group.status == "Completed" and group.target_reached
+    assert group.members["linear"] is None  # never started: the tuning job had ended
+    assert group.members["xgboost"].completion_reason.startswith("TargetObjectiveMetricValue")
+    assert group.status_counters["Completed"] == 1
+    with pytest.raises(ValidationError, match="has nothing to resume"):
+        resume_definitions("bc-target", store)
+    assert main(["--store", str(tmp_path / "tunelab.db"), "stop", "bc-target"]) == 2
+    assert "'bc-target' has no definition running, so there is nothing to stop" in capsys.readouterr().err
+    store.dispose()

@@ -410,8 +410,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "stop":
             store = _store(args.store)
             group = _group(store, args.name)
-            for name in ([job.name for job in group.members.values() if job is not None] if group else [args.name]):
-                store.request_stop(name)
+            if group is None:
+                store.request_stop(args.name)
+            else:  # several training job definitions: each one still running
+                from tuning.running.definitions_run import stop_members
+
+                stop_members(store, [job.name for job in group.members.values() if job is not None], group=group.name)
             print(f"Asked tuning job {args.name} to stop.")
             return 0
         if args.command == "resume":

@@ -48,12 +48,22 @@ class DefinitionsGroup:
         return any(job is not None and job.is_active for job in self.members.values())
 
     @property
+    def target_reached(self) -> bool:
+        """Whether a definition's training job reached TargetObjectiveMetricValue: that ends the whole
+        tuning job, as in AMT (the other definitions are stopped, those not started are not run)."""
+        return any(job is not None and (job.completion_reason or "").startswith("TargetObjectiveMetricValue")
+                   for job in self.members.values())
+
+    @property
     def status(self) -> str:
-        """InProgress while any member runs; Interrupted when a member died or never started (resume
-        goes on); Failed when a member failed; Stopped when one was stopped; else Completed."""
+        """InProgress while any member runs; Completed once the target was reached; Interrupted when a
+        member died or never started (resume goes on); Failed when a member failed; Stopped when one
+        was stopped; else Completed."""
         jobs = list(self.members.values())
         if any(job is not None and job.is_active for job in jobs):
             return "InProgress"
+        if self.target_reached:
+            return "Completed"
         if any(job is None or job.status == "Interrupted" for job in jobs):
             return "Interrupted"
         for status in ("Failed", "Stopped"):

@@ -6,7 +6,9 @@ one is refused) and that the objective types agree once the data has chosen any 
 of MaxNumberOfTrainingJobs and MaxParallelTrainingJobs, :meth:`TrainingJobDefinitionsConfig.members`)
 in threads of this process, as a race does (:mod:`tuning.running.race`): all at once when
 there are parallel slots for each, else MaxParallelTrainingJobs of them at a time, in order,
-so never more training jobs run at once than the request allows.
+so never more training jobs run at once than the request allows. A member reaching
+TuningJobCompletionCriteria's TargetObjectiveMetricValue ends the whole tuning job, as in AMT: the
+others are stopped, those not started are not run. The other completion criteria end each member alone.
 
 Each member is a tuning job of its own in the store, so a restart loses nothing finished:
 :func:`resume_definitions` resumes the members that were Interrupted (their finished training
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from tuning.store.database import Store
 
 __all__ = ["DefinitionsHandle", "launch_definitions", "prepare_definitions", "prepare_resume_definitions",
-           "resume_definitions",
+           "resume_definitions", "stop_members",
            "run_definitions"]
 
 Prepared = list[tuple[str, "PreparedTuningJob"]]
@@ -79,6 +81,20 @@ def _check_prepared_types(prepared: Prepared) -> None:
                               "objective type for all. Name a metric for each that goes the same way.")
 
 
+def stop_members(store: Store, names: list[str], *, group: str | None = None) -> list[str]:
+    """Ask the members still running to stop (AMT's StopHyperParameterTuningJob of the group); the
+    names asked. With ``group``, a group with none running is refused, as a single ended job is."""
+    running = [name for name in names if store.tuning_job_exists(name) and store.get_tuning_job(name).is_active]
+    for name in running:
+        try:
+            store.request_stop(name)
+        except ValidationError:
+            pass  # it ended meanwhile
+    if group is not None and not running:
+        raise ValidationError(f"tuning job {group!r} has no definition running, so there is nothing to stop.")
+    return running
+
+
 def _entry(config: TrainingJobDefinitionsConfig, definition: str) -> dict[str, Any]:
     return {"Name": config.name, "DefinitionName": definition, "Group": config.to_dict()}
 
@@ -98,18 +114,27 @@ def _run_members(config: TrainingJobDefinitionsConfig, prepared: Prepared, store
 
     errors: dict[str, BaseException] = {}
     lock = threading.Lock()
+    target_reached = threading.Event()
 
     def run(definition: str, job: PreparedTuningJob) -> None:
         def on_start(_: Any) -> None:
             _mark(store, job.name, _entry(config, definition))
             started()
 
+        if target_reached.is_set():  # AMT ends the whole tuning job once the target is reached
+            started()
+            return
         try:
-            run_tuning_job(job, store, callback=callback, on_start=on_start, scheduler=scheduler)
+            ended = run_tuning_job(job, store, callback=callback, on_start=on_start, scheduler=scheduler)
         except BaseException as error:  # noqa: BLE001 - kept, said by definition at the end
             with lock:
                 errors[definition] = error
             started()  # a member that could not start does not keep fit(wait=False) waiting
+            return
+        if (ended.completion_reason or "").startswith("TargetObjectiveMetricValue"):
+            target_reached.set()
+            # the others running are stopped; those not started will not start
+            stop_members(store, [other.name for _, other in prepared if other.name != job.name])
 
     with ThreadPoolExecutor(max_workers=config.slots, thread_name_prefix=f"definitions-{config.name}") as pool:
         futures = [pool.submit(run, definition, job) for definition, job in prepared]
@@ -117,10 +142,8 @@ def _run_members(config: TrainingJobDefinitionsConfig, prepared: Prepared, store
             for future in futures:
                 future.result()
         except KeyboardInterrupt:
-            for _, job in prepared:  # the members still to come are cancelled, the running ones stopped
-                if store.tuning_job_exists(job.name):
-                    store.request_stop(job.name)
-            for future in futures:
+            stop_members(store, [job.name for _, job in prepared])  # the running ones stopped,
+            for future in futures:  # those still to come cancelled
                 future.cancel()
             raise
     return errors
@@ -168,9 +191,7 @@ class DefinitionsHandle:
         return self.thread.is_alive()
 
     def stop(self) -> None:
-        for name in self.members:
-            if self.store.tuning_job_exists(name):
-                self.store.request_stop(name)
+        stop_members(self.store, self.members, group=self.name)
 
     def wait(self, timeout: float | None = None) -> DefinitionsGroup:
         self.thread.join(timeout)
@@ -200,6 +221,8 @@ def prepare_resume_definitions(name: str, store: Store) -> Prepared:
             prepared.append((definition, prepare(member, store=store)))
         elif store.get_tuning_job(member_job).status == "Interrupted":
             prepared.append((definition, prepare_resume(member_job, store)))
+    if group.target_reached:
+        prepared = []  # AMT's TargetObjectiveMetricValue ended the whole tuning job
     if not prepared:
         raise ValidationError(f"tuning job {name!r} has nothing to resume: every definition's tuning job has ended "
                               f"({', '.join(f'{d} {j.status}' for d, j in group.members.items() if j is not None)}).")

@@ -30,7 +30,7 @@ from typing import Any
 from tuning.errors import ValidationError
 from tuning.job.definitions import TrainingJobDefinitionsConfig, member_name
 from tuning.running.definitions_group import definitions_group
-from tuning.running.definitions_run import DefinitionsHandle, prepare_definitions, run_definitions
+from tuning.running.definitions_run import DefinitionsHandle, prepare_definitions, run_definitions, stop_members
 from tuning.sagemaker.analytics import HyperparameterTuningJobAnalytics, describe_tuning_job
 from tuning.sagemaker.inputs import resolve_channels
 
@@ -154,9 +154,8 @@ class DefinitionsTuner:
 
     def stop_tuning_job(self) -> None:
         """Ask every definition's tuning job to stop."""
-        for job in definitions_group(self.store, self._require_job("stop_tuning_job")).members.values():
-            if job is not None:
-                self.store.request_stop(job.name)
+        group = definitions_group(self.store, self._require_job("stop_tuning_job"))
+        stop_members(self.store, [job.name for job in group.members.values() if job is not None], group=group.name)
 
     def describe(self) -> dict[str, Any]:
         """DescribeHyperParameterTuningJob's answer, TrainingJobDefinitions and all."""
