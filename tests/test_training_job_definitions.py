@@ -144,6 +144,9 @@ def test_a_request_with_two_definitions_runs_from_the_cli_as_one_tuning_job(tmp_
     # show, and stop of an ended group, answer for the group's name
     assert main(["--store", str(db), "show", "bc-multi"]) == 0
     assert "linear: linear-learner, tuning job bc-multi-linear, Completed, 2 of 2 training jobs" in capsys.readouterr().out
+    # the HTML report of the group's name: its definitions' tuning jobs, curves overlaid
+    assert main(["--store", str(db), "report", "bc-multi", "-o", str(tmp_path / "r.html")]) == 0
+    assert "2 tuning jobs, 4 training jobs" in capsys.readouterr().out
     store.dispose()
 
 
@@ -393,3 +396,20 @@ def test_the_target_objective_value_ends_the_whole_tuning_job(tmp_path, capsys):
     assert main(["--store", str(tmp_path / "tunelab.db"), "stop", "bc-target"]) == 2
     assert "'bc-target' has no definition running, so there is nothing to stop" in capsys.readouterr().err
     store.dispose()
+
+
+def test_fit_without_waiting_runs_in_the_background_and_wait_gives_the_group(store):
+    xgb = XGBoost(role="r")
+    xgb.set_hyperparameters(num_round="5")
+    linear = LinearLearner(role="r", predictor_type="binary_classifier")
+    tuner = HyperparameterTuner.create({"xgb": xgb, "ll": linear}, {"xgb": "validation:auc", "ll": "validation:auc"},
+                                       {"xgb": {"eta": ContinuousParameter(0.1, 0.5)},
+                                        "ll": {"learning_rate": ContinuousParameter(0.01, 0.2)}},
+                                       max_jobs=2, max_parallel_jobs=2, store=store)
+    tuner.fit({"xgb": {"train": "breast_cancer"}, "ll": {"train": "breast_cancer"}}, job_name="bg-multi", wait=False)
+    assert tuner.latest_tuning_job.name == "bg-multi"
+    group = tuner.wait()
+    assert group.status == "Completed" and group.status_counters["Completed"] == 2
+    assert set(tuner.analytics().dataframe()["TrainingJobDefinitionName"]) == {"xgb", "ll"}
+    with pytest.raises(ValidationError, match="nothing to stop"):
+        tuner.stop_tuning_job()

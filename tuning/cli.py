@@ -309,10 +309,14 @@ def _report(args: argparse.Namespace) -> int:
     """Write the HTML report of one tuning job, or of a group of them (a race of strategies)."""
     from tuning.report import write_report
 
-    names = args.names
-    stem = "-vs-".join(names) if len(names) <= 3 else f"{names[0]}-and-{len(names) - 1}-more"
+    store = _as_it_stands(_store(args.store))
+    stem = "-vs-".join(args.names) if len(args.names) <= 3 else f"{args.names[0]}-and-{len(args.names) - 1}-more"
+    names = []
+    for name in args.names:  # several training job definitions: the group of their tuning jobs
+        group = _group(store, name)
+        names += [job.name for job in group.members.values() if job is not None] if group else [name]
     path = Path(args.output) if args.output else Path(f"{stem}-report.html")
-    report = write_report(_as_it_stands(_store(args.store)), names, path)
+    report = write_report(store, names, path)
     jobs = f"{len(names)} tuning jobs, " if len(names) > 1 else ""
     print(f"Wrote {path} ({path.stat().st_size / 1e6:.1f} MB): {jobs}{report.training_jobs:,} training jobs, "
           f"{report.charts} charts; one file, opens offline.")
