@@ -71,7 +71,8 @@ def python_words(names: list[str]) -> Words:
         if what == "list":
             return "estimator_dict"
         key = f"estimator_dict[{names[index]!r}]" if index is not None and index < len(names) else "estimator_dict"
-        return {"name": f"{key} (its name)", "objective": f"{key}: objective_type"}.get(what, f"{key}: {what}")
+        return {"name": f"{key} (its name)", "objective": f"{key}: objective_type"}.get(
+            what, f"{key}: {what.removeprefix('shared:')}")
     return words
 
 
