@@ -233,14 +233,15 @@ def test_hyperparameter_tuning_resource_config_is_recorded_and_written_back():
     assert prepare(config).max_jobs == 2  # it does not change training here
 
 
-def test_training_job_definitions_are_refused_saying_how_to_run_them():
+def test_the_one_definition_reader_sends_training_job_definitions_to_their_own_path():
     # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeHyperParameterTuningJob.html:
     # TrainingJobDefinitions, "A list of the HyperParameterTrainingJobDefinition objects launched for this tuning job."
     # Each has its own DefinitionName, TuningObjective and HyperParameterRanges (API_HyperParameterTrainingJobDefinition).
     request = _request()
     request["TrainingJobDefinitions"] = [request.pop("TrainingJobDefinition")]
-    with pytest.raises(ValidationError, match=r"^TrainingJobDefinitions: .*not built in TuneLab yet\. Run each "
-                                              r"definition as a tuning job of its own: put it in TrainingJobDefinition"):
+    # Several definitions run (tests/test_training_job_definitions.py); this reader takes one, and says where they go.
+    with pytest.raises(ValidationError, match=r"^TrainingJobDefinitions: a tuning job over several training job "
+                                              r"definitions runs with `python -m tuning run FILE`"):
         from_sagemaker_request(request)
 
 

@@ -247,7 +247,7 @@ _CHANNEL0 = [_D, "InputDataConfig", 0]
         (_bad(["WarmStartConfig", "WarmStartType"], "Lukewarm"), r"WarmStartConfig\.WarmStartType: must be"),
         (_bad(["Tags", 0, "Key"], "tunelab:Colour"), r"Tags\[0\]\.Key: unknown TuneLab tag"),
         (_bad(["HyperParameterTuningJobName"], "bad name!"), r"HyperParameterTuningJobName: tuning job name"),
-        (_bad(["TrainingJobDefinitions"], []), r"TrainingJobDefinitions: several training job definitions in one tuning job are not built in TuneLab yet\. Run each definition as a tuning job of its own"),
+        (_bad(["TrainingJobDefinitions"], []), r"TrainingJobDefinitions: a tuning job over several training job definitions runs with `python -m tuning run FILE`"),
         (_bad([_C], None, delete=True), r"HyperParameterTuningJobConfig: required"),
         ([HAND_WRITTEN], r"the request: must be a JSON object"),
     ],

@@ -176,9 +176,13 @@ def test_create_and_estimator_name_take_inputs_by_name(store):
         tuner.fit({"train": "breast_cancer"})
     tuner.fit({"xgb": {"train": "breast_cancer"}})
     assert tuner.describe()["HyperParameterTuningJobStatus"] == "Completed"
-    with pytest.raises(ValidationError, match="one tuning job over several algorithms"):
+    # several estimators make one tuning job over several definitions (tests/test_training_job_definitions.py)
+    several = HyperparameterTuner.create({"a": _xgb(), "b": _xgb()}, {"a": "validation:auc", "b": "validation:auc"},
+                                         {"a": RANGES, "b": RANGES}, store=store)
+    assert set(several.estimator_dict) == {"a", "b"} and several.estimator is None
+    with pytest.raises(ValidationError, match=r"the keys of hyperparameter_ranges_dict must be the same as"):
         HyperparameterTuner.create({"a": _xgb(), "b": _xgb()}, {"a": "validation:auc", "b": "validation:auc"},
-                                   {"a": RANGES, "b": RANGES}, store=store)
+                                   {"a": RANGES}, store=store)
 
 
 def test_autotune_and_hyperparameters_to_keep_static(store):

@@ -44,26 +44,39 @@ def _store(url: str | None):  # noqa: ANN202 - imported lazily to keep --help fa
     return Store(url)
 
 
+def _group(store, name: str):  # noqa: ANN001, ANN202 - a DefinitionsGroup, or None
+    """The tuning job over several training job definitions called ``name``, if that is what it is."""
+    from tuning.running.definitions_group import group_or_none
+
+    return None if store.tuning_job_exists(name) else group_or_none(store, name)
+
+
 def _print_frame(frame: pd.DataFrame) -> None:
     with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 40):
         print(frame.to_string(index=False) if not frame.empty else "(none)")
 
 
 def _read_config(path: str):  # noqa: ANN202
+    from tuning.job.definitions import TrainingJobDefinitionsConfig
     from tuning.json_input import parse_json
-    from tuning.sagemaker.request_json import read_tuning_job_json
+    from tuning.sagemaker.definitions_json import read_any_tuning_job_json
 
     file = Path(path)
     if not file.is_file():
         raise ValidationError(f"no configuration file at {path!r}. Give the path of a JSON file.")
     data = parse_json(file.read_bytes(), path)  # hostile text (binary, 10,000 levels deep) gets a message too
-    config = read_tuning_job_json(data)  # either shape; AWS's is told apart by its top-level fields
-    # A CSV path in the file is relative to the file, as a user would expect.
-    for attribute in ("dataset", "validation_dataset"):
-        value = getattr(config, attribute)
-        if isinstance(value, Path) and not value.is_absolute():
-            config = config.replace(**{attribute: (file.parent / value).resolve()})
-    return config
+    config = read_any_tuning_job_json(data)  # any shape; AWS's is told apart by its top-level fields
+
+    def beside_the_file(one):  # noqa: ANN001, ANN202 - a CSV path in the file is relative to the file
+        for attribute in ("dataset", "validation_dataset"):
+            value = getattr(one, attribute)
+            if isinstance(value, Path) and not value.is_absolute():
+                one = one.replace(**{attribute: (file.parent / value).resolve()})
+        return one
+
+    if isinstance(config, TrainingJobDefinitionsConfig):  # several training job definitions
+        return config.replace(definitions={name: beside_the_file(one) for name, one in config.definitions.items()})
+    return beside_the_file(config)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -77,6 +90,10 @@ def _run(args: argparse.Namespace) -> int:
     config = _read_config(args.config)
     if args.name:
         config = config.replace(name=args.name)
+    if hasattr(config, "definitions"):  # TrainingJobDefinitions: a group of member tuning jobs
+        from tuning.definitions_cli import run_group
+
+        return run_group(config, store, scheduler, quiet=args.quiet)
     prepared = prepare(config, store=store)
     print(f"Tuning job {prepared.name}: {prepared.strategy_name} search of {prepared.algorithm.title} "
           f"on {prepared.train.name}, {prepared.metric.name} ({prepared.objective_type}), "
@@ -140,6 +157,10 @@ def _resume(args: argparse.Namespace) -> int:
 
     scheduler = default_scheduler() if args.scheduler is None else scheduler_or_none(args.scheduler)
     store = _store(args.store)
+    if _group(store, args.name) is not None:  # several training job definitions
+        from tuning.definitions_cli import resume_group
+
+        return resume_group(args.name, store, scheduler, quiet=args.quiet)
     prepared = prepare_resume(args.name, store)  # not Interrupted, or its data changed: a clear error
     point = prepared.resume
     print(f"Resuming tuning job {prepared.name}: {len(point.kept)} of {prepared.max_jobs} training jobs "
@@ -160,6 +181,11 @@ def _show(store, name: str, *, price_per_hour: float | None = None, currency: st
     from tuning.analysis.stopped_jobs import objective_text, stopping_evidence
     from tuning.analysis.tables import training_jobs_frame
 
+    if _group(store, name) is not None:  # several training job definitions
+        from tuning.definitions_cli import show_group
+
+        show_group(store, name)
+        return
     job = store.get_tuning_job(name)
     training_jobs = store.training_jobs(name)
     frame = training_jobs_frame(training_jobs)
@@ -260,6 +286,13 @@ def _export(args: argparse.Namespace) -> int:
     """Print a stored job's configuration: the store keeps TuneLab's dict, AWS's shape is derived."""
     from tuning.job.config import TuningJobConfig
 
+    group = _group(_store(args.store), args.name)
+    if group is not None:  # several training job definitions: AWS's TrainingJobDefinitions
+        from tuning.sagemaker.definitions_json import to_definitions_request
+
+        data = to_definitions_request(group.config) if args.format == "sagemaker" else group.config.to_dict()
+        print(json.dumps(data, indent=2))
+        return 0
     job = _store(args.store).get_tuning_job(args.name)  # an unknown name: ValidationError naming the known ones
     config = TuningJobConfig.from_dict(job.config)
     if args.format == "sagemaker":
@@ -276,10 +309,14 @@ def _report(args: argparse.Namespace) -> int:
     """Write the HTML report of one tuning job, or of a group of them (a race of strategies)."""
     from tuning.report import write_report
 
-    names = args.names
-    stem = "-vs-".join(names) if len(names) <= 3 else f"{names[0]}-and-{len(names) - 1}-more"
+    store = _as_it_stands(_store(args.store))
+    stem = "-vs-".join(args.names) if len(args.names) <= 3 else f"{args.names[0]}-and-{len(args.names) - 1}-more"
+    names = []
+    for name in args.names:  # several training job definitions: the group of their tuning jobs
+        group = _group(store, name)
+        names += [job.name for job in group.members.values() if job is not None] if group else [name]
     path = Path(args.output) if args.output else Path(f"{stem}-report.html")
-    report = write_report(_as_it_stands(_store(args.store)), names, path)
+    report = write_report(store, names, path)
     jobs = f"{len(names)} tuning jobs, " if len(names) > 1 else ""
     print(f"Wrote {path} ({path.stat().st_size / 1e6:.1f} MB): {jobs}{report.training_jobs:,} training jobs, "
           f"{report.charts} charts; one file, opens offline.")
@@ -375,7 +412,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                   currency=args.currency, test=args.test, top_k=args.top_k)
             return 0
         if args.command == "stop":
-            _store(args.store).request_stop(args.name)
+            store = _store(args.store)
+            group = _group(store, args.name)
+            if group is None:
+                store.request_stop(args.name)
+            else:  # several training job definitions: each one still running
+                from tuning.running.definitions_run import stop_members
+
+                stop_members(store, [job.name for job in group.members.values() if job is not None], group=group.name)
             print(f"Asked tuning job {args.name} to stop.")
             return 0
         if args.command == "resume":

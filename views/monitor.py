@@ -8,7 +8,7 @@ from views.deep_link import show_view_link
 from views.presenter import presenter_on
 from views.shared import (best_job_text, cost_inputs, get_launcher, get_store, job_version, literal, notes_of,
                           mark_dead_runners, pick_tuning_job, show_chart, show_job_notes, show_training_jobs,
-                          show_warm_start, user_words)
+                          show_definition_group, show_warm_start, user_words)
 from tuning import ValidationError
 from tuning.analysis.baseline import baseline_for_job
 from tuning.job.config import training_jobs_ran_on
@@ -103,6 +103,7 @@ def live_view(name: str) -> None:
     if ran_on:
         st.caption(f"Training jobs {'run' if current.is_active else 'ran'} on {literal(ran_on)}.")
     show_warm_start(store, current)
+    show_definition_group(store, current)
     figure, frame, total, notes = snapshot(name, job_version(current))
     best = best_job_text(current)
     if best:

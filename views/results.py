@@ -17,6 +17,7 @@ from views.shared import (
     proposers_table,
     show_job_notes,
     show_training_jobs,
+    show_definition_group,
     show_warm_start,
     training_jobs_table,
     show_chart,
@@ -74,6 +75,7 @@ price, currency = cost_inputs()
 notes = job_notes(job.name, version)
 show_job_notes(job, notes, price=price, currency=currency)
 show_warm_start(store, job)
+show_definition_group(store, job)
 show_after_job(job, version)
 
 st.subheader("Training jobs")

@@ -22,6 +22,7 @@ from tuning.store.database import Store
 from tuning.analysis.tables import training_jobs_frame
 from tuning.errors import StoreWriteError
 from tuning.job.warm_start import WarmStartConfig, overall_best_training_job
+from tuning.running.definitions_group import definition_of, group_or_none
 from tuning.user_words import in_user_words
 from views.deep_link import sync_to_url
 from views.presenter import show_chart  # noqa: F401 - pages draw every chart through it
@@ -371,3 +372,23 @@ def show_warm_start(store: Store, job) -> None:  # noqa: ANN001 - a TuningJob
         text += (f" Overall best training job (this job and its parents): **{overall['TrainingJobName']}** "
                  f"from {where}, {job.objective_metric_name} = {value:.6g}.")
     st.info(text, icon=":material/history:")
+
+
+def show_definition_group(store: Store, job) -> None:  # noqa: ANN001 - a TuningJob
+    """For one definition of a tuning job over several (AWS's TrainingJobDefinitions): which group it
+    belongs to, and the best training job across the definitions, as AMT reports the group."""
+    entry = definition_of(job)
+    group = None if entry is None else group_or_none(store, entry["Name"])
+    if group is None:
+        return
+    text = (f"Training job definition **{literal(entry['DefinitionName'])}** of tuning job "
+            f"**{literal(group.name)}** ({len(group.members)} definitions: "
+            f"{literal(', '.join(group.members))}; {group.status}), which shares its budget among them.")
+    best = group.best_training_job()
+    if best is not None:
+        value = best["FinalHyperParameterTuningJobObjectiveMetric"]["Value"]
+        text += (f" Best across the definitions: **{literal(best['TrainingJobName'])}** (definition "
+                 f"{literal(best['TrainingJobDefinitionName'])}), {job.objective_metric_name} = {value:.6g}.")
+    if group.status == "Interrupted":
+        text += f" `python -m tuning resume {group.name}` goes on with every definition."
+    st.info(text, icon=":material/account_tree:")

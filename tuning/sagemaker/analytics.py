@@ -19,10 +19,11 @@ from tuning.analysis.tables import training_jobs_frame
 from tuning.errors import ValidationError
 from tuning.job.config import TuningJobConfig
 from tuning.job.warm_start import overall_best_training_job
+from tuning.running.definitions_group import DefinitionsGroup, definitions_group, group_or_none
 from tuning.store.database import Store
 
 __all__ = ["ANALYTICS_COLUMNS", "LOCAL_ARN_PREFIX", "HyperparameterTuningJobAnalytics", "TrainingJobAnalytics",
-           "describe_tuning_job", "find_training_job"]
+           "describe_group", "describe_tuning_job", "find_training_job"]
 
 ANALYTICS_COLUMNS = ("TrainingJobName", "TrainingJobStatus", "FinalObjectiveValue", "TrainingStartTime",
                      "TrainingEndTime", "TrainingElapsedTimeSeconds")
@@ -42,6 +43,10 @@ def describe_tuning_job(store: Store, name: str) -> dict[str, Any]:
     """
     from tuning.sagemaker.request_json import to_sagemaker_request
 
+    if not store.tuning_job_exists(name):
+        group = group_or_none(store, name)
+        if group is not None:  # several training job definitions, one tuning job in AMT's eyes
+            return describe_group(group)
     job = store.get_tuning_job(name)  # an unknown name lists the known ones
     described = job.describe(overall_best_training_job(store, job))
     stored = TuningJobConfig.from_dict(job.config)
@@ -60,6 +65,69 @@ def describe_tuning_job(store: Store, name: str) -> dict[str, Any]:
         described["Autotune"] = request["Autotune"]
         described["TuneLabAutotune"] = autotune_description(stored)
     return described
+
+
+def describe_group(group: DefinitionsGroup) -> dict[str, Any]:
+    """DescribeHyperParameterTuningJob's answer for a tuning job over several training job definitions.
+
+    AWS's shape: HyperParameterTuningJobConfig (the shared settings), TrainingJobDefinitions (each
+    with its DefinitionName, TuningObjective and HyperParameterRanges), the members' counters
+    summed, and BestTrainingJob across the definitions with its TrainingJobDefinitionName. Beside
+    it, TuneLab's ``TuneLabMemberTuningJobs``: the tuning job each definition ran as.
+    """
+    import datetime as dt
+
+    from tuning.records import TRAINING_JOB_STATUSES
+    from tuning.sagemaker.definitions_json import to_definitions_request
+
+    def _time(seconds: float | None) -> dt.datetime | None:
+        return None if seconds is None else dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
+
+    request = to_definitions_request(group.config)
+    counters = group.status_counters
+    described: dict[str, Any] = {
+        "HyperParameterTuningJobName": group.name,
+        "HyperParameterTuningJobArn": f"{LOCAL_ARN_PREFIX}hyper-parameter-tuning-job/{group.name}",
+        "HyperParameterTuningJobStatus": group.status,
+        "CreationTime": _time(group.created_at),
+        "HyperParameterTuningEndTime": _time(group.ended_at),
+        "HyperParameterTuningJobConfig": request["HyperParameterTuningJobConfig"],
+        "TrainingJobDefinitions": request["TrainingJobDefinitions"],
+        "TrainingJobStatusCounters": {status: counters.get(status, 0) for status in TRAINING_JOB_STATUSES},
+        "TuneLabMemberTuningJobs": {definition: None if job is None else job.name
+                                    for definition, job in group.members.items()},
+    }
+    best = group.best_training_job()
+    if best is not None:
+        described["BestTrainingJob"] = best
+    if group.failure_reason:
+        described["FailureReason"] = group.failure_reason
+    return described
+
+
+def _group_summaries(store: Store, group: DefinitionsGroup) -> list[dict[str, Any]]:
+    """ListTrainingJobsForHyperParameterTuningJob over the group: each with its TrainingJobDefinitionName."""
+    metrics = {definition: job.objective_metric_name for definition, job in group.members.items() if job is not None}
+    return [{**training_job.describe(metrics[definition]), "TuningJobName": group.name,
+             "TrainingJobDefinitionName": definition}
+            for definition, training_job in group.training_jobs(store)]
+
+
+def _group_frame(store: Store, group: DefinitionsGroup) -> pd.DataFrame:
+    """The analytics table over the group: every definition's tuned hyperparameters (blank where a
+    definition has no such hyperparameter), the SDK's columns, and TrainingJobDefinitionName."""
+    frames, tuned = [], []
+    for definition, job in group.members.items():
+        if job is None:
+            continue
+        frame = training_jobs_frame(store.training_jobs(job.name))
+        frame["TrainingJobDefinitionName"] = definition
+        frames.append(frame)
+        tuned += [name for name in job.config.get("HyperparameterRanges") or {} if name not in tuned]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    columns = [*tuned, *ANALYTICS_COLUMNS, "TrainingJobDefinitionName"]
+    extra = [column for column in frame.columns if column not in columns]
+    return frame.reindex(columns=[*columns, *extra])
 
 
 class _CachedFrameAnalytics:
@@ -94,7 +162,10 @@ class HyperparameterTuningJobAnalytics(_CachedFrameAnalytics):
                  store: Store | None = None) -> None:
         self.store = store or Store()
         self.name = hyperparameter_tuning_job_name
-        self._job = self.store.get_tuning_job(hyperparameter_tuning_job_name)  # unknown: lists known names
+        self._group = (None if self.store.tuning_job_exists(hyperparameter_tuning_job_name)
+                       else group_or_none(self.store, hyperparameter_tuning_job_name))  # several definitions
+        if self._group is None:
+            self._job = self.store.get_tuning_job(hyperparameter_tuning_job_name)  # unknown: lists known names
         self._frame: pd.DataFrame | None = None
         self._description: dict[str, Any] | None = None
 
@@ -112,11 +183,19 @@ class HyperparameterTuningJobAnalytics(_CachedFrameAnalytics):
     def tuning_ranges(self) -> dict[str, dict[str, Any]]:
         """The ranges searched, as the SDK gives them: name to AWS's range entry, bounds as strings
         (``{"eta": {"Name": "eta", "MinValue": "0.1", "MaxValue": "0.5", "ScalingType": "Auto"}}``)."""
-        ranges = self.description()["HyperParameterTuningJobConfig"].get("ParameterRanges", {})
+        description = self.description()
+        if "TrainingJobDefinitions" in description:  # the SDK's form: DefinitionName to its ranges
+            return {item["DefinitionName"]: {entry["Name"]: entry for entries in item.get("HyperParameterRanges", {}).values()
+                                             for entry in entries}
+                    for item in description["TrainingJobDefinitions"]}
+        ranges = description["HyperParameterTuningJobConfig"].get("ParameterRanges", {})
         return {entry["Name"]: entry for entries in ranges.values() for entry in entries}
 
     def training_job_summaries(self, force_refresh: bool = False) -> list[dict[str, Any]]:  # noqa: ARG002
-        """Each training job as DescribeTrainingJob's (relevant) answer."""
+        """Each training job as DescribeTrainingJob's (relevant) answer (with its TrainingJobDefinitionName
+        when the tuning job has several definitions)."""
+        if self._group is not None:
+            return _group_summaries(self.store, definitions_group(self.store, self.name))
         metric = self._job.objective_metric_name
         return [training_job.describe(metric) for training_job in self.store.training_jobs(self.name)]
 
@@ -124,6 +203,12 @@ class HyperparameterTuningJobAnalytics(_CachedFrameAnalytics):
         """The training jobs table; cached once the tuning job has ended, as in the SDK."""
         if self._frame is not None and not force_refresh:
             return self._frame.copy()
+        if self._group is not None:
+            group = definitions_group(self.store, self.name)
+            frame = _group_frame(self.store, group)
+            if not group.is_active:
+                self._frame = frame
+            return frame.copy()
         job = self.store.get_tuning_job(self.name)
         frame = training_jobs_frame(self.store.training_jobs(self.name))
         tuned = list(job.config.get("HyperparameterRanges") or {})

@@ -277,11 +277,10 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
 
     root = json_object(data, "the request")
     if "TrainingJobDefinitions" in root:
-        raise ValidationError(
-            "TrainingJobDefinitions: several training job definitions in one tuning job are not built in TuneLab "
-            "yet. Run each definition as a tuning job of its own: put it in TrainingJobDefinition (singular), its "
-            "HyperParameterRanges as HyperParameterTuningJobConfig.ParameterRanges and its TuningObjective as "
-            "HyperParameterTuningJobConfig.HyperParameterTuningJobObjective, then compare the jobs' best objective values.")
+        raise ValidationError(  # several definitions: tuning.sagemaker.definitions_json reads them
+            "TrainingJobDefinitions: a tuning job over several training job definitions runs with "
+            "`python -m tuning run FILE` (or HyperparameterTuner.create(estimator_dict=...) in Python); this reader, "
+            "and the Create page's form, take one TrainingJobDefinition.")
     refuse_unknown_fields(root, _TOP_LEVEL, "")
     tags = _read_tags(root.get("Tags", []))
     tuning = json_object(_required(root, _CONFIG, ""), _CONFIG)

@@ -60,6 +60,12 @@ class TrainingJobRef:
         static = (tuning_job.config.get("StaticHyperparameters") or {})
         described["HyperParameters"] = {k: str(v) for k, v in {**static, **job.hyperparameters}.items()}
         described["TrainingJobArn"] = f"{LOCAL_ARN_PREFIX}training-job/{self.name}"
+        from tuning.running.definitions_group import definition_of
+
+        entry = definition_of(tuning_job)  # one of several training job definitions: AMT names its definition
+        if entry is not None:
+            described["TrainingJobDefinitionName"] = entry["DefinitionName"]
+            described["TuningJobName"] = entry["Name"]
         return described
 
     def wait(self, logs: Any = "All") -> None:  # noqa: ARG002 - the SDK's signature

@@ -53,6 +53,9 @@ from tuning.sagemaker.autotune_json import sdk_autotune
 from tuning.sagemaker.analytics import ANALYTICS_COLUMNS, HyperparameterTuningJobAnalytics, describe_tuning_job
 from tuning.sagemaker.predictors import TunedPredictor
 from tuning.sagemaker.training_job import TrainingJobRef
+from tuning.job.definitions import MAX_DEFINITIONS
+from tuning.running.definitions_group import group_or_none
+from tuning.sagemaker.definitions_tuner import DefinitionsTuner, attach_group
 
 if TYPE_CHECKING:
     from tuning.records import TuningJob
@@ -378,9 +381,11 @@ class HyperparameterTuner:
     # -- attach ----------------------------------------------------------------------------
     @classmethod
     def attach(cls, tuning_job_name: str, sagemaker_session: Any = None, job_details: Any = None,
-               estimator_cls: Any = None, *, store: Store | None = None) -> HyperparameterTuner:
+               estimator_cls: Any = None, *, store: Store | None = None) -> HyperparameterTuner | DefinitionsTuner:
         """A tuner for an existing tuning job in ``store``, rebuilt from its recorded configuration."""
         store = store if store is not None else Store()
+        if not store.tuning_job_exists(tuning_job_name) and group_or_none(store, tuning_job_name) is not None:
+            return attach_group(cls, tuning_job_name, store)  # several training job definitions
         job = store.get_tuning_job(tuning_job_name)  # unknown name: lists the known ones
         config = TuningJobConfig.from_dict(job.config)
         estimator = estimator_for_algorithm(job.algorithm, config.static_hyperparameters)
@@ -437,35 +442,48 @@ class HyperparameterTuner:
                warm_start_config: WarmStartConfig | None = None, early_stopping_type: str = "Off",
                random_seed: int | None = None, autotune: bool = False,
                hyperparameters_to_keep_static_dict: Mapping[str, Sequence[str]] | None = None,
-               **kwargs: Any) -> HyperparameterTuner:
+               **kwargs: Any) -> HyperparameterTuner | DefinitionsTuner:
         """The SDK's factory: a tuner whose estimator is named (``estimator_name``); ``fit`` then takes
         ``{name: {"train": ..., "validation": ...}}``. TuneLab's keywords (``store=``, ...) pass through.
 
-        One estimator only: several (AWS's TrainingJobDefinitions, several algorithms in one
-        tuning job) are not built in TuneLab yet, and are refused saying so.
+        Several estimators (AWS's TrainingJobDefinitions, up to 10 algorithms in one tuning job)
+        give a :class:`~tuning.sagemaker.definitions_tuner.DefinitionsTuner`: each estimator
+        checked here as a tuner of its own, the whole through the group's gate at ``fit``.
         """
         if not isinstance(estimator_dict, Mapping) or not estimator_dict:
             raise ValidationError("create: estimator_dict must be a non-empty dict of name to estimator.")
-        if len(estimator_dict) > 1:
-            raise ValidationError(
-                f"create: {len(estimator_dict)} estimators ({', '.join(map(str, estimator_dict))}) would make one "
-                "tuning job over several algorithms (AWS's TrainingJobDefinitions), which TuneLab has not built "
-                "yet. Create one tuner per estimator.")
-        (name, estimator), = estimator_dict.items()
-        for argument, value in (("objective_metric_name_dict", objective_metric_name_dict),
-                                ("hyperparameter_ranges_dict", hyperparameter_ranges_dict)):
-            if not isinstance(value, Mapping) or set(value) != {name}:
-                raise ValidationError(f"create: {argument} must have the estimator names as keys ({name!r}), "
-                                      f"but got {value!r:.200}.")
-        keep = (hyperparameters_to_keep_static_dict or {}).get(name)
-        return cls(estimator, objective_metric_name_dict[name], hyperparameter_ranges_dict[name],
-                   metric_definitions=(metric_definitions_dict or {}).get(name), strategy=strategy,
-                   objective_type=objective_type, max_jobs=max_jobs, max_parallel_jobs=max_parallel_jobs,
-                   max_runtime_in_seconds=max_runtime_in_seconds, tags=tags, base_tuning_job_name=base_tuning_job_name,
-                   warm_start_config=warm_start_config, strategy_config=strategy_config,
-                   completion_criteria_config=completion_criteria_config, early_stopping_type=early_stopping_type,
-                   estimator_name=name, random_seed=random_seed, autotune=autotune,
-                   hyperparameters_to_keep_static=keep, **kwargs)
+        names = sorted(map(str, estimator_dict))  # the SDK's order: by estimator name
+        for argument, value, same in (("objective_metric_name_dict", objective_metric_name_dict, True),
+                                      ("hyperparameter_ranges_dict", hyperparameter_ranges_dict, True),
+                                      ("metric_definitions_dict", metric_definitions_dict, False),
+                                      ("hyperparameters_to_keep_static_dict", hyperparameters_to_keep_static_dict, False)):
+            if value is None and not same:
+                continue
+            if not isinstance(value, Mapping) or (set(value) != set(names) if same else not set(value) <= set(names)):
+                raise ValidationError(f"create: the keys of {argument} must be {'the same as' if same else 'among'} "
+                                      f"the estimator names {names}, but got {value!r:.200}.")
+
+        def one(name: str) -> HyperparameterTuner:
+            try:
+                return cls(estimator_dict[name], objective_metric_name_dict[name], hyperparameter_ranges_dict[name],
+                           metric_definitions=(metric_definitions_dict or {}).get(name), strategy=strategy,
+                           objective_type=objective_type, max_jobs=max_jobs, max_parallel_jobs=max_parallel_jobs,
+                           max_runtime_in_seconds=max_runtime_in_seconds, tags=tags,
+                           base_tuning_job_name=base_tuning_job_name, warm_start_config=warm_start_config,
+                           strategy_config=strategy_config, completion_criteria_config=completion_criteria_config,
+                           early_stopping_type=early_stopping_type, estimator_name=name, random_seed=random_seed,
+                           autotune=autotune, hyperparameters_to_keep_static=(hyperparameters_to_keep_static_dict
+                                                                              or {}).get(name), **kwargs)
+            except ValidationError as error:
+                raise ValidationError(f"create: estimator_dict[{name!r}]: {error}" if len(names) > 1 else str(error),
+                                      field=error.field) from None
+
+        if len(names) == 1:
+            return one(names[0])
+        if len(names) > MAX_DEFINITIONS:
+            raise ValidationError(f"create: estimator_dict has {len(names)} estimators, but AWS takes 1 to "
+                                  f"{MAX_DEFINITIONS} training job definitions in one tuning job.")
+        return DefinitionsTuner({name: one(name) for name in names}, base_tuning_job_name=base_tuning_job_name)
 
     def _require_job(self, what: str) -> str:
         if self.latest_tuning_job is None:
