@@ -133,8 +133,8 @@ class Estimator:
         for key, value in kwargs.items():
             if key in IGNORED:
                 self.sdk_arguments[key] = value
-            elif key in self.algorithm.hyperparameters:
-                static[key] = value
+            elif key in self.algorithm.hyperparameters or key in self.algorithm.refused_hyperparameters:
+                static[key] = value  # a refused one (the MLP's dropout) is refused by the gate, saying why
             else:
                 raise ValidationError(
                     f"{type(self).__name__} got an unknown argument {key!r}. It takes the SageMaker SDK's "
