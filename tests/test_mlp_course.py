@@ -312,3 +312,11 @@ def test_every_mlp_hyperparameter_is_explained_in_the_course_words(name, term):
 ])
 def test_xgboost_and_linear_learner_say_the_course_term_with_the_sagemaker_name(algorithm, name, head):
     assert get_algorithm(algorithm).hyperparameters[name].description.startswith(head)
+
+
+def test_momentum_set_with_sgd_in_the_same_call_gives_no_note():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any note would fail here
+        estimator = MLP(role="role")
+        estimator.set_hyperparameters(momentum="0.5", optimizer="sgd")
+    assert estimator.static_hyperparameters() == {"momentum": 0.5, "optimizer": "sgd"}

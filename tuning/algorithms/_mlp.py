@@ -4,20 +4,17 @@ Built on scikit-learn's ``MLPClassifier`` / ``MLPRegressor``. The training resou
 epoch: one ``partial_fit`` pass over the training rows in mini-batches. Each course name
 maps onto scikit-learn's own setting:
 
-=========================  ===========================================================
-TuneLab (the course)       scikit-learn
-=========================  ===========================================================
-learning_rate              ``learning_rate_init``
-mini_batch_size            ``batch_size``
-epochs                     one ``partial_fit`` call each (the training resource)
-num_layers, hidden_units   ``hidden_layer_sizes = (hidden_units,) * num_layers``
-alpha                      ``alpha`` (L2 regularization strength)
-optimizer                  ``solver`` (``sgd`` or ``adam``)
-momentum                   ``momentum`` (sgd only)
-learning_rate_decay        ``learning_rate='invscaling'`` with ``power_t`` (sgd only; 0: ``'constant'``)
-early_stopping_patience    like ``n_iter_no_change``, on the validation objective (:class:`~tuning.algorithms._base.Patience`)
-early_stopping_tolerance   like ``tol``
-=========================  ===========================================================
+- ``learning_rate``: ``learning_rate_init``;
+- ``mini_batch_size``: ``batch_size``;
+- ``epochs``: one ``partial_fit`` call each (the training resource);
+- ``num_layers``, ``hidden_units``: ``hidden_layer_sizes = (hidden_units,) * num_layers``;
+- ``alpha``: ``alpha``, the L2 regularization strength;
+- ``optimizer``: ``solver`` (``sgd`` or ``adam``);
+- ``momentum``: ``momentum``, read by sgd only;
+- ``learning_rate_decay``: ``learning_rate='invscaling'`` with ``power_t`` (sgd only; 0: ``'constant'``);
+- ``early_stopping_patience``, ``early_stopping_tolerance``: like ``n_iter_no_change`` and ``tol``,
+  on the validation objective, in TuneLab's epoch loop (:class:`~tuning.algorithms._base.Patience`
+  says why it is not scikit-learn's ``early_stopping``).
 
 ``num_layers`` was called ``hidden_layers`` (1 to 3) before; the older name is still
 accepted everywhere (:class:`~tuning.algorithms._base.HyperparameterCatalogue`), so stored
