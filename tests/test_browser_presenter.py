@@ -73,6 +73,6 @@ def test_a_create_link_opens_the_ranges_section_with_every_column_and_row_in_vie
     rows = len(range_rows(get_algorithm("xgboost"), exclude=()))
     assert rows > 10 and box["height"] >= (1 + rows) * 35, (rows, box)
     # What each ticked hyperparameter does is said in full below the table (a cell would cut it).
-    expect(page.get_by_role("paragraph").filter(has_text="eta: Learning rate: how much each new tree corrects the previous ones.")).to_be_visible()
+    expect(page.get_by_role("paragraph").filter(has_text="eta: Learning rate (SageMaker: eta): how much each new tree corrects the previous ones;")).to_be_visible()
     assert_no_exception(page, "Create (ranges section by link)")
     Screenshots(page, tmp_path)("presenter-create-ranges")

@@ -7,7 +7,7 @@ are AMT's, so what a student learns transfers to the real service.
 
 from __future__ import annotations
 
-__all__ = ["CONCEPTS", "SCALING_TYPES", "explain"]
+__all__ = ["CONCEPTS", "HYPERPARAMETER_EFFECTS", "SCALING_TYPES", "explain", "hyperparameter_words"]
 
 CONCEPTS: dict[str, str] = {
     "dataset": "The table the models learn from; a fifth of its rows is held out as the validation "
@@ -52,6 +52,37 @@ SCALING_TYPES: dict[str, str] = {
     "Logarithmic": "Each power of ten gets the same share of tries: for ranges such as 0.0001 to 1.",
     "ReverseLogarithmic": "Values crowd near MaxValue: for ranges close to 1, such as 0.9 to 0.9999.",
 }
+
+
+HYPERPARAMETER_EFFECTS: dict[str, str] = {
+    "learning rate": "high: fast but risks overshooting; low: precise but slow",
+    "batch size": "small: stable but slow; large: faster, may be less stable",
+    "epochs": "few: underfit; many: overfit",
+    "regularization strength": "high: simpler model, less overfit; low: fits the training rows closer, may overfit",
+    "number of layers": "more: can learn more complex patterns, but slower and more prone to overfit",
+    "nodes per layer": "more: can learn more complex patterns, but slower and more prone to overfit",
+    "momentum": "high: speeds through flat stretches, may overshoot; low: each step on its own, slower",
+    "learning-rate decay": "the step shrinks as training goes on: big steps early, precise ones late",
+    "early stopping patience": "low: stops soon, may stop too early; high: waits longer, may overfit",
+    "optimizer": "sgd takes plain steps (with momentum); adam adapts each weight's step, usually less "
+                 "sensitive to the learning rate",
+}
+"""What the course teaches each hyperparameter does, in its words: the second half of every
+such hyperparameter's one-line description (:func:`hyperparameter_words`), so XGBoost's eta,
+Linear Learner's learning_rate and the MLP's learning_rate say the same about it."""
+
+
+def hyperparameter_words(term: str, what: str = "", *, sagemaker: str | None = None,
+                         sklearn: str | None = None) -> str:
+    """One line for a hyperparameter: the course's ``term``, its SageMaker (or scikit-learn) name, what it
+    does here, and the course's effect (:data:`HYPERPARAMETER_EFFECTS`).
+
+    >>> hyperparameter_words("learning rate", "how much each new tree corrects the previous ones", sagemaker="eta")
+    'Learning rate (SageMaker: eta): how much each new tree corrects the previous ones; high: fast but risks overshooting; low: precise but slow.'
+    """
+    names = [f"SageMaker: {sagemaker}"] * bool(sagemaker) + [f"scikit-learn: {sklearn}"] * bool(sklearn)
+    head = term[0].upper() + term[1:] + (f" ({'; '.join(names)})" if names else "")
+    return f"{head}: {what + '; ' if what else ''}{HYPERPARAMETER_EFFECTS[term]}."
 
 
 def explain(concept: str) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import abc
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Algorithm",
     "FittedModel",
+    "HyperparameterCatalogue",
     "HyperparameterSpec",
     "Reporter",
     "TrainingData",
@@ -170,6 +171,36 @@ def _fmt(bound: float | None, *, high: bool = False) -> str:
     return f"{bound:g}"
 
 
+class HyperparameterCatalogue(Mapping[str, HyperparameterSpec]):
+    """An algorithm's hyperparameters by name, where an older name still finds today's entry.
+
+    Why: a hyperparameter renamed to the course's (the MLP's ``hidden_layers``, now
+    ``num_layers``) must keep working wherever a stored tuning job, a saved JSON or a
+    notebook still writes the old name, and every reader looks specs up by the name it was
+    given (``hyperparameters[name]``, ``name in hyperparameters``). Looking up an older
+    name gives the current entry; iterating gives current names only, so tables and the
+    lists in messages show one name per hyperparameter. :meth:`Algorithm.resolve` puts
+    today's name on a value before training.
+    """
+
+    def __init__(self, specs: Iterable[HyperparameterSpec], *, older_names: Mapping[str, str] | None = None) -> None:
+        self._specs = {spec.name: spec for spec in specs}
+        self.older_names: dict[str, str] = dict(older_names or {})
+        """Older name -> today's name."""
+        missing = set(self.older_names.values()) - set(self._specs)
+        if missing:
+            raise ValueError(f"older names point at hyperparameters the catalogue lacks: {sorted(missing)}")
+
+    def __getitem__(self, name: str) -> HyperparameterSpec:
+        return self._specs[self.older_names.get(name, name)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+
 @dataclass
 class TrainingData:
     """The numeric arrays a training job sees: what the feature encoder made of the channels."""
@@ -218,6 +249,10 @@ class Algorithm(abc.ABC):
     hyperparameters: Mapping[str, HyperparameterSpec] = {}
     fixed_hyperparameters: Mapping[str, Any] = {}
     """Settings TuneLab holds fixed, such as one thread per training job."""
+    refused_hyperparameters: Mapping[str, str] = {}
+    """Names a course uses that this algorithm cannot train, each with why and what to use
+    instead (the MLP's ``dropout``): refused with that sentence wherever they come in
+    (:meth:`refuse_untrained`, called by :meth:`resolve`, the gate's name check)."""
 
     # -- how SageMaker knows it (read by tuning.sagemaker: the JSON, the SDK code, estimators)
     aws_image: str | None = None
@@ -253,7 +288,15 @@ class Algorithm(abc.ABC):
         }
 
     def resolve(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """Defaults overlaid with ``values``; unknown names refused with the known ones."""
+        """Defaults overlaid with ``values``, by today's names; unknown names refused with the known ones.
+
+        The gate's name check, which every door reaches (:meth:`static_value` for a static
+        value, :func:`tuning.job.range_rules.check_ranges` for ranges, and the training job's
+        hyperparameters): a refused name (:attr:`refused_hyperparameters`) says why; an older
+        name (:class:`HyperparameterCatalogue`) is put under today's.
+        """
+        self.refuse_untrained(values)
+        values = self.current_names(values)
         unknown = sorted(set(values) - set(self.hyperparameters))
         if unknown:
             tunable = [name for name, spec in self.hyperparameters.items() if spec.tunable]
@@ -265,6 +308,27 @@ class Algorithm(abc.ABC):
         resolved = {name: spec.default for name, spec in self.hyperparameters.items()}
         resolved.update(values)
         return resolved
+
+    def current_names(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """``values`` with each older name replaced by today's; both names of one hyperparameter refused."""
+        older = getattr(self.hyperparameters, "older_names", {})
+        current: dict[str, Any] = {}
+        for name, value in values.items():
+            today = older.get(name, name)
+            if today in current:
+                old = name if name != today else next(n for n in values if older.get(n) == today)
+                raise ValidationError(
+                    f"{old!r} is the older name of {self.title}'s hyperparameter {today!r}, and both are given. "
+                    f"Give it once, as {today!r}.", field=today)
+            current[today] = value
+        return current
+
+    def refuse_untrained(self, names: Iterable[str], *, where: str = "") -> None:
+        """Refuse the first of ``names`` this algorithm cannot train (:attr:`refused_hyperparameters`), saying why."""
+        for name in names:
+            reason = self.refused_hyperparameters.get(name)
+            if reason is not None:
+                raise ValidationError(f"{where}{self.title} has no hyperparameter {name!r}: {reason}", field=name)
 
     def check_problem(self, problem_type: str) -> None:
         if problem_type not in self.problem_types:
@@ -388,12 +452,18 @@ def epoch_loop(
     data: TrainingData,
     metric: ObjectiveMetric,
     reporter: Reporter,
+    *,
+    patience: int = 0,
+    tolerance: float = 0.0,
 ) -> FittedModel:
     """Run ``step(epoch)`` ``epochs`` times, reporting the objective after each one.
 
     Shared by the algorithms trained one pass at a time (SGD, MLP, forests grown in
-    chunks); stops as soon as the reporter says so.
+    chunks); stops as soon as the reporter says so, or, with ``patience`` > 0, once the
+    validation objective has not improved by more than ``tolerance`` for ``patience``
+    epochs in a row (see :class:`Patience`).
     """
+    waiting = Patience(patience, tolerance, metric.higher_is_better) if patience else None
     for epoch in range(1, epochs + 1):
         resource = step(epoch)
         value = metric(data.y_validation, algorithm.output(model, data.x_validation))
@@ -404,6 +474,37 @@ def epoch_loop(
             )
         if reporter.report(resource, value):
             break
+        if waiting is not None and waiting.run_out(value):
+            break
     return model
 
 
+class Patience:
+    """Early stopping patience inside one training job, on the validation objective.
+
+    Why hand-written: scikit-learn's own (``early_stopping=True`` with ``n_iter_no_change``)
+    works only inside ``fit``: ``partial_fit``, which trains one epoch at a time so that each
+    epoch can be reported, refuses ``early_stopping=True``, and its ``n_iter_no_change`` then
+    watches only the training loss, and only to lower an adaptive learning rate. This keeps
+    scikit-learn's rule, on the validation objective the training job reports: an epoch
+    counts as no improvement when it is not better than the best so far by more than
+    ``tolerance`` (``tol``); training ends after ``patience`` such epochs in a row (as Keras's
+    ``patience``; scikit-learn's ``n_iter_no_change`` stops one epoch later). The model kept
+    is the last one, whose objective is the last reported.
+    """
+
+    def __init__(self, patience: int, tolerance: float, higher_is_better: bool) -> None:
+        self.patience, self.tolerance, self.sign = int(patience), float(tolerance), 1.0 if higher_is_better else -1.0
+        self.best: float | None = None
+        self.stale = 0
+
+    def run_out(self, value: float) -> bool:
+        """Record ``value``; True when ``patience`` epochs in a row have not improved on the best."""
+        score = self.sign * value
+        if self.best is not None and score < self.best + self.tolerance:
+            self.stale += 1
+        else:
+            self.stale = 0
+        if self.best is None or score > self.best:
+            self.best = score
+        return self.stale >= self.patience

@@ -22,6 +22,7 @@ from tuning.algorithms._base import (
     scaled_regression_target,
 )
 from tuning.algorithms._linear_learner_catalogue import STATIC_HYPERPARAMETERS
+from tuning.glossary import hyperparameter_words as _words
 from tuning.metrics import BINARY, REGRESSION
 from tuning.parameters import ContinuousParameter, IntegerParameter
 
@@ -60,16 +61,16 @@ class LinearLearnerAlgorithm(Algorithm):
         spec.name: spec
         for spec in (
             HyperparameterSpec("learning_rate", 0.01, ContinuousParameter(1e-4, 1.0, "Logarithmic"),
-                               "Initial step size of SGD.", low=1e-8, high=10, tuned_by_default=True,
+                               _words("learning rate", "SGD's initial step size", sagemaker="learning_rate"), low=1e-8, high=10, tuned_by_default=True,
                                words=("auto",)),
             HyperparameterSpec("l1", 1e-6, ContinuousParameter(1e-7, 1.0, "Logarithmic"),
-                               "L1 regularisation: pushes weights to exactly zero.", low=0, high=100,
+                               _words("regularization strength", "L1, pushes weights to exactly zero", sagemaker="l1"), low=0, high=100,
                                tuned_by_default=True, words=("auto",)),
             HyperparameterSpec("wd", 1e-4, ContinuousParameter(1e-7, 1.0, "Logarithmic"),
-                               "Weight decay (L2 regularisation): keeps weights small.", low=0, high=100,
+                               _words("regularization strength", "L2 weight decay, keeps weights small", sagemaker="wd"), low=0, high=100,
                                tuned_by_default=True, words=("auto",)),
             HyperparameterSpec("epochs", 15, IntegerParameter(1, 100),
-                               "Passes over the training data: the training resource.", low=1,
+                               _words("epochs", "passes over the training data, the training resource", sagemaker="epochs"), low=1,
                                high=10_000, integer=True),
             *STATIC_HYPERPARAMETERS,  # the rest of AWS's page, in their own module
         )

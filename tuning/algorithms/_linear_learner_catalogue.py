@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from tuning.algorithms._base import HyperparameterSpec
+from tuning.glossary import hyperparameter_words as _words
 from tuning.parameters import CategoricalParameter, ContinuousParameter, IntegerParameter, Parameter
 
 __all__ = ["LOSSES", "STATIC_HYPERPARAMETERS", "TRAINED"]
@@ -41,7 +42,7 @@ def _spec(name: str, default: Any, description: str, *, tuning: Parameter | None
 
 STATIC_HYPERPARAMETERS: tuple[HyperparameterSpec, ...] = (
     # -- tunable on AWS's tuning page
-    _spec("mini_batch_size", 1000, "Observations per mini-batch.", tuning=IntegerParameter(100, 5000), low=1,
+    _spec("mini_batch_size", 1000, _words("batch size", "observations per mini-batch", sagemaker="mini_batch_size"), tuning=IntegerParameter(100, 5000), low=1,
           integer=True, note="scikit-learn's SGD updates the weights after every row, whatever the batch"),
     _spec("use_bias", "true", "Whether the model has a bias (intercept) term.",
           tuning=CategoricalParameter(["true", "false"]), choices=_BOOL),
@@ -57,9 +58,9 @@ STATIC_HYPERPARAMETERS: tuple[HyperparameterSpec, ...] = (
     _spec("normalize_label", "auto", "Standardise the label (auto: for regression only).", choices=_AUTO_BOOL),
     _spec("balance_multiclass_weights", "false", "Give each class equal importance (multiclass).", choices=_BOOL),
     # -- accepted, recorded, and without effect here: each note says why
-    _spec("optimizer", "auto", "The optimisation algorithm: auto (adam), sgd, adam or rmsprop.",
+    _spec("optimizer", "auto", _words("optimizer", "auto (adam), sgd, adam or rmsprop", sagemaker="optimizer"),
           choices=("auto", "sgd", "adam", "rmsprop"), note=_SGD),
-    _spec("momentum", "auto", "Momentum of the sgd optimizer.", low=0, high=1, high_open=True, words=_AUTO,
+    _spec("momentum", "auto", _words("momentum", "of the sgd optimizer", sagemaker="momentum"), low=0, high=1, high_open=True, words=_AUTO,
           note=_SGD),
     _spec("beta_1", "auto", "Decay rate of adam's first-moment estimates.", low=0, high=1, words=_AUTO, note=_SGD),
     _spec("beta_2", "auto", "Decay rate of adam's second-moment estimates.", low=0, high=1, words=_AUTO, note=_SGD),
@@ -67,7 +68,8 @@ STATIC_HYPERPARAMETERS: tuple[HyperparameterSpec, ...] = (
           note=_SGD),
     _spec("bias_wd_mult", "auto", "L2 regularisation multiplier of the bias.", low=0, words=_AUTO,
           note="scikit-learn's SGD does not regularise the bias"),
-    _spec("use_lr_scheduler", "true", "Whether to decrease the learning rate on a schedule.", choices=_BOOL,
+    _spec("use_lr_scheduler", "true", _words("learning-rate decay", "whether to decrease the learning rate on a "
+          "schedule", sagemaker="use_lr_scheduler"), choices=_BOOL,
           note=_SGD),
     _spec("lr_scheduler_step", "auto", "Steps between decreases of the learning rate.", low=1, integer=True,
           words=_AUTO, note=_SGD),
@@ -96,7 +98,8 @@ STATIC_HYPERPARAMETERS: tuple[HyperparameterSpec, ...] = (
     _spec("init_sigma", 0.01, "Standard deviation of the normal initial weights.", low=0, low_open=True,
           note="scikit-learn's SGD starts from zero weights"),
     _spec("init_bias", 0.0, "Initial weight of the bias.", note="scikit-learn's SGD starts from zero weights"),
-    _spec("early_stopping_patience", 3, "Epochs without improvement before training ends.", low=1, integer=True,
+    _spec("early_stopping_patience", 3, _words("early stopping patience", "epochs without improvement before training ends",
+          sagemaker="early_stopping_patience"), low=1, integer=True,
           note="every training job trains all its epochs unless the tuning job's early stopping stops it"),
     _spec("early_stopping_tolerance", 0.001, "Relative improvement below which an epoch counts as no improvement.",
           low=0, low_open=True,

@@ -24,6 +24,7 @@ import numpy as np
 from tuning.algorithms._base import Algorithm, FittedModel, HyperparameterSpec, TrainingData
 from tuning.algorithms._xgboost_catalogue import STATIC_HYPERPARAMETERS, TRAINED
 from tuning.errors import ValidationError
+from tuning.glossary import hyperparameter_words as _words
 from tuning.metrics import BINARY, MULTICLASS, REGRESSION
 from tuning.parameters import ContinuousParameter, IntegerParameter
 
@@ -49,17 +50,17 @@ def _spec(name: str, default: Any, low: float, high: float, description: str, *,
 _HYPERPARAMETERS = {
     spec.name: spec
     for spec in (
-        _spec("alpha", 0.0, 0, 1000, "L1 regularisation on leaf weights; larger is more conservative.", valid=(0, None)),
+        _spec("alpha", 0.0, 0, 1000, _words("regularization strength", "L1, on leaf weights", sagemaker="alpha"), valid=(0, None)),
         _spec("colsample_bylevel", 1.0, 0.1, 1, "Share of columns sampled for each tree level.", valid=(0, 1)),
         _spec("colsample_bynode", 1.0, 0.1, 1, "Share of columns sampled for each split.", valid=(0, 1)),
         _spec("colsample_bytree", 1.0, 0.5, 1, "Share of columns sampled for each tree.", tuned=True, valid=(0, 1)),
-        _spec("eta", 0.3, 0.1, 0.5, "Learning rate: how much each new tree corrects the previous ones.", tuned=True, valid=(0, 1)),
+        _spec("eta", 0.3, 0.1, 0.5, _words("learning rate", "how much each new tree corrects the previous ones", sagemaker="eta"), tuned=True, valid=(0, 1)),
         _spec("gamma", 0.0, 0, 5, "Minimum loss reduction needed to split a leaf.", valid=(0, None)),
-        _spec("lambda", 1.0, 0, 1000, "L2 regularisation on leaf weights.", valid=(0, None)),
+        _spec("lambda", 1.0, 0, 1000, _words("regularization strength", "L2, on leaf weights", sagemaker="lambda"), valid=(0, None)),
         _spec("max_delta_step", 0.0, 0, 10, "Cap on each leaf's weight change (helps with imbalanced classes).", valid=(0, None)),
         _spec("max_depth", 6, 0, 10, "Maximum depth of a tree (0: no limit). Deeper trees fit more, and overfit more.", tuned=True, integer=True, valid=(0, None)),
         _spec("min_child_weight", 1.0, 0, 120, "Minimum sum of instance weight (hessian) in a child; larger is more conservative.", tuned=True, valid=(0, None)),
-        _spec("num_round", 100, 1, 4000, "Number of boosting rounds (trees): the training resource.", integer=True, valid=(1, 100_000)),
+        _spec("num_round", 100, 1, 4000, _words("epochs", "boosting rounds (trees), the training resource", sagemaker="num_round"), integer=True, valid=(1, 100_000)),
         _spec("subsample", 1.0, 0.5, 1, "Share of training rows sampled for each tree.", tuned=True, valid=(0, 1)),
     )
 }

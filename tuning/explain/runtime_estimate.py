@@ -160,9 +160,9 @@ def time_trial(config: TuningJobConfig) -> RuntimeEstimate:
         max_jobs=1, early_stopping_type="Off", early_stopping_grace_period=None)
     prepared = prepare(one_job)
     algorithm = prepared.algorithm
-    hyperparameters = algorithm.resolve(prepared.static)
-    for name, parameter in prepared.ranges.items():
-        hyperparameters[name] = _middle(parameter, algorithm.hyperparameters[name].default)
+    middles = {name: _middle(parameter, algorithm.hyperparameters[name].default)
+               for name, parameter in prepared.ranges.items()}
+    hyperparameters = algorithm.resolve({**prepared.static, **middles})  # an older name under today's
     if grows and algorithm.resource is not None:
         hyperparameters[algorithm.resource] = _job_resource(config, algorithm)
     started = time.perf_counter()

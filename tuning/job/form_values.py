@@ -354,6 +354,9 @@ def overlay_ranges(rows: pd.DataFrame, algorithm: Algorithm,
     if not imported or imported[0] != algorithm.name:
         return rows, []
     _, ranges, static = imported
+    if ranges is not None:  # an older name (the MLP's hidden_layers) fills today's row (num_layers)
+        ranges = algorithm.current_names(ranges)
+    static = algorithm.current_names(static)
     rows = rows.copy()
     notes = []
     shown = set(rows["Hyperparameter"])
@@ -380,6 +383,9 @@ def overlay_ranges(rows: pd.DataFrame, algorithm: Algorithm,
         notes.append(f"Kept from the file as static values, though the table does not show them ({algorithm.title} "
                      f"has them as static-only hyperparameters): {', '.join(f'{k}={_cell(v)}' for k, v in hidden.items())}.")
     left_out = sorted((set(ranges or {}) | set(static)) - shown - set(hidden))
+    for name in [name for name in left_out if name in algorithm.refused_hyperparameters]:  # the MLP's dropout
+        notes.append(f"Left out: {name}. {algorithm.title} has no {name}: {algorithm.refused_hyperparameters[name]}")
+        left_out.remove(name)
     if left_out:
         notes.append(f"Not in this table (the strategy owns it, or {algorithm.title} has no such hyperparameter): "
                      f"{', '.join(left_out)}.")

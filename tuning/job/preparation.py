@@ -91,7 +91,7 @@ class PreparedTuningJob:
         the MaxResource value, it is stopped", API_HyperbandStrategyConfig). The runner, Deploy
         and the saved model all read it here, so the model kept is the model that was trained.
         """
-        full = {**self.algorithm.resolve(self.static), **tuned}
+        full = self.algorithm.resolve({**self.static, **tuned})  # an older name (hidden_layers) under today's
         resource = self.algorithm.resource
         if self.pruning == "Hyperband" and resource in self.ranges and self.max_resource is not None:
             full[resource] = min(int(full[resource]), int(self.max_resource))

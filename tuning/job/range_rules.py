@@ -47,7 +47,8 @@ def check_ranges(algorithm: Algorithm, ranges: Mapping[str, Parameter],
     not empty, not too many, none also static), every range's own rules, known names, and
     every range against the algorithm's catalogue. Returns them as a plain dict."""
     checked = validate_ranges(ranges, static)  # each range's own rules too: not checked twice below
-    algorithm.resolve(dict.fromkeys(checked))  # unknown names, listing the known ones
+    algorithm.resolve(dict.fromkeys(checked))  # unknown names, listing the known ones; refused ones saying why
+    algorithm.current_names({**dict(static or {}), **checked})  # an older name static, today's tuned: one of them
     for name, parameter in checked.items():
         checked[name] = parameter = numeric_categories(algorithm, name, parameter)
         _check_in_catalogue(algorithm, name, parameter)

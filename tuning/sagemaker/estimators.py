@@ -133,8 +133,8 @@ class Estimator:
         for key, value in kwargs.items():
             if key in IGNORED:
                 self.sdk_arguments[key] = value
-            elif key in self.algorithm.hyperparameters:
-                static[key] = value
+            elif key in self.algorithm.hyperparameters or key in self.algorithm.refused_hyperparameters:
+                static[key] = value  # a refused one (the MLP's dropout) is refused by the gate, saying why
             else:
                 raise ValidationError(
                     f"{type(self).__name__} got an unknown argument {key!r}. It takes the SageMaker SDK's "
@@ -163,13 +163,16 @@ class Estimator:
         ``num_class``) are kept for the record only; one that does not change training
         here is kept and sent to the tuning job, with a warning saying so.
         """
+        said = set(self.algorithm.training_notes(self._static))
         for name, value in kwargs.items():
             typed = self.algorithm.static_value(name, value, where="set_hyperparameters")
             if name in self.algorithm.derived_from_data:
                 self._decided[name] = typed
                 continue
             self._static[name] = typed
-            for note in self.algorithm.training_notes({name: typed}):
+        # Read with every value set so far, as a note may hang on another (the MLP's momentum on its optimizer).
+        for note in self.algorithm.training_notes(self._static):
+            if note not in said:
                 warnings.warn(note, stacklevel=2)
 
     def hyperparameters(self) -> dict[str, str]:

@@ -525,6 +525,7 @@ def _check_ranges(ranges: Any, estimator: Estimator) -> dict[str, Parameter]:
     checked: dict[str, Parameter] = {}
     for name, parameter in ranges.items():
         if name not in algorithm.hyperparameters:
+            algorithm.refuse_untrained([name], where=f"hyperparameter_ranges[{name!r}]: ")  # the MLP's dropout: why
             raise ValidationError(
                 f"hyperparameter_ranges: {algorithm.title} has no hyperparameter {name!r}; its hyperparameters "
                 f"are: {', '.join(algorithm.hyperparameters)}.")
