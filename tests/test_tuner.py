@@ -187,7 +187,7 @@ def test_fit_refuses_a_metric_or_objective_that_does_not_fit_the_data(store):
 
 
 def test_training_input_refuses_other_content_types():
-    with pytest.raises(ValidationError, match="reads CSV only"):
+    with pytest.raises(ValidationError, match="not supported: TuneLab reads CSV and, for XGBoost, libsvm"):
         TrainingInput("train.csv", content_type="application/x-recordio-protobuf")
 
 
