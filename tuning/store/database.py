@@ -27,6 +27,11 @@ heartbeat (or, on the same machine, by its process being gone) and marked
 ``Interrupted`` by :meth:`Store.mark_dead_runners`; its finished training jobs stay as
 they were.
 
+A column added after its table first shipped (:data:`ADDED_COLUMNS`: the training channel's
+curve, ``train_intermediate_values``) is added to an older store when it is opened, as a
+missing table is created then (:mod:`tuning.store.schema`); its rows read as the default
+(``[]``). A store that cannot be written is read without the column.
+
 Who writes: the runner (its own job's rows), a resume (reopening its job), the request
 to stop and the deletion of a job, and :meth:`Store.mark_dead_runners`, which its callers
 make explicitly (the runner at start, a resume, the CLI's ``list`` and ``show``, each
@@ -237,8 +242,8 @@ class Store:
             create_tables(self.engine, _metadata)
         except (sa.exc.ArgumentError, sa.exc.DBAPIError, ValueError, ImportError) as error:
             self.engine = self._read_only_fallback(error)  # a read-only or full disk: read it; writes say why not
+        # Columns an older store lacks and could not be given (it cannot be written): left out of every query.
         self._missing = add_missing_columns(self.engine, ADDED_COLUMNS)
-        """Columns an older store lacks and could not be given (it cannot be written): left out of every query."""
         database = sa.engine.make_url(self.url).database if self.url.startswith("sqlite") else None
         on_disk = database not in (None, "", ":memory:") and not database.startswith("file:")
         self._file_guard = SqliteFileGuard(database) if on_disk else None
