@@ -233,6 +233,28 @@ def test_an_older_store_that_cannot_be_written_still_reads_and_is_left_as_it_was
     assert "train_intermediate_values" in _columns(path)  # a writable open adds it
 
 
+def test_a_running_job_s_training_curve_reaches_the_store_live(store):
+    from tuning import ContinuousParameter, launch_tuning_job
+
+    config = TuningJobConfig(dataset="breast_cancer", algorithm="xgboost", objective_metric_name="validation:auc",
+                             hyperparameter_ranges={"eta": ContinuousParameter(0.01, 0.02)},
+                             static_hyperparameters={"num_round": 4000}, strategy="Random", max_jobs=1,
+                             max_parallel_jobs=1, random_seed=1)
+    handle = launch_tuning_job(config, store)
+    deadline = time.time() + 120
+    live = []
+    while time.time() < deadline and not live:
+        live = [job for job in store.training_jobs(handle.name, status="InProgress") if job.train_intermediate_values]
+        time.sleep(0.2)
+    handle.stop()
+    handle.wait(timeout=120)
+    assert live, "no live training curve was written while the job ran"
+    (job,) = live
+    validation_steps = [step for step, _ in job.intermediate_values]
+    train_steps = [step for step, _ in job.train_intermediate_values]
+    assert train_steps and set(train_steps) <= set(validation_steps)  # the same steps, written as they come
+
+
 def test_the_board_keeps_both_live_curves_and_forgets_them_together():
     board = TrainingBoard("Off", "Maximize")
     board.begin(0)

@@ -597,9 +597,11 @@ class _TuningLoop:
             self.ended = []
         if self.running:
             running = {index for index, _ in self.running.values()}
-            curves = {index: curve for index, curve in self.board.curves().items() if index in running}
+            # The training curves first: the board adds both channels' points in one step, so the
+            # validation curves read after them have every step they have (no training point ahead).
             train_curves = {index: curve for index, curve in self.board.train_curves().items()
                             if index in running and curve}
+            curves = {index: curve for index, curve in self.board.curves().items() if index in running}
             self.store.update_intermediate_values(self.name, curves, train_curves=train_curves)
 
     def _end_stuck_jobs(self) -> None:
