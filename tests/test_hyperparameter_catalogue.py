@@ -152,7 +152,7 @@ def test_static_only_hyperparameters_take_no_range_and_the_tunable_ones_take_aws
 
 # -- the mapped ones change the trained model, the noted ones do not ----------------------
 class _Quiet:
-    def report(self, step: int, value: float) -> bool:
+    def report(self, step: int, value: float, train_value: float | None = None) -> bool:
         return False
 
 

@@ -121,7 +121,7 @@ def _binary_data(seed: int = 0) -> TrainingData:
 
 
 class _Quiet:
-    def report(self, step: int, value: float) -> bool:
+    def report(self, step: int, value: float, train_value: float | None = None) -> bool:
         return False
 
 

@@ -213,13 +213,16 @@ def test_training_job_analytics_has_the_sdks_columns(single, store):
     # sagemaker/analytics.py:413-417: the dataframe's columns are timestamp, metric_name, value.
     frame = single.training_job_analytics.dataframe()
     assert list(frame.columns[:3]) == ["timestamp", "metric_name", "value"]
-    assert set(frame["metric_name"]) == {"validation:auc"}  # eval_metric="auc": the validation channel's metric
-    assert frame["step"].tolist() == [1, 2, 3, 4, 5]  # one row per boosting round
+    # eval_metric="auc": the validation channel's metric, then the training channel's, as AWS's container logs them
+    assert frame["metric_name"].unique().tolist() == ["validation:auc", "train:auc"]
+    validation = frame[frame["metric_name"] == "validation:auc"]
+    assert validation["step"].tolist() == [1, 2, 3, 4, 5]  # one row per boosting round
+    assert frame[frame["metric_name"] == "train:auc"]["step"].tolist() == [1, 2, 3, 4, 5]
     final = store.get_tuning_job(single.latest_training_job.tuning_job_name).best_objective_value
-    assert frame["value"].iloc[-1] == pytest.approx(final)
-    assert frame["timestamp"].is_monotonic_increasing
+    assert validation["value"].iloc[-1] == pytest.approx(final)
+    assert validation["timestamp"].is_monotonic_increasing
     with pytest.raises(ValidationError, match="only the objective metric"):
-        TrainingJobAnalytics(single.latest_training_job.name, metric_names=["train:auc"], store=store)
+        TrainingJobAnalytics(single.latest_training_job.name, metric_names=["train:rmse"], store=store)
 
 
 def test_estimator_without_a_training_job_says_so():

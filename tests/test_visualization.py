@@ -336,7 +336,8 @@ def test_intermediate_values_dash_stopped_jobs_and_mark_where_they_stopped(real)
     ordered = sorted(curves, key=lambda j: j.index)
     completed, stopped = ([j for j in ordered if j.status == status] for status in ("Completed", "Stopped"))
     assert completed and stopped  # the fixture run has both
-    lines, stopped_lines, marks = figure.data
+    lines, stopped_lines, marks, *training = figure.data  # then the training channel's (tests/test_training_curves.py)
+    assert all(trace.legendgroup == "Training channel" for trace in training)
     assert (lines.legendgroup, lines.line.dash) == ("Completed", "solid")
     assert (stopped_lines.legendgroup, stopped_lines.line.dash) == ("Stopped early (interim values)", "dash")
     for trace, members in ((lines, completed), (stopped_lines, stopped)):
@@ -347,7 +348,8 @@ def test_intermediate_values_dash_stopped_jobs_and_mark_where_they_stopped(real)
     assert marks.marker.symbol == "x"
     assert list(marks.x) == [job.intermediate_values[-1][0] for job in stopped]
     assert list(marks.y) == [job.intermediate_values[-1][1] for job in stopped]
-    assert sum(1 for trace in figure.data if trace.showlegend is not False) == 2  # one legend entry per group
+    # one legend entry per group (and the training channel's, one per group it has)
+    assert sum(1 for trace in figure.data if trace.showlegend is not False and trace.legendgroup != "Training channel") == 2
     assert "higher is better" in figure.layout.yaxis.title.text
 
 

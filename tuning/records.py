@@ -76,6 +76,11 @@ class TrainingJob:
     failure_reason: str | None = None
     stopped_reason: str | None = None
     intermediate_values: list[tuple[int, float]] = field(default_factory=list)
+    train_intermediate_values: list[tuple[int, float]] = field(default_factory=list)
+    """The objective on the training channel (a fixed sample of at most 5,000 of its rows,
+    :data:`tuning.algorithms.TRAINING_CURVE_ROWS`) at the steps of ``intermediate_values``,
+    where the algorithm scored it: the twin curve that shows overfitting. Empty for an
+    algorithm without a resource (k-NN) and for jobs recorded before TuneLab kept it."""
 
     @property
     def elapsed_seconds(self) -> float | None:
@@ -92,7 +97,12 @@ class TrainingJob:
         return _time(self.end_time)
 
     def describe(self, objective_metric_name: str | None = None) -> dict[str, Any]:
-        """This training job in the shape of AMT's DescribeTrainingJob (the relevant part)."""
+        """This training job in the shape of AMT's DescribeTrainingJob (the relevant part).
+
+        ``IntermediateValues`` and ``TrainIntermediateValues`` are TuneLab's own, not AWS
+        fields (AWS keeps a job's per-round metrics in CloudWatch, read by the SDK's
+        TrainingJobAnalytics): the validation and training channels' objective per step.
+        """
         described: dict[str, Any] = {
             "TrainingJobName": self.name,
             "TuningJobName": self.tuning_job_name,
@@ -116,6 +126,9 @@ class TrainingJob:
             }
         described["IntermediateValues"] = [
             {"Step": step, "Value": value} for step, value in self.intermediate_values
+        ]
+        described["TrainIntermediateValues"] = [  # TuneLab's own, as IntermediateValues
+            {"Step": step, "Value": value} for step, value in self.train_intermediate_values
         ]
         return described
 

@@ -19,6 +19,7 @@ from tuning.algorithms._base import (
     FittedModel,
     HyperparameterSpec,
     Reporter,
+    TRAINING_CURVE_ROWS,
     TrainingData,
     image_repository,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "FittedModel",
     "HyperparameterSpec",
     "Reporter",
+    "TRAINING_CURVE_ROWS",
     "TrainingData",
     "BUILT_IN_ALGORITHMS",
     "get_algorithm",

@@ -3,7 +3,8 @@
 The ranges are those of AWS's "Tune an XGBoost model" table; the defaults are XGBoost's
 own (``num_round`` has no default in SageMaker, where it is required: TuneLab uses 100).
 The training resource is the boosting round: early stopping and Hyperband look at the
-validation objective after every round.
+validation objective after every round; the training channel's objective (on a fixed sample
+of its rows, :func:`~tuning.algorithms._base.training_sample`) is reported beside it.
 
 The valid domains (``valid=``) are those of AWS's XGBoost hyperparameters page, so every
 range AWS accepts is accepted: ``eta``, ``subsample`` and ``colsample_*`` in [0, 1] (AWS's
@@ -21,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tuning.algorithms._base import Algorithm, FittedModel, HyperparameterSpec, TrainingData
+from tuning.algorithms._base import (Algorithm, FittedModel, HyperparameterSpec, TrainingData, training_sample,
+                                     training_score)
 from tuning.algorithms._xgboost_catalogue import STATIC_HYPERPARAMETERS, TRAINED
 from tuning.errors import ValidationError
 from tuning.glossary import hyperparameter_words as _words
@@ -140,20 +142,29 @@ class XGBoostAlgorithm(Algorithm):
         every = max(1, math.ceil(rounds / _MAX_REPORTS))
         dtrain = xgb.DMatrix(data.x_train, label=data.y_train)
         dvalid = xgb.DMatrix(data.x_validation, label=data.y_validation)
-        y_valid = data.y_validation
+        x_sample, y_sample = training_sample(data)
+        # The training channel is an eval set too (AWS's container logs train:<metric> the same
+        # way): XGBoost keeps its predictions up to date round by round, as it does validation's.
+        dsample = dtrain if len(y_sample) == len(data.y_train) else xgb.DMatrix(x_sample, label=y_sample)
         n_classes = data.n_classes
+        truth = {id(dvalid): data.y_validation, id(dsample): y_sample}
+        seen: dict[int, int] = {}
 
-        def score(predictions: np.ndarray, _: Any) -> tuple[str, float]:
-            # XGBoost keeps the validation predictions up to date round by round, so
+        def score(predictions: np.ndarray, matrix: Any) -> tuple[str, float]:
+            # XGBoost keeps each eval set's predictions up to date round by round, so
             # scoring here costs one metric call, not a fresh prediction over all trees.
             # Only every ``every``-th round (and the last) is scored, so a 4,000-round job
-            # does not spend its time in metric calls; the others log NaN.
-            score.round += 1
-            if score.round % every and score.round != rounds:
+            # does not spend its time in metric calls; the others log NaN. Called once per
+            # eval set and round: each set counts its own rounds.
+            key = id(matrix)
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] % every and seen[key] != rounds:
                 return "objective", math.nan
-            return "objective", metric(y_valid, _as_output(predictions, n_classes))
-
-        score.round = 0  # type: ignore[attr-defined]
+            output = _as_output(predictions, n_classes)
+            if key == id(dvalid):
+                return "objective", metric(truth[key], output)
+            train_value = training_score(metric, truth[key], output)
+            return "objective", math.nan if train_value is None else train_value
 
         class _Report(xgb.callback.TrainingCallback):
             def after_iteration(self, model: Any, epoch: int, evals_log: dict) -> bool:
@@ -162,13 +173,15 @@ class XGBoostAlgorithm(Algorithm):
                     return False
                 if math.isinf(value):
                     raise FloatingPointError(f"the objective became {value} at round {epoch + 1}")
-                return bool(reporter.report(epoch + 1, float(value)))
+                train_value = evals_log["train"]["objective"][-1]
+                return bool(reporter.report(epoch + 1, float(value),
+                                            train_value=None if math.isnan(train_value) else float(train_value)))
 
         booster = xgb.train(
             self._params(hyperparameters, data.problem_type, n_classes, seed),
             dtrain,
             num_boost_round=rounds,
-            evals=[(dvalid, "validation")],
+            evals=[(dsample, "train"), (dvalid, "validation")],
             custom_metric=score,
             callbacks=[_Report()],
             verbose_eval=False,

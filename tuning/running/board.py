@@ -68,6 +68,7 @@ class TrainingBoard:
         )
         self._trials: dict[int, optuna.Trial] = {}
         self._curves: dict[int, list[tuple[int, float]]] = {}
+        self._train_curves: dict[int, list[tuple[int, float]]] = {}
         self._stopping = False
 
     def begin(self, index: int) -> None:
@@ -75,12 +76,21 @@ class TrainingBoard:
         with self._lock:
             self._trials[index] = self._study.ask()
             self._curves[index] = []
+            self._train_curves[index] = []
 
-    def report(self, index: int, points: list[tuple[int, float]]) -> str:
-        """Record new ``(step, value)`` points; answer CONTINUE, PRUNE or STOP."""
+    def report(self, index: int, points: list[tuple[int, float]],
+               train_points: list[tuple[int, float]] = ()) -> str:
+        """Record new ``(step, value)`` points; answer CONTINUE, PRUNE or STOP.
+
+        ``train_points`` are the training channel's at the same steps: kept for the live
+        view only, the pruner judges validation.
+        """
         with self._lock:
             curve = self._curves.setdefault(index, [])
             curve.extend((int(step), float(value)) for step, value in points)
+            if train_points:
+                self._train_curves.setdefault(index, []).extend(
+                    (int(step), float(value)) for step, value in train_points)
             if self._stopping:
                 return STOP
             trial = self._trials.get(index)
@@ -97,6 +107,7 @@ class TrainingBoard:
         with self._lock:
             trial = self._trials.pop(index, None)
             self._curves.pop(index, None)
+            self._train_curves.pop(index, None)
             if trial is None:
                 return
             if state == "complete" and value is not None:
@@ -116,6 +127,7 @@ class TrainingBoard:
         with self._lock:
             for index in indexes:
                 self._curves.pop(index, None)
+                self._train_curves.pop(index, None)
                 self._trials.pop(index, None)
 
     def stop_all(self) -> None:
@@ -127,6 +139,11 @@ class TrainingBoard:
         """A copy of the running jobs' curves, for the live view."""
         with self._lock:
             return {index: list(curve) for index, curve in self._curves.items()}
+
+    def train_curves(self) -> dict[int, list[tuple[int, float]]]:
+        """A copy of the running jobs' training-channel curves, for the live view."""
+        with self._lock:
+            return {index: list(curve) for index, curve in self._train_curves.items()}
 
 
 class BoardManager(BaseManager):

@@ -545,6 +545,7 @@ class _TuningLoop:
                 start_time=outcome.start_time, end_time=outcome.end_time,
                 final_objective_value=value, failure_reason=outcome.failure_reason,
                 stopped_reason=stopped_reason, intermediate_values=outcome.intermediate_values,
+                train_intermediate_values=outcome.train_intermediate_values,
             )
             self.callback(TuningProgress(
                 self.name, self.finished, self.prepared.max_jobs, len(self.running), last,
@@ -567,6 +568,7 @@ class _TuningLoop:
             failure_reason=outcome.failure_reason,
             stopped_reason=stopped_reason,
             intermediate_values=outcome.intermediate_values,
+            train_intermediate_values=outcome.train_intermediate_values,
         )
 
     def _save_best_model(self, outcome: TrainingOutcome, name: str, hyperparameters: dict[str, Any]) -> None:
@@ -595,8 +597,12 @@ class _TuningLoop:
             self.ended = []
         if self.running:
             running = {index for index, _ in self.running.values()}
+            # The training curves first: the board adds both channels' points in one step, so the
+            # validation curves read after them have every step they have (no training point ahead).
+            train_curves = {index: curve for index, curve in self.board.train_curves().items()
+                            if index in running and curve}
             curves = {index: curve for index, curve in self.board.curves().items() if index in running}
-            self.store.update_intermediate_values(self.name, curves)
+            self.store.update_intermediate_values(self.name, curves, train_curves=train_curves)
 
     def _end_stuck_jobs(self) -> None:
         """Jobs that did not stop within the grace period: end their processes.

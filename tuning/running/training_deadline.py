@@ -39,8 +39,8 @@ class Deadline:
         self.started = time.monotonic() if started is None else started
         self.reached = False
 
-    def report(self, step: int, value: float) -> bool:
-        if self.reporter.report(step, value):
+    def report(self, step: int, value: float, train_value: float | None = None) -> bool:
+        if self.reporter.report(step, value, train_value=train_value):
             return True
         if self.seconds is not None and time.monotonic() - self.started >= self.seconds:
             self.reached = True

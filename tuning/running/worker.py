@@ -59,6 +59,8 @@ class TrainingOutcome:
     end_time: float
     final_objective_value: float | None = None
     intermediate_values: list[tuple[int, float]] = field(default_factory=list)
+    train_intermediate_values: list[tuple[int, float]] = field(default_factory=list)
+    """The training channel's objective at the same steps (where the algorithm scored it)."""
     failure_reason: str | None = None
     stopped_reason: str | None = None
     model_blob: bytes | None = None
@@ -96,7 +98,13 @@ def _stopping(state: dict[str, Any]) -> bool:
 
 
 class _BoardReporter:
-    """Passes a training job's points to the board and remembers why it was told to stop."""
+    """Passes a training job's points to the board and remembers why it was told to stop.
+
+    Both channels' curves are kept: ``curve`` (validation, what the pruner judges) and
+    ``train_curve`` (the training channel at the same steps, for the learning-curves chart).
+    The algorithm bounds both alike: XGBoost reports at most 200 rounds, the others one
+    point per epoch or chunk of trees.
+    """
 
     def __init__(self, index: int, board: Any, prune_live: bool, state: dict[str, Any] | None = None) -> None:
         self.index = index
@@ -104,14 +112,20 @@ class _BoardReporter:
         self.board = board
         self.prune_live = prune_live
         self.curve: list[tuple[int, float]] = []
+        self.train_curve: list[tuple[int, float]] = []
         self.pending: list[tuple[int, float]] = []
+        self.train_pending: list[tuple[int, float]] = []
         self.last_flush = time.monotonic()
         self.verdict = CONTINUE
 
-    def report(self, step: int, value: float) -> bool:
+    def report(self, step: int, value: float, train_value: float | None = None) -> bool:
         point = (int(step), float(value))
         self.curve.append(point)
         self.pending.append(point)
+        if train_value is not None and math.isfinite(train_value):
+            train_point = (int(step), float(train_value))
+            self.train_curve.append(train_point)
+            self.train_pending.append(train_point)
         if _stopping(self.state):
             self.verdict = STOP
         elif self.prune_live or time.monotonic() - self.last_flush >= _REPORT_INTERVAL_SECONDS:
@@ -121,8 +135,8 @@ class _BoardReporter:
     def flush(self) -> None:
         if self.board is None or not self.pending:
             return
-        self.verdict = self.board.report(self.index, self.pending)
-        self.pending = []
+        self.verdict = self.board.report(self.index, self.pending, self.train_pending)
+        self.pending, self.train_pending = [], []
         self.last_flush = time.monotonic()
 
 
@@ -156,6 +170,7 @@ def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, pru
         return TrainingOutcome(
             index, "Failed", start, time.time(),
             intermediate_values=reporter.curve,
+            train_intermediate_values=reporter.train_curve,
             failure_reason=_failure_reason(error),
         )
     # A "stop" heard at the very last round stopped nothing: the job ran its full course.
@@ -177,6 +192,7 @@ def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, pru
         index, status, start, time.time(),
         final_objective_value=value,
         intermediate_values=reporter.curve,
+        train_intermediate_values=reporter.train_curve,
         stopped_reason=reason,
         model_blob=blob,
         target_mean=model.target_mean,

@@ -23,7 +23,7 @@ from tuning.running.definitions_group import DefinitionsGroup, definitions_group
 from tuning.store.database import Store
 
 __all__ = ["ANALYTICS_COLUMNS", "LOCAL_ARN_PREFIX", "HyperparameterTuningJobAnalytics", "TrainingJobAnalytics",
-           "describe_group", "describe_tuning_job", "find_training_job"]
+           "describe_group", "describe_tuning_job", "find_training_job", "train_metric_name"]
 
 ANALYTICS_COLUMNS = ("TrainingJobName", "TrainingJobStatus", "FinalObjectiveValue", "TrainingStartTime",
                      "TrainingEndTime", "TrainingElapsedTimeSeconds")
@@ -240,13 +240,16 @@ class TrainingJobAnalytics(_CachedFrameAnalytics):
     """The SDK's ``TrainingJobAnalytics``: one training job's metric values as a DataFrame.
 
     ``dataframe()`` has the SDK's columns ``timestamp``, ``metric_name``, ``value`` (and
-    TuneLab's ``step``, the round). AWS reads CloudWatch, averaged per ``period``; TuneLab
-    has the objective metric of every round, so a row per round, and an algorithm that
-    reports once (random forest) has one row, its final value. TuneLab does not time each
-    round: ``timestamp`` spreads the rounds evenly over the job's elapsed seconds (the last
-    round at the end), an estimate. ``metric_names`` may name only the objective metric,
-    the one TuneLab records; ``start_time``, ``end_time``, ``period`` and
-    ``sagemaker_session`` are accepted and have no effect.
+    TuneLab's ``step``, the round), one row per metric and round, metric after metric as the
+    SDK fetches them: the objective metric (``validation:auc``) and its training-channel twin
+    (``train:auc``), as AWS's XGBoost container logs both. TuneLab scores the training
+    channel on a fixed sample of at most 5,000 of its rows (AWS on all of them); an
+    algorithm that reports once (k-NN) has one row, its final validation value, and no
+    ``train:`` rows. AWS reads CloudWatch, averaged per ``period``; TuneLab has the metric of
+    every round reported. TuneLab does not time each round: ``timestamp`` spreads the rounds
+    evenly over the job's elapsed seconds (the last round at the end), an estimate.
+    ``metric_names`` may name those two metrics only; ``start_time``, ``end_time``,
+    ``period`` and ``sagemaker_session`` are accepted and have no effect.
     """
 
     def __init__(self, training_job_name: str, metric_names: list[str] | None = None, sagemaker_session: Any = None,
@@ -256,34 +259,39 @@ class TrainingJobAnalytics(_CachedFrameAnalytics):
         self.name = training_job_name
         self._training_job = find_training_job(self.store, training_job_name)
         self.metric_name = self.store.get_tuning_job(self._training_job.tuning_job_name).objective_metric_name
-        unknown = [name for name in (metric_names or []) if name != self.metric_name]
+        self.train_metric_name = train_metric_name(self.metric_name)
+        known = [self.metric_name, self.train_metric_name]
+        unknown = [name for name in (metric_names or []) if name not in known]
         if unknown:
             raise ValidationError(
                 f"TrainingJobAnalytics: TuneLab records only the objective metric ({self.metric_name}) of a "
-                f"training job, not {', '.join(map(repr, unknown))}. Leave metric_names out, or give "
-                f"[{self.metric_name!r}].")
+                f"training job and the same metric on the training channel ({self.train_metric_name}), not "
+                f"{', '.join(map(repr, unknown))}. Leave metric_names out, or give some of {known!r}.")
+        self.metric_names = [name for name in known if name in metric_names] if metric_names else known
         self._frame: pd.DataFrame | None = None
 
     def __repr__(self) -> str:
         return f"<tuning.TrainingJobAnalytics for {self.name}>"
 
     def dataframe(self, force_refresh: bool = False) -> pd.DataFrame:
-        """The metric values, one row per round (see the class docstring)."""
+        """The metric values, one row per metric and round (see the class docstring)."""
         if self._frame is not None and not force_refresh:
             return self._frame.copy()
         job = find_training_job(self.store, self.name)
         points = list(job.intermediate_values)
         if not points and job.final_objective_value is not None:
             points = [(1, job.final_objective_value)]
+        series = {self.metric_name: points, self.train_metric_name: list(job.train_intermediate_values)}
         elapsed = job.elapsed_seconds or 0.0
         last = max((step for step, _ in points), default=1) or 1
-        frame = pd.DataFrame({
-            "timestamp": [elapsed * step / last for step, _ in points],
-            "metric_name": [self.metric_name] * len(points),
-            "value": [float(value) for _, value in points],
-            "step": [int(step) for step, _ in points],
-        })
+        rows = [(elapsed * step / last, name, float(value), int(step))
+                for name in self.metric_names for step, value in series[name]]
+        frame = pd.DataFrame(rows, columns=["timestamp", "metric_name", "value", "step"])
         if job.status != "InProgress":
             self._frame = frame
         return frame.copy()
 
+
+def train_metric_name(objective_metric_name: str) -> str:
+    """The training channel's name of an objective metric: ``validation:auc`` -> ``train:auc``, as AWS's logs."""
+    return "train:" + objective_metric_name.partition(":")[2]

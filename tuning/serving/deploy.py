@@ -182,7 +182,7 @@ def _find_training_job(store: Store, tuning_job_name: str, name: str) -> Trainin
 class _Silent:
     """A reporter that records nothing and never stops training: a retrain runs in full."""
 
-    def report(self, step: int, value: float) -> bool:  # noqa: ARG002 - the Reporter protocol
+    def report(self, step: int, value: float, train_value: float | None = None) -> bool:  # noqa: ARG002 - the Reporter protocol
         return False
 
 

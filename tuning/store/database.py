@@ -27,6 +27,11 @@ heartbeat (or, on the same machine, by its process being gone) and marked
 ``Interrupted`` by :meth:`Store.mark_dead_runners`; its finished training jobs stay as
 they were.
 
+A column added after its table first shipped (:data:`ADDED_COLUMNS`: the training channel's
+curve, ``train_intermediate_values``) is added to an older store when it is opened, as a
+missing table is created then (:mod:`tuning.store.schema`); its rows read as the default
+(``[]``). A store that cannot be written is read without the column.
+
 Who writes: the runner (its own job's rows), a resume (reopening its job), the request
 to stop and the deletion of a job, and :meth:`Store.mark_dead_runners`, which its callers
 make explicitly (the runner at start, a resume, the CLI's ``list`` and ``show``, each
@@ -63,6 +68,7 @@ from tuning.paths import default_artifacts_dir, default_home, make_folder
 from tuning.store.engine import create_store_engine, read_only_engine
 from tuning.store.file_guard import SqliteFileGuard
 from tuning.store.liveness import HEARTBEAT_TIMEOUT_SECONDS, runner_alive
+from tuning.store.schema import add_missing_columns, create_tables
 from tuning.store.url import (configured_store_url, disk_nearly_full, open_failure, shown_url, sqlite_path,
                               sqlite_trouble)
 
@@ -125,6 +131,8 @@ _training_jobs = sa.Table(
     sa.Column("failure_reason", _Message),
     sa.Column("stopped_reason", sa.String(64)),
     sa.Column("intermediate_values", sa.Text, nullable=False, default="[]"),
+    # Added for issue 18 (the training channel's curve); older stores get it when opened (ADDED_COLUMNS).
+    sa.Column("train_intermediate_values", sa.Text, nullable=False, default="[]", server_default="[]"),
 )
 
 _strategy_calls = sa.Table(
@@ -140,49 +148,16 @@ _strategy_calls = sa.Table(
 StrategyCalls = Sequence[tuple[int, Mapping[str, Any]]]
 """(position, call) pairs of a tuning job's record of strategy calls."""
 
-_SCHEMA_LOCK = 7_146_857  # any fixed number: the key of PostgreSQL's advisory lock below
-
-
-_RACE_MESSAGES = ("already exists", "database is locked")
-_RACE_PATIENCE = 30.0  # seconds: as long as SQLite's own busy timeout
-
-
-def _create_tables(engine: sa.Engine) -> None:
-    """Create the missing tables, even when several processes open a new store at once.
-
-    On PostgreSQL, two processes would both see no tables and both create them, and one
-    would fail on the catalog's unique index: an advisory lock, held to the end of the
-    transaction, makes the second wait and then find the tables. SQLite has no such lock:
-    eight ``python -m tuning run`` started together on a new file raced, and the losers got
-    "table tuning_jobs already exists" or, when the loser's read of the schema was overtaken
-    by the winner's write, "database is locked" (SQLite refuses to upgrade a stale read
-    without calling its busy handler). So on SQLite each table is created with
-    ``IF NOT EXISTS`` and no read first, and a loser that still meets one of those two
-    messages waits a moment and tries again, for up to 30 s. Any other error (a read-only
-    folder, a full disk) is raised at once.
-    """
-    deadline = time.monotonic() + _RACE_PATIENCE
-    while True:
-        try:
-            with engine.begin() as connection:
-                if connection.dialect.name == "postgresql":
-                    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
-                    _metadata.create_all(connection)
-                else:
-                    for table in _metadata.sorted_tables:
-                        connection.execute(sa.schema.CreateTable(table, if_not_exists=True))
-            return
-        except sa.exc.OperationalError as error:
-            raced = any(message in str(error.orig) for message in _RACE_MESSAGES)
-            if not raced or time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+ADDED_COLUMNS = (_training_jobs.c.train_intermediate_values,)
+"""Columns added after their table first shipped: added to an older store when it opens
+(:func:`tuning.store.schema.add_missing_columns`); a store that cannot be written reads without them."""
 
 
 # Ties broken by name: PostgreSQL and SQLite return equal created_at in different orders.
 _NEWEST_FIRST = (_tuning_jobs.c.created_at.desc(), _tuning_jobs.c.name)
 _TUNING_FIELDS = {column.name for column in _tuning_jobs.columns}
 _TRAINING_FIELDS = {column.name for column in _training_jobs.columns}
+_CURVE_FIELDS = {"intermediate_values", "train_intermediate_values"}
 
 
 def _finite_or_none(value: float | None) -> float | None:
@@ -197,6 +172,7 @@ def _training_row(job: TrainingJob) -> dict[str, Any]:
     row = {name: getattr(job, name) for name in _TRAINING_FIELDS}
     row["hyperparameters"] = json.dumps(job.hyperparameters)
     row["intermediate_values"] = json.dumps(job.intermediate_values)
+    row["train_intermediate_values"] = json.dumps(job.train_intermediate_values)
     row["final_objective_value"] = _finite_or_none(job.final_objective_value)
     return row
 
@@ -240,7 +216,7 @@ def _interrupt(connection: sa.Connection, name: str, now: float, *, ended_at: fl
 
 def _training_values(values: dict[str, Any]) -> dict[str, Any]:
     """Column updates of a training job, checked and encoded as :func:`_training_row` does."""
-    return _encoded(values, _TRAINING_FIELDS, "training job", {"intermediate_values"}, {"final_objective_value"})
+    return _encoded(values, _TRAINING_FIELDS, "training job", _CURVE_FIELDS, {"final_objective_value"})
 
 
 class Store:
@@ -263,9 +239,11 @@ class Store:
         self._opened_on_full_disk = False
         try:
             self.engine = create_store_engine(self.url)
-            _create_tables(self.engine)
+            create_tables(self.engine, _metadata)
         except (sa.exc.ArgumentError, sa.exc.DBAPIError, ValueError, ImportError) as error:
             self.engine = self._read_only_fallback(error)  # a read-only or full disk: read it; writes say why not
+        # Columns an older store lacks and could not be given (it cannot be written): left out of every query.
+        self._missing = add_missing_columns(self.engine, ADDED_COLUMNS)
         database = sa.engine.make_url(self.url).database if self.url.startswith("sqlite") else None
         on_disk = database not in (None, "", ":memory:") and not database.startswith("file:")
         self._file_guard = SqliteFileGuard(database) if on_disk else None
@@ -293,10 +271,11 @@ class Store:
             return
         try:
             engine = create_store_engine(self.url)
-            _create_tables(engine)
+            create_tables(engine, _metadata)
         except sa.exc.DBAPIError:
             return  # not yet: the read-only engine stays
         self.engine, self._opened_on_full_disk = engine, False
+        self._missing = add_missing_columns(self.engine, ADDED_COLUMNS)
 
     @contextlib.contextmanager
     def _writing(self, what: str) -> Iterator[sa.Connection]:
@@ -552,10 +531,17 @@ class Store:
             )
 
     # -- training jobs -------------------------------------------------------------------
+    def _present(self, row: dict[str, Any]) -> dict[str, Any]:
+        """``row`` without the columns this (older, unwritable) store lacks."""
+        return {name: value for name, value in row.items() if name not in self._missing} if self._missing else row
+
+    def _row(self, job: TrainingJob) -> dict[str, Any]:
+        return self._present(_training_row(job))
+
     def add_training_job(self, job: TrainingJob, *, calls: StrategyCalls = ()) -> None:
         """Insert one training job (and, in the same commit, the strategy calls since the last write)."""
         with self._writing(f"record training job {job.name!r}") as connection:
-            connection.execute(_training_jobs.insert().values(**_training_row(job)))
+            connection.execute(_training_jobs.insert().values(**self._row(job)))
             _insert_calls(connection, job.tuning_job_name, calls)
 
     def add_strategy_calls(self, tuning_job_name: str, calls: StrategyCalls) -> None:
@@ -577,7 +563,7 @@ class Store:
         The runner adds jobs one at a time as they start; 10,000 records written that way
         are 10,000 commits, here they are one.
         """
-        rows = [_training_row(job) for job in jobs]
+        rows = [self._row(job) for job in jobs]
         if rows:
             with self._writing("record the training jobs") as connection:
                 connection.execute(_training_jobs.insert(), rows)
@@ -599,8 +585,8 @@ class Store:
         Completed job recorded while the best still names an older one. ``calls`` are the
         strategy calls made since the runner's last write (see :meth:`add_strategy_calls`).
         """
-        values = _training_values(values)
-        rows = [_training_row(job) for job in started]
+        values = self._present(_training_values(values))
+        rows = [self._row(job) for job in started]
         with self._writing(f"record the end of training job {index} of {tuning_job_name!r}") as connection:
             if rows:  # first: the finished job may be one of them (queued, started and done)
                 connection.execute(_training_jobs.insert(), rows)
@@ -616,18 +602,28 @@ class Store:
             )
 
     def update_intermediate_values(
-        self, tuning_job_name: str, curves: Mapping[int, Iterable[tuple[int, float]]]
+        self, tuning_job_name: str, curves: Mapping[int, Iterable[tuple[int, float]]], *,
+        train_curves: Mapping[int, Iterable[tuple[int, float]]] | None = None,
     ) -> None:
-        """Write the live curves of running training jobs, all in one transaction."""
-        if not curves:
+        """Write the live curves of running training jobs, all in one transaction.
+
+        ``train_curves`` are the same jobs' training-channel curves (a job may have none yet).
+        """
+        train_curves = {} if train_curves is None or "train_intermediate_values" in self._missing else train_curves
+        if not curves and not train_curves:
             return
         with self._writing(f"record the learning curves of {tuning_job_name!r}") as connection:
-            for index, values in curves.items():
+            for index in {*curves, *train_curves}:
+                values = {}
+                if index in curves:
+                    values["intermediate_values"] = json.dumps(list(curves[index]))
+                if index in train_curves:
+                    values["train_intermediate_values"] = json.dumps(list(train_curves[index]))
                 connection.execute(
                     _training_jobs.update()
                     .where(_training_jobs.c.tuning_job_name == tuning_job_name)
                     .where(_training_jobs.c.index == index)
-                    .values(intermediate_values=json.dumps(list(values)))
+                    .values(**values)
                 )
 
     def training_jobs(
@@ -635,11 +631,13 @@ class Store:
     ) -> list[TrainingJob]:
         """The tuning job's training jobs in launch order (optionally of one status).
 
-        ``with_curves=False`` leaves every ``intermediate_values`` empty without reading
-        it: a page that only tabulates 10,000 jobs need not parse 10,000 JSON curves.
+        ``with_curves=False`` leaves both curves (``intermediate_values`` and
+        ``train_intermediate_values``) empty without reading them: a page that only
+        tabulates 10,000 jobs need not parse 20,000 JSON curves. An older store that lacks
+        a column (and could not be given it) reads it as its default.
         """
-        columns = list(_training_jobs.columns) if with_curves else [
-            column for column in _training_jobs.columns if column.name != "intermediate_values"]
+        left_out = self._missing | (set() if with_curves else _CURVE_FIELDS)
+        columns = [column for column in _training_jobs.columns if column.name not in left_out]
         query = (
             sa.select(*columns)
             .where(_training_jobs.c.tuning_job_name == tuning_job_name)
@@ -653,8 +651,8 @@ class Store:
         for row in rows:
             values = row._asdict()
             values["hyperparameters"] = json.loads(values["hyperparameters"])
-            values["intermediate_values"] = (
-                [tuple(pair) for pair in json.loads(values["intermediate_values"])] if with_curves else [])
+            for name in _CURVE_FIELDS & values.keys():
+                values[name] = [tuple(pair) for pair in json.loads(values[name])]
             jobs.append(TrainingJob(**values))
         return jobs
 

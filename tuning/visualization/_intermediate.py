@@ -1,4 +1,13 @@
-"""Learning curves: each training job's intermediate objective, and where it was stopped."""
+"""Learning curves: each training job's intermediate objective, where it was stopped, and its training channel.
+
+The training channel's curve (the same objective on a fixed sample of the training rows,
+:attr:`tuning.records.TrainingJob.train_intermediate_values`) is drawn dotted and lighter
+beside the validation curve for the best few jobs only (:data:`TRAIN_CURVES`): one dotted
+twin per blue line would make a chart of 150 curves unreadable, and the best jobs are the
+ones whose overfitting matters. Hovering a training point shows the validation value and
+the gap at that step; a ring marks each job's gap at its last step
+(:func:`tuning.analysis.train_gap.last_gaps`).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +17,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import plotly.graph_objects as go
 
+from tuning.algorithms import TRAINING_CURVE_ROWS
+from tuning.analysis.train_gap import gap_curve, last_gaps
 from tuning.records import TrainingJobStatus
 from tuning.visualization._common import (
     add_baseline,
+    best_first,
     empty_figure,
     is_maximize,
     objective_label,
@@ -33,6 +45,11 @@ MAX_CURVES = 150
 BEST_CURVES = 10
 BAND = (10, 90)
 """The percentiles of the band drawn under a sampled group's curves."""
+TRAIN_CURVES = 5
+"""The training channel's curve is drawn for at most this many jobs: the best ones."""
+TRAIN_GROUP = "Training channel"
+TRAIN_COLORS = {False: "#7fb8e6", True: "#f08a8b"}
+"""Lighter twins of the completed and stopped colours, by whether the job was stopped."""
 
 
 def plot_intermediate_values(jobs: Sequence[TrainingJob], *, objective_name: str, objective_type: str,
@@ -96,6 +113,7 @@ def plot_intermediate_values(jobs: Sequence[TrainingJob], *, objective_name: str
                 text=[job.name for job in drawn],
                 hovertemplate="%{text} stopped at step %{x}: %{y:.4g}<extra></extra>",
             ))
+    trained = _add_training_curves(figure, curves, maximize, objective_type, scatter)
     figure.update_xaxes(title_text="Step (training resource, e.g. boosting rounds)")
     figure.update_yaxes(title_text=label)
     figure.update_layout(legend_title_text="Training jobs")
@@ -106,10 +124,63 @@ def plot_intermediate_values(jobs: Sequence[TrainingJob], *, objective_name: str
         note = (f"<br><sup>{drawn_count:,} of {len(curves):,} curves drawn (sampled: the best "
                 f"{BEST_CURVES} per group and a random sample); the band holds "
                 f"{BAND[0]}-{BAND[1]}% of all</sup>")
+    if trained:
+        which = f"the best {trained}" if trained < len(curves) else "every job"
+        note += (f"<br><sup>Dotted: the training channel (a fixed sample of at most {TRAINING_CURVE_ROWS:,} "
+                 f"rows) for {which}; hover it for the train-validation gap</sup>")
     style(figure, f"{TITLE}: {label}{note}")
     if note:
-        figure.update_layout(margin=dict(t=110))
+        figure.update_layout(margin=dict(t=110 + (20 if sampled and trained else 0)))
     return add_baseline(figure, baseline)
+
+
+def _add_training_curves(figure: go.Figure, curves: Sequence[TrainingJob], maximize: bool, objective_type: str,
+                         scatter: type) -> int:
+    """The best :data:`TRAIN_CURVES` jobs' training curves, dotted, with the gap in the hover; how many.
+
+    Jobs are ranked by their final objective (a stopped job's is interim, and it rarely
+    ranks among the best); a job recorded before TuneLab kept the training channel has no
+    training curve and is skipped.
+    """
+    with_train = [job for job in curves if job.train_intermediate_values]
+    chosen = best_first(with_train, maximize)[:TRAIN_CURVES]
+    if not chosen:
+        return 0
+    ended = last_gaps(chosen, objective_type=objective_type)
+    for stopped in (False, True):
+        members = sorted((job for job in chosen if (job.status == TrainingJobStatus.STOPPED) == stopped),
+                         key=lambda job: job.index)
+        if not members:
+            continue
+        xs: list = []
+        ys: list = []
+        texts: list = []
+        extra: list = []
+        for job in members:
+            gaps = gap_curve(job, maximize=maximize)
+            xs += [gap.step for gap in gaps] + [None]
+            ys += [gap.train_value for gap in gaps] + [None]
+            texts += [job.name] * len(gaps) + [None]
+            extra += [(gap.validation_value, gap.gap) for gap in gaps] + [(None, None)]
+        colour = TRAIN_COLORS[stopped]
+        name = f"training (sample of at most {TRAINING_CURVE_ROWS:,} rows)" + (", stopped jobs" if stopped else "")
+        figure.add_trace(scatter(
+            x=xs, y=ys, mode="lines", connectgaps=False, opacity=0.9,
+            line=dict(color=colour, width=2, dash="dot"), name=name, legendgroup=TRAIN_GROUP,
+            text=texts, customdata=extra,
+            hovertemplate="%{text}<br>step %{x}: training %{y:.4g}, validation %{customdata[0]:.4g}"
+                          "<br>gap %{customdata[1]:+.4g} (positive: training scores better)<extra>training</extra>",
+        ))
+        last = [ended[job.name] for job in members if job.name in ended]
+        figure.add_trace(scatter(
+            x=[gap.step for gap in last], y=[gap.train_value for gap in last], mode="markers",
+            marker=dict(symbol="circle-open", size=10, color=colour, line=dict(width=2)),
+            name="gap at the last step", legendgroup=TRAIN_GROUP, showlegend=False,
+            text=[gap.training_job for gap in last], customdata=[(gap.validation_value, gap.gap) for gap in last],
+            hovertemplate="%{text} at its last step %{x}: training %{y:.4g}, validation %{customdata[0]:.4g}"
+                          "<br>train-validation gap %{customdata[1]:+.4g}<extra></extra>",
+        ))
+    return len(chosen)
 
 
 def _add_band(figure: go.Figure, members: Sequence[TrainingJob], group: str, colour: str) -> None:

@@ -54,7 +54,9 @@ RESULTS_CHARTS = (
     ResultsChart("Learning curves", plot_intermediate_values, ranges=False, baseline=True, curves=True,
                  caption="The objective after each round; dashed lines are jobs that early stopping or "
                          "Hyperband stopped, and the x marks when. With many jobs, a sample of the curves "
-                         "is drawn over a band that holds most of them."),
+                         "is drawn over a band that holds most of them. Dotted lines are the same objective on "
+                         "the training rows (a fixed sample of at most 5,000), for the best 5 jobs: training "
+                         "still improving while validation is not is overfitting; hover one for the gap."),
 )
 """The charts in their order on the Results page (its tabs) and in the report."""
 
