@@ -76,6 +76,7 @@ class TrainingJob:
     failure_reason: str | None = None
     stopped_reason: str | None = None
     intermediate_values: list[tuple[int, float]] = field(default_factory=list)
+    train_intermediate_values: list[tuple[int, float]] = field(default_factory=list)
 
     @property
     def elapsed_seconds(self) -> float | None:
