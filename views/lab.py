@@ -18,7 +18,7 @@ from tuning.job.lab_plan import (DEFAULT_LAB_VALUES, LAB_PRESETS, MAX_LAB_VALUES
 from tuning.parameters import ScalingType
 from tuning.running.lab import labs, launch_lab, read_lab_job
 from tuning.visualization import plot_lab_curves
-from views.shared import PROBLEM_TYPE_SHORT, get_store, literal, mark_dead_runners, show_chart
+from views.shared import PROBLEM_TYPE_SHORT, get_store, literal, mark_dead_runners, show_chart, user_words
 
 REFRESH_SECONDS = 2
 PICK = "lab.pick"
@@ -67,7 +67,7 @@ with st.expander("Set up a lab", expanded=not stored, icon=":material/science:")
         try:
             plan = chosen.plan(name=lab_name(chosen.hyperparameter))
         except TuneLabError as error:
-            problems.append(str(error))
+            problems.append(user_words(error))
     else:
         datasets = list_datasets(include_uploaded=True)
         names = [info.name for info in datasets]
@@ -106,7 +106,7 @@ with st.expander("Set up a lab", expanded=not stored, icon=":material/science:")
             plan = plan_lab(algorithm.name, dataset_name, hyperparameter, values, objective_metric_name=metric,
                             name=lab_name(hyperparameter))
         except TuneLabError as error:
-            problems.append(str(error))
+            problems.append(user_words(error))
     if plan is not None:
         shown = ", ".join(map(show_value, plan.values))
         st.info(f"**{len(plan.values)} training jobs**, one per value of {plan.hyperparameter}: {shown}; "
@@ -114,14 +114,14 @@ with st.expander("Set up a lab", expanded=not stored, icon=":material/science:")
         for note in plan.notes:
             st.caption(literal(note))
     for message in problems:
-        st.error(literal(message), icon=":material/error:")
+        st.error(message, icon=":material/error:")
     if st.button("Run the lab", type="primary", icon=":material/play_arrow:", disabled=plan is None,
                  key="lab.start"):
         try:
             with st.spinner("Starting the training jobs…"):
                 handle = launch_lab(plan, store)
         except TuneLabError as error:
-            st.error(literal(error), icon=":material/error:")
+            st.error(user_words(error), icon=":material/error:")
         else:
             handles[handle.name] = handle
             st.session_state.pop(NAME, None)  # the next lab gets a new name

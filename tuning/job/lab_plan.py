@@ -74,6 +74,13 @@ def lab_values(low: float, high: float, scaling: str = "Auto", *, count: int = D
     if isinstance(count, bool) or not isinstance(count, int) or not 2 <= count <= MAX_LAB_VALUES:
         raise ValidationError(f"a lab tries 2 to {MAX_LAB_VALUES} values, but got {count!r}: give a number "
                               f"such as {DEFAULT_LAB_VALUES}.", field="count")
+    if not low < high:
+        raise ValidationError(f"a lab's values run from a lower to a higher one, but got from {low:g} to {high:g}: "
+                              "swap them (or pick two different values).", field="values")
+    if ScalingType.parse(scaling) is ScalingType.LOGARITHMIC and not low > 0:
+        raise ValidationError(f"Logarithmic scaling spreads values by equal ratios, so it needs a first value above "
+                              f"0, but got {low:g}: start from a small positive value such as 1e-05, or use Linear "
+                              "scaling.", field="values")
     parameter = (IntegerParameter(int(low), int(high), scaling) if integer
                  else ContinuousParameter(low, high, scaling))
     values = parameter.grid_values(count)
