@@ -71,8 +71,12 @@ def test_a_preset_run_from_the_page_is_drawn_with_a_sentence_per_value_and_its_c
     checks = [element.value for element in [*later.success[1:], *later.warning]]
     assert len(checks) == 2 and all(c.startswith(("As the course says", "Not as the course says")) for c in checks)
     (chart,) = [json.loads(element.proto.spec) for element in later.get("plotly_chart")]
-    titles = [a["text"].split("<br>")[0] for a in chart["layout"]["annotations"] if a["text"].startswith("eta ")]
-    assert titles == ["eta 0.01", "eta 0.03162", "eta 0.1", "eta 0.3162", "eta 1"]
+    assert chart["layout"]["title"]["text"] == "eta, one value per panel: validation:logloss — lower is better"
+    titles = [a["text"].split("<br>")[0] for a in chart["layout"]["annotations"] if a["text"].startswith("<b>")]
+    assert titles == ["<b>0.01</b>", "<b>0.03162</b>", "<b>0.1</b>", "<b>0.3162</b>", "<b>1</b>"]
+    words = [a["text"].split("<sup>")[1].split("</sup>")[0] for a in chart["layout"]["annotations"]
+             if a["text"].startswith("<b>")]
+    assert words[-1] == "settles first" and words[0] == "still improving"  # each panel's reading, in a word or two
     validation = [trace for trace in chart["data"] if trace["name"] == "Validation"]
     assert len(validation) == 5 and all(len(trace["x"]) == 150 for trace in validation)  # num_round 150 each
     assert any("Validation curves only" in caption.value for caption in later.caption)

@@ -129,14 +129,13 @@ with st.expander("Set up a lab", expanded=not stored, icon=":material/science:")
             st.success(f"Started **{handle.name}**.", icon=":material/science:")
 
 # -- The labs ---------------------------------------------------------------------------------
-st.subheader("Labs")
 stored = {job.name: job for job in labs(store)}
 if not stored:
     st.info("No lab yet: pick a preset above and press Run the lab.")
     st.stop()
 if st.session_state.get(PICK) not in stored:
     st.session_state.pop(PICK, None)
-picked = st.selectbox("Lab", list(stored), key=PICK, format_func=lambda n: (
+picked = st.selectbox("Lab (the stored labs, newest first)", list(stored), key=PICK, format_func=lambda n: (
     f"{n} ({stored[n].algorithm} on {stored[n].dataset}, {stored[n].status})"))
 handle = handles.get(picked)
 was_running = stored[picked].is_active or (handle is not None and handle.running)
@@ -163,7 +162,7 @@ def live_view(name: str) -> None:
         training={value: t.train_intermediate_values for value, t in run.by_value.items()},
         hyperparameter=run.hyperparameter, objective_name=job.objective_metric_name,
         objective_type=job.objective_type, step_label=(algorithm.resource_step or "step").capitalize(),
-        labels={value: readings[value].label for value in readings}), key=f"lab.chart.{name}")
+        labels={value: readings[value].behaviours[0] for value in readings}), key=f"lab.chart.{name}")
     if not any(t.train_intermediate_values for t in run.by_value.values()):
         st.caption("Validation curves only: this run recorded no training-channel curve, so the sentences say only "
                    "what validation shows (overfitting needs both to be told).")

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from tuning.job.lab_plan import show_value
-from tuning.visualization._common import FONT_SIZE, empty_figure, objective_label, style
+from tuning.visualization._common import FONT_SIZE, empty_figure, log_axis_layout, objective_label, short_objective_label, style
 
 __all__ = ["plot_lab_curves"]
 
@@ -30,7 +30,7 @@ def plot_lab_curves(values: Sequence[Any], validation: Mapping[Any, Curve], *, h
     """Each value's validation curve (solid) and training curve (dashed, when recorded), side by side.
 
     The panels share their y axis, so heights compare across values; ``labels`` (the
-    reading's word for each value, "overshooting") go under each panel's title.
+    reading's word or two for each value, "diverges") go under each panel's value.
     """
     training = training or {}
     labels = labels or {}
@@ -38,7 +38,9 @@ def plot_lab_curves(values: Sequence[Any], validation: Mapping[Any, Curve], *, h
     label = objective_label(objective_name, objective_type)
     if not drawn:
         return empty_figure(TITLE, "No value has reported a point yet.")
-    titles = [f"{hyperparameter} {show_value(value)}" + (f"<br><sup>{labels[value]}</sup>" if labels.get(value) else "")
+    # Panels are narrow (five in 1,200 px): the value alone on top, a word or two under it; the
+    # hyperparameter's name is in the chart's title. Longer titles ran into each other.
+    titles = [f"<b>{show_value(value)}</b>" + (f"<br><sup>{labels[value]}</sup>" if labels.get(value) else "")
               for value in values]
     figure = make_subplots(rows=1, cols=len(values), shared_yaxes=True, subplot_titles=titles,
                            horizontal_spacing=0.02 if len(values) > 4 else 0.04)
@@ -58,11 +60,15 @@ def plot_lab_curves(values: Sequence[Any], validation: Mapping[Any, Curve], *, h
                 hovertemplate=f"{hyperparameter} {show_value(value)}<br>{step_label} %{{x}}: %{{y:.4g}}<extra>{name}</extra>",
             ), row=1, col=column)
         figure.update_xaxes(title_text=step_label if column == (len(values) + 1) // 2 else None, row=1, col=column)
-    figure.update_yaxes(title_text=label + (" (log scale)" if log else ""), row=1, col=1)
-    if log:
-        figure.update_yaxes(type="log")
-    style(figure, f"{TITLE}: {label}")
+    figure.update_yaxes(title_text=short_objective_label(objective_name, objective_type) + (" (log)" if log else ""),
+                        row=1, col=1)
+    if log:  # 1-3 ticks per decade: plotly's own minor digits ("2 3 4 ... 9") read as values
+        figure.update_yaxes(**log_axis_layout(min(points), max(points)))
+    style(figure, f"{hyperparameter}, one value per panel: {label}")
     figure.update_annotations(font_size=FONT_SIZE)
-    figure.update_layout(height=430, margin=dict(t=120, b=60), legend=dict(orientation="h", y=-0.2, x=0.5,
-                                                                         xanchor="center"))
+    # A legend only when there are two kinds of line; under the x axis, where no panel's title is.
+    both = any(training.get(value) for value in drawn)
+    figure.update_layout(height=430 if both else 400, margin=dict(t=110, b=90 if both else 50, l=80, r=20),
+                         showlegend=both, legend=dict(orientation="h", y=-0.3, x=0.5, xanchor="center",
+                                                      yanchor="top"))
     return figure
