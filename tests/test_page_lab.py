@@ -80,3 +80,21 @@ def test_a_preset_run_from_the_page_is_drawn_with_a_sentence_per_value_and_its_c
     validation = [trace for trace in chart["data"] if trace["name"] == "Validation"]
     assert len(validation) == 5 and all(len(trace["x"]) == 150 for trace in validation)  # num_round 150 each
     assert any("Validation curves only" in caption.value for caption in later.caption)
+
+
+def test_the_lab_chart_draws_one_panel_per_value_training_dashed_and_a_log_axis_when_a_value_diverges():
+    from tuning.visualization import plot_lab_curves
+
+    validation = {0.01: [(1, 0.5), (2, 0.2), (3, 0.1)], 1.0: [(1, 0.7), (2, 3.0), (3, 9.0)]}
+    training = {0.01: [(1, 0.45), (2, 0.15), (3, 0.05)]}
+    figure = plot_lab_curves([0.01, 1.0], validation, training=training, hyperparameter="learning_rate",
+                             objective_name="validation:logloss", objective_type="Minimize", step_label="Epoch",
+                             labels={0.01: "steady", 1.0: "diverges"})
+    lines = [(trace.name, trace.line.dash, trace.xaxis) for trace in figure.data]
+    assert lines == [("Validation", "solid", "x"), ("Training", "dash", "x"), ("Validation", "solid", "x2")]
+    assert [a.text for a in figure.layout.annotations[:2]] == ["<b>0.01</b><br><sup>steady</sup>",
+                                                               "<b>1</b><br><sup>diverges</sup>"]
+    assert figure.layout.yaxis.type == "log" and figure.layout.showlegend is True  # 0.05 to 9: a ratio of 180
+    calm = plot_lab_curves([0.01], {0.01: validation[0.01]}, hyperparameter="learning_rate",
+                           objective_name="validation:logloss", objective_type="Minimize")
+    assert calm.layout.yaxis.type != "log" and calm.layout.showlegend is False  # 0.1 to 0.5; one kind of line
