@@ -44,6 +44,7 @@ def main() -> None:
         st.Page("views/explain.py", title="Explain", icon=":material/psychology:"),
         st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
         st.Page("views/race.py", title="Strategy race", icon=":material/sports_score:"),
+        st.Page("views/lab.py", title="Hyperparameter lab", icon=":material/science:"),
         st.Page("views/deploy.py", title="Deploy", icon=":material/rocket_launch:"),
     ])
     presenter_toggle()

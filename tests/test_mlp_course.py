@@ -41,7 +41,7 @@ class _Record:
     def __init__(self) -> None:
         self.curve: list[tuple[int, float]] = []
 
-    def report(self, step: int, value: float) -> bool:
+    def report(self, step: int, value: float, train_value: float | None = None) -> bool:
         self.curve.append((step, value))
         return False
 
