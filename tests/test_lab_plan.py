@@ -62,7 +62,8 @@ def test_a_fresh_name_is_a_valid_tuning_job_name_within_amts_32_characters():
 
 
 @pytest.mark.parametrize(("hyperparameter", "values", "static", "message"), [
-    ("dropout", [0.1, 0.5], None, "'dropout' is not one; pick one of: hidden_units, hidden_layers, learning_rate"),
+    ("dropout", [0.1, 0.5], None, "has no hyperparameter 'dropout': scikit-learn's neural network"),
+    ("optimizer", ["sgd", "adam"], None, "'optimizer' is not one; pick one of: learning_rate, mini_batch_size, epochs"),
     ("learning_rate", [0.01, 2.0], None, "valid in [1e-07, 1], but the value is 2.0"),
     ("learning_rate", [0.01, 0.01], None, "learning_rate 0.01 is listed twice"),
     ("learning_rate", [0.01], None, "a lab compares 2 to 8 values of learning_rate, but got 1"),
@@ -76,8 +77,9 @@ def test_a_bad_lab_is_refused_saying_what_is_wrong(hyperparameter, values, stati
 
 
 def test_only_numeric_tunable_hyperparameters_can_be_varied():
-    assert lab_hyperparameters("mlp") == ["hidden_units", "hidden_layers", "learning_rate", "alpha",
-                                          "mini_batch_size", "epochs"]
+    assert lab_hyperparameters("mlp") == ["learning_rate", "mini_batch_size", "epochs", "num_layers", "hidden_units",
+                                          "alpha", "momentum", "learning_rate_decay", "early_stopping_patience",
+                                          "early_stopping_tolerance"]  # not the categorical optimizer
     xgboost = lab_hyperparameters("xgboost")
     assert {"eta", "max_depth", "num_round", "alpha"} <= set(xgboost)
     assert all(get_algorithm("xgboost").hyperparameters[name].tunable for name in xgboost)

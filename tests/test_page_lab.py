@@ -35,6 +35,10 @@ def test_the_setup_shows_a_presets_claim_and_plan_and_refuses_bad_input_in_the_u
     assert plan.startswith("**5 training jobs**, one per value of learning_rate: 0.0001, 0.001, 0.01, 0.1, 1; ")
     app.selectbox(key="lab.preset").set_value("Your own").run()
     assert not app.exception
+    # Your own lab starts from the algorithm's first hyperparameter, on its default range and scaling.
+    assert app.info[0].value.startswith("**5 training jobs**, one per value of learning_rate: 0.0001, 0.0005623, "
+                                        "0.003162, 0.01778, 0.1;")
+    app.selectbox(key="lab.hp.mlp").set_value("hidden_units").run()
     assert app.info[0].value.startswith("**5 training jobs**, one per value of hidden_units: 8, 19, 45, 108, 256;")
     app.selectbox(key="lab.hp.mlp").set_value("learning_rate").run()
     app.number_input(key="lab.low.mlp.learning_rate").set_value(0.0).run()  # 0 cannot be on a log scale
@@ -79,7 +83,10 @@ def test_a_preset_run_from_the_page_is_drawn_with_a_sentence_per_value_and_its_c
     assert words[-1] == "settles first" and words[0] == "still improving"  # each panel's reading, in a word or two
     validation = [trace for trace in chart["data"] if trace["name"] == "Validation"]
     assert len(validation) == 5 and all(len(trace["x"]) == 150 for trace in validation)  # num_round 150 each
-    assert any("Validation curves only" in caption.value for caption in later.caption)
+    # Since training jobs record the training channel too, each value's training curve is drawn (dashed) beside it.
+    training = [trace for trace in chart["data"] if trace["name"] == "Training"]
+    assert len(training) == 5 and all(len(trace["x"]) == 150 for trace in training)
+    assert not any("Validation curves only" in caption.value for caption in later.caption)
 
 
 def test_the_lab_chart_draws_one_panel_per_value_training_dashed_and_a_log_axis_when_a_value_diverges():

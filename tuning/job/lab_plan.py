@@ -132,6 +132,7 @@ def plan_lab(algorithm: str, dataset: str, hyperparameter: str, values: Sequence
     there are cores (at most one per value). Anything wrong raises
     :class:`~tuning.errors.ValidationError` saying what and how to fix it.
     """
+    get_algorithm(algorithm).refuse_untrained([hyperparameter])  # the MLP's dropout: why, and what instead
     spec = get_algorithm(algorithm).hyperparameters.get(hyperparameter)
     usable = lab_hyperparameters(algorithm)
     if spec is None or hyperparameter not in usable:
