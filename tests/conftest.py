@@ -94,6 +94,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=BROWSER_SKIP_REASON))
 
 
+def export_codes(app):  # noqa: ANN001, ANN201 - an AppTest; its st.code elements
+    """The Create page's export code blocks (SageMaker JSON, TuneLab JSON, SDK code), its expander opened.
+
+    The expander is lazy (views/create.py): closed, it holds no code, so a test opens it
+    as a user does, by its key, and reruns the page. The rerun names the page: after a
+    ``st.switch_page`` (Datasets' "Tune without"), AppTest would rerun the page it came from.
+    """
+    from tuning.job.form_values import Key
+
+    if not (Key.EXPORT in app.session_state and app.session_state[Key.EXPORT]):
+        app.session_state[Key.EXPORT] = True
+        app.switch_page("views/create.py").run()
+    return app.code
+
+
 def free_port() -> int:
     """A TCP port free on loopback now (servers started by tests bind it)."""
     with socket.socket() as sock:

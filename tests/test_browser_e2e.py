@@ -158,6 +158,11 @@ def test_create_page_launches_a_job_that_a_second_tab_watches_to_the_end(
         wait_until_idle(page)
     expect(page.get_by_text(re.compile(r"^4 training jobs, .*Random search"))).to_be_visible()
     assert_no_exception(page, "Create tuning job")
+    # The export expander is lazy: no code until it is opened, then the form's job as JSON.
+    expect(page.get_by_test_id("stCode")).to_have_count(0)
+    page.get_by_test_id("stExpander").filter(has_text="The same tuning job as SageMaker JSON").locator("summary").click()
+    wait_until_idle(page)
+    expect(page.get_by_test_id("stCode").filter(has_text='"MaxNumberOfTrainingJobs": 4').first).to_be_visible()
     shot("create-filled")
     page.get_by_role("button", name=re.compile("Launch tuning job")).click()
     expect(page.get_by_text("Launched e2e-create", exact=False)).to_be_visible(timeout=PAGE_TIMEOUT_MS)

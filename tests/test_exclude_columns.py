@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import free_port
+from conftest import export_codes, free_port
 from streamlit.testing.v1 import AppTest
 
 from tuning import (
@@ -291,7 +291,7 @@ def _app_page(page: str) -> AppTest:
 
 
 def _tunelab_json(app: AppTest) -> dict:
-    return json.loads(next(code.value for code in app.code if code.language == "json" and '"Dataset"' in code.value))
+    return json.loads(next(code.value for code in export_codes(app) if code.language == "json" and '"Dataset"' in code.value))
 
 
 def test_the_datasets_page_warns_about_duration_and_leaves_it_out_in_a_new_job():
@@ -320,7 +320,7 @@ def test_the_create_page_launches_a_job_with_the_columns_left_out():
     app.radio(key="create.strategy").set_value("Random").run()
     app.text_input(key="create.name").set_value("iris-left-out").run()
     assert not app.error
-    request = json.loads(next(c.value for c in app.code if c.language == "json" and '"Dataset"' not in c.value))
+    request = json.loads(next(c.value for c in export_codes(app) if c.language == "json" and '"Dataset"' not in c.value))
     assert {"Key": "tunelab:ExcludeColumns", "Value": "petal width (cm)"} in request["Tags"]
     app.button(key="create.launch").click().run()
     assert not app.exception and "Launched **iris-left-out**" in app.success[0].value

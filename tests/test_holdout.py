@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import export_codes
 from streamlit.testing.v1 import AppTest
 
 from tuning import (CategoricalParameter, IntegerParameter, Store, TuningJobConfig, ValidationError, prepare,
@@ -277,7 +278,7 @@ def test_the_create_page_input_reaches_the_job():
     app.number_input(key="create.test_split").set_value(0.2).run()
     assert not app.exception and not app.error
     assert "holding out 30 test rows" in app.info[0].value
-    shown = next(code.value for code in app.code if code.language == "json" and '"Dataset"' in code.value)
+    shown = next(code.value for code in export_codes(app) if code.language == "json" and '"Dataset"' in code.value)
     assert json.loads(shown)["TestSplitFraction"] == 0.2
 
 

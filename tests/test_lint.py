@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 import pytest
+from conftest import export_codes
 from streamlit.testing.v1 import AppTest
 
 from tuning import (
@@ -241,7 +242,7 @@ def _create_page() -> AppTest:
 
 
 def _tunelab_json(app: AppTest) -> dict:
-    return next(json.loads(code.value) for code in app.code if code.language == "json" and '"Dataset"' in code.value)
+    return next(json.loads(code.value) for code in export_codes(app) if code.language == "json" and '"Dataset"' in code.value)
 
 
 def test_the_create_page_raises_the_budget_in_one_click():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import export_codes
 from streamlit.testing.v1 import AppTest
 
 from tuning import ContinuousParameter, Store, TuningJobConfig, ValidationError, run_tuning_job
@@ -65,7 +66,7 @@ def test_the_create_page_s_slow_pace_reaches_the_job_s_json():
     app.selectbox(key="create.dataset").set_value("iris").run()
     app.toggle(key="create.slow_pace").set_value(True).run()
     assert not app.exception
-    shown = next(code.value for code in app.code if code.language == "json" and '"Dataset"' in code.value)
+    shown = next(code.value for code in export_codes(app) if code.language == "json" and '"Dataset"' in code.value)
     data = json.loads(shown)
     assert data["PauseBetweenJobsSeconds"] == DEMO_PAUSE_SECONDS
     assert data["ResourceLimits"]["MaxParallelTrainingJobs"] == 1

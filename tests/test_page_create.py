@@ -8,6 +8,8 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import export_codes
+
 from tuning import Store, TuningJobConfig
 from tuning.job.config import MAX_PARALLEL_JOBS, MAX_TRAINING_JOBS
 
@@ -25,7 +27,7 @@ def _errors(app: AppTest) -> str:
 
 def _code(app: AppTest, tab: str) -> str:
     """The text of one export tab: "sagemaker", "tunelab" (both JSON) or "sdk" (Python)."""
-    codes = [code for code in app.code if code.language == ("python" if tab == "sdk" else "json")]
+    codes = [code for code in export_codes(app) if code.language == ("python" if tab == "sdk" else "json")]
     if tab == "sdk":
         return codes[0].value
     return next(code.value for code in codes if ('"Dataset"' in code.value) == (tab == "tunelab"))
@@ -289,6 +291,23 @@ def test_the_sdk_tab_shows_python_code_for_the_same_job():
     assert request["HyperParameterTuningJobConfig"]["Strategy"] == "Random"
     assert request["TrainingJobDefinition"]["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"] == (
         "tunelab://dataset/iris")
+
+
+def test_the_export_code_is_sent_only_while_its_expander_is_open():
+    # Closed, the expander holds no code (highlighting it was most of the page's drawing time
+    # in chromium); opened, its three tabs show the job, and a form change updates them.
+    app = _page()
+    assert not app.code and not app.get("download_button")
+    assert any(expander.label.startswith("The same tuning job as SageMaker JSON") for expander in app.expander)
+    app.number_input(key="create.max_jobs").set_value(7).run()
+    assert json.loads(_code(app, "tunelab"))["ResourceLimits"]["MaxNumberOfTrainingJobs"] == 7
+    assert [tab.label for tab in app.tabs] == ["SageMaker JSON", "TuneLab JSON", "SageMaker Python SDK"]
+    assert app.get("download_button")
+    app.number_input(key="create.max_jobs").set_value(9).run()
+    assert json.loads(_code(app, "tunelab"))["ResourceLimits"]["MaxNumberOfTrainingJobs"] == 9
+    app.session_state["create.export"] = False
+    app.run()
+    assert not app.code
 
 
 def test_warm_start_from_a_finished_job_is_accepted_and_another_algorithm_is_refused():

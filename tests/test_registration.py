@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import export_codes
 from streamlit.testing.v1 import AppTest
 
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig, ValidationError
@@ -139,7 +140,7 @@ def test_the_create_page_offers_the_toys(registered):
     algorithm.set_value("toy-knn").run()
     app.radio(key="create.strategy").set_value("Toy").run()
     assert not app.exception and not app.error, "\n".join(e.value for e in app.error)
-    codes = [code.value for code in app.code]
+    codes = [code.value for code in export_codes(app)]
     tunelab = json.loads(next(code for code in codes if '"Dataset"' in code))
     assert (tunelab["Algorithm"], tunelab["Strategy"]) == ("toy-knn", "Toy")
     assert any(TOY_IMAGE in code for code in codes) and any("strategy='Toy'" in code for code in codes)

@@ -416,30 +416,36 @@ with section(4):
             + (f", on the Dask cluster at {scheduler}." if scheduler else "."),
             icon=":material/check_circle:",
         )
-    with st.expander("The same tuning job as SageMaker JSON, TuneLab JSON or SageMaker Python SDK code"):
-        sagemaker_tab, tunelab_tab, sdk_tab = st.tabs(["SageMaker JSON", "TuneLab JSON", "SageMaker Python SDK"])
-        file_name = config.name or f"{info.name}-{algorithm.name}"
-        try:
-            request = json.dumps(to_sagemaker_request(config), indent=2)
-            code = sdk_code(config)
-        except TuneLabError as error:
-            request = code = None
-            st.error(user_words(error), icon=":material/error:")
-        with sagemaker_tab:
-            if request is not None:
-                st.caption("The CreateHyperParameterTuningJob request: `aws sagemaker create-hyper-parameter-tuning-job "
-                           "--cli-input-json file://job.json` after replacing the placeholders (role, S3 URIs), or "
-                           "`python -m tuning run job.json` here.")
-                st.download_button("Download SageMaker JSON", request, file_name=f"{file_name}.json",
-                                   mime="application/json", key=Key.DOWNLOAD_SAGEMAKER, icon=":material/download:")
-                st.code(request, language="json")
-        with tunelab_tab:
-            st.caption("TuneLab's own JSON, for `python -m tuning run job.json`.")
-            st.code(json.dumps(config.to_dict(), indent=2), language="json")
-        with sdk_tab:
-            if code is not None:
-                st.caption("The same job with the SageMaker Python SDK, for a SageMaker notebook.")
-                st.code(code, language="python")
+    # Lazy (on_change="rerun"): the three code blocks are drawn only while the expander is open.
+    # Streamlit draws a closed expander's content too, and highlighting the long JSON and SDK
+    # code was the largest single cost of drawing this page in chromium (README, page times).
+    export = st.expander("The same tuning job as SageMaker JSON, TuneLab JSON or SageMaker Python SDK code",
+                         key=Key.EXPORT, on_change="rerun")
+    with export:
+        if export.open:
+            sagemaker_tab, tunelab_tab, sdk_tab = st.tabs(["SageMaker JSON", "TuneLab JSON", "SageMaker Python SDK"])
+            file_name = config.name or f"{info.name}-{algorithm.name}"
+            try:
+                request = json.dumps(to_sagemaker_request(config), indent=2)
+                code = sdk_code(config)
+            except TuneLabError as error:
+                request = code = None
+                st.error(user_words(error), icon=":material/error:")
+            with sagemaker_tab:
+                if request is not None:
+                    st.caption("The CreateHyperParameterTuningJob request: `aws sagemaker create-hyper-parameter-tuning-job "
+                               "--cli-input-json file://job.json` after replacing the placeholders (role, S3 URIs), or "
+                               "`python -m tuning run job.json` here.")
+                    st.download_button("Download SageMaker JSON", request, file_name=f"{file_name}.json",
+                                       mime="application/json", key=Key.DOWNLOAD_SAGEMAKER, icon=":material/download:")
+                    st.code(request, language="json")
+            with tunelab_tab:
+                st.caption("TuneLab's own JSON, for `python -m tuning run job.json`.")
+                st.code(json.dumps(config.to_dict(), indent=2), language="json")
+            with sdk_tab:
+                if code is not None:
+                    st.caption("The same job with the SageMaker Python SDK, for a SageMaker notebook.")
+                    st.code(code, language="python")
 
     try:
         lint_data = cached_dataset(info)

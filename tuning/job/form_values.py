@@ -92,6 +92,7 @@ class Key(enum.StrEnum):
     WARM_EXTRA = "create.warm_extra"
     WARM_TYPE = "create.warm_type"
     # 5. Check and launch
+    EXPORT = "create.export"  # the JSON and SDK code expander, open or closed (lazy)
     DOWNLOAD_SAGEMAKER = "create.download.sagemaker"
     LINT_TRIAL = "create.lint_trial"
     LINT_TIME = "create.lint_time"
