@@ -235,7 +235,8 @@ class Algorithm(abc.ABC):
 
     # -- declarations --------------------------------------------------------------------
     def objective_metrics(self, problem_type: str) -> list[ObjectiveMetric]:
-        return metrics_for(problem_type)
+        """The metrics it emits for ``problem_type``: the shared ones and its own (Linear Learner's names)."""
+        return metrics_for(problem_type, self.name)
 
     def default_objective(self, problem_type: str) -> str:
         return {

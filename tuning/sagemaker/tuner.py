@@ -141,7 +141,7 @@ class HyperparameterTuner:
             raise ValidationError(f"objective_metric_name must be a metric name such as 'validation:auc', but got "
                                   f"{objective_metric_name!r}.")
         try:
-            metric = get_metric(objective_metric_name)
+            metric = get_metric(objective_metric_name, algorithm=algorithm.name)
         except ValidationError as error:
             raise ValidationError(f"objective_metric_name: {error} {algorithm.title} reports these.") from None
         if not isinstance(objective_type, str) or objective_type.strip().capitalize() != metric.direction:
