@@ -13,12 +13,14 @@ import numpy as np
 import pytest
 from sklearn import metrics as skm
 
-from tuning import ContinuousParameter, TuningJobConfig
+from tuning import CategoricalParameter, ContinuousParameter, IntegerParameter, TuningJobConfig
 from tuning.algorithms import get_algorithm
 from tuning.errors import ValidationError
 from tuning.job.preparation import encode_channels, prepare
 from tuning.metrics import BINARY, MULTICLASS, REGRESSION, get_metric
+from tuning.job.range_rules import check_ranges
 from tuning.running.runner import run_tuning_job
+from tuning.sagemaker.request_json import from_sagemaker_request
 
 LL_TUNING_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/linear-learner-tuning.html"
 LL_HYPERPARAMETERS_PAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/ll_hyperparameters.html"
@@ -153,3 +155,73 @@ class _Quiet:
     def report(self, step: int, value: float) -> bool:
         return False
 
+
+# -- the tunable ranges: LL_TUNING_PAGE's "Tuning linear learner hyperparameters" ----------------------------
+AWS_TUNABLE = [  # Parameter Name | Parameter Type | Recommended Ranges, as the page writes them
+    ("wd", "ContinuousParameterRanges", "MinValue: 1e-7, MaxValue: 1", ContinuousParameter(1e-7, 1)),
+    ("l1", "ContinuousParameterRanges", "MinValue: 1e-7, MaxValue: 1", ContinuousParameter(1e-7, 1)),
+    ("learning_rate", "ContinuousParameterRanges", "MinValue: 1e-5, MaxValue: 1", ContinuousParameter(1e-5, 1)),
+    ("mini_batch_size", "IntegerParameterRanges", "MinValue: 100, MaxValue: 5000", IntegerParameter(100, 5000)),
+    ("use_bias", "CategoricalParameterRanges", "[True, False]", CategoricalParameter(["true", "false"])),
+    ("positive_example_weight_mult", "ContinuousParameterRanges", "MinValue: 1e-5, MaxValue: 1e5",
+     ContinuousParameter(1e-5, 1e5)),
+]
+
+
+@pytest.mark.parametrize("name, kind, aws_range, parameter", AWS_TUNABLE)
+def test_each_tunable_hyperparameter_recommends_awss_range_and_takes_it(name, kind, aws_range, parameter):
+    spec = LINEAR.hyperparameters[name]
+    recommended = spec.default_range
+    assert type(recommended) is type(parameter), (name, kind)
+    if isinstance(parameter, CategoricalParameter):
+        assert [str(value).lower() for value in recommended.values] == parameter.values
+    else:
+        assert (recommended.min_value, recommended.max_value) == (parameter.min_value, parameter.max_value), aws_range
+    assert check_ranges(LINEAR, {name: parameter})[name] == parameter
+
+
+def test_awss_tuning_table_runs_as_a_sagemaker_request_with_awss_spelling():
+    # The six ranges as AWS's JSON carries them (strings; use_bias as the page writes it, True/False).
+    def continuous(name, low, high):
+        return {"Name": name, "MinValue": low, "MaxValue": high, "ScalingType": "Auto"}
+    request = {
+        "HyperParameterTuningJobName": "ll-table",
+        "HyperParameterTuningJobConfig": {
+            "Strategy": "Random",
+            "HyperParameterTuningJobObjective": {"Type": "Minimize", "MetricName": "validation:objective_loss"},
+            "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
+            "ParameterRanges": {
+                "ContinuousParameterRanges": [continuous("wd", "1e-7", "1"), continuous("l1", "1e-7", "1"),
+                                              continuous("learning_rate", "1e-5", "1"),
+                                              continuous("positive_example_weight_mult", "1e-5", "1e5")],
+                "IntegerParameterRanges": [{"Name": "mini_batch_size", "MinValue": "100", "MaxValue": "5000"}],
+                "CategoricalParameterRanges": [{"Name": "use_bias", "Values": ["True", "False"]}]},
+            "TrainingJobEarlyStoppingType": "Off"},
+        "TrainingJobDefinition": {
+            "AlgorithmSpecification": {"TrainingImage": LINEAR.training_image(), "TrainingInputMode": "File"},
+            "StaticHyperParameters": {"predictor_type": "binary_classifier", "epochs": "2"},
+            "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {
+                "S3DataType": "S3Prefix", "S3Uri": "tunelab://dataset/breast_cancer",
+                "S3DataDistributionType": "FullyReplicated"}}, "ContentType": "text/csv"}]},
+    }
+    config = from_sagemaker_request(request)
+    prepared = prepare(config)
+    assert set(prepared.ranges) == {name for name, *_ in AWS_TUNABLE}
+    assert prepared.metric.name == "validation:objective_loss" and prepared.metric.direction == "Minimize"
+
+
+@pytest.mark.parametrize("name, value, aws_says", [
+    ("learning_rate", "50", "learning_rate ... Valid values: auto or positive floating-point integer"),
+    ("l1", "500", "l1 ... Valid values: auto or non-negative float"),
+    ("wd", "500", "wd ... Valid values: auto or non-negative floating-point integer"),
+    ("l1", "0", "l1 ... If you don't want to use L1 regularization, set the value to 0."),
+    ("wd", "0", "wd ... If you don't want to use L2 regularization, set the value to 0."),
+])
+def test_static_values_aws_documents_as_valid_are_accepted(name, value, aws_says):
+    # LL_HYPERPARAMETERS_PAGE (and the SDK v2's LinearLearner: learning_rate gt(0), l1 and wd ge(0), no upper limit)
+    assert LINEAR.static_value(name, value) == float(value)
+
+
+def test_a_learning_rate_of_zero_is_refused_as_awss_positive_only_domain():
+    with pytest.raises(ValidationError, match=r"'learning_rate' is valid in 'auto' or \(0, inf\).*1e-05 to 1"):
+        LINEAR.static_value("learning_rate", "0")

@@ -59,15 +59,19 @@ class LinearLearnerAlgorithm(Algorithm):
     hyperparameters = {
         spec.name: spec
         for spec in (
-            HyperparameterSpec("learning_rate", 0.01, ContinuousParameter(1e-4, 1.0, "Logarithmic"),
-                               "Initial step size of SGD.", low=1e-8, high=10, tuned_by_default=True,
+            # AWS's tuning page's ranges (1e-5..1, 1e-7..1, 1e-7..1); the valid values are its
+            # hyperparameters page's ("auto or positive", "auto or non-negative"): no upper limit.
+            HyperparameterSpec("learning_rate", 0.01, ContinuousParameter(1e-5, 1.0, "Logarithmic"),
+                               "Initial step size of SGD.", low=0, low_open=True, tuned_by_default=True,
                                words=("auto",)),
             HyperparameterSpec("l1", 1e-6, ContinuousParameter(1e-7, 1.0, "Logarithmic"),
-                               "L1 regularisation: pushes weights to exactly zero.", low=0, high=100,
+                               "L1 regularisation: pushes weights to exactly zero.", low=0,
                                tuned_by_default=True, words=("auto",)),
             HyperparameterSpec("wd", 1e-4, ContinuousParameter(1e-7, 1.0, "Logarithmic"),
-                               "Weight decay (L2 regularisation): keeps weights small.", low=0, high=100,
+                               "Weight decay (L2 regularisation): keeps weights small.", low=0,
                                tuned_by_default=True, words=("auto",)),
+            # Not on AWS's tuning page, but the training resource (Hyperband's, early stopping's): TuneLab
+            # tunes it; capped at 10,000 as XGBoost's num_round is at 100,000, so no job runs for days.
             HyperparameterSpec("epochs", 15, IntegerParameter(1, 100),
                                "Passes over the training data: the training resource.", low=1,
                                high=10_000, integer=True),
