@@ -218,6 +218,9 @@ class Algorithm(abc.ABC):
     hyperparameters: Mapping[str, HyperparameterSpec] = {}
     fixed_hyperparameters: Mapping[str, Any] = {}
     """Settings TuneLab holds fixed, such as one thread per training job."""
+    hyperparameter_aliases: Mapping[str, str] = {}
+    """Other names AWS's container takes for a hyperparameter, alias to name (XGBoost's ``learning_rate``
+    for ``eta``): read as the hyperparameter itself by :meth:`canonical_names`, and recorded under its name."""
 
     # -- how SageMaker knows it (read by tuning.sagemaker: the JSON, the SDK code, estimators)
     aws_image: str | None = None
@@ -284,6 +287,32 @@ class Algorithm(abc.ABC):
         own = (image_repository(self.aws_image),) if self.aws_image else ()
         return own + tuple(self.aws_image_aliases)
 
+    def canonical_names(self, values: Mapping[str, Any], *, where: str = "") -> dict[str, Any]:
+        """``values`` (statics or ranges) with each alias under its hyperparameter's name, in order.
+
+        The container maps an alias to its hyperparameter before XGBoost sees it, so TuneLab
+        records the hyperparameter's own name (one name per hyperparameter: charts, warm start
+        and export compare like with like). Both an alias and its name in one set is refused:
+        AWS's container would silently keep whichever came last.
+        """
+        canonical: dict[str, Any] = {}
+        written: dict[str, str] = {}
+        for name, value in values.items():
+            own = self.hyperparameter_aliases.get(name, name) if isinstance(name, str) else name
+            if own in canonical:
+                first = written[own]
+                alias = name if name != own else first
+                error = ValidationError(
+                    f"{self.title} hyperparameter {own!r} is given twice, as {first!r} and as {name!r} "
+                    f"({alias!r} is another name for {own!r}, which AWS's container also takes). Give it once.",
+                    field=own)
+                if where:
+                    error = ValidationError(f"{where}: {error}", field=own)
+                raise error
+            canonical[own] = value
+            written[own] = name
+        return canonical
+
     def static_value(self, name: str, value: Any, *, where: str = "") -> Any:
         """The one gate for a static hyperparameter, whichever door it came in by.
 
@@ -295,6 +324,7 @@ class Algorithm(abc.ABC):
         valid values (AWS's); :meth:`check_decided` adds what TuneLab cannot train.
         """
         try:
+            name = self.hyperparameter_aliases.get(name, name)  # learning_rate is eta's spec
             spec = self.hyperparameters.get(name)
             if spec is None and name in self.derived_from_data:  # AWS's, set from the data: no spec to check
                 return value.strip() if isinstance(value, str) else value

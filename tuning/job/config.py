@@ -206,6 +206,24 @@ class TuningJobConfig:
     """TrainingJobDefinition fields read from AWS's JSON that do not change training here (RetryStrategy,
     Environment, VpcConfig, ...), kept as they were to be written back; see :mod:`tuning.job.recorded_fields`."""
 
+    def __post_init__(self) -> None:
+        """Aliases (XGBoost's ``learning_rate``) under their hyperparameter's name, so the job is recorded
+        canonically whichever door it came in by; an unknown algorithm is prepare's to refuse."""
+        from tuning.algorithms import get_algorithm
+
+        try:
+            algorithm = get_algorithm(self.algorithm)
+        except ValidationError:
+            return
+        if not algorithm.hyperparameter_aliases:
+            return
+        if isinstance(self.static_hyperparameters, Mapping):
+            self.static_hyperparameters = algorithm.canonical_names(self.static_hyperparameters,
+                                                                    where="static_hyperparameters")
+        if isinstance(self.hyperparameter_ranges, Mapping):
+            self.hyperparameter_ranges = algorithm.canonical_names(self.hyperparameter_ranges,
+                                                                   where="hyperparameter_ranges")
+
     def check_limits(self) -> None:
         """The checks that need no data: limits, names, types."""
         if self.name is not None:

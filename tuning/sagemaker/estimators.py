@@ -163,6 +163,7 @@ class Estimator:
         ``num_class``) are kept for the record only; one that does not change training
         here is kept and sent to the tuning job, with a warning saying so.
         """
+        kwargs = self.algorithm.canonical_names(kwargs, where="set_hyperparameters")  # learning_rate is eta
         for name, value in kwargs.items():
             typed = self.algorithm.static_value(name, value, where="set_hyperparameters")
             if name in self.algorithm.derived_from_data:

@@ -472,9 +472,12 @@ def _read_ranges(value: Any, algorithm_name: str) -> dict[str, Parameter]:
             categorical = cls is CategoricalParameter
             fields = {"Name", "Values"} if categorical else {"Name", "MinValue", "MaxValue", "ScalingType"}
             refuse_unknown_fields(entry, fields, f"{where}.")
-            name = json_string(_required(entry, "Name", f"{where}."), f"{where}.Name")
+            written = json_string(_required(entry, "Name", f"{where}."), f"{where}.Name")
+            name = algorithm.hyperparameter_aliases.get(written, written)  # learning_rate is eta, as in the container
             if name in ranges:
-                raise ValidationError(f"{where}.Name: {name!r} has a range already; give each hyperparameter one range.")
+                again = "" if name == written else f" ({written!r} is another name for {name!r})"
+                raise ValidationError(f"{where}.Name: {name!r} has a range already{again}; give each hyperparameter "
+                                      "one range.")
             if categorical:
                 values = _required(entry, "Values", f"{where}.")
                 if not isinstance(values, list):
@@ -500,6 +503,7 @@ def _read_statics(value: Any, specs: Mapping[str, Any], algorithm: str) -> dict[
     statics = json_object(value, where)
     check_static_strings(statics)  # AWS's JSON writes every static value as a string
     gate = get_algorithm(algorithm)  # the gate set_hyperparameters uses too: the two doors agree
+    statics = gate.canonical_names(statics, where=where)  # an alias under its hyperparameter's name
     read = {name: gate.static_value(name, text, where=f"{where}.{name}") for name, text in statics.items()}
     return {name: typed for name, typed in read.items() if name not in gate.derived_from_data}
 

@@ -505,6 +505,7 @@ def _check_ranges(ranges: Any, estimator: Estimator) -> dict[str, Parameter]:
             "hyperparameter_ranges must be a non-empty dict of name to range, such as "
             f"{{'eta': ContinuousParameter(0.1, 0.5)}} (or set autotune=True, as the SDK says), but got {ranges!r}.")
     checked: dict[str, Parameter] = {}
+    ranges = algorithm.canonical_names(ranges, where="hyperparameter_ranges")  # learning_rate is eta
     for name, parameter in ranges.items():
         if name not in algorithm.hyperparameters:
             raise ValidationError(
