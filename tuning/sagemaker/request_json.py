@@ -55,7 +55,8 @@ gives back ``c`` exactly (compared by ``to_dict()``):
   the file stays valid for SageMaker, where they are inert labels; a channel's
   ContentType would have been read by AWS's own containers. An objective whose Type TuneLab
   leaves to the metric is written with the metric's own direction (AWS requires Type) and
-  the tag ``tunelab:ObjectiveType = FromMetric`` records that it was implicit.
+  the tag ``tunelab:ObjectiveType = FromMetric`` records that it was implicit. Every other tag is
+  the user's own label: kept on the job (``TuningJobConfig.tags``) and written back first.
 - The training job definition's StoppingCondition.MaxRuntimeInSeconds stops each training
   job, and is written back as read (see :mod:`tuning.sagemaker.stopping_json`). The fields
   AWS requires but TuneLab has no use for (RoleArn, OutputDataConfig, ResourceConfig) are
@@ -87,6 +88,7 @@ from tuning.sagemaker.stopping_json import stopping_condition_from_aws, stopping
 from tuning.parameters import CategoricalParameter, IntegerParameter, Parameter
 from tuning.job.range_rules import check_range
 from tuning.job.recorded_fields import RECORDED_DEFINITION_FIELDS
+from tuning.job.user_tags import TUNELAB_PREFIX, read_tags, tags_to_json
 from tuning.job.warm_start import WarmStartConfig
 from tuning.sagemaker.autotune_json import AUTOTUNE_TAGS, autotune_request, read_autotune
 from tuning.sagemaker.request_rules import (TAG_NUMERIC_GRID, aws_strategy_name, check_grid_ranges,
@@ -215,6 +217,7 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
     request[_DEFINITION] = definition
     if config.warm_start_config is not None:
         request["WarmStartConfig"] = config.warm_start_config.to_json()
+    tags = tags_to_json(config.tags) + tags  # the user's own first, as they were read
     if tags:
         request["Tags"] = tags
     return autotune_request(config, request)  # "Autotune": {"Mode": "Enabled"} (tuning.sagemaker.autotune_json)
@@ -349,6 +352,7 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
                                        and key != "StoppingCondition"},  # not recorded; StoppingCondition: its rest
                                     **stopping_condition_rest(definition.get("StoppingCondition"))},
         autotune=autotune,
+        tags={key: text for key, text in tags.items() if not key.startswith(TUNELAB_PREFIX)},  # the user's own
     )
     _check_limits(config)
     check_grid_ranges(config.strategy, config.resolved_ranges(), numeric_grid_tag(tags), defaulted=ranges is None)
@@ -392,19 +396,12 @@ def _prefixed(read: Any, value: Any, prefix: str) -> Any:
 
 
 def _read_tags(value: Any) -> dict[str, str]:
-    if not isinstance(value, list):
-        raise ValidationError(f'Tags: must be a list such as [{{"Key": "team", "Value": "ml"}}], but got {value!r}.')
-    tags: dict[str, str] = {}
-    for position, tag in enumerate(value):
-        where = f"Tags[{position}]"
-        if not isinstance(tag, Mapping) or set(tag) != {"Key", "Value"}:
-            raise ValidationError(f'{where}: must be {{"Key": "...", "Value": "..."}}, but got {tag!r}.')
-        key, text = tag["Key"], tag["Value"]
-        if not isinstance(key, str) or not isinstance(text, str):
-            raise ValidationError(f"{where}: Key and Value must be strings, but got {tag!r}.")
-        if key.startswith("tunelab:") and key not in _TAGS:
-            raise ValidationError(f"{where}.Key: unknown TuneLab tag {key!r}; TuneLab's tags are {', '.join(_TAGS)}.")
-        tags[key] = text  # other tags are the user's own labels: kept by AWS, unread here
+    """Every tag (AWS's rules: tuning.job.user_tags); a ``tunelab:`` key must be one of TuneLab's."""
+    tags = read_tags(value, tunelab_keys=True)
+    for position, key in enumerate(tags):
+        if key.startswith(TUNELAB_PREFIX) and key not in _TAGS:
+            raise ValidationError(f"Tags[{position}].Key: unknown TuneLab tag {key!r}; TuneLab's tags are "
+                                  f"{', '.join(_TAGS)}.")
     return tags
 
 
