@@ -1,5 +1,5 @@
 """AWS's CreateHyperParameterTuningJob request, read and written back as AWS has it (issue 17): the user's own
-Tags kept through the store and ``export``.
+Tags kept through the store and ``export``; range bounds as strings, as AWS's API types them.
 
 Every test checks a value AWS documents, and quotes the page it comes from.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 
@@ -16,11 +17,14 @@ from tuning.cli import main
 from tuning.errors import ValidationError
 from tuning.running.runner import run_tuning_job
 from tuning.sagemaker.estimators import XGBoost
-from tuning.sagemaker.request_json import from_sagemaker_request, to_sagemaker_request
+from tuning.sagemaker.request_json import (from_sagemaker_request, is_sagemaker_request, read_tuning_job_json,
+                                           to_sagemaker_request)
 from tuning.sagemaker.tuner import HyperparameterTuner
 
 CREATE_API = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateHyperParameterTuningJob.html"
 TAG_API = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Tag.html"
+CONTINUOUS_API = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContinuousParameterRange.html"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 USER_TAGS = [{"Key": "course", "Value": "ml101"}, {"Key": "team", "Value": ""}]
 
 
@@ -79,3 +83,35 @@ def test_tunelabs_own_json_and_python_api_keep_tags_but_not_tunelab_keys():
         TuningJobConfig.from_dict({"Dataset": "iris", "Tags": [{"Key": "tunelab:ValidationFraction", "Value": "0.3"}]})
     with pytest.raises(ValidationError, match=r"tags: must be a dict of Key to Value"):
         TuningJobConfig(dataset="iris", tags=USER_TAGS).check_limits()
+
+
+# -- range bounds are strings in AWS's JSON -----------------------------------------------------------------
+@pytest.mark.parametrize("kind, bound, number, shown", [
+    ("ContinuousParameterRanges", "MinValue", 0.1, "0.1"),  # CONTINUOUS_API: MinValue "Type: String"
+    ("ContinuousParameterRanges", "MaxValue", 1, "1"),      # CONTINUOUS_API: MaxValue "Type: String"
+    ("IntegerParameterRanges", "MaxValue", 10, "10"),       # API_IntegerParameterRange: MaxValue "Type: String"
+])
+def test_a_json_number_as_a_range_bound_is_refused_on_awss_path_saying_to_write_a_string(kind, bound, number, shown):
+    request = _request([])
+    name = "eta" if kind.startswith("Continuous") else "max_depth"
+    entry = {"Name": name, "MinValue": "0", "MaxValue": "1" if name == "eta" else "10", bound: number}
+    request["HyperParameterTuningJobConfig"]["ParameterRanges"] = {kind: [entry]}
+    with pytest.raises(ValidationError) as caught:
+        from_sagemaker_request(request)
+    message = str(caught.value)
+    assert message.startswith(f"HyperParameterTuningJobConfig.ParameterRanges.{kind}[0].{bound}: must be a string")
+    assert f'write "{shown}" (in quotes, as "0.1" for 0.1), not {number!r}' in message
+    entry[bound] = shown
+    assert from_sagemaker_request(request).hyperparameter_ranges[name]  # the same range as a string reads
+
+
+def test_tunelabs_own_json_keeps_number_bounds_and_every_example_reads():
+    tunelab = TuningJobConfig.from_dict({"Dataset": "iris", "Algorithm": "knn", "HyperparameterRanges": {
+        "k": {"Type": "Integer", "MinValue": 1, "MaxValue": 30}}})
+    assert tunelab.hyperparameter_ranges["k"].max_value == 30
+    shapes = set()
+    for path in sorted(EXAMPLES.glob("*.json")):
+        data = json.loads(path.read_text())
+        shapes.add(is_sagemaker_request(data))
+        read_tuning_job_json(data)  # raises on a number bound in an AWS-shaped example
+    assert shapes == {True, False}  # both shapes are among the examples

@@ -91,7 +91,7 @@ from tuning.job.recorded_fields import RECORDED_DEFINITION_FIELDS
 from tuning.job.user_tags import TUNELAB_PREFIX, read_tags, tags_to_json
 from tuning.job.warm_start import WarmStartConfig
 from tuning.sagemaker.autotune_json import AUTOTUNE_TAGS, autotune_request, read_autotune
-from tuning.sagemaker.request_rules import (TAG_NUMERIC_GRID, aws_strategy_name, check_grid_ranges,
+from tuning.sagemaker.request_rules import (TAG_NUMERIC_GRID, aws_strategy_name, check_bound_string, check_grid_ranges,
                                             check_static_strings, numeric_grid_tag, numeric_grid_tags, read_strategy)
 
 __all__ = [
@@ -483,8 +483,10 @@ def _read_ranges(value: Any, algorithm_name: str) -> dict[str, Parameter]:
                                                for i, v in enumerate(values)],)
             else:
                 integer = cls is IntegerParameter
-                low = _number(_required(entry, "MinValue", f"{where}."), f"{where}.MinValue", integer=integer)
-                high = _number(_required(entry, "MaxValue", f"{where}."), f"{where}.MaxValue", integer=integer)
+                for bound in ("MinValue", "MaxValue"):  # AWS's bounds are strings ("0.1"): a number is refused
+                    check_bound_string(_required(entry, bound, f"{where}."), f"{where}.{bound}")
+                low = _number(entry["MinValue"], f"{where}.MinValue", integer=integer)
+                high = _number(entry["MaxValue"], f"{where}.MaxValue", integer=integer)
                 arguments = (low, high, entry.get("ScalingType", "Auto"))
             try:  # the range's own rules (min below max, a known ScalingType...) and its valid domain, at this entry
                 ranges[name] = cls(*arguments)
