@@ -225,3 +225,20 @@ def test_static_values_aws_documents_as_valid_are_accepted(name, value, aws_says
 def test_a_learning_rate_of_zero_is_refused_as_awss_positive_only_domain():
     with pytest.raises(ValidationError, match=r"'learning_rate' is valid in 'auto' or \(0, inf\).*1e-05 to 1"):
         LINEAR.static_value("learning_rate", "0")
+
+
+# -- a tuned hyperparameter that does not change training here: a warning, not a refusal ----------------------
+def test_tuning_mini_batch_size_runs_with_a_note_that_it_does_not_change_training_here():
+    # LL_TUNING_PAGE lists mini_batch_size as tunable (IntegerParameterRanges, MinValue 100, MaxValue 5000): the
+    # range is accepted as AWS accepts it; scikit-learn's SGD updates after every row, so the engine says so.
+    config = TuningJobConfig(dataset="breast_cancer", algorithm="linear-learner", max_jobs=2, hyperparameter_ranges={
+        "mini_batch_size": IntegerParameter(100, 5000), "wd": ContinuousParameter(1e-7, 1)})
+    prepared = prepare(config)
+    assert set(prepared.ranges) == {"mini_batch_size", "wd"}
+    said = [note for note in prepared.notes if "mini_batch_size" in note]
+    assert said == ["Linear Learner hyperparameter mini_batch_size is tuned, but does not change training in "
+                    "TuneLab: scikit-learn's SGD updates the weights after every row, whatever the batch. Every "
+                    "value drawn trains the same model here, so its range spends training jobs without finding "
+                    "anything; make it static to tune the others."]
+    assert not any("wd" in note for note in prepared.notes)  # wd trains: no note
+    assert LINEAR.range_notes({"use_bias": CategoricalParameter(["true", "false"])}) == []  # use_bias trains

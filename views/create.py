@@ -262,6 +262,8 @@ with section(2):
     table.static.update(hidden_statics(algorithm, st.session_state.get(Key.IMPORTED_RANGES)))
     for message in algorithm.training_notes(table.static):
         st.info(literal(message), icon=":material/info:")
+    for message in algorithm.range_notes(table.ranges):  # tuned, yet no effect here: a warning, not a refusal
+        st.warning(literal(message), icon=":material/warning:")
     for message in table.errors:
         st.error(literal(in_user_words(message)), icon=":material/error:")
     describe_ranges(edited)

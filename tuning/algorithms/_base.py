@@ -349,6 +349,21 @@ class Algorithm(abc.ABC):
                              f"change training in TuneLab: {note}.")
         return notes
 
+    def range_notes(self, ranges: Mapping[str, Any]) -> list[str]:
+        """A warning for each tuned hyperparameter that does not change training in TuneLab (its spec's note).
+
+        Not a refusal: AWS tunes it (its tuning page lists it), and the range is run as given;
+        but every value drawn trains the same model here, so the range spends training jobs.
+        """
+        notes = []
+        for name in ranges:
+            spec = self.hyperparameters.get(name)
+            if spec is not None and spec.note:
+                notes.append(f"{self.title} hyperparameter {name} is tuned, but does not change training in "
+                             f"TuneLab: {spec.note}. Every value drawn trains the same model here, so its range "
+                             "spends training jobs without finding anything; make it static to tune the others.")
+        return notes
+
     def value_note(self, name: str, value: Any) -> str | None:
         """Why ``name=value`` does not change training here (its spec's note), or None when it does."""
         spec = self.hyperparameters.get(name)

@@ -299,7 +299,8 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
         ranges=ranges, static=static, strategy_name=strategy.name, strategy=strategy, max_jobs=int(max_jobs),
         train=train, validation=validation, pruning=pruning,
         min_resource=min_resource, max_resource=max_resource,
-        notes=algorithm.training_notes(static) + (list(warm_start.notes) if warm_start else []),
+        notes=(algorithm.training_notes(static) + algorithm.range_notes(ranges)
+               + (list(warm_start.notes) if warm_start else [])),
         warm_start=warm_start, test=test,
     )
 
