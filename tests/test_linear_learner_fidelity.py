@@ -72,6 +72,9 @@ def test_test_channel_metrics_are_refused_naming_the_validation_metric_to_use(na
     validation = "validation:" + name.split(":")[1]
     with pytest.raises(ValidationError, match=rf"'test' channel.*use '{validation}'"):
         get_metric(name, algorithm="linear-learner")
+    if get_metric(validation).algorithm == "linear-learner":  # not suggested to XGBoost, which does not emit it
+        with pytest.raises(ValidationError, match=rf"unknown objective metric '{name}'"):
+            get_metric(name, algorithm="xgboost")
 
 
 Y = np.array([0, 1, 1, 0, 1, 1, 0, 0])

@@ -328,7 +328,7 @@ def get_metric(
     metric = _CATALOG.get(key)
     if metric is None and isinstance(key, str) and key.startswith("test:"):
         mirror = _CATALOG.get("validation:" + key[len("test:"):])
-        if mirror is not None:
+        if mirror is not None and (algorithm is None or mirror.algorithm in (None, algorithm)):
             raise ValidationError(
                 f"objective metric {name!r} is computed on a 'test' channel, which TuneLab's tuning jobs do not "
                 f"take (AWS recommends a validation metric); use {mirror.name!r}, the same score on the "
