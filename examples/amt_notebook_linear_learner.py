@@ -144,7 +144,7 @@ max_parallel_jobs = PARALLEL  # TuneLab: was 2, from the environment
 
 hp_tuner = HyperparameterTuner(
     linear,
-    "validation:f1",  # TuneLab: was "validation:binary_f_beta", Linear Learner's name, which TuneLab lacks (F1 = F-beta at LL's default f_beta=1)
+    "validation:binary_f_beta",
     hyperparameter_ranges,
     max_jobs=max_jobs,
     max_parallel_jobs=max_parallel_jobs,

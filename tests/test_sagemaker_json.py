@@ -164,14 +164,14 @@ def test_a_hand_written_request_reads_with_typed_values():
 
 
 def test_a_sagemaker_file_reads_leniently():
-    """What AWS users write: numbers for bounds, other regions' images, XGBoost's own statics."""
+    """What AWS users write: other regions' images, XGBoost's own statics (bounds are strings: AWS refuses numbers)."""
     request = copy.deepcopy(HAND_WRITTEN)
     del request["Tags"], request["WarmStartConfig"]
     request["TrainingJobDefinition"]["AlgorithmSpecification"]["TrainingImage"] = (
         "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.5-1")
     request["TrainingJobDefinition"]["StaticHyperParameters"] = {
         "num_round": "40", "objective": "binary:logistic", "eval_metric": "auc"}
-    request["HyperParameterTuningJobConfig"]["ParameterRanges"]["IntegerParameterRanges"][0]["MinValue"] = 2
+    request["HyperParameterTuningJobConfig"]["ParameterRanges"]["IntegerParameterRanges"][0]["MinValue"] = " 2 "
     config = from_sagemaker_request(request)
     assert config.algorithm == "xgboost"
     assert config.static_hyperparameters == {"num_round": 40}  # objective, eval_metric: TuneLab's choice
@@ -212,9 +212,12 @@ _CHANNEL0 = [_D, "InputDataConfig", 0]
 @pytest.mark.parametrize(
     "request_json, message",
     [
-        (_bad([*_INT0, "MinValue"], 1.5),
+        (_bad([*_INT0, "MinValue"], "1.5"),
          r'HyperParameterTuningJobConfig\.ParameterRanges\.IntegerParameterRanges\[0\]\.MinValue: must be a string '
-         r'holding a whole number, such as "1", but got 1\.5'),
+         r'holding a whole number, such as "1", but got .1\.5.'),
+        # API_IntegerParameterRange: MinValue "Type: String"; a JSON number is refused, as AWS refuses it
+        (_bad([*_INT0, "MinValue"], 2),
+         r'IntegerParameterRanges\[0\]\.MinValue: must be a string, as AWS.s range bounds are: write "2"'),
         (_bad([*_INT0, "MaxValue"], "ten"), r"IntegerParameterRanges\[0\]\.MaxValue: must be a string holding"),
         (_bad([_C, "ParameterRanges", "ContinuousParameterRanges", 0, "MinValue"], "0.9"),
          r"ContinuousParameterRanges\[0\]: .*min_value < max_value"),

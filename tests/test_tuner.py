@@ -80,7 +80,7 @@ def test_builtin_estimators_take_sdk_positional_arguments_and_hyperparameter_key
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: _xgb(learning_rate=0.1), r"XGBoost has no hyperparameter\(s\) 'learning_rate'.*eta"),
+    (lambda: _xgb(n_estimators=10), r"XGBoost has no hyperparameter\(s\) 'n_estimators'.*eta"),  # learning_rate is eta's alias
     (lambda: _xgb(num_round="many"), r"'num_round' must be a number, but got 'many'"),
     (lambda: _xgb(max_depth="2.5"), r"'max_depth' must be a whole number"),
     (lambda: _xgb(eta="1.5"), r"'eta' is valid in \[0, 1\]"),
@@ -110,8 +110,8 @@ def test_estimator_fit_refuses_bad_inputs_before_training(tmp_path):
 
 # -- tuner arguments ------------------------------------------------------------------------------
 @pytest.mark.parametrize("kwargs, message", [
-    ({"hyperparameter_ranges": {"learning_rate": ContinuousParameter(0.1, 0.5)}},
-     r"hyperparameter_ranges: XGBoost has no hyperparameter 'learning_rate'"),
+    ({"hyperparameter_ranges": {"n_estimators": ContinuousParameter(0.1, 0.5)}},
+     r"hyperparameter_ranges: XGBoost has no hyperparameter 'n_estimators'"),
     ({"hyperparameter_ranges": {"eta": (0.1, 0.5)}},
      r"hyperparameter_ranges\['eta'\] must be a ContinuousParameter"),
     ({"hyperparameter_ranges": {"max_depth": IntegerParameter(-1, 10)}},

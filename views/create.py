@@ -57,7 +57,7 @@ from tuning.json_input import parse_json
 from tuning.user_words import in_user_words
 from tuning.glossary import CONCEPTS
 from tuning.metrics import ObjectiveMetric
-from tuning.job.range_table import range_rows, read_range_rows
+from tuning.job.range_table import hyperband_resource_row, range_rows, read_range_rows
 from tuning.records import ACTIVE_TUNING_STATUSES
 from tuning.sagemaker.request_json import is_sagemaker_request, read_tuning_job_json, to_sagemaker_request
 from tuning.sagemaker.sdk_code import sdk_code
@@ -251,17 +251,21 @@ with section(1):
 # -- 3. Ranges --------------------------------------------------------------------------
 with section(2):
     explain(CONCEPTS["ranges"])
-    owned_by_strategy = (resource,) if grows_resource and resource else ()
-    rows, table_notes = overlay_ranges(range_rows(algorithm, exclude=owned_by_strategy), algorithm,
-                                       st.session_state.get(Key.IMPORTED_RANGES))
+    hyperband_grows = bool(grows_resource and resource)  # its resource row stays: AMT lets Hyperband tune it
+    rows, table_notes = overlay_ranges(range_rows(algorithm), algorithm, st.session_state.get(Key.IMPORTED_RANGES))
     for message in table_notes:
         st.warning(literal(message), icon=":material/warning:")
-    edited = ranges_editor(rows, key=ranges_key(algorithm.name, bool(owned_by_strategy),
+    edited = ranges_editor(rows, key=ranges_key(algorithm.name, hyperband_grows,
                                                 st.session_state.get(Key.IMPORT_NONCE, 0)))
     table = read_range_rows(algorithm, edited)
+    if hyperband_grows:
+        table, sentence = hyperband_resource_row(algorithm, table)
+        st.info(literal(sentence), icon=":material/info:")
     table.static.update(hidden_statics(algorithm, st.session_state.get(Key.IMPORTED_RANGES)))
     for message in algorithm.training_notes(table.static):
         st.info(literal(message), icon=":material/info:")
+    for message in algorithm.range_notes(table.ranges):  # tuned, yet no effect here: a warning, not a refusal
+        st.warning(literal(message), icon=":material/warning:")
     for message in table.errors:
         st.error(literal(in_user_words(message)), icon=":material/error:")
     describe_ranges(edited)

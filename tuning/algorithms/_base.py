@@ -302,6 +302,9 @@ class Algorithm(abc.ABC):
     """Names a course uses that this algorithm cannot train, each with why and what to use
     instead (the MLP's ``dropout``): refused with that sentence wherever they come in
     (:meth:`refuse_untrained`, called by :meth:`resolve`, the gate's name check)."""
+    hyperparameter_aliases: Mapping[str, str] = {}
+    """Other names AWS's container takes for a hyperparameter, alias to name (XGBoost's ``learning_rate``
+    for ``eta``): read as the hyperparameter itself by :meth:`canonical_names`, and recorded under its name."""
 
     # -- how SageMaker knows it (read by tuning.sagemaker: the JSON, the SDK code, estimators)
     aws_image: str | None = None
@@ -319,7 +322,8 @@ class Algorithm(abc.ABC):
 
     # -- declarations --------------------------------------------------------------------
     def objective_metrics(self, problem_type: str) -> list[ObjectiveMetric]:
-        return metrics_for(problem_type)
+        """The metrics it emits for ``problem_type``: the shared ones and its own (Linear Learner's names)."""
+        return metrics_for(problem_type, self.name)
 
     def default_objective(self, problem_type: str) -> str:
         return {
@@ -359,18 +363,15 @@ class Algorithm(abc.ABC):
         return resolved
 
     def current_names(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """``values`` with each older name replaced by today's; both names of one hyperparameter refused."""
-        older = getattr(self.hyperparameters, "older_names", {})
-        current: dict[str, Any] = {}
-        for name, value in values.items():
-            today = older.get(name, name)
-            if today in current:
-                old = name if name != today else next(n for n in values if older.get(n) == today)
-                raise ValidationError(
-                    f"{old!r} is the older name of {self.title}'s hyperparameter {today!r}, and both are given. "
-                    f"Give it once, as {today!r}.", field=today)
-            current[today] = value
-        return current
+        """``values`` with each older name replaced by today's; both names of one hyperparameter refused.
+
+        Unlike an alias (:meth:`canonical_names`), an older name stays in what a job records:
+        this is applied where values are trained or checked, not where they are stored."""
+        def refusal(old: str, today: str, _first: str, _second: str) -> str:
+            return (f"{old!r} is the older name of {self.title}'s hyperparameter {today!r}, and both are given. "
+                    f"Give it once, as {today!r}.")
+
+        return _one_name_each(values, getattr(self.hyperparameters, "older_names", {}), refusal)
 
     def refuse_untrained(self, names: Iterable[str], *, where: str = "") -> None:
         """Refuse the first of ``names`` this algorithm cannot train (:attr:`refused_hyperparameters`), saying why."""
@@ -396,6 +397,20 @@ class Algorithm(abc.ABC):
         own = (image_repository(self.aws_image),) if self.aws_image else ()
         return own + tuple(self.aws_image_aliases)
 
+    def canonical_names(self, values: Mapping[str, Any], *, where: str = "") -> dict[str, Any]:
+        """``values`` (statics or ranges) with each alias under its hyperparameter's name, in order.
+
+        The container maps an alias to its hyperparameter before XGBoost sees it, so TuneLab
+        records the hyperparameter's own name (one name per hyperparameter: charts, warm start
+        and export compare like with like). Both an alias and its name in one set is refused:
+        AWS's container would silently keep whichever came last.
+        """
+        def refusal(alias: str, own: str, first: str, second: str) -> str:
+            return (f"{self.title} hyperparameter {own!r} is given twice, as {first!r} and as {second!r} "
+                    f"({alias!r} is another name for {own!r}, which AWS's container also takes). Give it once.")
+
+        return _one_name_each(values, self.hyperparameter_aliases, refusal, where=where)
+
     def static_value(self, name: str, value: Any, *, where: str = "") -> Any:
         """The one gate for a static hyperparameter, whichever door it came in by.
 
@@ -407,6 +422,7 @@ class Algorithm(abc.ABC):
         valid values (AWS's); :meth:`check_decided` adds what TuneLab cannot train.
         """
         try:
+            name = self.hyperparameter_aliases.get(name, name)  # learning_rate is eta's spec
             spec = self.hyperparameters.get(name)
             if spec is None and name in self.derived_from_data:  # AWS's, set from the data: no spec to check
                 return value.strip() if isinstance(value, str) else value
@@ -429,6 +445,21 @@ class Algorithm(abc.ABC):
                 shown = str(value).lower() if isinstance(value, bool) else value
                 notes.append(f"{self.title} hyperparameter {name}={shown} is accepted and recorded, but does not "
                              f"change training in TuneLab: {note}.")
+        return notes
+
+    def range_notes(self, ranges: Mapping[str, Any]) -> list[str]:
+        """A warning for each tuned hyperparameter that does not change training in TuneLab (its spec's note).
+
+        Not a refusal: AWS tunes it (its tuning page lists it), and the range is run as given;
+        but every value drawn trains the same model here, so the range spends training jobs.
+        """
+        notes = []
+        for name in ranges:
+            spec = self.hyperparameters.get(name)
+            if spec is not None and spec.note:
+                notes.append(f"{self.title} hyperparameter {name} is tuned, but does not change training in "
+                             f"TuneLab: {spec.note}. Every value drawn trains the same model here, so its range "
+                             "spends training jobs without finding anything; make it static to tune the others.")
         return notes
 
     def value_note(self, name: str, value: Any) -> str | None:
@@ -475,6 +506,26 @@ class Algorithm(abc.ABC):
 
         estimator = load_skops(blob, f"the {self.title} model file")
         return FittedModel(estimator, n_classes, target_mean, target_scale)
+
+
+def _one_name_each(values: Mapping[str, Any], other_names: Mapping[str, str], refusal: Any, *,
+                   where: str = "") -> dict[str, Any]:
+    """``values`` with each other name (older name or alias) under its hyperparameter's own name, in order.
+
+    Both names of one hyperparameter in one set is refused with ``refusal(other, own, first, second)``:
+    which value to keep is the user's to say (AWS's container would silently keep the last one)."""
+    named: dict[str, Any] = {}
+    written: dict[str, str] = {}
+    for name, value in values.items():
+        own = other_names.get(name, name) if isinstance(name, str) else name
+        if own in named:
+            first = written[own]
+            other = name if name != own else first
+            message = refusal(other, own, first, name)
+            raise ValidationError(f"{where}: {message}" if where else message, field=own)
+        named[own] = value
+        written[own] = name
+    return named
 
 
 def image_repository(image: str) -> str:

@@ -60,15 +60,20 @@ class LinearLearnerAlgorithm(Algorithm):
     hyperparameters = {
         spec.name: spec
         for spec in (
-            HyperparameterSpec("learning_rate", 0.01, ContinuousParameter(1e-4, 1.0, "Logarithmic"),
-                               _words("learning rate", "SGD's initial step size", sagemaker="learning_rate"), low=1e-8, high=10, tuned_by_default=True,
-                               words=("auto",)),
+            # AWS's tuning page's ranges (1e-5..1, 1e-7..1, 1e-7..1); the valid values are its
+            # hyperparameters page's ("auto or positive", "auto or non-negative"): no upper limit.
+            HyperparameterSpec("learning_rate", 0.01, ContinuousParameter(1e-5, 1.0, "Logarithmic"),
+                               _words("learning rate", "SGD's initial step size", sagemaker="learning_rate"),
+                               low=0, low_open=True, tuned_by_default=True, words=("auto",)),
             HyperparameterSpec("l1", 1e-6, ContinuousParameter(1e-7, 1.0, "Logarithmic"),
-                               _words("regularization strength", "L1, pushes weights to exactly zero", sagemaker="l1"), low=0, high=100,
-                               tuned_by_default=True, words=("auto",)),
+                               _words("regularization strength", "L1, pushes weights to exactly zero", sagemaker="l1"),
+                               low=0, tuned_by_default=True, words=("auto",)),
             HyperparameterSpec("wd", 1e-4, ContinuousParameter(1e-7, 1.0, "Logarithmic"),
-                               _words("regularization strength", "L2 weight decay, keeps weights small", sagemaker="wd"), low=0, high=100,
+                               _words("regularization strength", "L2 weight decay, keeps weights small", sagemaker="wd"),
+                               low=0,
                                tuned_by_default=True, words=("auto",)),
+            # Not on AWS's tuning page, but the training resource (Hyperband's, early stopping's): TuneLab
+            # tunes it; capped at 10,000 as XGBoost's num_round is at 100,000, so no job runs for days.
             HyperparameterSpec("epochs", 15, IntegerParameter(1, 100),
                                _words("epochs", "passes over the training data, the training resource", sagemaker="epochs"), low=1,
                                high=10_000, integer=True),

@@ -93,6 +93,10 @@ class XGBoostAlgorithm(Algorithm):
     aws_image_aliases = ("xgboost",)
     sdk_image = ("xgboost", "1.7-1")
     derived_from_data = frozenset({"objective", "eval_metric", "num_class"})
+    hyperparameter_aliases = {"learning_rate": "eta", "min_split_loss": "gamma", "reg_lambda": "lambda",
+                              "reg_alpha": "alpha"}
+    """The aliases AWS's container declares (aws/sagemaker-xgboost-container,
+    algorithm_mode/hyperparameter_validation.py: ``declare_alias("eta", "learning_rate")``...)."""
 
     def check_decided(self, name: str, value: Any) -> Any:
         """Only the objectives TuneLab trains (AWS's container accepts more)."""

@@ -31,7 +31,8 @@ Its JSON shape (TuneLab's own, in AMT's words; SageMaker's exact shape is a late
                             [{"HyperParameterTuningJobName": "bank-1"}],
                           "WarmStartType": "IdenticalDataAndAlgorithm"},
       "RecordedDefinitionFields": {"RetryStrategy": {"MaximumRetryAttempts": 2}}, # optional, from AWS's JSON
-      "Autotune": {"Mode": "Enabled"}              # optional: AMT's Autotune (tuning/job/autotune.py)
+      "Autotune": {"Mode": "Enabled"},             # optional: AMT's Autotune (tuning/job/autotune.py)
+      "Tags": [{"Key": "course", "Value": "ml101"}] # optional: your own labels, kept (tuning/job/user_tags.py)
     }
 
 ``TestSplitFraction`` (TuneLab's own; AMT has no test split) holds out that share of the
@@ -66,6 +67,7 @@ from tuning.job.completion import CompletionCriteria
 from tuning.job.early_stopping import check_grace_period
 from tuning.job.stopping_condition import check_training_runtime
 from tuning.job.recorded_fields import check_recorded_fields
+from tuning.job.user_tags import check_user_tags, read_tags, tags_to_json
 from tuning.errors import ValidationError, at_field
 from tuning.json_input import json_object, json_string, refuse_unknown_fields
 from tuning.parameters import Parameter, parameter_from_dict
@@ -206,6 +208,27 @@ class TuningJobConfig:
     recorded_definition_fields: Mapping[str, Any] = field(default_factory=dict)
     """TrainingJobDefinition fields read from AWS's JSON that do not change training here (RetryStrategy,
     Environment, VpcConfig, ...), kept as they were to be written back; see :mod:`tuning.job.recorded_fields`."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """The user's own Tags (Key to Value; not TuneLab's ``tunelab:`` ones), kept and written back as AWS
+    keeps them on the tuning job; see :mod:`tuning.job.user_tags`."""
+
+    def __post_init__(self) -> None:
+        """Aliases (XGBoost's ``learning_rate``) under their hyperparameter's name, so the job is recorded
+        canonically whichever door it came in by; an unknown algorithm is prepare's to refuse."""
+        from tuning.algorithms import get_algorithm
+
+        try:
+            algorithm = get_algorithm(self.algorithm)
+        except ValidationError:
+            return
+        if not algorithm.hyperparameter_aliases:
+            return
+        if isinstance(self.static_hyperparameters, Mapping):
+            self.static_hyperparameters = algorithm.canonical_names(self.static_hyperparameters,
+                                                                    where="static_hyperparameters")
+        if isinstance(self.hyperparameter_ranges, Mapping):
+            self.hyperparameter_ranges = algorithm.canonical_names(self.hyperparameter_ranges,
+                                                                   where="hyperparameter_ranges")
 
     def check_limits(self) -> None:
         """The checks that need no data: limits, names, types."""
@@ -260,6 +283,7 @@ class TuningJobConfig:
         check_exclude_columns(self.exclude_columns)
         check_recorded_fields(self.recorded_definition_fields)
         check_autotune(self.autotune)
+        check_user_tags(self.tags)
 
     def limit_errors(self) -> dict[str, str]:
         """Every resource limit that is out of range, with the message the engine refuses it with.
@@ -341,6 +365,8 @@ class TuningJobConfig:
             data["RecordedDefinitionFields"] = dict(self.recorded_definition_fields)
         if self.autotune is not None:
             data["Autotune"] = self.autotune.to_json()
+        if self.tags:
+            data["Tags"] = tags_to_json(self.tags)
         return data
 
     @classmethod
@@ -353,7 +379,7 @@ class TuningJobConfig:
             "Objective", "Strategy", "StrategyConfig", "HyperparameterRanges",
             "StaticHyperparameters", "ResourceLimits", "EarlyStoppingType", "EarlyStoppingGracePeriod", "RandomSeed",
             "TuningJobCompletionCriteria", "WarmStartConfig", "ExcludeColumns", "TestSplitFraction",
-            "PauseBetweenJobsSeconds", "StoppingCondition", "RecordedDefinitionFields", "Autotune",
+            "PauseBetweenJobsSeconds", "StoppingCondition", "RecordedDefinitionFields", "Autotune", "Tags",
         }
         data = {key: value for key, value in data.items() if key != RUN_RECORD}  # facts of a run, not settings
         refuse_unknown_fields(data, known, "")
@@ -405,6 +431,7 @@ class TuningJobConfig:
             training_job_max_runtime_seconds=stopping.get("MaxRuntimeInSeconds"),
             recorded_definition_fields=json_object(data.get("RecordedDefinitionFields", {}), "RecordedDefinitionFields"),
             autotune=None if data.get("Autotune") is None else Autotune.from_json(data["Autotune"]),
+            tags=read_tags(data.get("Tags", [])),
         )
         try:
             config.check_limits()

@@ -227,11 +227,13 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
         test = without_columns(test, config.exclude_columns)
     algorithm.check_problem(train.problem_type)
     metric_name = config.objective_metric_name or algorithm.default_objective(train.problem_type)
-    metric = get_metric(metric_name, problem_type=train.problem_type, objective_type=config.objective_type)
+    metric = get_metric(metric_name, problem_type=train.problem_type, objective_type=config.objective_type,
+                        algorithm=algorithm.name)
 
     algorithm.resolve(config.static_hyperparameters)  # every unknown name at once, listing the known ones
     static = {name: algorithm.static_value(name, value) for name, value in config.static_hyperparameters.items()}
     resolved = algorithm.resolve(static)
+    metric = metric.bound(resolved)  # f_beta, accuracy_top_k, loss: static, so one binding scores every job
     ranges = config.hyperparameter_ranges
     ranges = check_ranges(algorithm, algorithm.default_ranges() if ranges is None else ranges, static)
 
@@ -303,7 +305,8 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
         ranges=ranges, static=static, strategy_name=strategy.name, strategy=strategy, max_jobs=int(max_jobs),
         train=train, validation=validation, pruning=pruning,
         min_resource=min_resource, max_resource=max_resource,
-        notes=algorithm.training_notes(static) + (list(warm_start.notes) if warm_start else []),
+        notes=(algorithm.training_notes(static) + algorithm.range_notes(ranges)
+               + (list(warm_start.notes) if warm_start else [])),
         warm_start=warm_start, test=test,
     )
 

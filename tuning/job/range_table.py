@@ -40,7 +40,7 @@ from tuning.parameters import (
     ScalingType,
 )
 
-__all__ = ["COLUMNS", "SCALING_TYPES", "RangeTable", "range_rows", "read_range_rows"]
+__all__ = ["COLUMNS", "SCALING_TYPES", "RangeTable", "hyperband_resource_row", "range_rows", "read_range_rows"]
 
 COLUMNS = ("Tune", "Hyperparameter", "Type", "MinValue", "MaxValue", "ScalingType", "Values", "Value",
            "Description")
@@ -69,7 +69,8 @@ def _text(value: Any) -> str:
 def range_rows(algorithm: Algorithm, *, exclude: tuple[str, ...] = ()) -> pd.DataFrame:
     """The editor's starting table: every tunable hyperparameter, AWS's recommended ranges ticked.
 
-    ``exclude`` leaves hyperparameters out (Hyperband's resource, which the strategy owns).
+    ``exclude`` leaves hyperparameters out (the Create page shows them all: Hyperband's resource
+    too, see :func:`hyperband_resource_row`).
     The static-only ones (AWS lists dozens: ``tree_method``, ``csv_weights``...) are left out
     too, so the table stays one screen; they are set in code or JSON, and an imported job's
     values for them are kept (:func:`tuning.job.form_values.hidden_statics`).
@@ -92,6 +93,29 @@ def range_rows(algorithm: Algorithm, *, exclude: tuple[str, ...] = ()) -> pd.Dat
             "Description": spec.description,
         })
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def hyperband_resource_row(algorithm: Algorithm, table: RangeTable) -> tuple[RangeTable, str]:
+    """Under Hyperband, the resource's row (``num_round``) as AMT reads it, and the sentence that says so.
+
+    AMT lets a Hyperband job tune its resource (AWS's Hyperband notebook tunes ``num_round``
+    ``IntegerParameter(100, 200)``) and stops each job at MaxResource; :func:`tuning.job.preparation.prepare`
+    does the same (each job trains its drawn value, capped at MaxResource). Left untuned, the row's
+    Value is not the job's: Hyperband grows every job up to MaxResource, so the static value is dropped here.
+    """
+    resource = algorithm.resource
+    unit = algorithm.resource_unit or "steps"
+    if resource in table.ranges:
+        sentence = (f"Hyperband with {resource} tuned, as AWS's Hyperband example tunes it: each training job "
+                    f"trains its own drawn {resource}, and is stopped at MaxResource if it draws more (AMT: "
+                    "\"once a job reaches the MaxResource value, it is stopped\"); the drawn value is recorded.")
+        return table, sentence
+    static = {name: value for name, value in table.static.items() if name != resource}
+    sentence = (f"Hyperband grows {resource} itself: every training job starts with MinResource {unit} and the "
+                f"promising ones train up to MaxResource, so this row's Value is not used. Tick Tune to tune "
+                f"{resource} as AWS's Hyperband example does (each job then trains its drawn value, capped at "
+                "MaxResource).")
+    return RangeTable(dict(table.ranges), static, list(table.errors)), sentence
 
 
 def _missing(value: Any) -> bool:

@@ -153,7 +153,7 @@ def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, pru
     state = _state if state is None else state
     data: TrainingData = state["data"]
     algorithm = state["algorithm"]
-    metric = state["metric"]
+    metric = state["metric"].bound(hyperparameters)  # f_beta... of this job (static: the same in every job)
     start = time.time()
     if _stopping(state):
         return TrainingOutcome(index, NOT_STARTED, start, start)

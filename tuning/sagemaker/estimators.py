@@ -164,6 +164,7 @@ class Estimator:
         here is kept and sent to the tuning job, with a warning saying so.
         """
         said = set(self.algorithm.training_notes(self._static))
+        kwargs = self.algorithm.canonical_names(kwargs, where="set_hyperparameters")  # learning_rate is eta
         for name, value in kwargs.items():
             typed = self.algorithm.static_value(name, value, where="set_hyperparameters")
             if name in self.algorithm.derived_from_data:

@@ -55,7 +55,8 @@ gives back ``c`` exactly (compared by ``to_dict()``):
   the file stays valid for SageMaker, where they are inert labels; a channel's
   ContentType would have been read by AWS's own containers. An objective whose Type TuneLab
   leaves to the metric is written with the metric's own direction (AWS requires Type) and
-  the tag ``tunelab:ObjectiveType = FromMetric`` records that it was implicit.
+  the tag ``tunelab:ObjectiveType = FromMetric`` records that it was implicit. Every other tag is
+  the user's own label: kept on the job (``TuningJobConfig.tags``) and written back first.
 - The training job definition's StoppingCondition.MaxRuntimeInSeconds stops each training
   job, and is written back as read (see :mod:`tuning.sagemaker.stopping_json`). The fields
   AWS requires but TuneLab has no use for (RoleArn, OutputDataConfig, ResourceConfig) are
@@ -88,9 +89,10 @@ from tuning.sagemaker.stopping_json import stopping_condition_from_aws, stopping
 from tuning.parameters import CategoricalParameter, IntegerParameter, Parameter
 from tuning.job.range_rules import check_range
 from tuning.job.recorded_fields import RECORDED_DEFINITION_FIELDS
+from tuning.job.user_tags import TUNELAB_PREFIX, read_tags, tags_to_json
 from tuning.job.warm_start import WarmStartConfig
 from tuning.sagemaker.autotune_json import AUTOTUNE_TAGS, autotune_request, read_autotune
-from tuning.sagemaker.request_rules import (TAG_NUMERIC_GRID, aws_strategy_name, check_grid_ranges,
+from tuning.sagemaker.request_rules import (TAG_NUMERIC_GRID, aws_strategy_name, check_bound_string, check_grid_ranges,
                                             check_static_strings, numeric_grid_tag, numeric_grid_tags, read_strategy)
 
 __all__ = [
@@ -216,6 +218,7 @@ def to_sagemaker_request(config: TuningJobConfig) -> dict[str, Any]:
     request[_DEFINITION] = definition
     if config.warm_start_config is not None:
         request["WarmStartConfig"] = config.warm_start_config.to_json()
+    tags = tags_to_json(config.tags) + tags  # the user's own first, as they were read
     if tags:
         request["Tags"] = tags
     return autotune_request(config, request)  # "Autotune": {"Mode": "Enabled"} (tuning.sagemaker.autotune_json)
@@ -350,6 +353,7 @@ def from_sagemaker_request(data: Any) -> TuningJobConfig:
                                        and key != "StoppingCondition"},  # not recorded; StoppingCondition: its rest
                                     **stopping_condition_rest(definition.get("StoppingCondition"))},
         autotune=autotune,
+        tags={key: text for key, text in tags.items() if not key.startswith(TUNELAB_PREFIX)},  # the user's own
     )
     _check_limits(config)
     check_grid_ranges(config.strategy, config.resolved_ranges(), numeric_grid_tag(tags), defaulted=ranges is None)
@@ -393,19 +397,12 @@ def _prefixed(read: Any, value: Any, prefix: str) -> Any:
 
 
 def _read_tags(value: Any) -> dict[str, str]:
-    if not isinstance(value, list):
-        raise ValidationError(f'Tags: must be a list such as [{{"Key": "team", "Value": "ml"}}], but got {value!r}.')
-    tags: dict[str, str] = {}
-    for position, tag in enumerate(value):
-        where = f"Tags[{position}]"
-        if not isinstance(tag, Mapping) or set(tag) != {"Key", "Value"}:
-            raise ValidationError(f'{where}: must be {{"Key": "...", "Value": "..."}}, but got {tag!r}.')
-        key, text = tag["Key"], tag["Value"]
-        if not isinstance(key, str) or not isinstance(text, str):
-            raise ValidationError(f"{where}: Key and Value must be strings, but got {tag!r}.")
-        if key.startswith("tunelab:") and key not in _TAGS:
-            raise ValidationError(f"{where}.Key: unknown TuneLab tag {key!r}; TuneLab's tags are {', '.join(_TAGS)}.")
-        tags[key] = text  # other tags are the user's own labels: kept by AWS, unread here
+    """Every tag (AWS's rules: tuning.job.user_tags); a ``tunelab:`` key must be one of TuneLab's."""
+    tags = read_tags(value, tunelab_keys=True)
+    for position, key in enumerate(tags):
+        if key.startswith(TUNELAB_PREFIX) and key not in _TAGS:
+            raise ValidationError(f"Tags[{position}].Key: unknown TuneLab tag {key!r}; TuneLab's tags are "
+                                  f"{', '.join(_TAGS)}.")
     return tags
 
 
@@ -473,9 +470,12 @@ def _read_ranges(value: Any, algorithm_name: str) -> dict[str, Parameter]:
             categorical = cls is CategoricalParameter
             fields = {"Name", "Values"} if categorical else {"Name", "MinValue", "MaxValue", "ScalingType"}
             refuse_unknown_fields(entry, fields, f"{where}.")
-            name = json_string(_required(entry, "Name", f"{where}."), f"{where}.Name")
+            written = json_string(_required(entry, "Name", f"{where}."), f"{where}.Name")
+            name = algorithm.hyperparameter_aliases.get(written, written)  # learning_rate is eta, as in the container
             if name in ranges:
-                raise ValidationError(f"{where}.Name: {name!r} has a range already; give each hyperparameter one range.")
+                again = "" if name == written else f" ({written!r} is another name for {name!r})"
+                raise ValidationError(f"{where}.Name: {name!r} has a range already{again}; give each hyperparameter "
+                                      "one range.")
             if categorical:
                 values = _required(entry, "Values", f"{where}.")
                 if not isinstance(values, list):
@@ -484,8 +484,10 @@ def _read_ranges(value: Any, algorithm_name: str) -> dict[str, Parameter]:
                                                for i, v in enumerate(values)],)
             else:
                 integer = cls is IntegerParameter
-                low = _number(_required(entry, "MinValue", f"{where}."), f"{where}.MinValue", integer=integer)
-                high = _number(_required(entry, "MaxValue", f"{where}."), f"{where}.MaxValue", integer=integer)
+                for bound in ("MinValue", "MaxValue"):  # AWS's bounds are strings ("0.1"): a number is refused
+                    check_bound_string(_required(entry, bound, f"{where}."), f"{where}.{bound}")
+                low = _number(entry["MinValue"], f"{where}.MinValue", integer=integer)
+                high = _number(entry["MaxValue"], f"{where}.MaxValue", integer=integer)
                 arguments = (low, high, entry.get("ScalingType", "Auto"))
             try:  # the range's own rules (min below max, a known ScalingType...) and its valid domain, at this entry
                 ranges[name] = cls(*arguments)
@@ -501,6 +503,7 @@ def _read_statics(value: Any, specs: Mapping[str, Any], algorithm: str) -> dict[
     statics = json_object(value, where)
     check_static_strings(statics)  # AWS's JSON writes every static value as a string
     gate = get_algorithm(algorithm)  # the gate set_hyperparameters uses too: the two doors agree
+    statics = gate.canonical_names(statics, where=where)  # an alias under its hyperparameter's name
     read = {name: gate.static_value(name, text, where=f"{where}.{name}") for name, text in statics.items()}
     return {name: typed for name, typed in read.items() if name not in gate.derived_from_data}
 

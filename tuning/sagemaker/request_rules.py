@@ -9,7 +9,9 @@ SageMaker must be refused here exactly where SageMaker would refuse it:
 - **Strategy names are case-sensitive** in AWS's JSON (``"Random"``, never ``"random"``); the
   Python API and TuneLab's JSON accept any letter case.
 - **StaticHyperParameters values are strings** in AWS's JSON (``"num_round": "100"``); TuneLab's
-  JSON keeps accepting numbers.
+  JSON keeps accepting numbers. So are **range bounds** (``"MinValue": "0.1"``: API_ContinuousParameterRange
+  and API_IntegerParameterRange give MinValue and MaxValue "Type: String"), while TuneLab's own
+  ``HyperparameterRanges`` keep numbers.
 - **Grid takes only categorical ranges** in AWS's JSON, unless the tag
   ``tunelab:NumericGrid = true`` asks for TuneLab's numeric grid (which the Create page, the
   Python API and TuneLab's JSON keep); :func:`tuning.sagemaker.request_json.to_sagemaker_request`
@@ -26,8 +28,8 @@ from typing import Any
 from tuning.errors import ValidationError
 from tuning.parameters import CategoricalParameter, Parameter
 
-__all__ = ["TAG_NUMERIC_GRID", "aws_strategy_name", "check_grid_ranges", "check_static_strings", "numeric_grid_tag",
-           "numeric_grid_tags", "read_strategy"]
+__all__ = ["TAG_NUMERIC_GRID", "aws_strategy_name", "check_bound_string", "check_grid_ranges", "check_static_strings",
+           "numeric_grid_tag", "numeric_grid_tags", "read_strategy"]
 
 TAG_NUMERIC_GRID = "tunelab:NumericGrid"
 """``true``: a Grid over numeric ranges, discretised as TuneLab does (AMT's Grid takes categorical ranges only)."""
@@ -66,6 +68,16 @@ def check_static_strings(statics: Mapping[str, Any]) -> None:
             raise ValidationError(
                 f"{where}.{name}: must be a string, as every value of AWS's StaticHyperParameters is "
                 f"(write \"{name}\": \"{shown}\"), but got {value!r}. TuneLab's own JSON takes numbers.")
+
+
+def check_bound_string(value: Any, where: str) -> None:
+    """Refuse a range's MinValue or MaxValue that is not a JSON string, as AWS's API does (``where`` is its path)."""
+    if isinstance(value, str):
+        return
+    shown = "true" if value is True else "false" if value is False else value
+    raise ValidationError(
+        f"{where}: must be a string, as AWS's range bounds are: write \"{shown}\" (in quotes, as \"0.1\" for 0.1), "
+        f"not {value!r}. TuneLab's own JSON (HyperparameterRanges) takes numbers.")
 
 
 def numeric_grid_tag(tags: Mapping[str, str]) -> bool:

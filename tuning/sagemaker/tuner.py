@@ -36,6 +36,7 @@ from tuning.job.completion import CompletionCriteria
 from tuning.job.config import TuningJobConfig
 from tuning.errors import ValidationError, at_field
 from tuning.job.range_rules import check_range
+from tuning.job.user_tags import read_tags
 from tuning.sagemaker.estimators import Estimator, estimator_for_algorithm
 from tuning.sagemaker.inputs import resolve_channels
 from tuning.sagemaker.sdk_configs import (
@@ -102,9 +103,9 @@ class _TuningJobRef:
 class HyperparameterTuner:
     """The SDK's ``HyperparameterTuner``; see the module docstring.
 
-    Arguments keep the SDK's names and meanings. ``metric_definitions`` and ``tags`` are
-    accepted and unused (built-in algorithms report their own metrics; tags are an AWS
-    feature). ``max_jobs`` defaults to 1, or to the grid's size with ``strategy="Grid"``,
+    Arguments keep the SDK's names and meanings. ``metric_definitions`` is accepted and
+    unused (built-in algorithms report their own metrics); ``tags`` (``[{"Key": ..., "Value": ...}]``)
+    are kept on the job and written back by ``export``, as AWS keeps them. ``max_jobs`` defaults to 1, or to the grid's size with ``strategy="Grid"``,
     as in the SDK. ``objective_type`` must be the metric's own direction (TuneLab refuses to
     maximize an error rather than run a search that goes the wrong way). ``store`` is
     TuneLab's: where jobs are recorded (``Store()``, i.e. ``$TUNELAB_HOME``, by default).
@@ -144,7 +145,7 @@ class HyperparameterTuner:
             raise ValidationError(f"objective_metric_name must be a metric name such as 'validation:auc', but got "
                                   f"{objective_metric_name!r}.")
         try:
-            metric = get_metric(objective_metric_name)
+            metric = get_metric(objective_metric_name, algorithm=algorithm.name)
         except ValidationError as error:
             raise ValidationError(f"objective_metric_name: {error} {algorithm.title} reports these.") from None
         if not isinstance(objective_type, str) or objective_type.strip().capitalize() != metric.direction:
@@ -211,6 +212,7 @@ class HyperparameterTuner:
             completion_criteria=criteria, warm_start_config=self.warm_start_config,
             exclude_columns=self.exclude_columns, test_split_fraction=self.test_split_fraction, autotune=autotune,
             training_job_max_runtime_seconds=self.estimator.max_run,
+            tags=read_tags(self.tags or [], "tags"),  # the SDK's [{"Key": ..., "Value": ...}], kept on the job
         )
         return config
 
@@ -523,6 +525,7 @@ def _check_ranges(ranges: Any, estimator: Estimator) -> dict[str, Parameter]:
             "hyperparameter_ranges must be a non-empty dict of name to range, such as "
             f"{{'eta': ContinuousParameter(0.1, 0.5)}} (or set autotune=True, as the SDK says), but got {ranges!r}.")
     checked: dict[str, Parameter] = {}
+    ranges = algorithm.canonical_names(ranges, where="hyperparameter_ranges")  # learning_rate is eta
     for name, parameter in ranges.items():
         if name not in algorithm.hyperparameters:
             algorithm.refuse_untrained([name], where=f"hyperparameter_ranges[{name!r}]: ")  # the MLP's dropout: why
