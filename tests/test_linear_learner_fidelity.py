@@ -155,7 +155,7 @@ def test_a_tuning_job_on_binary_f_beta_scores_each_model_with_its_f_beta(store):
 
 
 class _Quiet:
-    def report(self, step: int, value: float) -> bool:
+    def report(self, step: int, value: float, train_value: float | None = None) -> bool:
         return False
 
 

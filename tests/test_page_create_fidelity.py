@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from streamlit.testing.v1 import AppTest
+from conftest import export_codes
 
 from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig
 from tuning.sagemaker.request_json import to_sagemaker_request
@@ -40,7 +41,7 @@ def test_a_range_over_mini_batch_size_is_warned_about_and_still_launchable():
     assert "Linear Learner hyperparameter mini_batch_size is tuned, but does not change training in TuneLab" in warned
     assert "wd is tuned" not in warned
     assert app.button(key="create.launch").disabled is False  # a warning, not a refusal
-    exported = json.loads(next(code.value for code in app.code if code.language == "json"
+    exported = json.loads(next(code.value for code in export_codes(app) if code.language == "json"
                                and '"Dataset"' not in code.value))
     ranges = exported["HyperParameterTuningJobConfig"]["ParameterRanges"]["IntegerParameterRanges"]
     assert ranges == request["HyperParameterTuningJobConfig"]["ParameterRanges"]["IntegerParameterRanges"]
@@ -52,7 +53,7 @@ HYPERBAND_API = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_H
 
 
 def _sagemaker_export(app: AppTest) -> dict:
-    return json.loads(next(code.value for code in app.code if code.language == "json" and '"Dataset"' not in code.value))
+    return json.loads(next(code.value for code in export_codes(app) if code.language == "json" and '"Dataset"' not in code.value))
 
 
 def test_hyperband_shows_num_rounds_row_saying_hyperband_grows_it():
