@@ -135,8 +135,10 @@ if not stored:
     st.stop()
 if st.session_state.get(PICK) not in stored:
     st.session_state.pop(PICK, None)
+# No status in the option's label: in chromium the label drawn while a lab ran still read "InProgress"
+# after it finished (seen on test_browser_lab's screenshot); the live view below says whether it runs.
 picked = st.selectbox("Lab (the stored labs, newest first)", list(stored), key=PICK, format_func=lambda n: (
-    f"{n} ({stored[n].algorithm} on {stored[n].dataset}, {stored[n].status})"))
+    f"{n} ({stored[n].algorithm} on {stored[n].dataset})"))
 handle = handles.get(picked)
 was_running = stored[picked].is_active or (handle is not None and handle.running)
 
