@@ -7,6 +7,9 @@ Usage::
     .venv/bin/python bench/bench_search.py --quick            # 3 problems, 2 seeds, 16 jobs
     .venv/bin/python bench/bench_search.py --problems branin hartmann6 --seeds 3 \\
         --optimizers "TuneLab Bayesian" "random search" --processes 2
+    bash scripts/bench-venv.sh /work/bench-venv             # torch, HEBO, SMAC3 (bench only)
+    /work/bench-venv/bin/python bench/bench_search.py --seeds 3 --optimizers HEBO SMAC3 \\
+        "TuneLab Bayesian" --output bench/results/search-peers.md
 
 Every optimizer runs on every problem of :mod:`search_problems` (real scikit-learn and
 XGBoost models on the bundled datasets, plus Branin and Hartmann-6) with every seed, the
@@ -491,7 +494,8 @@ def main(argv: Sequence[str] | None = None) -> str:
     started = time.perf_counter()
     if args.rescore:
         runs = json.loads(args.rescore.read_text())
-        args.optimizers = list(dict.fromkeys(run["optimizer"] for run in runs))
+        found = set(run["optimizer"] for run in runs)
+        args.optimizers = [name for name in OPTIMIZERS if name in found] + sorted(found - set(OPTIMIZERS))
         args.budget = min(len(run["values"]) for run in runs)
     else:
         runs = run_benchmark(args.problems, args.optimizers, args.seeds, args.budget,
