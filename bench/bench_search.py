@@ -7,6 +7,9 @@ Usage::
     .venv/bin/python bench/bench_search.py --quick            # 3 problems, 2 seeds, 16 jobs
     .venv/bin/python bench/bench_search.py --problems branin hartmann6 --seeds 3 \\
         --optimizers "TuneLab Bayesian" "random search" --processes 2
+    bash scripts/bench-venv.sh /work/bench-venv             # torch, HEBO, SMAC3 (bench only)
+    /work/bench-venv/bin/python bench/bench_search.py --seeds 3 --optimizers HEBO SMAC3 \\
+        "TuneLab Bayesian" --output bench/results/search-peers.md
 
 Every optimizer runs on every problem of :mod:`search_problems` (real scikit-learn and
 XGBoost models on the bundled datasets, plus Branin and Hartmann-6) with every seed, the
@@ -18,6 +21,9 @@ way a tuning job with ``MaxParallelTrainingJobs=4`` drives a strategy: suggest 4
 - **Optuna TPE** (``TPESampler(seed=...)``, its defaults) and **Optuna GP**
   (``GPSampler(seed=...)``; needs ``torch``, see ``requirements-bench.txt``; skipped with
   a note when torch is missing), each asked 4 times through ``study.ask`` then told 4 times;
+- **HEBO** and **SMAC3** (issue 19), the strongest public peers, adapted in
+  :mod:`search_peers`: benchmark-only packages that ``scripts/bench-venv.sh`` installs;
+  each is skipped with a note when its package is missing;
 - **random search**: a plain numpy sampler, uniform in each range's scaled space, written
   here independently of TuneLab so that the zero of the score does not depend on TuneLab.
 
@@ -63,6 +69,7 @@ sys.path.insert(0, str(HERE))
 
 import numpy as np  # noqa: E402
 
+from search_peers import HEBO_NAME, INSTALL_HINT, PEERS, SMAC_NAME, make_peer, peer_available  # noqa: E402
 from search_problems import PROBLEMS, QUICK_PROBLEMS, Problem  # noqa: E402
 from tuning.parameters import (  # noqa: E402
     CategoricalParameter,
@@ -79,7 +86,8 @@ DEFAULT_OUTPUT = HERE / "results" / "search.md"
 
 BAYESIAN, TL_RANDOM, TPE, GP, RANDOM = (
     "TuneLab Bayesian", "TuneLab Random", "Optuna TPE", "Optuna GP", "random search")
-OPTIMIZERS: tuple[str, ...] = (BAYESIAN, TL_RANDOM, TPE, GP, RANDOM)
+HEBO, SMAC = HEBO_NAME, SMAC_NAME
+OPTIMIZERS: tuple[str, ...] = (BAYESIAN, TL_RANDOM, TPE, GP, HEBO, SMAC, RANDOM)
 
 
 # -- the optimizers, behind one interface ----------------------------------------------------
@@ -195,14 +203,16 @@ def torch_available() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
-def make_optimizer(name: str, problem: Problem, seed: int) -> Optimizer:
-    """The optimizer called ``name`` (one of :data:`OPTIMIZERS`) for one run."""
+def make_optimizer(name: str, problem: Problem, seed: int, budget: int) -> Optimizer:
+    """The optimizer called ``name`` (one of :data:`OPTIMIZERS`) for a run of ``budget`` jobs."""
     if name == BAYESIAN:
         return TuneLabOptimizer("Bayesian", problem, seed)
     if name == TL_RANDOM:
         return TuneLabOptimizer("Random", problem, seed)
     if name in (TPE, GP):
         return OptunaOptimizer(name, problem, seed)
+    if name in PEERS:
+        return make_peer(name, problem, seed, budget)
     if name == RANDOM:
         return RandomSearch(problem, seed)
     raise ValueError(f"unknown optimizer {name!r}; use one of {', '.join(OPTIMIZERS)}")
@@ -218,7 +228,7 @@ def run_one(problem_name: str, optimizer_name: str, seed: int, budget: int) -> d
     problem = PROBLEMS[problem_name]
     spent = 0.0
     started = time.perf_counter()
-    optimizer = make_optimizer(optimizer_name, problem, seed)
+    optimizer = make_optimizer(optimizer_name, problem, seed, budget)
     spent += time.perf_counter() - started
     values: list[float] = []
     seconds: list[float] = []
@@ -387,6 +397,19 @@ def report(runs: Sequence[Mapping[str, Any]], optimizers: Sequence[str], budget:
                 line += f"; lead over Optuna TPE {mean - peers[TPE]:+.1f} (target: +10 or more)"
             parts.append(line)
         parts.append("")
+        peers = [n for n in names if n not in (BAYESIAN, TL_RANDOM, RANDOM)]
+        if peers:
+            parts += ["### TuneLab Bayesian against the best peer on each problem (score difference; "
+                      "the best peer in brackets)", ""]
+            rows = []
+            for problem in problems:
+                row = [problem]
+                for b in budgets:
+                    best = max(peers, key=lambda n: scores[b][problem][n])
+                    gap = scores[b][problem][BAYESIAN] - scores[b][problem][best]
+                    row.append(f"{gap + 0.0:+.1f} ({best})")
+                rows.append(row)
+            parts += [_markdown_table(["problem"] + [f"{b} jobs" for b in budgets], rows), ""]
     if TL_RANDOM in names:
         # Same distribution as random search: whatever it scores is what the seeds leave to chance.
         chance = [scores[table_budget][p][TL_RANDOM] for p in problems]
@@ -401,7 +424,7 @@ def run_benchmark(problems: Sequence[str], optimizers: Sequence[str], seeds: int
                   processes: int = 1, progress: bool = False) -> list[dict[str, Any]]:
     """Every (problem, optimizer, seed) run; in a ``multiprocessing`` pool when ``processes > 1``."""
     # The slowest optimizers first, so that the pool's last tasks are short ones.
-    order = {name: rank for rank, name in enumerate((GP, BAYESIAN, TPE, TL_RANDOM, RANDOM))}
+    order = {name: rank for rank, name in enumerate((HEBO, GP, SMAC, BAYESIAN, TPE, TL_RANDOM, RANDOM))}
     tasks = [(problem, optimizer, seed, budget) for optimizer in sorted(optimizers, key=order.get)
              for problem in problems for seed in range(seeds)]
     runs: list[dict[str, Any]] = []
@@ -449,16 +472,30 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def skip_missing(optimizers: list[str]) -> list[str]:
+    """Drop the optimizers whose benchmark-only package is missing; one note line for each."""
+    notes = []
+    if GP in optimizers and not torch_available():
+        notes.append("note: torch is not installed, so Optuna GP is skipped "
+                     "(pip install -r requirements-bench.txt)")
+        optimizers.remove(GP)
+    for name in PEERS:
+        if name in optimizers and not peer_available(name):
+            notes.append(f"note: {name}'s package is not installed, so {name} is skipped ({INSTALL_HINT})")
+            optimizers.remove(name)
+    return notes
+
+
 def main(argv: Sequence[str] | None = None) -> str:
     args = parse_args(argv)
-    if GP in args.optimizers and not torch_available():
-        print("note: torch is not installed, so Optuna GP is skipped "
-              "(pip install -r requirements-bench.txt)", flush=True)
-        args.optimizers.remove(GP)
+    notes = [] if args.rescore else skip_missing(args.optimizers)
+    for line in notes:
+        print(line, flush=True)
     started = time.perf_counter()
     if args.rescore:
         runs = json.loads(args.rescore.read_text())
-        args.optimizers = list(dict.fromkeys(run["optimizer"] for run in runs))
+        found = set(run["optimizer"] for run in runs)
+        args.optimizers = [name for name in OPTIMIZERS if name in found] + sorted(found - set(OPTIMIZERS))
         args.budget = min(len(run["values"]) for run in runs)
     else:
         runs = run_benchmark(args.problems, args.optimizers, args.seeds, args.budget,
@@ -471,7 +508,7 @@ def main(argv: Sequence[str] | None = None) -> str:
     print(f"{len(runs)} runs in {elapsed:.0f} s with {args.processes} processes")
     command = "python bench/bench_search.py " + shlex.join(sys.argv[1:] if argv is None else argv)
     header = [
-        "# Search efficiency: TuneLab's strategies against Optuna and random search (issue 5)", "",
+        "# Search efficiency: TuneLab's strategies against Optuna, HEBO, SMAC3 and random search (issues 5, 19)", "",
         f"Command: `{command.strip()}`  ",
         f"Date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {len(runs)} runs in "
         f"{elapsed:.0f} s with {args.processes} processes; load average at the end "
@@ -481,6 +518,7 @@ def main(argv: Sequence[str] | None = None) -> str:
     used = sorted({run["implementation"] for run in runs if run["optimizer"] == BAYESIAN} - {None})
     if used:
         header.append(f"TuneLab Bayesian was `{'`, `'.join(used)}` (from `create_strategy`).  ")
+    header += [line + "  " for line in notes]
     header.append("")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text("\n".join(header) + "\n" + text)

@@ -112,3 +112,57 @@ def test_random_search_stays_inside_the_ranges():
             assert set(values) <= set(parameter.values)
         else:
             assert parameter.min_value <= min(values) and max(values) <= parameter.max_value
+
+
+def test_a_missing_peer_is_skipped_with_a_note(monkeypatch):
+    # As if HEBO and SMAC3 were not installed (the main venv has neither; a bench venv has both).
+    monkeypatch.setattr(bench_search, "peer_available", lambda name: False)
+    optimizers = ["TuneLab Bayesian", "HEBO", "SMAC3", RANDOM]
+    notes = bench_search.skip_missing(optimizers)
+    assert optimizers == ["TuneLab Bayesian", RANDOM]
+    assert len(notes) == 2
+    for name, note in zip(("HEBO", "SMAC3"), notes):
+        assert note.startswith(f"note: {name}'s package is not installed, so {name} is skipped")
+        assert "scripts/bench-venv.sh" in note
+
+
+def test_a_missing_peer_leaves_the_run_and_its_report_going(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(bench_search, "peer_available", lambda name: False)
+    output = tmp_path / "search.md"
+    text = bench_search.main(["--problems", "branin", "--seeds", "1", "--budget", "8", "--processes", "1",
+                              "--optimizers", "HEBO", "SMAC3", "--output", str(output)])
+    printed = capsys.readouterr().out
+    assert "HEBO is skipped" in printed and "SMAC3 is skipped" in printed
+    assert "| branin |" in text and "HEBO" not in text.split("###")[1]  # only random search ran
+    assert "SMAC3 is skipped" in output.read_text()
+
+
+@pytest.mark.parametrize("peer", ["HEBO", "SMAC3"])
+@pytest.mark.parametrize("problem_name", ["rf-bank", "logreg-breast_cancer", "knn-california", "branin"])
+def test_each_peer_suggests_points_inside_the_ranges_and_learns_from_them(peer, problem_name):
+    if not bench_search.peer_available(peer):
+        pytest.skip(f"{peer} is not installed (bash scripts/bench-venv.sh builds a venv with it)")
+    problem = bench_search.PROBLEMS[problem_name]
+    # A cheap stand-in objective: the suggest/observe round trip is what is checked here.
+    rng = np.random.default_rng(0)
+    optimizer = bench_search.make_optimizer(peer, problem, seed=1, budget=16)
+    suggested = []
+    for _ in range(4):  # past HEBO's and SMAC's initial designs, so the models propose too
+        points = optimizer.suggest(4)
+        assert len(points) == 4
+        for point in points:
+            optimizer.observe(point, float(rng.normal()))
+        suggested += points
+    for point in suggested:
+        assert set(point) == set(problem.ranges)
+        for name, parameter in problem.ranges.items():
+            value = point[name]
+            if hasattr(parameter, "values"):
+                # the range's own objects (True, 1, "gini"), not numpy's or a str label
+                assert any(value is v or (type(value) is type(v) and value == v) for v in parameter.values)
+            else:
+                kind = int if type(parameter).__name__ == "IntegerParameter" else float
+                assert type(value) is kind
+                assert parameter.min_value <= value <= parameter.max_value
+    with pytest.raises(KeyError):
+        optimizer.observe(dict(suggested[0]), 0.0)  # a copy was never suggested
