@@ -27,6 +27,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from tuning.sagemaker.job_ref import TuningJobRef
 from tuning.errors import ValidationError
 from tuning.job.definitions import TrainingJobDefinitionsConfig, member_name
 from tuning.running.definitions_group import definitions_group
@@ -38,33 +39,6 @@ __all__ = ["DefinitionsTuner", "attach_group"]
 
 Tuner = Any
 """A one-definition :class:`tuning.sagemaker.tuner.HyperparameterTuner` (not imported: tuner.py calls this module)."""
-
-
-class _JobRef:
-    """``tuner.latest_tuning_job``: a name, and the SDK's ``describe``, ``wait`` and ``stop``."""
-
-    def __init__(self, tuner: DefinitionsTuner | None, name: str) -> None:
-        self._tuner = tuner
-        self.name = name
-
-    @property
-    def job_name(self) -> str:
-        return self.name
-
-    def describe(self) -> dict[str, Any]:
-        assert self._tuner is not None
-        return self._tuner.describe()
-
-    def wait(self) -> Any:
-        assert self._tuner is not None
-        return self._tuner.wait()
-
-    def stop(self) -> None:
-        assert self._tuner is not None
-        self._tuner.stop_tuning_job()
-
-    def __repr__(self) -> str:
-        return f"_TuningJob(name={self.name!r})"
 
 
 class DefinitionsTuner:
@@ -82,7 +56,7 @@ class DefinitionsTuner:
         self.objective_type, self.strategy = first.objective_type, first.strategy
         self.max_jobs, self.max_parallel_jobs = first.max_jobs, first.max_parallel_jobs
         self.base_tuning_job_name = base_tuning_job_name
-        self.latest_tuning_job: _JobRef | None = None
+        self.latest_tuning_job: TuningJobRef | None = None
         self._current_job_name: str | None = None
         self._handle: DefinitionsHandle | None = None
 
@@ -130,7 +104,7 @@ class DefinitionsTuner:
         for name, job in prepared:
             self._tuners[name].estimator.check_problem_type(job.train.problem_type)
         self._current_job_name = str(group.name)
-        self.latest_tuning_job = _JobRef(self, str(group.name))
+        self.latest_tuning_job = TuningJobRef(self, str(group.name))
         if not wait:
             self._handle = DefinitionsHandle(group, prepared, self.store, scheduler=self.scheduler)
             return
@@ -193,7 +167,7 @@ class DefinitionsTuner:
             raise ValidationError(f"best_estimator: {chosen['TrainingJobName']!r} is not a training job of this tuning "
                                   f"job's definitions ({', '.join(self._tuners)}).")
         tuner = self._tuners[definition]
-        tuner.latest_tuning_job = _JobRef(None, group.members[definition].name)  # type: ignore[union-attr]
+        tuner.latest_tuning_job = TuningJobRef(None, group.members[definition].name)  # type: ignore[union-attr]
         return tuner, str(chosen["TrainingJobName"])
 
     def best_estimator(self, best_training_job: str | Mapping[str, Any] | None = None) -> Any:
@@ -228,6 +202,6 @@ def attach_group(tuner_class: Any, name: str, store: Any) -> DefinitionsTuner:
         tuner.estimator_name = definition
         tuners[definition] = tuner
     attached = DefinitionsTuner(tuners)
-    attached.latest_tuning_job = _JobRef(attached, name)
+    attached.latest_tuning_job = TuningJobRef(attached, name)
     attached._current_job_name = name
     return attached

@@ -32,6 +32,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from tuning.sagemaker.job_ref import TuningJobRef
 from tuning.job.completion import CompletionCriteria
 from tuning.job.config import TuningJobConfig
 from tuning.errors import ValidationError, at_field
@@ -76,30 +77,6 @@ _POLL_SECONDS = 0.5
 
 
 # -- the tuner ------------------------------------------------------------------------------
-class _TuningJobRef:
-    """``tuner.latest_tuning_job``: the SDK's handle on the last launched tuning job."""
-
-    def __init__(self, tuner: HyperparameterTuner, name: str) -> None:
-        self._tuner = tuner
-        self.name = name
-
-    @property
-    def job_name(self) -> str:
-        return self.name
-
-    def describe(self) -> dict[str, Any]:
-        return self._tuner.describe()
-
-    def wait(self) -> TuningJob:
-        return self._tuner.wait()
-
-    def stop(self) -> None:
-        self._tuner.stop_tuning_job()
-
-    def __repr__(self) -> str:
-        return f"_TuningJob(name={self.name!r})"
-
-
 class HyperparameterTuner:
     """The SDK's ``HyperparameterTuner``; see the module docstring.
 
@@ -184,7 +161,7 @@ class HyperparameterTuner:
         self.scheduler = scheduler
         self.exclude_columns = exclude_columns
         self.test_split_fraction = test_split_fraction
-        self.latest_tuning_job: _TuningJobRef | None = None
+        self.latest_tuning_job: TuningJobRef | None = None
         self._current_job_name: str | None = None  # the SDK's private name of the latest tuning job
         self._handle: TuningJobHandle | None = None
         self._config("check").check_limits()  # limits, early stopping, strategy_config: now, not at fit
@@ -257,7 +234,7 @@ class HyperparameterTuner:
         self.estimator.check_problem_type(prepared.train.problem_type)
         self._current_job_name = prepared.name
         if wait:
-            self.latest_tuning_job = _TuningJobRef(self, prepared.name)
+            self.latest_tuning_job = TuningJobRef(self, prepared.name)
             print(f"Tuning job {prepared.name}: {prepared.max_jobs} training jobs, "
                   f"{config.max_parallel_jobs} at a time", flush=True)
             run_tuning_job(prepared, self.store, callback=_progress_line, scheduler=self.scheduler)
@@ -269,7 +246,7 @@ class HyperparameterTuner:
         else:
             self._handle = launch_tuning_job(config.replace(name=prepared.name), self.store,
                                              scheduler=self.scheduler)
-            self.latest_tuning_job = _TuningJobRef(self, prepared.name)
+            self.latest_tuning_job = TuningJobRef(self, prepared.name)
 
     def wait(self) -> TuningJob:
         """Block until the latest tuning job ends; return its record."""
@@ -401,7 +378,7 @@ class HyperparameterTuner:
             early_stopping_type=config.early_stopping_type, random_seed=config.random_seed, store=store,
             exclude_columns=config.exclude_columns, test_split_fraction=config.test_split_fraction,
         )
-        tuner.latest_tuning_job = _TuningJobRef(tuner, job.name)
+        tuner.latest_tuning_job = TuningJobRef(tuner, job.name)
         tuner._current_job_name = job.name
         return tuner
 
