@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from tuning import IntegerParameter, TuningJobConfig, prepare, run_tuning_job
 from tuning.algorithms import TRAINING_CURVE_ROWS, TrainingData, get_algorithm
+from tuning.algorithms import _xgboost as _xgb
 from tuning.algorithms._base import training_sample
 from tuning.analysis.train_gap import gap_curve, last_gap, last_gaps
 from tuning.job.preparation import encode_channels
@@ -335,3 +336,32 @@ def test_the_metric_names_follow_aws_s_channels():
 
     assert train_metric_name("validation:auc") == "train:auc"
     assert train_metric_name(get_metric("validation:rmse").name) == "train:rmse"
+
+
+# -- XGBoost's own training metric -------------------------------------------------------------
+class _Recorder:
+    def __init__(self) -> None:
+        self.train: list[float | None] = []
+
+    def report(self, step: int, value: float, train_value: float | None = None) -> bool:
+        self.train.append(train_value)
+        return False
+
+
+@pytest.mark.parametrize(("problem", "metric_name"), sorted(_xgb._NATIVE_TRAIN_METRICS))
+def test_xgboosts_own_training_metric_is_the_number_tunelabs_metric_gives(problem, metric_name):
+    """The training curve comes from XGBoost's C++ eval metric (cheap: no scikit-learn call a round);
+    it must be the very number TuneLab's own metric gives on the same rows."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(600, 5)).astype(np.float32)
+    if problem == BINARY:
+        y, classes = (x[:, 0] + rng.normal(size=600) > 0).astype(float), 2
+    elif problem == MULTICLASS:
+        y, classes = np.digitize(x[:, 0] + rng.normal(scale=0.5, size=600), [-0.5, 0.5]).astype(float), 3
+    else:
+        y, classes = 3 * x[:, 0] + rng.normal(size=600), 0
+    data = TrainingData(x[:450], y[:450], x[450:], y[450:], problem, n_classes=classes)
+    algorithm, metric, recorder = get_algorithm("xgboost"), get_metric(metric_name), _Recorder()
+    model = algorithm.fit(algorithm.resolve({"num_round": 20, "max_depth": 3}), data, metric, recorder, seed=1)
+    assert len(recorder.train) == 20 and all(value is not None for value in recorder.train)
+    assert recorder.train[-1] == pytest.approx(metric(data.y_train, algorithm.output(model, data.x_train)), abs=1e-7)
