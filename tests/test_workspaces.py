@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from tuning import ContinuousParameter, TuningJobConfig, ValidationError, run_tuning_job
 from tuning.classroom import (TEACHER, AttemptLimiter, ClassSettings, TeacherLogin, Workspace, WorkspaceStore,
-                              load_class_settings, save_class_settings)
+                              WorkspaceUploads, load_class_settings, save_class_settings)
 from tuning.classroom.settings import settings_path
 from tuning.classroom.workspace import TEACHER_KEY
 from tuning.records import TrainingJob, TuningJob
@@ -322,3 +322,77 @@ def test_a_damaged_settings_file_is_refused_not_read_as_class_mode_off():
     path.write_text("{not json")
     with pytest.raises(ValidationError, match="cannot be read"):
         load_class_settings()
+
+
+# -- uploaded datasets ---------------------------------------------------------------------------
+
+@pytest.fixture
+def uploads():
+    """Ann's, Bo's and the teacher's uploads, and one made outside class mode (a real CSV each)."""
+    from sklearn.datasets import load_iris
+
+    from tuning.datasets.uploads import save_uploaded_dataset
+
+    data = load_iris(as_frame=True).frame.to_csv(index=False).encode()
+    save_uploaded_dataset(data, name="lab-iris")
+    for workspace, name in ((ANN, "ann-iris"), (BO, "bo-iris"), (TEACHER, "demo-iris")):
+        WorkspaceUploads(workspace).save(data, name=name)
+    return data
+
+
+def test_each_student_lists_their_own_uploads_and_the_shared_ones(uploads):
+    names = lambda infos: sorted(info.name for info in infos)  # noqa: E731
+    assert names(WorkspaceUploads(ANN).list()) == ["ann-iris", "demo-iris", "lab-iris"]
+    assert names(WorkspaceUploads(BO).list()) == ["bo-iris", "demo-iris", "lab-iris"]
+    assert names(WorkspaceUploads(BO, others_visible=True).list()) == ["ann-iris", "bo-iris", "demo-iris", "lab-iris"]
+    assert names(WorkspaceUploads(TEACHER).list()) == ["ann-iris", "bo-iris", "demo-iris", "lab-iris"]
+
+
+def test_a_student_cannot_delete_or_replace_another_s_upload_and_it_stays(uploads):
+    from tuning.datasets.uploads import is_uploaded_dataset, uploaded_at, uploaded_dataset_workspace
+
+    bo = WorkspaceUploads(BO, others_visible=True)
+    stamp = uploaded_at("ann-iris")
+    with pytest.raises(ValidationError, match="this dataset belongs to another student"):
+        bo.delete("ann-iris")
+    with pytest.raises(ValidationError, match="this dataset belongs to another student"):
+        bo.save(uploads, name="ann-iris", replace=True)
+    for shared in ("demo-iris", "lab-iris"):
+        with pytest.raises(ValidationError, match="belongs to the (teacher|lab)"):
+            bo.delete(shared)
+    assert is_uploaded_dataset("ann-iris") and uploaded_at("ann-iris") == stamp
+    assert uploaded_dataset_workspace("ann-iris") == "Ann"
+    bo.delete("bo-iris")
+    WorkspaceUploads(TEACHER).delete("ann-iris")
+    assert not is_uploaded_dataset("bo-iris") and not is_uploaded_dataset("ann-iris")
+    assert uploaded_dataset_workspace("lab-iris") is None  # outside class mode: no owner, as before
+
+
+# -- the teacher's command ---------------------------------------------------------------------
+
+def _tuning(*args, stdin=""):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-m", "tuning", *args], input=stdin, capture_output=True, text=True,
+                          cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+
+
+def test_the_class_command_sets_class_mode_and_a_hashed_password_from_a_pipe():
+    done = _tuning("class", "on", "--code", "MATH7", "--others-visible", stdin="a long teacher secret\n")
+    assert done.returncode == 0, done.stderr
+    assert "Class mode is on" in done.stdout and "teacher password set" in done.stdout
+    path = settings_path()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and "a long teacher secret" not in path.read_text()
+    settings = load_class_settings()
+    assert settings.enabled and settings.class_code == "MATH7" and settings.students_see_others
+    assert settings.password_matches("a long teacher secret")
+    kept = settings.password_hash
+    assert _tuning("class", "on", "--own-only").returncode == 0  # a password is set: not asked again
+    assert load_class_settings().password_hash == kept and not load_class_settings().students_see_others
+    off = _tuning("class", "off")
+    assert off.returncode == 0 and "Class mode is off" in off.stdout and not load_class_settings().enabled
+    short = _tuning("class", "on", "--password", stdin="short\n")
+    assert short.returncode == 2 and "at least 8" in short.stderr and "Traceback" not in short.stderr
+    assert load_class_settings().password_hash == kept and not load_class_settings().enabled

@@ -9,13 +9,15 @@ student's job. Outside class mode nothing is scoped and the store is used as it 
 - :mod:`tuning.classroom.settings`: class mode's settings and the teacher's password (hashed).
 - :mod:`tuning.classroom.attempts`: the limit on wrong passwords; :mod:`tuning.classroom.login` the teacher's login.
 - :mod:`tuning.classroom.scoped_store`: the store as one workspace sees it.
+- :mod:`tuning.classroom.uploads`: uploaded datasets as one workspace sees them.
 """
 
 from tuning.classroom.attempts import AttemptLimiter
 from tuning.classroom.scoped_store import WorkspaceStore
 from tuning.classroom.login import TeacherLogin
 from tuning.classroom.settings import ClassSettings, load_class_settings, save_class_settings
+from tuning.classroom.uploads import WorkspaceUploads
 from tuning.classroom.workspace import TEACHER, Workspace
 
 __all__ = ["TEACHER", "AttemptLimiter", "ClassSettings", "TeacherLogin", "Workspace", "WorkspaceStore",
-           "load_class_settings", "save_class_settings"]
+           "WorkspaceUploads", "load_class_settings", "save_class_settings"]
