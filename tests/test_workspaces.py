@@ -396,3 +396,26 @@ def test_the_class_command_sets_class_mode_and_a_hashed_password_from_a_pipe():
     short = _tuning("class", "on", "--password", stdin="short\n")
     assert short.returncode == 2 and "at least 8" in short.stderr and "Traceback" not in short.stderr
     assert load_class_settings().password_hash == kept and not load_class_settings().enabled
+
+
+# -- the seam a page calls ---------------------------------------------------------------------
+
+def test_a_session_s_store_is_the_plain_one_outside_class_mode_and_its_workspace_s_inside(classroom):
+    from tuning.classroom import enter_as_student, store_for
+
+    assert store_for(classroom, None, ClassSettings()) is classroom  # outside class mode: exactly as before
+    assert store_for(classroom, ANN, ClassSettings()) is classroom
+    on = ClassSettings(enabled=True, class_code="MATH7", students_see_others=True)
+    with pytest.raises(ValidationError, match="enter your name"):
+        store_for(classroom, None, on)
+    ann = enter_as_student(on, " Ann ", "MATH7")
+    scoped = store_for(classroom, ann, on)
+    assert isinstance(scoped, WorkspaceStore) and scoped.workspace == ANN and scoped.others_visible
+    with pytest.raises(ValidationError, match="belongs to another student"):
+        scoped.request_stop("bo-running")
+    with pytest.raises(ValidationError, match="not the class code"):
+        enter_as_student(on, "Ann", "MATH8")
+    with pytest.raises(ValidationError, match="class mode is off"):
+        enter_as_student(ClassSettings(), "Ann")
+    with pytest.raises(ValidationError, match="letters, digits"):
+        enter_as_student(on, "<img src=x>", "MATH7")

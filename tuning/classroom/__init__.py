@@ -13,11 +13,11 @@ student's job. Outside class mode nothing is scoped and the store is used as it 
 """
 
 from tuning.classroom.attempts import AttemptLimiter
-from tuning.classroom.scoped_store import WorkspaceStore
-from tuning.classroom.login import TeacherLogin
+from tuning.classroom.scoped_store import WorkspaceStore, store_for
+from tuning.classroom.login import TeacherLogin, enter_as_student
 from tuning.classroom.settings import ClassSettings, load_class_settings, save_class_settings
 from tuning.classroom.uploads import WorkspaceUploads
 from tuning.classroom.workspace import TEACHER, Workspace
 
 __all__ = ["TEACHER", "AttemptLimiter", "ClassSettings", "TeacherLogin", "Workspace", "WorkspaceStore",
-           "WorkspaceUploads", "load_class_settings", "save_class_settings"]
+           "WorkspaceUploads", "enter_as_student", "load_class_settings", "save_class_settings", "store_for"]

@@ -12,7 +12,7 @@ from tuning.classroom.settings import ClassSettings
 from tuning.classroom.workspace import TEACHER, Workspace
 from tuning.errors import ValidationError
 
-__all__ = ["TeacherLogin"]
+__all__ = ["TeacherLogin", "enter_as_student"]
 
 
 class TeacherLogin:
@@ -39,3 +39,16 @@ class TeacherLogin:
             raise ValidationError("that is not the teacher's password.")
         self.limiter.succeeded(key)
         return TEACHER
+
+
+def enter_as_student(settings: ClassSettings, name: str, code: str | None = None) -> Workspace:
+    """A student's workspace once their name is usable and the class code (if the teacher set one) is right.
+
+    Refused in words when class mode is off (there are no workspaces then) or the code is wrong.
+    """
+    if not settings.enabled:
+        raise ValidationError("class mode is off on this server, so there is no name to enter; "
+                              "everyone works in the one shared lab.")
+    if not settings.code_matches(code):
+        raise ValidationError("that is not the class code; ask your teacher for it.")
+    return Workspace.student(name)

@@ -30,12 +30,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tuning.classroom.settings import ClassSettings
 from tuning.classroom.workspace import TEACHER_KEY, Workspace
 from tuning.errors import ValidationError
 from tuning.records import TrainingJob, TuningJob
 from tuning.store.database import Store, StrategyCalls
 
-__all__ = ["WorkspaceStore"]
+__all__ = ["WorkspaceStore", "store_for"]
 
 
 class WorkspaceStore:
@@ -176,3 +177,17 @@ class WorkspaceStore:
                                    **options: Any) -> None:
         self._check_change(tuning_job_name, "change training jobs of")
         self.store.update_intermediate_values(tuning_job_name, curves, **options)
+
+
+def store_for(store: Store, workspace: Workspace | None, settings: ClassSettings) -> Store | WorkspaceStore:
+    """The store a session works through: the plain one outside class mode, else its workspace's scope.
+
+    The seam a page (or any front end) calls once per browser session: outside class mode
+    nothing changes; in class mode a session that has not entered a name gets no store at
+    all, rather than an unscoped one.
+    """
+    if not settings.enabled:
+        return store
+    if workspace is None:
+        raise ValidationError("this server is in class mode: enter your name (and the class code) first.")
+    return WorkspaceStore(store, workspace, others_visible=settings.students_see_others)
