@@ -257,6 +257,13 @@ def test_names_with_markup_or_out_of_bounds_are_refused_in_words(name):
         Workspace.student(name)
 
 
+def test_a_workspace_made_directly_is_checked_by_the_same_gate():
+    for name in ("<b>x</b>", " Ann", ""):
+        with pytest.raises(ValidationError, match="name"):
+            Workspace(name)
+    assert Workspace("Ann") == ANN and Workspace("anything", is_teacher=True).key == TEACHER_KEY
+
+
 def test_good_names_are_kept_tidied_and_never_equal_the_teacher():
     assert Workspace.student("  Ann   Lee ").name == "Ann Lee"
     assert Workspace.student("José_2-b").name == "José_2-b"

@@ -50,6 +50,8 @@ class WorkspaceStore:
         self.others_visible = others_visible
 
     def __getattr__(self, name: str) -> Any:
+        if name == "store":  # not set yet (a copy being made): no endless lookup
+            raise AttributeError(name)
         return getattr(self.store, name)
 
     # -- who may do what ---------------------------------------------------------------
