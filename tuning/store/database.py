@@ -28,9 +28,9 @@ heartbeat (or, on the same machine, by its process being gone) and marked
 they were.
 
 A column added after its table first shipped (:data:`ADDED_COLUMNS`: the training channel's
-curve, ``train_intermediate_values``; a tuning job's class-mode ``workspace``) is added to an older store when it is opened, as a
-missing table is created then (:mod:`tuning.store.schema`); its rows read as the default
-(``[]``, or NULL: no workspace). A store that cannot be written is read without the column.
+curve, ``train_intermediate_values``; a tuning job's class-mode ``workspace``) is added to an
+older store when it is opened, as a missing table is created then (:mod:`tuning.store.schema`);
+its rows read as the default (``[]``; NULL, no workspace). A store that cannot be written is read without the column.
 
 Who writes: the runner (its own job's rows), a resume (reopening its job), the request
 to stop and the deletion of a job, and :meth:`Store.mark_dead_runners`, which its callers
