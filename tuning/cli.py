@@ -18,6 +18,8 @@
     python -m tuning algorithms                      the catalogue, with default ranges
     python -m tuning serve NAME [--port 8080]        a local endpoint for its best model (final: retrained
                                                      on train + validation; --tuning-model: as tuned)
+    python -m tuning class on|off|show               class mode's settings and the teacher's password
+                                                     (tuning/classroom/command.py)
 
 The store is ``$TUNELAB_HOME/tunelab.db`` unless ``--store`` (or ``$TUNELAB_STORE_URL``) names
 a file or a SQLAlchemy URL, such as ``postgresql+psycopg://user:password@host/tunelab``. Bad input prints ``error: ...`` (no traceback) and exits with status 2.
@@ -398,8 +400,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                             "(retrained on train + validation, AMT's last step)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=8080, help="port (default 8080, as SageMaker containers)")
+    classroom = commands.add_parser("class", help="class mode: students' workspaces and the teacher's password")
+    classroom.add_argument("action", choices=["on", "off", "show"])
+    classroom.add_argument("--code", help="a class code students type with their name (empty: none)")
+    seeing = classroom.add_mutually_exclusive_group()
+    seeing.add_argument("--others-visible", dest="others_visible", action="store_true", default=None,
+                        help="students see each other's tuning jobs, read-only")
+    seeing.add_argument("--own-only", dest="others_visible", action="store_false",
+                        help="students see their own tuning jobs and the teacher's only (the default)")
+    classroom.add_argument("--password", action="store_true",
+                           help="set a new teacher password (asked for, hidden, when none is set yet)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "class":
+            from tuning.classroom.command import run_class_command
+
+            return run_class_command(args)
         if args.command == "run":
             return _run(args)
         if args.command == "list":

@@ -157,6 +157,9 @@ class TuningJob:
     runner_pid: int | None = None
     heartbeat_at: float | None = None
     stop_requested: bool = False
+    workspace: str | None = None
+    """Whose job this is in class mode (a student's name, or the teacher's); None outside class mode
+    (see :mod:`tuning.classroom`)."""
     status_counters: dict[str, int] = field(default_factory=dict)
 
     @property

@@ -33,6 +33,7 @@ __all__ = [
     "save_uploaded_dataset",
     "upload_columns",
     "uploaded_at",
+    "uploaded_dataset_workspace",
     "uploads_dir",
 ]
 
@@ -73,11 +74,14 @@ def save_uploaded_dataset(
     original_name: str = "",
     replace: bool = False,
     max_bytes: int = UPLOAD_MAX_MB * 1024 * 1024,
+    workspace: str | None = None,
 ) -> Dataset:
     """Check an uploaded CSV and keep it under ``name``; return it as read.
 
     Nothing is written unless the file reads as a usable dataset. An existing upload of
-    the same name is replaced only with ``replace=True``.
+    the same name is replaced only with ``replace=True``. ``workspace``, in class mode, is
+    whose upload it is (a :class:`tuning.classroom.Workspace`'s key, kept in the sidecar;
+    :class:`tuning.classroom.uploads.WorkspaceUploads` checks it).
     """
     name = _check_name(name)
     if not isinstance(data, (bytes, bytearray)):
@@ -104,6 +108,7 @@ def save_uploaded_dataset(
         "rows": dataset.rows,
         "columns": dataset.features.shape[1] + 1,
         "uploaded_at": time.time(),
+        **({"workspace": workspace} if workspace is not None else {}),
     }
     _write(folder / f"{name}.csv", bytes(data))
     _write(folder / f"{name}.json", json.dumps(meta, indent=2).encode())
@@ -140,6 +145,17 @@ def uploaded_at(name: str) -> float:
         return float(_meta(name)["uploaded_at"])
     except (OSError, ValueError, KeyError, TypeError):  # a damaged sidecar: the file's own time
         return (uploads_dir() / f"{name}.csv").stat().st_mtime
+
+
+def uploaded_dataset_workspace(name: str) -> str | None:
+    """Whose upload ``name`` is in class mode (None: uploaded outside it, or a damaged sidecar)."""
+    if not is_uploaded_dataset(name):
+        raise ValidationError(f"there is no uploaded dataset named {name!r}; upload it on the Datasets page.")
+    try:
+        workspace = _meta(name).get("workspace")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return workspace if isinstance(workspace, str) else None
 
 
 def _meta(name: str) -> dict[str, Any]:

@@ -28,9 +28,9 @@ heartbeat (or, on the same machine, by its process being gone) and marked
 they were.
 
 A column added after its table first shipped (:data:`ADDED_COLUMNS`: the training channel's
-curve, ``train_intermediate_values``) is added to an older store when it is opened, as a
-missing table is created then (:mod:`tuning.store.schema`); its rows read as the default
-(``[]``). A store that cannot be written is read without the column.
+curve, ``train_intermediate_values``; a tuning job's class-mode ``workspace``) is added to an
+older store when it is opened, as a missing table is created then (:mod:`tuning.store.schema`);
+its rows read as the default (``[]``; NULL, no workspace). A store that cannot be written is read without the column.
 
 Who writes: the runner (its own job's rows), a resume (reopening its job), the request
 to stop and the deletion of a job, and :meth:`Store.mark_dead_runners`, which its callers
@@ -114,6 +114,8 @@ _tuning_jobs = sa.Table(
     sa.Column("runner_pid", sa.Integer),
     sa.Column("heartbeat_at", sa.Float),
     sa.Column("stop_requested", sa.Boolean, nullable=False, default=False),
+    # Added for issue 20 (class mode): whose job it is; NULL outside class mode (tuning.classroom).
+    sa.Column("workspace", sa.String(64)),
 )
 
 _training_jobs = sa.Table(
@@ -148,7 +150,7 @@ _strategy_calls = sa.Table(
 StrategyCalls = Sequence[tuple[int, Mapping[str, Any]]]
 """(position, call) pairs of a tuning job's record of strategy calls."""
 
-ADDED_COLUMNS = (_training_jobs.c.train_intermediate_values,)
+ADDED_COLUMNS = (_training_jobs.c.train_intermediate_values, _tuning_jobs.c.workspace)
 """Columns added after their table first shipped: added to an older store when it opens
 (:func:`tuning.store.schema.add_missing_columns`); a store that cannot be written reads without them."""
 
@@ -320,6 +322,7 @@ class Store:
         """Insert a new tuning job; refuse a name already taken."""
         row = {name: getattr(job, name) for name in _TUNING_FIELDS}
         row["config"] = json.dumps(job.config)
+        row = self._present(row)
         try:
             with self._writing(f"record tuning job {job.name!r}") as connection:
                 connection.execute(_tuning_jobs.insert().values(**row))
@@ -408,7 +411,7 @@ class Store:
         :meth:`mark_dead_runners` is called.
         """
         with self.engine.connect() as connection:
-            row = connection.execute(sa.select(_tuning_jobs).where(_tuning_jobs.c.name == name)).first()
+            row = connection.execute(sa.select(*self._tuning_columns()).where(_tuning_jobs.c.name == name)).first()
             if row is None:
                 names = connection.execute(
                     sa.select(_tuning_jobs.c.name).order_by(*_NEWEST_FIRST).limit(10)
@@ -417,6 +420,21 @@ class Store:
                 raise ValidationError(f"no tuning job named {name!r} in the store {shown_url(self.url)}.{hint}")
             counters = self._counters(connection, [name]).get(name, {})
         return self._tuning_job(row, counters)
+
+    def _tuning_columns(self) -> list[sa.Column]:
+        """The tuning-job columns this store has (an older, unwritable one lacks ``workspace``)."""
+        return [column for column in _tuning_jobs.columns if column.name not in self._missing]
+
+    def workspace_of(self, name: str) -> str | None:
+        """Whose the tuning job is in class mode (None: made outside it); a read of one cell.
+
+        An unknown name is refused as :meth:`get_tuning_job` refuses it.
+        """
+        if "workspace" in self._missing:
+            return self.get_tuning_job(name).workspace
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(_tuning_jobs.c.workspace).where(_tuning_jobs.c.name == name)).first()
+        return row[0] if row is not None else self.get_tuning_job(name).workspace
 
     def tuning_job_exists(self, name: str) -> bool:
         with self.engine.connect() as connection:
@@ -427,7 +445,7 @@ class Store:
     def list_tuning_jobs(self) -> list[TuningJob]:
         """Every tuning job, newest first, with status counters (two queries in all; read only)."""
         with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(_tuning_jobs).order_by(*_NEWEST_FIRST)).all()
+            rows = connection.execute(sa.select(*self._tuning_columns()).order_by(*_NEWEST_FIRST)).all()
             counters = self._counters(connection, None)
         return [self._tuning_job(row, counters.get(row.name, {})) for row in rows]
 

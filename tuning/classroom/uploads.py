@@ -1,0 +1,58 @@
+"""Uploaded datasets as one workspace sees them: its own, the teacher's and the lab's; only its own deletable.
+
+Why beside :mod:`tuning.classroom.scoped_store`: uploads are files in ``$TUNELAB_HOME/datasets``,
+not rows of the store, so whose an upload is lives in its sidecar (``"workspace"``, written by
+:func:`tuning.datasets.uploads.save_uploaded_dataset`), and this is the gate that reads it.
+Other students' uploads are listed only when the teacher lets students see each other's work.
+
+Not (yet) enforced: a student who types another's dataset name into a tuning job's
+configuration still tunes on it (the dataset is resolved by name in
+:func:`tuning.datasets.load_dataset`); see README, "Class mode (in progress)".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tuning.classroom.workspace import TEACHER_KEY, Workspace
+from tuning.datasets.dataset import Dataset, DatasetInfo
+from tuning.datasets.uploads import (delete_uploaded_dataset, is_uploaded_dataset, list_uploaded_datasets,
+                                     save_uploaded_dataset, uploaded_dataset_workspace)
+from tuning.errors import ValidationError
+
+__all__ = ["WorkspaceUploads"]
+
+
+class WorkspaceUploads:
+    """The uploaded datasets ``workspace`` may see, save and delete."""
+
+    def __init__(self, workspace: Workspace, *, others_visible: bool = False) -> None:
+        self.workspace = workspace
+        self.others_visible = others_visible
+
+    def _may_see(self, owner: str | None) -> bool:
+        return (self.workspace.is_teacher or owner in (None, TEACHER_KEY, self.workspace.key)
+                or self.others_visible)
+
+    def _check_change(self, name: str, doing: str) -> None:
+        owner = uploaded_dataset_workspace(name)
+        if not (self.workspace.is_teacher or owner == self.workspace.key):
+            whose = ("the teacher" if owner == TEACHER_KEY else "the lab (uploaded outside class mode)"
+                     if owner is None else "another student")
+            raise ValidationError(f"this dataset belongs to {whose}: {self.workspace} cannot {doing} {name!r}. "
+                                  "Upload it under a name of your own instead.")
+
+    def list(self) -> list[DatasetInfo]:
+        """The uploads this workspace may see, by name."""
+        return [info for info in list_uploaded_datasets() if self._may_see(uploaded_dataset_workspace(info.name))]
+
+    def save(self, data: bytes, *, name: str, replace: bool = False, **options: Any) -> Dataset:
+        """Save an upload stamped with this workspace; replacing another's upload is refused."""
+        if replace and is_uploaded_dataset(name):
+            self._check_change(name, "replace")
+        return save_uploaded_dataset(data, name=name, replace=replace, workspace=self.workspace.key, **options)
+
+    def delete(self, name: str) -> None:
+        """Forget an upload of this workspace's (the teacher may forget any)."""
+        self._check_change(name, "delete")
+        delete_uploaded_dataset(name)
