@@ -204,7 +204,8 @@ def main() -> None:
         f"Command: `{shlex.join(['python', *sys.argv])}` ({datetime.date.today().isoformat()}).",
         f"Table: `{args.table.name}`: {len(table['configurations'])} {table['algorithm']} configurations on "
         f"{table['dataset']}, {table['metric']} (higher is better: {higher}), up to {table['max_resource']} "
-        f"{table['resource']}. {args.repetitions} repetitions (seeds 1000...). Interim: fewer than the 20 the target asks.",
+        f"{table['resource']}. {args.repetitions} repetitions (seeds 1000...)"
+        + (". Interim: fewer than the 20 the target asks." if args.repetitions < 20 else "."),
         "",
         "IQM across repetitions [25%, 75%] of the best value so far, at cumulative resource "
         "(in full-resource jobs) and at wall-clock (fractions of random search's median run time, "
@@ -240,6 +241,9 @@ def main() -> None:
         f"Target 2 (Hyperband has the best area under the anytime curve, by resource): "
         f"{'holds' if ranking[0] == 'TuneLab Hyperband' else 'does not hold'}; ranking: {', '.join(ranking)}.",
         "Area: mean of the IQM curve over 0.25 to 32 full-resource jobs (before a method's first finished job: 0.5, AUC's chance level).",
+        "Wall-clock: TuneLab's methods are timed as they ran (the tabulated seconds times the time scale, "
+        f"{args.time_scale:g}, plus the runner's own overhead, which weighs on many short jobs); Optuna's are "
+        "simulated seconds, with no overhead: compare TuneLab's methods with each other on that axis.",
         "Not run: Syne Tune ASHA and BOHB (syne-tune 0.16).",
     ]
     text = "\n".join(lines) + "\n"
