@@ -14,9 +14,11 @@ Hyperband) on the replay algorithm of :mod:`tabular_replay`, 4 workers, asynchro
 - **random search**: TuneLab Random at the full resource, 32 training jobs;
 - **Optuna TPE + HyperbandPruner / SuccessiveHalvingPruner**: Optuna driving the same table
   directly (ask/tell), 4 simulated asynchronous workers stepping through the curves in
-  tabulated time, pruned where ``trial.should_prune()`` says (``--optuna-trials`` trials).
+  tabulated time, pruned where ``trial.should_prune()`` says (up to ``--optuna-trials``
+  trials and 32 full-resource jobs' resource);
 
-Syne Tune's ASHA and BOHB are not run yet (named in the results as not done).
+- **Syne Tune ASHA and BOHB** (syne-tune 0.16, bench only: :mod:`multifidelity_peers`), the
+  same event loop, when syne-tune is installed (the bench venv); skipped with a note otherwise.
 
 Per run, each finished training job adds its resource (steps reported) and its final value;
 the anytime curve is the best value so far against cumulative resource (in full-resource
@@ -48,6 +50,7 @@ sys.path.insert(0, str(HERE))
 import numpy as np  # noqa: E402
 
 import tabular_replay  # noqa: E402
+from multifidelity_peers import SYNE_TUNE_PEERS, syne_tune_available, syne_tune_run  # noqa: E402
 
 WORKERS = 4
 RANDOM_JOBS = 32
@@ -173,6 +176,10 @@ def main() -> None:
         "Optuna TPE + SuccessiveHalvingPruner": lambda s: optuna_run(
             table, s, pruner="successive-halving", trials=args.optuna_trials),
     }
+    if syne_tune_available():
+        for peer in SYNE_TUNE_PEERS:
+            methods[peer] = lambda s, peer=peer: syne_tune_run(table, s, peer=peer, budget_jobs=RANDOM_JOBS,
+                                                                workers=WORKERS)
     runs: dict[str, list[Run]] = {method: [] for method in methods}
     for seed in range(args.repetitions):
         for method, run in methods.items():
@@ -244,7 +251,8 @@ def main() -> None:
         "Wall-clock: TuneLab's methods are timed as they ran (the tabulated seconds times the time scale, "
         f"{args.time_scale:g}, plus the runner's own overhead, which weighs on many short jobs); Optuna's are "
         "simulated seconds, with no overhead: compare TuneLab's methods with each other on that axis.",
-        "Not run: Syne Tune ASHA and BOHB (syne-tune 0.16).",
+        *([] if syne_tune_available() else ["Not run: Syne Tune ASHA and BOHB (syne-tune 0.16 is not installed; "
+                                             "see requirements-bench.txt)."]),
     ]
     text = "\n".join(lines) + "\n"
     print(text)

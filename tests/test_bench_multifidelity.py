@@ -89,3 +89,16 @@ def test_random_search_replays_whole_curves(replay, tmp_path):
     store = Store(tmp_path / "tunelab.db")
     algorithm, trainings = _run(name, table, store, "Random", 6)
     assert _check_curves(algorithm, table, trainings) == [table["max_resource"]] * 6
+
+
+def test_anytime_curve_and_its_interquartile_mean():
+    import numpy as np
+    from bench_multifidelity import anytime, iqm_band
+
+    run = [(10.0, 1.0, 0.7), (100.0, 2.0, 0.6), (50.0, 3.0, 0.9)]  # (resource, end seconds, value)
+    by_resource = anytime(run, np.array([5.0, 10.0, 109.0, 110.0, 500.0]), by=0, higher=True)
+    assert np.isnan(by_resource[0]) and list(by_resource[1:]) == [0.7, 0.7, 0.7, 0.9]
+    assert list(anytime(run, np.array([2.5, 3.0]), by=1, higher=False)) == [0.6, 0.6]
+    curves = np.array([[1.0], [2.0], [3.0], [4.0], [100.0]])
+    mean, low, high = iqm_band(curves)
+    assert (low[0], high[0]) == (2.0, 4.0) and mean[0] == 3.0  # the outlier is outside the band
