@@ -23,7 +23,7 @@ Hyperband) on the replay algorithm of :mod:`tabular_replay`, 4 workers, asynchro
 Per run, each finished training job adds its resource (steps reported) and its final value;
 the anytime curve is the best value so far against cumulative resource (in full-resource
 jobs) and against wall-clock (TuneLab: the replay's real seconds, tabulated seconds times
-``--time-scale``, the runner's own overhead included; Optuna: simulated seconds, no overhead).
+``--time-scale``, the runner's own overhead included; Optuna, Syne Tune: simulated seconds, no overhead).
 Across repetitions: interquartile mean (IQM) with a 25-75% band.
 """
 
@@ -249,8 +249,8 @@ def main() -> None:
         f"{'holds' if ranking[0] == 'TuneLab Hyperband' else 'does not hold'}; ranking: {', '.join(ranking)}.",
         "Area: mean of the IQM curve over 0.25 to 32 full-resource jobs (before a method's first finished job: 0.5, AUC's chance level).",
         "Wall-clock: TuneLab's methods are timed as they ran (the tabulated seconds times the time scale, "
-        f"{args.time_scale:g}, plus the runner's own overhead, which weighs on many short jobs); Optuna's are "
-        "simulated seconds, with no overhead: compare TuneLab's methods with each other on that axis.",
+        f"{args.time_scale:g}, plus the runner's own overhead, which weighs on many short jobs); Optuna's and Syne "
+        "Tune's are simulated seconds, with no overhead: compare TuneLab's methods with each other on that axis.",
         *([] if syne_tune_available() else ["Not run: Syne Tune ASHA and BOHB (syne-tune 0.16 is not installed; "
                                              "see requirements-bench.txt)."]),
     ]
