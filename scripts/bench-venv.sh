@@ -25,4 +25,5 @@ pip=("$venv/bin/python" -m pip install --quiet)
 "${pip[@]}" --extra-index-url "$torch_index" "$(grep -E '^torch==' requirements-bench.txt)"
 "${pip[@]}" --extra-index-url "$torch_index" -r requirements-bench.txt
 "${pip[@]}" --no-deps "hebo==0.3.6"
-"$venv/bin/python" -c "import hebo.optimizers.hebo, smac, optuna, torch, numpy; print('bench venv ready:', '$venv', 'numpy', numpy.__version__, 'torch', torch.__version__)"
+"${pip[@]}" --no-deps "syne-tune==0.16.0"
+"$venv/bin/python" -c "import hebo.optimizers.hebo, smac, optuna, torch, numpy, syne_tune.optimizer.baselines; print('bench venv ready:', '$venv', 'numpy', numpy.__version__, 'torch', torch.__version__)"
