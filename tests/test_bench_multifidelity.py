@@ -45,6 +45,12 @@ def replay(tmp_path, monkeypatch):
         yield name, table
     finally:
         unregister_algorithm(name)
+        # The forkserver was restarted with the replay preloaded (and this test's environment):
+        # stop it, so the tests after this one fork their workers from the usual one.
+        import multiprocessing.forkserver as mp_forkserver
+
+        if getattr(mp_forkserver._forkserver, "_forkserver_pid", None) is not None:
+            mp_forkserver._forkserver._stop()
 
 
 def _run(name: str, table: dict, store: Store, strategy: str, jobs: int):
