@@ -48,27 +48,33 @@ if job is None:
 st.session_state[MARKED] = True
 show_view_link("monitor")
 
-if job.is_active and st.button("Stop tuning job", type="primary",
-                               help="Running training jobs stop at their next round and end as Stopped."):
-    try:
-        store.request_stop(job.name)
-        st.toast(f"Asked {job.name} to stop.")
-    except ValidationError as error:
-        st.error(user_words(error))
-
-if job.status == TuningJobStatus.INTERRUPTED:
-    st.warning(f"{literal(job.failure_reason or '')} Resume goes on where it stood: finished training jobs are kept as they are, "
-               "those it cut short (Failed, RunnerGone) run again under their own names, then new ones up to "
-               f"{job.max_jobs}.", icon=":material/power_off:")
-    if st.button("Resume tuning job", type="primary", icon=":material/play_arrow:",
-                 help="Runs in the background of this server, like a job launched here."):
+# The Stop button and the Interrupted notice sit in containers drawn on every run, even empty, so the
+# live view below keeps its place when the job ends and the button goes: with the live view moving up
+# one place, the test_browser_load run saw its progress line twice on one page ("40 of 40 ... finished").
+controls, interrupted = st.container(), st.container()
+with controls:
+    if job.is_active and st.button("Stop tuning job", type="primary",
+                                   help="Running training jobs stop at their next round and end as Stopped."):
         try:
-            get_launcher().resume(job.name)
+            store.request_stop(job.name)
+            st.toast(f"Asked {job.name} to stop.")
         except ValidationError as error:
             st.error(user_words(error))
-        else:
-            st.toast(f"Resumed {job.name}.")
-            st.rerun()
+
+with interrupted:
+    if job.status == TuningJobStatus.INTERRUPTED:
+        st.warning(f"{literal(job.failure_reason or '')} Resume goes on where it stood: finished training jobs are kept "
+                   "as they are, those it cut short (Failed, RunnerGone) run again under their own names, then new ones "
+                   f"up to {job.max_jobs}.", icon=":material/power_off:")
+        if st.button("Resume tuning job", type="primary", icon=":material/play_arrow:",
+                     help="Runs in the background of this server, like a job launched here."):
+            try:
+                get_launcher().resume(job.name)
+            except ValidationError as error:
+                st.error(user_words(error))
+            else:
+                st.toast(f"Resumed {job.name}.")
+                st.rerun()
 
 
 price, currency = cost_inputs()  # in the sidebar, which a fragment cannot draw in
