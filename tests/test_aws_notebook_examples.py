@@ -103,8 +103,12 @@ def test_warm_start_notebook_runs_three_tuning_jobs_with_their_parents(tmp_path)
     # "the training job that performs the best is compared to the best training jobs from the parent tuning
     # jobs. From these, the training job that performs the best as measured by the objective metric is
     # returned as the overall best training job."
-    best = max(jobs, key=lambda job: job.best_objective_value)
-    assert f"OverallBestTrainingJob: {best.best_training_job}" in out
+    # Two jobs can tie on this small run (both 0.800000 was seen), so the printed one must be a best of the
+    # best values, not the first of them in the listing's order.
+    printed = re.search(r"^OverallBestTrainingJob: (\S+)$", out, re.M).group(1)
+    top = max(job.best_objective_value for job in jobs)
+    assert printed in {job.best_training_job for job in jobs if job.best_objective_value == top}, (printed, [
+        (job.best_training_job, job.best_objective_value) for job in jobs])
     assert "Transfer learning status: Completed" in out
     # each job names its parents and warm start type, as the notebook's WarmStartConfig objects say
     assert warm.config["WarmStartConfig"] == {
