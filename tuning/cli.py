@@ -410,6 +410,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="students see their own tuning jobs and the teacher's only (the default)")
     classroom.add_argument("--password", action="store_true",
                            help="set a new teacher password (asked for, hidden, when none is set yet)")
+    for flag, dest, what in (("--max-running", "max_running_training_jobs",
+                              "training jobs running at once on this server, all students together "
+                              "(default: the machine's cores, or the Dask cluster's worker threads)"),
+                             ("--student-max-parallel", "student_max_parallel_training_jobs",
+                              "training jobs one student may run at once"),
+                             ("--student-max-jobs", "student_max_tuning_jobs", "tuning jobs one student may keep"),
+                             ("--student-max-upload-mb", "student_max_upload_mb", "largest CSV a student may upload, MB")):
+        classroom.add_argument(flag, dest=dest, type=int, metavar="N", help=f"{what}; 0: no limit")
     args = parser.parse_args(argv)
     try:
         if args.command == "class":

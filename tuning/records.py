@@ -160,6 +160,9 @@ class TuningJob:
     workspace: str | None = None
     """Whose job this is in class mode (a student's name, or the teacher's); None outside class mode
     (see :mod:`tuning.classroom`)."""
+    queue_status: str | None = None
+    """While the job waits for training slots the server shares out (fair share, class mode):
+    "queued: N training jobs ahead"; None otherwise. AMT has no such field (see README)."""
     status_counters: dict[str, int] = field(default_factory=dict)
 
     @property

@@ -101,6 +101,8 @@ def live_view(name: str) -> None:
         column.metric(status, current.status_counters.get(status, 0))
     st.progress(min(1.0, current.finished_count / max(1, current.max_jobs)),
                 text=f"{current.finished_count} of {current.max_jobs} training jobs finished")
+    if current.is_active and current.queue_status:  # class mode's fair share: waiting, not stuck
+        st.info(literal(current.queue_status), icon=":material/hourglass_top:")
     if current.completion_reason:
         st.info(f"Why it ended: {literal(current.completion_reason)}")
     if current.failure_reason and current.status != TuningJobStatus.INTERRUPTED:  # said above, with Resume

@@ -7,9 +7,14 @@ reach class mode, by whoever owns the machine, and never pass through a URL or a
 that a student could see. Typed hidden (:func:`getpass.getpass`) twice, or read as one line
 from a pipe (``echo "$PASSWORD" | python -m tuning class on``) for a scripted set-up.
 
-    python -m tuning class on [--code CODE] [--others-visible | --own-only] [--password]
-    python -m tuning class off
+    python -m tuning class on [--code CODE] [--others-visible | --own-only] [--password] [LIMITS]
+    python -m tuning class off [LIMITS]
     python -m tuning class show
+
+LIMITS (fair share, :mod:`tuning.running.fair_share`), each a number, 0 for no limit:
+``--max-running N`` training jobs at once on the server, ``--student-max-parallel N``,
+``--student-max-jobs N`` and ``--student-max-upload-mb N`` per student. They are checked by
+:class:`~tuning.classroom.settings.ClassSettings`, the one gate, before anything is saved.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import getpass
 import sys
 from dataclasses import replace
 
-from tuning.classroom.settings import load_class_settings, save_class_settings, settings_path
+from tuning.classroom.settings import LIMITS, ClassSettings, load_class_settings, save_class_settings, settings_path
 from tuning.errors import ValidationError
 
 __all__ = ["run_class_command"]
@@ -34,9 +39,28 @@ def _read_password() -> str:
     return first
 
 
+def _with_limits(settings: ClassSettings, args: argparse.Namespace) -> ClassSettings:
+    """``settings`` with the limits given on the command line (0: no limit), checked by ClassSettings."""
+    given = {name: getattr(args, name, None) for name in LIMITS}
+    return replace(settings, **{name: value or None for name, value in given.items() if value is not None})
+
+
+def _limits_text(settings: ClassSettings) -> str:
+    def shown(value: int | None, unit: str = "") -> str:
+        return "no limit" if value is None else f"{value}{unit}"
+
+    running = settings.max_running_training_jobs
+    return (f"training jobs at once on the server: {running or 'the cores (or Dask workers)'}; per student: "
+            f"{shown(settings.student_max_parallel_training_jobs)} at once, "
+            f"{shown(settings.student_max_tuning_jobs)} tuning jobs, "
+            f"uploads {shown(settings.student_max_upload_mb, ' MB')}")
+
+
 def run_class_command(args: argparse.Namespace) -> int:
     """Carry out ``python -m tuning class ...``; print what class mode is now."""
     settings = load_class_settings()
+    if args.action != "show":
+        settings = _with_limits(settings, args)
     if args.action == "on":
         settings = replace(settings, enabled=True)
         if args.code is not None:
@@ -52,5 +76,6 @@ def run_class_command(args: argparse.Namespace) -> int:
     seen = "each other's jobs, read-only" if settings.students_see_others else "their own jobs and the teacher's"
     print(f"Class mode is {'on' if settings.enabled else 'off'} ({settings_path()}): "
           f"class code {'set' if settings.class_code else 'none'}, "
-          f"teacher password {'set' if settings.has_password else 'not set'}, students see {seen}.")
+          f"teacher password {'set' if settings.has_password else 'not set'}, students see {seen}; "
+          f"{_limits_text(settings)}.")
     return 0

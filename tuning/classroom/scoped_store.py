@@ -42,12 +42,15 @@ __all__ = ["WorkspaceStore", "store_for"]
 class WorkspaceStore:
     """``store`` as ``workspace`` sees it (see the module docstring); any other attribute is the store's."""
 
-    def __init__(self, store: Store, workspace: Workspace, *, others_visible: bool = False) -> None:
+    def __init__(self, store: Store, workspace: Workspace, *, others_visible: bool = False,
+                 max_tuning_jobs: int | None = None) -> None:
         if isinstance(store, WorkspaceStore):
             store = store.store  # one scope, never a scope of a scope
         self.store = store
         self.workspace = workspace
         self.others_visible = others_visible
+        self.max_tuning_jobs = max_tuning_jobs
+        """The teacher's limit on a student's tuning jobs (ClassSettings.student_max_tuning_jobs); None: none."""
 
     def __getattr__(self, name: str) -> Any:
         if name == "store":  # not set yet (a copy being made): no endless lookup
@@ -119,7 +122,18 @@ class WorkspaceStore:
 
     # -- what a user asks for ----------------------------------------------------------
     def create_tuning_job(self, job: TuningJob) -> None:
-        """Insert a new tuning job, stamped with this workspace."""
+        """Insert a new tuning job, stamped with this workspace; refused past the teacher's limit of tuning jobs.
+
+        The limit counts the student's tuning jobs in the store (deleting one makes room; a
+        resume makes none). Checked here, where every new job of a student is made, so no
+        page, URL or CLI call gets round it. Two launches in the same instant may both pass.
+        """
+        limit = self.max_tuning_jobs
+        if limit is not None and not self.workspace.is_teacher:
+            own = sum(1 for other in self.store.list_tuning_jobs() if other.workspace == self.workspace.key)
+            if own >= limit:
+                raise ValidationError(f"you have reached the class limit of {limit} tuning jobs; ask your teacher "
+                                      "to raise it, or delete one of your finished tuning jobs to make room.")
         self.store.create_tuning_job(replace(job, workspace=self.workspace.key))
 
     def request_stop(self, name: str) -> None:
@@ -192,4 +206,5 @@ def store_for(store: Store, workspace: Workspace | None, settings: ClassSettings
         return store
     if workspace is None:
         raise ValidationError("this server is in class mode: enter your name (and the class code) first.")
-    return WorkspaceStore(store, workspace, others_visible=settings.students_see_others)
+    return WorkspaceStore(store, workspace, others_visible=settings.students_see_others,
+                          max_tuning_jobs=settings.student_max_tuning_jobs)

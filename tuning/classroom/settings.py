@@ -9,6 +9,12 @@ The file is written owner-only (0600) and replaced atomically, so no reader sees
 
 ``TUNELAB_CLASS=1`` (what ``scripts/dashboard.sh --class`` sets) turns class mode on for one
 server without editing the file; ``TUNELAB_CLASS=0`` turns it off.
+
+The teacher's limits live here too (fair share, :mod:`tuning.running.fair_share`): how many
+training jobs run at once on the server, and per student how many at once, how many tuning
+jobs and how large an upload. They are checked where the settings are made
+(:meth:`ClassSettings.__post_init__`, the one gate), so a bad value in the file or the
+command is refused in words, never read as "no limit".
 """
 
 from __future__ import annotations
@@ -24,12 +30,21 @@ from pathlib import Path
 from tuning.errors import ValidationError
 from tuning.paths import default_home, make_folder
 
-__all__ = ["CLASS_VARIABLE", "MIN_PASSWORD_LENGTH", "ClassSettings", "load_class_settings", "save_class_settings",
+__all__ = ["CLASS_VARIABLE", "LIMITS", "MIN_PASSWORD_LENGTH", "ClassSettings", "load_class_settings", "save_class_settings",
            "settings_path"]
 
 CLASS_VARIABLE = "TUNELAB_CLASS"
 MIN_PASSWORD_LENGTH = 8
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}  # ~16 MB and a few tens of ms a check: slow to brute-force
+
+
+LIMITS = {
+    "max_running_training_jobs": "the limit on training jobs running at once on the server",
+    "student_max_parallel_training_jobs": "the limit on training jobs one student runs at once",
+    "student_max_tuning_jobs": "the limit on tuning jobs per student",
+    "student_max_upload_mb": "the largest upload per student (MB)",
+}
+"""The teacher's limits (fields of :class:`ClassSettings`), in words for a refusal."""
 
 
 def settings_path() -> Path:
@@ -53,6 +68,28 @@ class ClassSettings:
     password_salt: str | None = None
     password_hash: str | None = None
     scrypt: dict[str, int] | None = None
+    max_running_training_jobs: int | None = None
+    """Training jobs running at once on this server, every tuning job together; None: the machine's
+    cores (or the Dask cluster's worker threads). Applies outside class mode too when set."""
+    student_max_parallel_training_jobs: int | None = None
+    """Training jobs one student may have running at once, all their tuning jobs together; None: no limit."""
+    student_max_tuning_jobs: int | None = None
+    """Tuning jobs one student may keep in the store (deleting one makes room); None: no limit."""
+    student_max_upload_mb: int | None = None
+    """Largest CSV a student may upload, in MB (2**20 bytes, as Streamlit counts); None: the dashboard's own cap."""
+
+    def __post_init__(self) -> None:
+        for name, words in LIMITS.items():
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise ValidationError(f"{words} must be a whole number of at least 1 (or no limit), "
+                                      f"but got {value}; give a number such as 4.")
+        if self.student_max_upload_mb is not None:
+            from tuning.datasets.uploads import UPLOAD_MAX_MB  # only when set: the command stays light
+
+            if self.student_max_upload_mb > UPLOAD_MAX_MB:
+                raise ValidationError(f"the largest upload per student ({self.student_max_upload_mb} MB) is over "
+                                      f"the dashboard's own cap of {UPLOAD_MAX_MB} MB; give {UPLOAD_MAX_MB} or less.")
 
     def with_password(self, password: str) -> ClassSettings:
         """These settings with ``password`` as the teacher's (a new salt; the password itself is not kept)."""

@@ -14,21 +14,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from tuning.classroom.settings import ClassSettings
 from tuning.classroom.workspace import TEACHER_KEY, Workspace
 from tuning.datasets.dataset import Dataset, DatasetInfo
 from tuning.datasets.uploads import (delete_uploaded_dataset, is_uploaded_dataset, list_uploaded_datasets,
                                      save_uploaded_dataset, uploaded_dataset_workspace)
 from tuning.errors import ValidationError
 
-__all__ = ["WorkspaceUploads"]
+__all__ = ["WorkspaceUploads", "uploads_for"]
 
 
 class WorkspaceUploads:
     """The uploaded datasets ``workspace`` may see, save and delete."""
 
-    def __init__(self, workspace: Workspace, *, others_visible: bool = False) -> None:
+    def __init__(self, workspace: Workspace, *, others_visible: bool = False, max_upload_mb: int | None = None) -> None:
         self.workspace = workspace
         self.others_visible = others_visible
+        self.max_upload_mb = max_upload_mb
+        """The teacher's limit on a student's upload (ClassSettings.student_max_upload_mb); None: the dashboard's cap."""
 
     def _may_see(self, owner: str | None) -> bool:
         return (self.workspace.is_teacher or owner in (None, TEACHER_KEY, self.workspace.key)
@@ -47,7 +50,13 @@ class WorkspaceUploads:
         return [info for info in list_uploaded_datasets() if self._may_see(uploaded_dataset_workspace(info.name))]
 
     def save(self, data: bytes, *, name: str, replace: bool = False, **options: Any) -> Dataset:
-        """Save an upload stamped with this workspace; replacing another's upload is refused."""
+        """Save an upload stamped with this workspace; replacing another's, or one over the class limit, is refused."""
+        limit = self.max_upload_mb
+        if (limit is not None and not self.workspace.is_teacher and isinstance(data, (bytes, bytearray))
+                and len(data) > limit * 2**20):
+            raise ValidationError(f"this file is {len(data) / 2**20:.1f} MB, over the class limit of {limit} MB for "
+                                  "an upload; keep a sample of the rows (for example with pandas' sample()) and "
+                                  "upload that, or ask your teacher.")
         if replace and is_uploaded_dataset(name):
             self._check_change(name, "replace")
         return save_uploaded_dataset(data, name=name, replace=replace, workspace=self.workspace.key, **options)
@@ -56,3 +65,9 @@ class WorkspaceUploads:
         """Forget an upload of this workspace's (the teacher may forget any)."""
         self._check_change(name, "delete")
         delete_uploaded_dataset(name)
+
+
+def uploads_for(workspace: Workspace, settings: ClassSettings) -> WorkspaceUploads:
+    """The uploads a class-mode session works through, with the teacher's limits (the seam beside ``store_for``)."""
+    return WorkspaceUploads(workspace, others_visible=settings.students_see_others,
+                            max_upload_mb=settings.student_max_upload_mb)

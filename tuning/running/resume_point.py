@@ -6,7 +6,9 @@ its :class:`ResumePoint` (finished jobs, cut-short ones, the best, the time befo
 hands the loop a :class:`ResumeState`, which the loop applies itself
 (``_TuningLoop.restore`` in :mod:`tuning.running.runner`). Why resuming works as it does
 is told in :mod:`tuning.running.resume`, which runs a resume; this module sits below the
-runner, which imports it, and imports nothing of the runner's.
+runner, which imports it, and imports nothing of the runner's. :func:`start_entry` is
+each run's first entry in the record of strategy calls: what a resume and the replay build
+the strategy from again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from tuning.store.database import Store
     from tuning.strategies import Strategy
 
-__all__ = ["RerunsFirst", "ResumePoint", "ResumeState", "ResumedTuningJob", "is_cut_short", "prepare_resume"]
+__all__ = ["RerunsFirst", "ResumePoint", "ResumeState", "ResumedTuningJob", "is_cut_short", "prepare_resume", "start_entry"]
 
 BoardEntry = tuple[int, list[tuple[int, float]], str, float | None]
 """A finished job as the pruner hears it again: index, curve, its end ("complete", "pruned", "fail"), value."""
@@ -314,3 +316,18 @@ def prepare_resume(name: str, store: Store) -> ResumedTuningJob:
     prepared.notes.extend(point.notes)
     return ResumedTuningJob.of(prepared, point)
 
+
+def start_entry(prepared: PreparedTuningJob, *, resumed: bool) -> dict[str, Any]:
+    """The record's first entry for one run of the loop: what builds the same strategy again.
+
+    A resume builds a new strategy (and tells it the finished jobs again), so each run of
+    the loop starts a new stretch of the record with an entry of its own.
+    """
+    strategy = prepared.strategy
+    return {
+        "call": "start", "strategy": strategy.name, "random_seed": strategy.random_seed,
+        "objective_type": strategy.objective_type, "max_jobs": strategy.max_jobs,
+        "grid_points": prepared.config.strategy_config.get("GridPoints", 5),
+        "ranges": {name: parameter.to_dict() for name, parameter in strategy.hyperparameter_ranges.items()},
+        "resumed": resumed,
+    }

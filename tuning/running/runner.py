@@ -53,9 +53,10 @@ from tuning.serving.artifacts import remove_model, save_encoding, save_model
 from tuning.analysis.baseline import compute_baseline
 from tuning.running.board import BoardTicket, start_board
 from tuning.running.cluster import DaskPool, board_address, connect_scheduler, new_authkey
+from tuning.running.fair_share import admission_for
 from tuning.running.forkserver import MainModuleHidden, warm_up, worker_context
 from tuning.running.handle import TuningJobHandle
-from tuning.running.resume_point import BoardEntry, RerunsFirst, ResumedTuningJob, ResumeState
+from tuning.running.resume_point import BoardEntry, RerunsFirst, ResumedTuningJob, ResumeState, start_entry
 from tuning.job.completion import CompletionTracker
 from tuning.job.config import LOCAL_POOL, PRUNER_STUDY, RUN_RECORD, TuningJobConfig
 from tuning.datasets.fingerprint import data_fingerprint, held_out_rows_record
@@ -257,10 +258,13 @@ class _TuningLoop:
     def run(self, setup: Callable[[], None] = lambda: None, *, cluster: Client | None = None) -> None:
         """Run the loop; ``setup`` runs in this process while the board process starts.
 
-        With a Dask ``cluster`` client, training jobs run on its workers.
+        With a Dask ``cluster`` client, training jobs run on its workers. In class mode, training
+        jobs wait for slots the server shares out (:mod:`tuning.running.fair_share`).
         """
         self.cluster = cluster
-        with MainModuleHidden():
+        self.admission = admission_for(self.store, self.name, cluster=cluster)  # its slots back on every way out
+        self.queue_ahead &= not self.admission.limited  # a job queued ahead in the pool would hold a slot idle
+        with self.admission, MainModuleHidden():
             self._run(setup)
 
     def _run(self, setup: Callable[[], None]) -> None:
@@ -311,9 +315,12 @@ class _TuningLoop:
                     self._launch()
                 if not self.running and not self.queued:
                     left = self._pause_left()
-                    if left <= 0:
+                    if left <= 0 and not self.admission.waiting:
                         break
-                    time.sleep(min(left, POLL_SECONDS))  # a demo's pause between training jobs
+                    if self.admission.waiting:  # fair share: no slot free yet (a stop is heard next turn)
+                        self.admission.wait_for_slot(POLL_SECONDS, self.store)
+                    else:
+                        time.sleep(min(left, POLL_SECONDS))  # a demo's pause between training jobs
                     continue
                 done, _ = wait([*self.running, *self.queued], timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -358,6 +365,7 @@ class _TuningLoop:
     def _stop_all(self) -> None:
         """Tell every job to stop: the flag (read by workers for free), then the board."""
         self.stop_flag.value = 1
+        self.admission.withdraw()  # a stopped job waits for no slot
         self.board.stop_all()
         for future in list(self.queued):
             if future.cancel():  # still in the pool's own queue: it will never run
@@ -383,10 +391,12 @@ class _TuningLoop:
         capacity = 2 * parallel if self.queue_ahead else parallel
         free = capacity - len(self.running) - len(self.queued)
         budget = self.prepared.max_jobs - self.launched
-        if free <= 0 or budget <= 0 or self.strategy.exhausted or self._pause_left() > 0:
+        idle = free <= 0 or budget <= 0 or self.strategy.exhausted or self._pause_left() > 0
+        free = self.admission.allow(0 if idle else min(free, budget), in_flight=len(self.running) + len(self.queued))
+        if free <= 0:
             return
         launched = []
-        for hyperparameters in self.strategy.suggest(min(free, budget)):
+        for hyperparameters in self.strategy.suggest(free):
             index = self._next_index()
             self.launched += 1
             if self.prune_live:  # the pruner needs a trial per job; without one, skip the round trip
@@ -592,6 +602,7 @@ class _TuningLoop:
 
     def _write_live(self) -> None:
         self.store.heartbeat(self.name)
+        self.admission.show(self.store)  # "queued: N training jobs ahead", when it changed
         if self.ended:
             self.board.forget(self.ended)
             self.ended = []
@@ -661,22 +672,6 @@ class _TuningLoop:
     def write_calls(self) -> None:
         """Write the calls not yet written (at the end, and when the loop stops early)."""
         self.store.add_strategy_calls(self.name, self._unwritten_calls())
-
-
-def start_entry(prepared: PreparedTuningJob, *, resumed: bool) -> dict[str, Any]:
-    """The record's first entry for one run of the loop: what builds the same strategy again.
-
-    A resume builds a new strategy (and tells it the finished jobs again), so each run of
-    the loop starts a new stretch of the record with an entry of its own.
-    """
-    strategy = prepared.strategy
-    return {
-        "call": "start", "strategy": strategy.name, "random_seed": strategy.random_seed,
-        "objective_type": strategy.objective_type, "max_jobs": strategy.max_jobs,
-        "grid_points": prepared.config.strategy_config.get("GridPoints", 5),
-        "ranges": {name: parameter.to_dict() for name, parameter in strategy.hyperparameter_ranges.items()},
-        "resumed": resumed,
-    }
 
 
 def launch_tuning_job(config: TuningJobConfig, store: Store, **kwargs: Any) -> TuningJobHandle:

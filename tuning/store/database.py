@@ -28,7 +28,8 @@ heartbeat (or, on the same machine, by its process being gone) and marked
 they were.
 
 A column added after its table first shipped (:data:`ADDED_COLUMNS`: the training channel's
-curve, ``train_intermediate_values``; a tuning job's class-mode ``workspace``) is added to an
+curve, ``train_intermediate_values``; a tuning job's class-mode ``workspace`` and fair share's
+``queue_status``) is added to an
 older store when it is opened, as a missing table is created then (:mod:`tuning.store.schema`);
 its rows read as the default (``[]``; NULL, no workspace). A store that cannot be written is read without the column.
 
@@ -116,6 +117,8 @@ _tuning_jobs = sa.Table(
     sa.Column("stop_requested", sa.Boolean, nullable=False, default=False),
     # Added for issue 20 (class mode): whose job it is; NULL outside class mode (tuning.classroom).
     sa.Column("workspace", sa.String(64)),
+    # Added for issue 20 (fair share): "queued: N training jobs ahead" while the job waits for slots, else NULL.
+    sa.Column("queue_status", _Message),
 )
 
 _training_jobs = sa.Table(
@@ -150,7 +153,8 @@ _strategy_calls = sa.Table(
 StrategyCalls = Sequence[tuple[int, Mapping[str, Any]]]
 """(position, call) pairs of a tuning job's record of strategy calls."""
 
-ADDED_COLUMNS = (_training_jobs.c.train_intermediate_values, _tuning_jobs.c.workspace)
+ADDED_COLUMNS = (_training_jobs.c.train_intermediate_values, _tuning_jobs.c.workspace,
+                 _tuning_jobs.c.queue_status)
 """Columns added after their table first shipped: added to an older store when it opens
 (:func:`tuning.store.schema.add_missing_columns`); a store that cannot be written reads without them."""
 
@@ -360,6 +364,7 @@ class Store:
                 .where(_tuning_jobs.c.status == TuningJobStatus.INTERRUPTED)
                 .values(status=TuningJobStatus.IN_PROGRESS, ended_at=None, failure_reason=None,
                         completion_reason=None, stop_requested=False, config=json.dumps(config),
+                        **({} if "queue_status" in self._missing else {"queue_status": None}),
                         runner_host=socket.gethostname(), runner_pid=os.getpid(), heartbeat_at=time.time())
             ).rowcount
             if claimed != 1:
