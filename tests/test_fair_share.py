@@ -163,6 +163,20 @@ def test_class_mode_or_a_teacher_s_limit_makes_a_gate_with_the_cores_or_the_numb
     store.dispose()
 
 
+def test_a_dask_cluster_s_gate_defaults_to_its_worker_threads(tmp_path):
+    from distributed import Client, LocalCluster
+
+    store = Store(tmp_path / "tunelab.db")
+    WorkspaceStore(store, ANN).create_tuning_job(_record("ann-1"))
+    with LocalCluster(n_workers=3, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        ticket = admission_for(store, "ann-1", cluster=client, settings=ClassSettings(enabled=True))
+        assert ticket.gate.limit == 3 and ticket.gate is gate_for(client.scheduler_info()["address"])
+        assert ticket.gate is not gate_for(LOCAL_POOL_KEY)  # this machine's slots are another gate
+        ticket.close()
+    store.dispose()
+
+
 # -- real tuning jobs in threads of this process ---------------------------------------------
 
 def _config(name, **overrides):
