@@ -34,7 +34,8 @@ already taken a freed worker runs and is recorded like the others.
 On a Dask cluster (``scheduler="tcp://HOST:8786"``) the pool is a
 :class:`tuning.running.cluster.DaskPool`: the same loop, the data scattered to the workers once,
 the board reached over TCP. Jobs are not queued ahead there: the cluster may have more
-workers than ``MaxParallelTrainingJobs``, and a queued task would run at once.
+workers than ``MaxParallelTrainingJobs``, and a queued task would run at once. Nor in class mode
+(:mod:`tuning.running.fair_share`), where a queued job would hold a shared slot idle.
 """
 
 from __future__ import annotations
