@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tuning.classroom.overview import boards, leaderboard, plot_leaderboard, student_jobs, students_table
+from tuning.classroom.overview import boards, leaderboard, student_jobs, students_table
+from tuning.visualization import plot_leaderboard
 from views.shared import get_store, is_teacher, mark_dead_runners, show_chart
 
 st.title("Class overview")
@@ -39,4 +40,6 @@ if frame.empty:
 st.dataframe(frame, width="stretch", hide_index=True,
              column_config={"Best objective": st.column_config.NumberColumn(board.objective_metric_name,
                                                                             format="%.4f")})
-show_chart(plot_leaderboard(frame, board), key="class_overview.chart")
+show_chart(plot_leaderboard(frame["Student"], frame["Best objective"], objective_name=board.objective_metric_name,
+                            objective_type=board.objective_type, dataset=board.dataset, jobs=frame["Tuning job"]),
+           key="class_overview.chart")

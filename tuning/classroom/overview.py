@@ -14,13 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from tuning.classroom.workspace import TEACHER_KEY
 from tuning.records import TuningJob
-from tuning.visualization._common import is_maximize, objective_label, style
 
-__all__ = ["Board", "boards", "leaderboard", "plot_leaderboard", "student_jobs", "students_table"]
+__all__ = ["Board", "boards", "leaderboard", "student_jobs", "students_table"]
+
+
+def _maximize(objective_type: str) -> bool:
+    return objective_type == "Maximize"  # AMT's other ObjectiveType is Minimize; the store holds checked jobs
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ class Board:
     @property
     def label(self) -> str:
         """"bank-marketing: validation:auc (higher is better)"."""
-        better = "higher" if is_maximize(self.objective_type) else "lower"
+        better = "higher" if _maximize(self.objective_type) else "lower"
         return f"{self.dataset}: {self.objective_metric_name} ({better} is better)"
 
     def holds(self, job: TuningJob) -> bool:
@@ -52,7 +54,7 @@ def _best_of(jobs: list[TuningJob]) -> TuningJob | None:
     scored = [job for job in jobs if job.best_objective_value is not None]
     if not scored:
         return None
-    pick = max if is_maximize(scored[0].objective_type) else min
+    pick = max if _maximize(scored[0].objective_type) else min
     return pick(scored, key=lambda job: job.best_objective_value)
 
 
@@ -115,18 +117,7 @@ def leaderboard(jobs: Iterable[TuningJob], board: Board) -> pd.DataFrame:
             rows.append({"Student": student, "Best objective": best.best_objective_value, "Tuning job": best.name,
                          "Training job": best.best_training_job, "Tuning jobs on it": len(own)})
     frame = pd.DataFrame(rows, columns=LEADERBOARD_COLUMNS[1:])
-    ascending = not is_maximize(board.objective_type)
+    ascending = not _maximize(board.objective_type)
     frame = frame.sort_values(["Best objective", "Student"], ascending=[ascending, True], kind="stable")
     frame.insert(0, "Rank", frame["Best objective"].rank(method="min", ascending=ascending).astype(int))
     return frame.reset_index(drop=True)
-
-
-def plot_leaderboard(frame: pd.DataFrame, board: Board) -> go.Figure:
-    """The leaderboard as horizontal bars, best at the top, labelled with each value."""
-    figure = go.Figure(go.Bar(x=frame["Best objective"], y=frame["Student"], orientation="h",
-                              text=[f"{value:.4g}" for value in frame["Best objective"]], textposition="auto",
-                              customdata=frame[["Tuning job", "Training job"]],
-                              hovertemplate="%{y}: %{x:.6g}<br>%{customdata[0]} / %{customdata[1]}<extra></extra>"))
-    figure.update_yaxes(autorange="reversed", title=None)
-    figure.update_xaxes(title=objective_label(board.objective_metric_name, board.objective_type))
-    return style(figure, f"Leaderboard on {board.dataset} (each student's best, one run each)")
