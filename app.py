@@ -40,14 +40,6 @@ def main() -> None:
     except TuneLabError as error:  # a damaged classroom.json: refused, not read as "class mode off"
         st.error(f"TuneLab cannot read its class-mode settings: {error}", icon=":material/lock:")
         st.stop()
-    teacher = False
-    if settings.enabled:
-        from views.class_entry import class_gate, show_identity
-
-        workspace = class_gate(settings)  # stops the run until the session has entered
-        show_identity(workspace, settings)
-        teacher = workspace.is_teacher
-
     pages = [
         st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("views/lesson.py", title="Lesson", icon=":material/school:"),
@@ -61,8 +53,16 @@ def main() -> None:
         st.Page("views/lab.py", title="Hyperparameter lab", icon=":material/science:"),
         st.Page("views/deploy.py", title="Deploy", icon=":material/rocket_launch:"),
     ]
-    if teacher:  # the class overview is in the teacher's navigation only
-        pages.append(st.Page("views/class_overview.py", title="Class overview", icon=":material/groups:"))
+    if settings.enabled:
+        from views.class_entry import class_gate, show_identity
+        from views.shared import session_workspace
+
+        if session_workspace() is None:  # the pages known (unlisted), so a link's page opens once the name is in
+            st.navigation(pages, position="hidden")
+        workspace = class_gate(settings)  # stops the run until the session has entered
+        show_identity(workspace, settings)
+        if workspace.is_teacher:  # the class overview is in the teacher's navigation only
+            pages.append(st.Page("views/class_overview.py", title="Class overview", icon=":material/groups:"))
     navigation = st.navigation(pages)
     presenter_toggle()
     navigation.run()

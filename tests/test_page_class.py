@@ -128,6 +128,19 @@ def test_class_mode_asks_for_a_name_before_any_page_and_shows_who_you_are(classr
     assert app.title[0].value == "TuneLab class" and "class.workspace" not in app.session_state
 
 
+def test_a_link_to_a_page_opens_that_page_once_the_name_is_in(classroom):
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["job"] = "ann-running"
+    app.run()
+    app.switch_page("views/monitor.py").run()  # the link's page: the prompt still comes first
+    assert [title.value for title in app.title] == ["TuneLab class"] and not app.selectbox
+    app.text_input(key="class.name").input("Ann")
+    _click(app, "Enter the class")
+    assert not app.exception
+    assert app.title[0].value == "Monitor"
+    assert app.selectbox(key="pick_tuning_job").value == "ann-running"
+
+
 @pytest.mark.parametrize("name", ["<script>alert(1)</script>", "![x](http://example.com/x.png)", ":red[Ann]",
                                   "[Ann](http://example.com)", "Ann\tLee", "", "x" * 41])
 def test_names_with_markup_or_out_of_shape_are_refused_in_words(classroom, name):
