@@ -332,3 +332,27 @@ def test_the_class_overview_is_the_teacher_s_with_each_student_s_best_and_a_lead
     assert list(board["Best objective"]) == pytest.approx([0.97, 0.95])
     assert list(board["Tuning job"]) == ["bo-1", "ann-2"]
     assert app.get("plotly_chart")
+
+
+def _cache_key_script():
+    import streamlit as st
+
+    from views.shared import get_store, job_version
+
+    st.text(repr(job_version(get_store().get_tuning_job("shared-demo"))))
+
+
+def test_cached_tables_are_keyed_by_the_session_s_workspace(monkeypatch):
+    """The cache key of a job's tables and charts (``job_version``) holds the workspace: the same
+    shared job's cached listing, built for Ann, is never the one handed to Bo's session."""
+    _class_mode(monkeypatch)
+    _add(TEACHER, _job("shared-demo", best=0.9), value=0.9)
+    keys = []
+    for workspace in (ANN, BO, TEACHER):
+        app = AppTest.from_function(_cache_key_script, default_timeout=60)
+        app.session_state["class.workspace"] = workspace
+        app.run()
+        assert not app.exception
+        keys.append(app.text[0].value)
+    assert len(set(keys)) == 3 and all("shared-demo" in key for key in keys)
+    assert "'Ann'" in keys[0] and "'Bo'" in keys[1] and "'@teacher'" in keys[2]
