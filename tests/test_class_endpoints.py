@@ -43,7 +43,7 @@ def test_another_student_neither_sees_nor_stops_an_endpoint_and_the_teacher_does
     assert endpoint.port not in {seen.port for seen in endpoints_seen_by(bo)}
     assert endpoint.port in {seen.port for seen in endpoints_seen_by(WorkspaceStore(store, BO, others_visible=True))}
     assert not may_stop_endpoint(bo, endpoint) and may_stop_endpoint(ann, endpoint)
-    with pytest.raises(ValidationError, match="another student's tuning job"):
+    with pytest.raises(ValidationError, match="which is not yours"):
         stop_endpoint_as(bo, endpoint.port)
     assert endpoint.port in {running.port for running in list_endpoints()}  # still serving
     assert endpoint.port in {seen.port for seen in endpoints_seen_by(store)}  # outside class mode: as before

@@ -39,6 +39,6 @@ def stop_endpoint_as(store: Store | WorkspaceStore, port: int) -> None:
     """Stop the endpoint on ``port`` if this workspace may; else a ValidationError in words, the endpoint left running."""
     endpoint = next((endpoint for endpoint in list_endpoints() if endpoint.port == port), None)
     if endpoint is not None and not may_stop_endpoint(store, endpoint):
-        raise ValidationError(f"the endpoint on port {port} serves another student's tuning job "
-                              f"({endpoint.tuning_job_name}): only they or the teacher can stop it.")
+        raise ValidationError(f"the endpoint on port {port} serves tuning job {endpoint.tuning_job_name}, which is "
+                              "not yours: only its owner or the teacher can stop it.")
     stop_endpoint(port)

@@ -73,8 +73,9 @@ STUDENT_COLUMNS = ["Student", "Tuning jobs", "Running", "Training jobs finished"
 def students_table(jobs: Iterable[TuningJob]) -> pd.DataFrame:
     """One row per student: their tuning jobs, how many run now, training jobs finished, and their best on each board.
 
-    "Best per dataset" reads "bank-marketing validation:auc 0.9312 (ann-xgb-2)", one entry per
-    board they ran on, since bests on different datasets or metrics are not one number.
+    "Best per dataset" reads "bank-marketing validation:auc 0.9312", one entry per board they
+    ran on, since bests on different datasets or metrics are not one number (the leaderboard
+    names the tuning and training job of each best).
     """
     rows = []
     mine: dict[str, list[TuningJob]] = {}
@@ -85,8 +86,7 @@ def students_table(jobs: Iterable[TuningJob]) -> pd.DataFrame:
         for board in boards(own):
             best = _best_of([job for job in own if board.holds(job)])
             if best is not None:
-                bests.append(f"{board.dataset} {board.objective_metric_name} {best.best_objective_value:.4g} "
-                             f"({best.name})")
+                bests.append(f"{board.dataset} {board.objective_metric_name} {best.best_objective_value:.4g}")
         rows.append({
             "Student": student,
             "Tuning jobs": len(own),
