@@ -5,8 +5,8 @@ in its home's classroom.json) is driven by Debian's chromium at 1280x720. Ann an
 launch the Home page's demo job; each sees only their own; Bo's copy of the link to Ann's
 job is refused; the teacher sees both, stops Ann's, and reads the class overview.
 
-Screenshots of the name prompt and the class overview (1280x720, the viewport) go to
-``shots/`` in the checkout, and to the test's ``tmp_path``.
+Screenshots of the name prompt and the class overview (1280x720, the viewport) go to the
+test's ``tmp_path`` and, if the environment variable TUNELAB_SCREENSHOTS names a folder, there too.
 """
 
 from __future__ import annotations
@@ -23,13 +23,12 @@ from tuning.classroom import ClassSettings, save_class_settings
 from tuning.records import TuningJobStatus
 from tuning.store.database import Store
 
-from conftest import ROOT, start_dashboard, stop_process_group
+from conftest import start_dashboard, stop_process_group
 from test_browser_e2e import DEMO_BUTTON, assert_no_exception, sidebar_link, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a teacher's long password"
-SHOTS = ROOT / "shots"
 TIMEOUT_MS = 90_000  # two demo jobs run on the server's cores meanwhile: a page answers slower than alone
 
 
@@ -45,6 +44,15 @@ def class_server(tmp_path):
     finally:
         stop_process_group(process)
         store.dispose()
+
+
+def _shot(page: Page, folder: Path, name: str) -> None:
+    """The viewport (1280x720) as ``name``.png in ``folder``, and in $TUNELAB_SCREENSHOTS if set."""
+    page.screenshot(path=folder / f"{name}.png")
+    if os.environ.get("TUNELAB_SCREENSHOTS"):
+        extra = Path(os.environ["TUNELAB_SCREENSHOTS"])
+        extra.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=extra / f"{name}.png")
 
 
 def _session(browser: Browser, browser_context_args: dict) -> Page:
@@ -96,12 +104,10 @@ def _picker_options(page: Page) -> str:
 
 def test_two_students_and_the_teacher(class_server, browser: Browser, browser_context_args, tmp_path: Path) -> None:
     url, store = class_server
-    SHOTS.mkdir(exist_ok=True)
     ann, bo, teacher = (_session(browser, browser_context_args) for _ in range(3))
 
     _prompt(ann, url)
-    ann.screenshot(path=SHOTS / "class-name-prompt.png")
-    ann.screenshot(path=tmp_path / "class-name-prompt.png")
+    _shot(ann, tmp_path, "class-name-prompt")
     _enter(ann, url, "Ann")
     ann_job = _launch_demo(ann, store, "Ann")
     _enter(bo, url, "Bo")
@@ -158,6 +164,5 @@ def test_two_students_and_the_teacher(class_server, browser: Browser, browser_co
     expect(chart).to_have_count(1, timeout=TIMEOUT_MS)
     expect(chart.locator(".gtitle")).to_contain_text("Leaderboard on bank-marketing", timeout=TIMEOUT_MS)
     assert_no_exception(teacher, "Class overview")
-    teacher.screenshot(path=SHOTS / "class-overview.png")
-    teacher.screenshot(path=tmp_path / "class-overview.png")
+    _shot(teacher, tmp_path, "class-overview")
     store.request_stop(bo_job)
