@@ -19,7 +19,7 @@ def main() -> None:
 
     from tuning import TuneLabError
     from views.presenter import inject_css, keep_in_url, presenter_on, presenter_toggle
-    from views.shared import get_launcher
+    from views.shared import class_settings, server_launcher
 
     # Presenter mode (views/presenter.py) starts with the sidebar collapsed: at 1024 px an open
     # sidebar leaves the tables too narrow for the class to read.
@@ -28,13 +28,19 @@ def main() -> None:
     keep_in_url()
     inject_css()
     try:
-        get_launcher()  # once per server: also starts the worker processes' forkserver in the background
+        server_launcher()  # once per server: also starts the worker processes' forkserver in the background
     except TuneLabError as error:  # the store cannot be opened: say why on every page, no traceback
         st.error(f"TuneLab cannot open its store: {error}", icon=":material/database:")
         st.caption("Fix it, then restart the dashboard (bash scripts/dashboard.sh). Nothing saved was changed.")
         st.stop()
 
-    navigation = st.navigation([
+    # Class mode (tuning/classroom): a name (or the teacher's password) before any page.
+    try:
+        settings = class_settings()
+    except TuneLabError as error:  # a damaged classroom.json: refused, not read as "class mode off"
+        st.error(f"TuneLab cannot read its class-mode settings: {error}", icon=":material/lock:")
+        st.stop()
+    pages = [
         st.Page("views/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("views/lesson.py", title="Lesson", icon=":material/school:"),
         st.Page("views/datasets.py", title="Datasets", icon=":material/table_view:"),
@@ -46,7 +52,18 @@ def main() -> None:
         st.Page("views/race.py", title="Strategy race", icon=":material/sports_score:"),
         st.Page("views/lab.py", title="Hyperparameter lab", icon=":material/science:"),
         st.Page("views/deploy.py", title="Deploy", icon=":material/rocket_launch:"),
-    ])
+    ]
+    if settings.enabled:
+        from views.class_entry import class_gate, show_identity
+        from views.shared import session_workspace
+
+        if session_workspace() is None:  # the pages known (unlisted), so a link's page opens once the name is in
+            st.navigation(pages, position="hidden")
+        workspace = class_gate(settings)  # stops the run until the session has entered
+        show_identity(workspace, settings)
+        if workspace.is_teacher:  # the class overview is in the teacher's navigation only
+            pages.append(st.Page("views/class_overview.py", title="Class overview", icon=":material/groups:"))
+    navigation = st.navigation(pages)
     presenter_toggle()
     navigation.run()
 

@@ -28,13 +28,14 @@ from views.deep_link import linked_tabs
 from views.ranges_editor import describe_ranges, ranges_editor
 from views.lint_panel import show_before_launch, take_config_handover
 from views.presenter import presenter_on
-from views.shared import PROBLEM_TYPE_SHORT, get_launcher, get_store, literal, mark_dead_runners, user_words
+from views.shared import (PROBLEM_TYPE_SHORT, get_launcher, get_store, literal, mark_dead_runners, user_words,
+                          visible_datasets)
 from tuning import TuningJobConfig, prepare
 from tuning.job.config import DEMO_PAUSE_SECONDS
 from tuning.algorithms import Algorithm, get_algorithm, list_algorithms
 from tuning.analysis.baseline import imbalance_hint
 from tuning.running.cluster import check_scheduler_address, default_scheduler, scheduler_or_none
-from tuning.datasets import Dataset, DatasetInfo, list_datasets, load_dataset
+from tuning.datasets import Dataset, DatasetInfo, load_dataset
 from tuning.job.early_stopping import default_grace_period
 from tuning.job.form_values import (
     DEFAULTS,
@@ -110,7 +111,7 @@ st.caption("Choose the data, the model and the search. Everything is checked as 
            "Launch starts the job in the background and you can watch it on the Monitor page.")
 take_config_handover()  # a job handed over by another page (a lint fix on Results) fills the form
 
-datasets = list_datasets(include_uploaded=True)
+datasets = visible_datasets()
 names = [info.name for info in datasets]
 
 with st.expander("Import a SageMaker tuning job JSON", icon=":material/upload_file:"):

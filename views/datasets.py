@@ -8,7 +8,7 @@ import time
 import streamlit as st
 
 from tuning.datasets.profile import DatasetProfile, profile_dataset
-from tuning.datasets import PROBLEM_TYPES, Dataset, DatasetInfo, list_datasets, load_dataset
+from tuning.datasets import PROBLEM_TYPES, Dataset, DatasetInfo, load_dataset
 from tuning.errors import TuneLabError
 from tuning.job.form_values import Key
 from tuning.datasets.uploads import (
@@ -18,9 +18,10 @@ from tuning.datasets.uploads import (
     save_uploaded_dataset,
     upload_columns,
     uploaded_at,
+    uploaded_dataset_workspace,
 )
 from tuning.visualization import plot_target_distribution
-from views.shared import PROBLEM_TYPE_SHORT, literal, show_chart, user_words
+from views.shared import PROBLEM_TYPE_SHORT, literal, owner_words, session_uploads, show_chart, user_words, visible_datasets
 
 HEADER_CHOICES = {"Detect": None, "First row is a header": True, "No header (SageMaker format, label first)": False}
 INFER = "Infer from the target"
@@ -142,7 +143,8 @@ def upload_form() -> None:
     replace = is_uploaded_dataset(name) and st.checkbox(f"Replace the uploaded dataset {name!r}")
     if st.button("Save dataset", icon=":material/save:", key="upload.save"):
         try:
-            dataset = save_uploaded_dataset(
+            uploads = session_uploads()  # class mode: stamped with the workspace, another's never replaced
+            dataset = (uploads.save if uploads is not None else save_uploaded_dataset)(
                 data, name=name.strip(), target=target, header=header, original_name=uploaded.name,
                 problem_type=None if problem == INFER else problem, replace=replace,
             )
@@ -156,12 +158,22 @@ def upload_form() -> None:
             st.rerun()
 
 
+def source_label(info: DatasetInfo) -> str:
+    """"bundled", "uploaded", or in class mode whose upload it is ("uploaded by Ann")."""
+    if info.source != "uploaded by you":
+        return "bundled"
+    if session_uploads() is None:
+        return "uploaded"
+    return f"uploaded by {owner_words(uploaded_dataset_workspace(info.name))}"
+
+
 st.title("Datasets")
 st.caption("The data a tuning job learns from. Look before you tune: rows, column types, gaps, "
            "and how the target is spread.")
 
-infos = list_datasets(include_uploaded=True)
+infos = visible_datasets()
 by_name = {info.name: info for info in infos}
+sources = {info.name: source_label(info) for info in infos}  # read in this run (a picker formats later too)
 pending = st.session_state.pop("datasets.pending", None)  # a widget's value is set before it is drawn
 if pending in by_name:
     st.session_state["datasets.chosen"] = pending
@@ -171,15 +183,20 @@ if "datasets.flash" in st.session_state:
     st.success(st.session_state.pop("datasets.flash"), icon=":material/check_circle:")
 chosen = st.selectbox(
     "Dataset", list(by_name), key="datasets.chosen",
-    format_func=lambda n: f"{n} — {'uploaded' if by_name[n].source == 'uploaded by you' else 'bundled'}",
+    format_func=lambda n: f"{n} — {sources[n]}",
 )
 info = by_name[chosen]
 preview(info)
-if is_uploaded_dataset(info.name):
+uploads = session_uploads()
+if is_uploaded_dataset(info.name) and (uploads is None or uploads.may_change(info.name)):
     with st.expander(f"Delete {info.name}"):
         sure = st.checkbox("Yes, delete this uploaded dataset (tuning jobs already run on it keep their results)")
         if st.button("Delete", disabled=not sure, key="datasets.delete"):
-            delete_uploaded_dataset(info.name)
+            try:
+                (uploads.delete if uploads is not None else delete_uploaded_dataset)(info.name)
+            except TuneLabError as error:
+                st.error(user_words(error), icon=":material/error:")
+                st.stop()
             st.session_state["datasets.pending"] = infos[0].name
             st.session_state["datasets.flash"] = f"Deleted the uploaded dataset **{info.name}**."
             st.rerun()

@@ -28,7 +28,8 @@ from tuning.serving.deploy import (
     predict_frame,
     read_rows_csv,
 )
-from tuning.serving.endpoints import list_endpoints, start_endpoint, stop_endpoint
+from tuning.classroom.endpoints import endpoints_seen_by, may_stop_endpoint, stop_endpoint_as
+from tuning.serving.endpoints import start_endpoint
 from tuning.serving.serve import describe_model, serve_model
 
 MODEL_CHOICES = {
@@ -54,9 +55,9 @@ def _archive(tuning_job: str, training_job: str, created_at: float, final: bool)
 
 
 def _stop(port: int) -> None:
-    """The Stop button's callback: another session may have stopped it already."""
+    """The Stop button's callback: another session may have stopped it already; in class mode only its owner may."""
     try:
-        stop_endpoint(port)
+        stop_endpoint_as(get_store(), port)
     except TuneLabError as error:
         st.session_state["deploy:endpoint-message"] = str(error)
 
@@ -234,7 +235,7 @@ st.code(_curl_examples(f"http://127.0.0.1:{int(port)}",
 message = st.session_state.pop("deploy:endpoint-message", None)
 if message:
     st.error(literal(message))
-running = list_endpoints()
+running = endpoints_seen_by(store)  # class mode: the endpoints of the jobs this session may see
 if not running:
     st.caption("No endpoint is running.")
 for endpoint in running:
@@ -242,4 +243,7 @@ for endpoint in running:
     started_at = datetime.datetime.fromtimestamp(endpoint.started_at).strftime("%H:%M:%S")
     text.markdown(f"`{endpoint.url}` — {endpoint.tuning_job_name or ''} / {endpoint.training_job_name} "
                   f"({endpoint.model}), started {started_at}")
-    stop.button("Stop", key=f"deploy:stop:{endpoint.port}", on_click=_stop, args=(endpoint.port,), width="stretch")
+    stop.button("Stop", key=f"deploy:stop:{endpoint.port}", on_click=_stop, args=(endpoint.port,), width="stretch",
+                disabled=not may_stop_endpoint(store, endpoint),
+                help=None if may_stop_endpoint(store, endpoint) else "Another student's endpoint: only they or the "
+                                                                     "teacher can stop it.")

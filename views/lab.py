@@ -11,14 +11,14 @@ from __future__ import annotations
 import streamlit as st
 
 from tuning.algorithms import get_algorithm, list_algorithms
-from tuning.datasets import list_datasets
 from tuning.errors import TuneLabError
 from tuning.job.lab_plan import (DEFAULT_LAB_VALUES, LAB_PRESETS, MAX_LAB_VALUES, fresh_lab_name, lab_hyperparameters,
                                  lab_values, plan_lab, preset, show_value)
 from tuning.parameters import ScalingType
 from tuning.running.lab import labs, launch_lab, read_lab_job
 from tuning.visualization import plot_lab_curves
-from views.shared import PROBLEM_TYPE_SHORT, get_store, literal, mark_dead_runners, show_chart, user_words
+from views.shared import (PROBLEM_TYPE_SHORT, get_store, literal, mark_dead_runners, show_chart, user_words,
+                          visible_datasets)
 
 REFRESH_SECONDS = 2
 PICK = "lab.pick"
@@ -69,7 +69,7 @@ with st.expander("Set up a lab", expanded=not stored, icon=":material/science:")
         except TuneLabError as error:
             problems.append(user_words(error))
     else:
-        datasets = list_datasets(include_uploaded=True)
+        datasets = visible_datasets()
         names = [info.name for info in datasets]
         left, middle, right = st.columns(3)
         dataset_name = left.selectbox(

@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from tuning.datasets import Dataset, DatasetInfo, list_datasets
+from tuning.datasets import Dataset, DatasetInfo
 from tuning.errors import TuneLabError
 from tuning.job.config import TuningJobConfig
 from tuning.job.form_values import Key, form_values
@@ -29,7 +29,7 @@ from tuning.explain.lint import (
     rerun_config,
     time_trial,
 )
-from views.shared import get_store, literal, user_words
+from views.shared import get_store, literal, user_words, visible_datasets
 
 __all__ = ["show_after_job", "show_before_launch", "take_config_handover"]
 
@@ -145,7 +145,7 @@ def show_after_job(job: Any, version: tuple, *, datasets: Sequence[DatasetInfo] 
                                      icon=":material/edit_note:"):
             try:
                 values = form_values(rerun_config(job, finding.fix),
-                                     datasets if datasets is not None else list_datasets(include_uploaded=True))
+                                     datasets if datasets is not None else visible_datasets())
             except TuneLabError as error:
                 st.error(f"Cannot open it in Create: {user_words(error)}", icon=":material/error:")
                 continue

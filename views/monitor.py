@@ -6,8 +6,8 @@ import streamlit as st
 
 from views.deep_link import show_view_link
 from views.presenter import presenter_on
-from views.shared import (best_job_text, cost_inputs, get_launcher, get_store, job_version, literal, notes_of,
-                          mark_dead_runners, pick_tuning_job, show_chart, show_job_notes, show_training_jobs,
+from views.shared import (best_job_text, cost_inputs, get_launcher, get_store, job_version, literal, may_change,
+                          notes_of, mark_dead_runners, pick_tuning_job, show_chart, show_job_notes, show_training_jobs,
                           show_definition_group, show_warm_start, user_words)
 from tuning import ValidationError
 from tuning.analysis.baseline import baseline_for_job
@@ -52,8 +52,9 @@ show_view_link("monitor")
 # live view below keeps its place when the job ends and the button goes: with the live view moving up
 # one place, the test_browser_load run saw its progress line twice on one page ("40 of 40 ... finished").
 controls, interrupted = st.container(), st.container()
+allowed = may_change(store, job.name)  # class mode: another student's job is read-only, without these buttons
 with controls:
-    if job.is_active and st.button("Stop tuning job", type="primary",
+    if job.is_active and allowed and st.button("Stop tuning job", type="primary",
                                    help="Running training jobs stop at their next round and end as Stopped."):
         try:
             store.request_stop(job.name)
@@ -66,7 +67,7 @@ with interrupted:
         st.warning(f"{literal(job.failure_reason or '')} Resume goes on where it stood: finished training jobs are kept "
                    "as they are, those it cut short (Failed, RunnerGone) run again under their own names, then new ones "
                    f"up to {job.max_jobs}.", icon=":material/power_off:")
-        if st.button("Resume tuning job", type="primary", icon=":material/play_arrow:",
+        if allowed and st.button("Resume tuning job", type="primary", icon=":material/play_arrow:",
                      help="Runs in the background of this server, like a job launched here."):
             try:
                 get_launcher().resume(job.name)

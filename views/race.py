@@ -17,7 +17,6 @@ from tuning.algorithms import get_algorithm, list_algorithms
 from tuning.analysis.baseline import baseline_for_job
 from tuning.analysis.race_verdict import race_verdict
 from tuning.analysis.seed_stats import summarise_seeds
-from tuning.datasets import list_datasets
 from tuning.errors import TuneLabError
 from tuning.job.form_values import overlay_ranges
 from views.ranges_editor import describe_ranges, ranges_editor
@@ -28,7 +27,7 @@ from tuning.running.race import RaceHandle, launch_race, race, race_of, race_see
 from tuning.running.seed_study import MAX_SEEDS, study_of
 from tuning.visualization import plot_seed_bands_by_job, plot_seed_bands_by_seconds
 from tuning.report import report_html
-from views.shared import PROBLEM_TYPE_SHORT, get_store, literal, mark_dead_runners, show_chart
+from views.shared import PROBLEM_TYPE_SHORT, get_store, literal, mark_dead_runners, show_chart, visible_datasets
 
 REFRESH_SECONDS = 2
 PICK = "race.pick"
@@ -72,7 +71,7 @@ with st.expander("Set up a race", expanded=not stored, icon=":material/flag:"):
     base = template_config(by_name[template_name]) if template_name in by_name else None
     suffix = template_name  # widgets keyed by the template start from its values when it changes
 
-    datasets = list_datasets(include_uploaded=True)
+    datasets = visible_datasets()
     names = [info.name for info in datasets]
     wanted = base.dataset if base is not None and isinstance(base.dataset, str) else "iris"
     left, middle, right = st.columns(3)

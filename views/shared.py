@@ -1,7 +1,13 @@
-"""What every page shares: the one store and the one job launcher of this server process."""
+"""What every page shares: the one store and the one job launcher of this server process.
+
+In class mode (:mod:`tuning.classroom`) a page never holds the server's store itself: it asks
+:func:`get_store`, which hands it the store as the session's workspace sees it, so a page
+cannot stop, delete or resume another student's job even if a URL or a widget value asks it to.
+"""
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 from dataclasses import dataclass, field
@@ -19,8 +25,12 @@ from tuning.running.seed_study import SeedStudyHandle, launch_rerun_with_seeds
 from tuning.analysis.stopped_jobs import objective_text, stopped_at, stopping_evidence
 from tuning.explain import proposed_by
 from tuning.store.database import Store
+from tuning.classroom import (TEACHER, ClassSettings, Workspace, WorkspaceStore, WorkspaceUploads, load_class_settings,
+                              store_for, uploads_for)
+from tuning.datasets import DatasetInfo, list_datasets
+from tuning.datasets.uploads import is_uploaded_dataset
 from tuning.analysis.tables import training_jobs_frame
-from tuning.errors import StoreWriteError
+from tuning.errors import StoreWriteError, TuneLabError
 from tuning.job.warm_start import WarmStartConfig, overall_best_training_job
 from tuning.running.definitions_group import definition_of, group_or_none
 from tuning.user_words import in_user_words
@@ -66,23 +76,122 @@ PROBLEM_TYPE_SHORT = {"BinaryClassification": "binary", "MulticlassClassificatio
 
 
 @st.cache_resource
-def get_store() -> Store:
-    """One Store (and its connection pool) for every browser session of this server."""
+def server_store() -> Store:
+    """One Store (and its connection pool) for every browser session of this server.
+
+    Pages ask :func:`get_store` instead: in class mode this one is behind the session's workspace.
+    """
     return Store()
+
+
+WORKSPACE_KEY = "class.workspace"
+"""Where a session keeps its :class:`~tuning.classroom.Workspace`: set only by the name prompt
+(views/class_entry.py), never a widget's key, so no widget value a browser sends can set it."""
+
+
+def class_settings() -> ClassSettings:
+    """Class mode's settings as they are now (``python -m tuning class off`` takes effect on the next run)."""
+    return load_class_settings()
+
+
+def session_workspace() -> Workspace | None:
+    """The workspace this browser session entered (None before the name prompt, and outside class mode)."""
+    workspace = st.session_state.get(WORKSPACE_KEY)
+    return workspace if isinstance(workspace, Workspace) else None
+
+
+def cache_scope() -> str:
+    """Whose view a cached table or chart is of: the workspace's key in class mode, "" outside it.
+
+    Part of every cache key of a tuning job's tables (:func:`job_version`), so one student's
+    cached listing or chart is never handed to another student's session.
+    """
+    try:
+        settings = class_settings()
+    except TuneLabError:
+        return "?"
+    workspace = session_workspace()
+    return workspace.key if settings.enabled and workspace is not None else ""
+
+
+def get_store() -> Store | WorkspaceStore:
+    """The store as this session may use it: the server's one store outside class mode, else its workspace's scope.
+
+    Every page gets its store here. In class mode a session that has not entered a name gets
+    none (a page run without the name prompt stops with a notice) rather than an unscoped store.
+    """
+    store = server_store()
+    try:
+        settings = class_settings()
+    except TuneLabError as error:  # a damaged classroom.json: refuse rather than open every workspace
+        st.error(user_words(error), icon=":material/lock:")
+        st.stop()
+    if not settings.enabled:
+        return store
+    workspace = session_workspace()
+    if workspace is None:
+        st.warning("This server is in class mode: enter your name on the Home page first.", icon=":material/badge:")
+        st.stop()
+    return store_for(store, workspace, settings)
+
+
+def is_teacher() -> bool:
+    """Whether this session is the teacher's (always False outside class mode)."""
+    workspace = session_workspace()
+    return workspace is not None and workspace.is_teacher and cache_scope() != ""
+
+
+def may_change(store: Store | WorkspaceStore, name: str) -> bool:
+    """Whether this session may stop, delete or resume tuning job ``name``: for a page to offer the buttons.
+
+    The engine refuses anyway (:class:`~tuning.classroom.WorkspaceStore`); this only keeps a
+    page from showing a button that would be refused.
+    """
+    return store.may_change_job(name) if isinstance(store, WorkspaceStore) else True
+
+
+def session_uploads() -> WorkspaceUploads | None:
+    """The uploads as this session's workspace sees them in class mode; None outside it (every upload, as before)."""
+    if not cache_scope():
+        return None
+    settings = class_settings()
+    return uploads_for(session_workspace() or TEACHER, settings)
+
+
+def visible_datasets() -> list[DatasetInfo]:
+    """The bundled datasets and the uploads this session may see (every upload outside class mode)."""
+    infos = list_datasets(include_uploaded=True)
+    uploads = session_uploads()
+    if uploads is None:
+        return infos
+    allowed = {info.name for info in uploads.list()}
+    return [info for info in infos if info.name in allowed or not is_uploaded_dataset(info.name)]
 
 
 class JobLauncher:
     """Tuning jobs started from the dashboard, running in background threads of the server.
 
     Shared by every browser session (a teacher's and the students'); closing a tab does
-    not stop a job, and the store keeps every result.
+    not stop a job, and the store keeps every result. :meth:`acting_as` gives a session
+    the same launcher working through its own store, so a student's job is stamped with
+    their workspace and a resume of another's is refused by the engine.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store | WorkspaceStore) -> None:
         self.store = store
         self._lock = threading.Lock()
         self._handles: dict[str, TuningJobHandle] = {}
-        self._seed_study: SeedStudyHandle | None = None
+        self._seed_studies: dict[str, SeedStudyHandle] = {}
+
+    def acting_as(self, store: Store | WorkspaceStore) -> JobLauncher:
+        """This launcher (its handles and lock) launching and resuming through ``store``."""
+        view = copy.copy(self)
+        view.store = store
+        return view
+
+    def _scope(self) -> str:
+        workspace = getattr(self.store, "workspace", None)
+        return workspace.key if workspace is not None else ""
 
     def launch(self, config: TuningJobConfig, *, scheduler: str | None = None) -> str:
         """Check and start a tuning job; return its name. Bad input raises ValidationError.
@@ -107,28 +216,34 @@ class JobLauncher:
     def repeat_over_seeds(self, names: list[str], seeds: list[int]) -> SeedStudyHandle:
         """Rerun tuning jobs over seeds in the background (Compare's "Repeat over seeds").
 
-        One study at a time for the server: while one runs, asking again returns it. Bad
-        input raises ValidationError, before anything runs.
+        One study at a time for the server (in class mode, for each workspace): while one
+        runs, asking again returns it. Bad input raises ValidationError, before anything runs.
         """
         with self._lock:
-            if self._seed_study is None or not self._seed_study.running:
-                self._seed_study = launch_rerun_with_seeds(self.store, names, seeds)
-            return self._seed_study
+            study = self._seed_studies.get(self._scope())
+            if study is None or not study.running:
+                study = self._seed_studies[self._scope()] = launch_rerun_with_seeds(self.store, names, seeds)
+            return study
 
     def seed_study(self) -> SeedStudyHandle | None:
-        """The latest repeat over seeds, running or ended (``None`` before the first)."""
+        """The latest repeat over seeds (this workspace's in class mode), running or ended (``None`` before the first)."""
         with self._lock:
-            return self._seed_study
+            return self._seed_studies.get(self._scope())
 
 
 @st.cache_resource
-def get_launcher() -> JobLauncher:
+def server_launcher() -> JobLauncher:
     """The server's one launcher; its first call also warms up the worker processes.
 
     ``warm_up`` runs in a background thread, so no page waits for it.
     """
     threading.Thread(target=warm_up, name="tunelab-warm-up", daemon=True).start()
-    return JobLauncher(get_store())
+    return JobLauncher(server_store())
+
+
+def get_launcher() -> JobLauncher:
+    """The server's launcher, launching and resuming through this session's store (:func:`get_store`)."""
+    return server_launcher().acting_as(get_store())
 
 
 def mark_dead_runners(store: Store) -> None:
@@ -158,7 +273,15 @@ def pick_tuning_job(store: Store):  # noqa: ANN201 - returns TuningJob | None
         st.info("No tuning jobs yet: launch one from the Home page, the CLI or Python.")
         return None
     names = [job.name for job in jobs]
-    wanted = st.query_params.get("job") or st.session_state.get("tuning_job")
+    linked = st.query_params.get("job")
+    wanted = linked or st.session_state.get("tuning_job")
+    if isinstance(store, WorkspaceStore) and linked and linked not in names:
+        # In class mode a link to a job this workspace may not see: refused in words, and the
+        # same words whether it is another student's or none at all (a link tells nothing).
+        st.warning(f"The link's tuning job **{literal(linked)}** is not one you can open here: it belongs to "
+                   "another student, or there is no such job. Showing one of yours instead.", icon=":material/lock:")
+    if isinstance(store, WorkspaceStore) and st.session_state.get("pick_tuning_job") not in names:
+        st.session_state.pop("pick_tuning_job", None)  # a crafted widget value naming a hidden job: dropped
     index = names.index(wanted) if wanted in names else 0
     # The key keeps the picker one widget: unkeyed, its identity included ``index`` and the
     # labels with each job's status, so a pick or a job ending made a new picker, and with
@@ -167,16 +290,28 @@ def pick_tuning_job(store: Store):  # noqa: ANN201 - returns TuningJob | None
                         format_func=lambda n: f"{n} ({next(j.status for j in jobs if j.name == n)})")
     st.session_state["tuning_job"] = name
     sync_to_url("job", name)  # the address bar links to this job (views/deep_link.py)
-    return next(job for job in jobs if job.name == name)
+    job = next(job for job in jobs if job.name == name)
+    if not may_change(store, name):
+        st.caption(f":material/visibility: Read-only: {literal(owner_words(job.workspace))}'s tuning job. "
+                   "You can look and compare, not stop, delete or resume it.")
+    return job
+
+
+def owner_words(workspace_key: str | None) -> str:
+    """Whose a job is, for a page: a student's name, "the teacher" or "the lab" (made outside class mode)."""
+    if workspace_key is None:
+        return "the lab"
+    return str(TEACHER) if workspace_key == TEACHER.key else workspace_key
 
 
 def job_version(job) -> tuple:  # noqa: ANN001 - a TuningJob
     """What changes whenever the tuning job's training jobs do: a key for cached tables and charts.
 
     A finished job never changes, so every session and rerun reuses what was built once; a
-    running one gets a new key when a training job starts or ends.
+    running one gets a new key when a training job starts or ends. In class mode the key holds
+    the session's workspace (:func:`cache_scope`): no session is handed a table built for another.
     """
-    return job.name, job.created_at, job.status, tuple(sorted(job.status_counters.items()))
+    return job.name, job.created_at, job.status, tuple(sorted(job.status_counters.items())), cache_scope()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

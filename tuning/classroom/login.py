@@ -7,12 +7,16 @@ check a password without counting the failure.
 
 from __future__ import annotations
 
+import logging
+
 from tuning.classroom.attempts import AttemptLimiter
 from tuning.classroom.settings import ClassSettings
 from tuning.classroom.workspace import TEACHER, Workspace
 from tuning.errors import ValidationError
 
 __all__ = ["TeacherLogin", "enter_as_student"]
+
+_log = logging.getLogger("tuning.classroom")
 
 
 class TeacherLogin:
@@ -33,9 +37,12 @@ class TeacherLogin:
             raise ValidationError("no teacher password is set on this server; set one when starting class mode.")
         wait = self.limiter.wait_seconds(key)
         if wait > 0:
+            _log.warning("class mode: teacher login refused for %s: too many wrong passwords (%.0f s to wait)",
+                         key, wait)
             raise ValidationError(f"too many wrong passwords; try again in {max(1, round(wait))} s.")
         if not self.settings.password_matches(password):
             self.limiter.failed(key)
+            _log.warning("class mode: wrong teacher password from %s", key)
             raise ValidationError("that is not the teacher's password.")
         self.limiter.succeeded(key)
         return TEACHER

@@ -25,6 +25,7 @@ Outside class mode there is no wrapper: the plain store, exactly as before.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -37,6 +38,8 @@ from tuning.records import TrainingJob, TuningJob
 from tuning.store.database import Store, StrategyCalls
 
 __all__ = ["WorkspaceStore", "store_for"]
+
+_log = logging.getLogger("tuning.classroom")
 
 
 class WorkspaceStore:
@@ -72,6 +75,8 @@ class WorkspaceStore:
         whose = ("the teacher (a shared demo job)" if job_workspace == TEACHER_KEY
                  else "the lab (made outside class mode)" if job_workspace is None
                  else "another student")
+        _log.warning("class mode: refused: %s tried to %s tuning job %r of workspace %r",
+                     self.workspace, doing, name, job_workspace)
         return ValidationError(f"this tuning job belongs to {whose}: {self.workspace} cannot {doing} "
                                f"{name!r}. Launch a tuning job of your own (a warm start from it works) instead.")
 
@@ -83,6 +88,8 @@ class WorkspaceStore:
     def _check_see(self, name: str) -> None:
         job_workspace = self.store.workspace_of(name)
         if not self.may_see(job_workspace):
+            _log.warning("class mode: refused: %s tried to see tuning job %r of workspace %r",
+                         self.workspace, name, job_workspace)
             raise ValidationError(f"this tuning job belongs to another student: {self.workspace} cannot see "
                                   f"{name!r}. Pick one of your own tuning jobs.")
 
@@ -94,6 +101,8 @@ class WorkspaceStore:
     def get_tuning_job(self, name: str) -> TuningJob:
         job = self.store.get_tuning_job(name)
         if not self.may_see(job.workspace):
+            _log.warning("class mode: refused: %s tried to see tuning job %r of workspace %r",
+                         self.workspace, name, job.workspace)
             raise ValidationError(f"this tuning job belongs to another student: {self.workspace} cannot see "
                                   f"{name!r}. Pick one of your own tuning jobs.")
         return job

@@ -45,6 +45,10 @@ class WorkspaceUploads:
             raise ValidationError(f"this dataset belongs to {whose}: {self.workspace} cannot {doing} {name!r}. "
                                   "Upload it under a name of your own instead.")
 
+    def may_change(self, name: str) -> bool:
+        """Whether this workspace may replace or delete upload ``name``: for a page to offer the button."""
+        return self.workspace.is_teacher or uploaded_dataset_workspace(name) == self.workspace.key
+
     def list(self) -> list[DatasetInfo]:
         """The uploads this workspace may see, by name."""
         return [info for info in list_uploaded_datasets() if self._may_see(uploaded_dataset_workspace(info.name))]

@@ -23,6 +23,7 @@ from tuning.visualization._hyperband import plot_hyperband
 from tuning.visualization._importance import hyperparameter_importance, plot_importance
 from tuning.visualization._intermediate import plot_intermediate_values
 from tuning.visualization._lab import plot_lab_curves
+from tuning.visualization._leaderboard import plot_leaderboard
 from tuning.visualization._median_rule import plot_median_rule
 from tuning.visualization._objective_surface import plot_objective_surface
 from tuning.visualization._parallel_coordinates import plot_parallel_coordinates
@@ -49,6 +50,7 @@ __all__ = [
     "plot_target_distribution",
     "plot_intermediate_values",
     "plot_lab_curves",
+    "plot_leaderboard",
     "plot_median_rule",
     "plot_objective_surface",
     "plot_parallel_coordinates",
