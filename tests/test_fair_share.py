@@ -269,13 +269,15 @@ def test_the_monitor_page_shows_a_waiting_job_s_queued_line(tmp_path):
     handle = launch_tuning_job(_config("ann-on-monitor"), WorkspaceStore(store, ANN))
     _until(lambda: store.get_tuning_job("ann-on-monitor").queue_status is not None, "the queued line")
     main = sys.modules["__main__"]
-    app = AppTest.from_file("../views/monitor.py", default_timeout=60).run()
+    app = AppTest.from_file("../views/monitor.py", default_timeout=60)
+    app.session_state["class.workspace"] = ANN  # Ann's own session, past the class-mode name prompt
+    app.run()
     sys.modules["__main__"] = main  # AppTest leaves the page as __main__: the job's workers would import it
     assert not app.exception
     assert "queued: next to start when a training slot frees" in [info.value for info in app.info]
     blocker.close()
     assert handle.wait(timeout=DEADLINE).status == "Completed"
-    app = AppTest.from_file("../views/monitor.py", default_timeout=60).run()
+    app.run()
     assert not any("queued" in info.value for info in app.info)  # gone once it ran
     store.dispose()
 
