@@ -221,7 +221,7 @@ def _dry_points(config: TuningJobConfig, jobs: int) -> list:
 
     from tuning import prepare
 
-    strategy = prepare(config.replace(name="dry")).new_strategy()
+    strategy = prepare(config.replace(name="dry")).strategy
     points = []
     while len(points) < jobs:
         for point in strategy.suggest(1):
