@@ -20,7 +20,9 @@ Usage::
    start to its exit. Both pay their own imports and first-use costs (the peer imports
    scikit-learn and, at its first model, skops, as any script would); the peer does no
    more than that. The ratio is TuneLab's seconds over the peer's in the same repeat (they
-   run back to back, so both see the same load); the median of the repeats is printed.
+   run back to back, so both see the same load); the median of the repeats is printed,
+   with each side's start-up (from its launch until its first training job starts: the
+   cold part), apart from the loop, whose per-job overhead bench/bench_overhead.py measures.
 
 Why a fresh-process peer, when bench/bench_overhead.py times the first tuning job of a
 process that has already imported everything against a plain loop that has already run one
@@ -57,14 +59,28 @@ JOB = {
 
 def _timed(command: list[str], root: Path, *, check: str | None = None) -> float:
     """Wall seconds of one fresh process, run with ``root`` first on its path."""
+    return _run(command, root, check=check)[0]
+
+
+def _run(command: list[str], root: Path, *, check: str | None = None) -> tuple[float, float, str]:
+    """Wall seconds of one fresh process run with ``root`` first on its path, its start (epoch) and its output."""
     env = {**os.environ, "PYTHONPATH": str(root)}
-    started = time.perf_counter()
+    launched, started = time.time(), time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, timeout=900)
     seconds = time.perf_counter() - started
     if result.returncode != 0 or (check is not None and check not in result.stdout):
         raise RuntimeError(f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout[-2000:]}\n"
                            f"{result.stderr[-2000:]}")
-    return seconds
+    return seconds, launched, result.stdout
+
+
+def _first_start(store: Path, name: str) -> float:
+    """When the tuning job's first training job started (epoch seconds), read back from its store."""
+    import sqlite3
+
+    with sqlite3.connect(store) as connection:
+        return connection.execute("SELECT MIN(start_time) FROM training_jobs WHERE tuning_job_name = ?",
+                                  (name,)).fetchone()[0]
 
 
 def _listed_store(folder: Path) -> Path:
@@ -109,12 +125,14 @@ def plain_loop(path: str) -> None:
     initialize(given["data"], given["algorithm"], given["metric"], None, os.getpid())
     better = max if given["higher_is_better"] else min
     best = None  # kept like the runner keeps it: a model is serialised only when it is the best
+    first_start = None
     for index, point in enumerate(given["points"]):
         outcome = run_training_job(index, point, index, False, best)
+        first_start = outcome.start_time if first_start is None else first_start
         if outcome.final_objective_value is not None:
             value = outcome.final_objective_value
             best = value if best is None else better(best, value)
-    print(f"plain loop: {len(given['points'])} training jobs, best {best}")
+    print(f"plain loop: {len(given['points'])} training jobs, best {best}, first started {first_start!r}")
 
 
 def main() -> None:
@@ -147,12 +165,17 @@ def main() -> None:
                 [*python, "-m", "tuning", "--store", str(listed), "list"], root, check=LISTED_JOBS[-1]))
             if plain_input is not None:
                 store = folder / f"run-{label.replace(' ', '-')}.db"
-                tunelab = _timed([*python, "-m", "tuning", "--store", str(store), "run", str(job_file), "--quiet",
-                                  "--name", f"cold-{repeat}"], root, check="Best training job")
-                plain = _timed([*python, str(HERE / "bench" / "bench_cold_start.py"), "--plain-loop",
-                                str(plain_input)], root, check="plain loop")
+                tunelab, launched, _ = _run([*python, "-m", "tuning", "--store", str(store), "run", str(job_file),
+                                             "--quiet", "--name", f"cold-{repeat}"], root, check="Best training job")
+                tunelab_startup = _first_start(store, f"cold-{repeat}") - launched
+                plain, launched, shown = _run([*python, str(HERE / "bench" / "bench_cold_start.py"), "--plain-loop",
+                                               str(plain_input)], root, check="plain loop")
+                plain_startup = float(shown.rsplit("first started ", 1)[1]) - launched
                 seen.setdefault("TuneLab CLI run, fresh process", []).append(tunelab)
+                seen.setdefault("  of which start-up (to 1st job)", []).append(tunelab_startup)
                 seen.setdefault("plain loop, fresh process", []).append(plain)
+                seen.setdefault("  of which start-up (to 1st job) ", []).append(plain_startup)
+                seen.setdefault("start-up, TuneLab minus plain", []).append(tunelab_startup - plain_startup)
                 seen.setdefault("ratio", []).append(tunelab / plain)
         loads.append(os.getloadavg()[0])
         print(f"repeat {repeat + 1} of {args.repeats} done [load {loads[-1]:.2f}]", flush=True)
