@@ -15,9 +15,13 @@ Usage::
    the best model saved), against a plain Python loop calling the same training function
    (:func:`tuning.running.worker.run_training_job`, passing the best objective so far as the
    runner does) on the same hyperparameters in one process. TuneLab runs three times in
-   this process: *cold* (the first tuning job: the forkserver boots and imports the
-   worker's modules, as for a CLI run) and *warm* twice (later jobs, as in the dashboard);
-   the plain loop runs before and after each. The machine's load moves, so each run is
+   this process: *cold* (the first tuning job of this process, which has imported
+   everything already: the forkserver boots and imports the worker's modules inside the
+   timed call) and *warm* twice (later jobs, as in the dashboard); the plain loop runs
+   before and after each. The plain loop has run one job before its timing starts, so its
+   own first-use imports are outside it: it is the peer of the warm runs. For the first
+   tuning job of a fresh process against a plain loop in a fresh process (both paying their
+   imports), see bench/bench_cold_start.py. The machine's load moves, so each run is
    printed, split into start-up, the jobs themselves and the wind-down, with the worker's
    idle time between jobs; the ratio is what the store, the process boundary and the
    bookkeeping add.
@@ -212,7 +216,8 @@ def runner_overhead(jobs: int) -> None:
     # Other work on the machine moves every run; the fastest run of each is the least disturbed.
     best_warm = min(runs["warm"]["total"], runs["warm again"]["total"])
     print(f"  fastest warm TuneLab / fastest plain loop: {best_warm:.2f} / {min(plains):.2f} s = "
-          f"{best_warm / min(plains):.2f}x; cold / fastest plain: {runs['cold']['total'] / min(plains):.2f}x")
+          f"{best_warm / min(plains):.2f}x; cold / fastest plain: {runs['cold']['total'] / min(plains):.2f}x "
+          "(cold here: imports done, the forkserver's inside the timing; fresh processes: bench_cold_start.py)")
 
 
 def _dry_points(config: TuningJobConfig, jobs: int) -> list:
@@ -221,7 +226,7 @@ def _dry_points(config: TuningJobConfig, jobs: int) -> list:
 
     from tuning import prepare
 
-    strategy = prepare(config.replace(name="dry")).new_strategy()
+    strategy = prepare(config.replace(name="dry")).strategy
     points = []
     while len(points) < jobs:
         for point in strategy.suggest(1):

@@ -21,6 +21,10 @@
     python -m tuning class on|off|show               class mode's settings and the teacher's password
                                                      (tuning/classroom/command.py)
 
+Each command imports what it needs when it is chosen, not when this module loads: pandas,
+SQLAlchemy, scikit-learn and the runner cost seconds to import, and ``list``, ``stop`` or
+``--help`` need few of them (bench/bench_cold_start.py measures it).
+
 The store is ``$TUNELAB_HOME/tunelab.db`` unless ``--store`` (or ``$TUNELAB_STORE_URL``) names
 a file or a SQLAlchemy URL, such as ``postgresql+psycopg://user:password@host/tunelab``. Bad input prints ``error: ...`` (no traceback) and exits with status 2.
 """
@@ -32,10 +36,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from tuning.errors import StoreWriteError, TuneLabError, ValidationError, os_error_words
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["main"]
 
@@ -54,6 +60,8 @@ def _group(store, name: str):  # noqa: ANN001, ANN202 - a DefinitionsGroup, or N
 
 
 def _print_frame(frame: pd.DataFrame) -> None:
+    import pandas as pd  # here, not at the top: only the commands that print a table pay for it
+
     with pd.option_context("display.max_columns", None, "display.width", 200, "display.max_colwidth", 40):
         print(frame.to_string(index=False) if not frame.empty else "(none)")
 
@@ -81,7 +89,21 @@ def _read_config(path: str):  # noqa: ANN202
     return beside_the_file(config)
 
 
+def _start_workers_now() -> None:
+    """Start the training jobs' worker processes (their forkserver) before anything else.
+
+    Why first: its imports (scikit-learn, skops, Optuna: over a second) then run on the
+    other core while this process imports the runner and reads the data, instead of after
+    (:func:`tuning.running.forkserver.warm_up`). It returns at once; the forkserver of a
+    command that then fails (a bad file) ends with this process.
+    """
+    from tuning.running.forkserver import warm_up
+
+    warm_up()
+
+
 def _run(args: argparse.Namespace) -> int:
+    _start_workers_now()
     from tqdm import tqdm
 
     from tuning.running.cluster import default_scheduler, scheduler_or_none
@@ -154,6 +176,7 @@ def _progress_bar(total: int, done: int, quiet: bool):  # noqa: ANN202
 
 
 def _resume(args: argparse.Namespace) -> int:
+    _start_workers_now()
     from tuning.running.cluster import default_scheduler, scheduler_or_none
     from tuning.running.resume import prepare_resume
 

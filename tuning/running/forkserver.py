@@ -18,19 +18,20 @@ from typing import Any
 
 __all__ = ["MainModuleHidden", "warm_up", "worker_context"]
 
-WORKER_MODULES = ("tuning.running.worker",)
-"""What every worker process imports, loaded once in the forkserver."""
+WORKER_MODULES = ("tuning.running.worker", "skops.io")
+"""What every worker process imports, loaded once in the forkserver: the worker's module
+(scikit-learn, the algorithms, and Optuna for the board's process, forked from it too) and
+skops, which writes each tuning job's feature encoder and the scikit-learn models (a second
+or more to import: paid here, once, beside the runner's own imports, not in the first job)."""
 
 
-def worker_context(*, skops: bool) -> ForkServerContext:
+def worker_context() -> ForkServerContext:
     """The forkserver start method, with the workers' modules imported once in the forkserver.
 
-    Later tuning jobs in this process reuse the forkserver. skops, which writes the
-    scikit-learn models, takes a second or more to import: in the forkserver
-    it is paid while this process imports it too for the encoder, not in the first job.
+    Later tuning jobs in this process reuse the forkserver.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([*WORKER_MODULES, *(["skops.io"] if skops else [])])
+    context.set_forkserver_preload(list(WORKER_MODULES))
     return context
 
 
@@ -39,12 +40,18 @@ def warm_up() -> None:
 
     The first tuning job of a process otherwise waits about 1.4 s (measured) while the
     forkserver imports scikit-learn, pandas, Optuna and skops; later jobs fork from it at
-    once. The dashboard calls this when it starts, so a class's first demo job starts
-    as fast as the next ones. Calling it again does nothing.
+    once. This returns at once: the forkserver is a process of its own, which does its
+    imports on the other core while this process goes on with its own work (imports,
+    reading the data); a first worker asked for before they are done waits for them.
+
+    Who calls it, as early as each can: the dashboard when it starts, so a class's first
+    demo job starts as fast as the next ones; ``python -m tuning run`` and ``resume``
+    before they import the runner; :func:`~tuning.running.runner.run_tuning_job` before it
+    prepares the job. Calling it again does nothing.
     """
     from multiprocessing import forkserver
 
-    worker_context(skops=True)
+    worker_context()
     with MainModuleHidden():
         forkserver.ensure_running()
 

@@ -66,7 +66,7 @@ from tuning.metrics import MAXIMIZE
 from tuning.job.preparation import PreparedTuningJob, encode_channels, prepare
 from tuning.records import TrainingJob, TrainingJobStatus, TuningJob, TuningJobStatus
 from tuning.job.stopping_condition import runtime_limit_seconds
-from tuning.running.worker import NOT_STARTED, TrainingOutcome, initialize, run_training_job
+from tuning.running.worker import NOT_STARTED, TrainingOutcome, dump_encoder, initialize, run_training_job
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -129,6 +129,7 @@ def run_tuning_job(
     <tuning.store.database.Store.mark_dead_runners>`): a warm-start parent whose process
     died counts as ended, and the store a new job joins tells the truth.
     """
+    warm_up()  # the workers' forkserver imports while this process checks the job and reads its data
     store.mark_dead_runners()
     prepared = config if isinstance(config, PreparedTuningJob) else prepare(config, store=store)
     resume = prepared.resume if isinstance(prepared, ResumedTuningJob) else None
@@ -162,9 +163,9 @@ def run_tuning_job(
     if on_start is not None:
         on_start(prepared)
     try:
-        loop.run(lambda: save_encoding(
+        loop.run(preprocessor, lambda encoded: save_encoding(
             store.tuning_job_artifacts(prepared.name), preprocessor, target_encoder,
-            prepared.train.features, prepared.train.problem_type, prepared.train.target_name),
+            prepared.train.features, prepared.train.problem_type, prepared.train.target_name, encoded=encoded),
             cluster=cluster)
     except StoreWriteError as error:  # a full or read-only disk: Interrupted, for resume to go on
         try:
@@ -256,9 +257,13 @@ class _TuningLoop:
         self.refill = list(state.refill)
 
     # -- the loop ------------------------------------------------------------------------
-    def run(self, setup: Callable[[], None] = lambda: None, *, cluster: Client | None = None) -> None:
-        """Run the loop; ``setup`` runs in this process while the board process starts.
+    def run(self, encoder: Any = None, save_encoder: Callable[[bytes | None], None] = lambda encoded: None, *,
+            cluster: Client | None = None) -> None:
+        """Run the loop, first saving the job's fitted feature ``encoder`` with ``save_encoder``.
 
+        ``save_encoder`` is given the encoder in skops' format, made by the first worker
+        process (:meth:`_encoded`), or ``None`` to serialise it itself (on a Dask cluster,
+        whose workers may be other machines; it then runs while the board process starts).
         With a Dask ``cluster`` client, training jobs run on its workers. In class mode, training
         jobs wait for slots the server shares out (:mod:`tuning.running.fair_share`).
         """
@@ -266,10 +271,10 @@ class _TuningLoop:
         self.admission = admission_for(self.store, self.name, cluster=cluster)  # its slots back on every way out
         self.queue_ahead &= not self.admission.limited  # a job queued ahead in the pool would hold a slot idle
         with self.admission, MainModuleHidden():
-            self._run(setup)
+            self._run(encoder, save_encoder)
 
-    def _run(self, setup: Callable[[], None]) -> None:
-        context = worker_context(skops=self.prepared.algorithm.model_file.endswith(".skops"))
+    def _run(self, encoder: Any, save_encoder: Callable[[bytes | None], None]) -> None:
+        context = worker_context()
         self.stop_flag = context.Value("b", 0, lock=False)
         started: dict[str, Any] = {}
 
@@ -290,12 +295,13 @@ class _TuningLoop:
             except BaseException as error:  # noqa: BLE001 - raised below, in this thread
                 started["error"] = error
 
-        # The board's process boots (the forkserver's first start imports the worker's
-        # modules) while this process does its own set-up: they overlap on two cores.
+        # The board's process is forked from the forkserver (its imports started with the
+        # tuning job: warm_up) while this process goes on: they overlap on two cores.
         thread = threading.Thread(target=board, name=f"board-{self.name}", daemon=True)
         thread.start()
         try:
-            setup()
+            if self.cluster is not None:
+                save_encoder(None)
         finally:
             thread.join()
         if "error" in started:
@@ -305,6 +311,8 @@ class _TuningLoop:
         stop_deadline: float | None = None
         last_write = time.monotonic()
         try:
+            if self.cluster is None:
+                save_encoder(self._encoded(encoder, context))
             while True:
                 now = time.monotonic()
                 if self.stop_reason is None:
@@ -349,6 +357,22 @@ class _TuningLoop:
             self.pool.shutdown(wait=True, cancel_futures=True)
             manager.shutdown()
         self._finish()
+
+    def _encoded(self, encoder: Any, context: Any) -> bytes | None:
+        """The feature encoder in skops' format, made by the pool's first worker process.
+
+        Why there: that process has skops imported already (the forkserver preloads it),
+        and this one then needs skops for nothing while the job runs (the models come back
+        serialised too), which spares it about a second of imports (measured by
+        bench/bench_cold_start.py). ``None`` when the worker died first (the encoder is then
+        serialised here, and a new pool takes over).
+        """
+        try:
+            return self.pool.submit(dump_encoder, encoder).result()
+        except BrokenProcessPool:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool(context)
+            return None
 
     def _new_pool(self, context: Any) -> ProcessPoolExecutor | DaskPool:
         if self.cluster is not None:
@@ -681,6 +705,7 @@ def launch_tuning_job(config: TuningJobConfig, store: Store, **kwargs: Any) -> T
     Returns at once with a handle; the dashboard launches jobs this way. Bad input raises
     here, before the thread starts.
     """
+    warm_up()  # as in run_tuning_job: the forkserver's imports overlap the check
     store.mark_dead_runners()  # before the check: a warm-start parent whose process died has ended
     return launch_prepared(prepare(config, store=store), store, **kwargs)
 

@@ -17,6 +17,11 @@ at each reported round, with no round trip to the board; a job queued ahead that
 the flag set does not start at all (:data:`NOT_STARTED`). A training job's own limit,
 StoppingCondition.MaxRuntimeInSeconds, is heard at the same reported rounds
 (:mod:`tuning.running.training_deadline`).
+
+Once per tuning job, a worker also serialises the fitted feature encoder
+(:func:`dump_encoder`), for the same reason it serialises the models: skops, imported by
+the forkserver before any worker starts, then never has to be imported by the runner's own
+process (about a second: it lists every scikit-learn estimator as it loads).
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from tuning.running.lifeline import exit_when_gone
 from tuning.running.training_deadline import MAX_RUNTIME_EXCEEDED, Deadline, exceeded
 from tuning.metrics import get_metric
 
-__all__ = ["NOT_STARTED", "TrainingOutcome", "initialize", "run_training_job", "worker_state"]
+__all__ = ["NOT_STARTED", "TrainingOutcome", "dump_encoder", "initialize", "run_training_job", "worker_state"]
 
 NOT_STARTED = "NotStarted"
 """The status of a job that was queued ahead and found the tuning job stopping: it never
@@ -198,6 +203,13 @@ def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, pru
         target_mean=model.target_mean,
         target_scale=model.target_scale,
     )
+
+
+def dump_encoder(preprocessor: Any) -> bytes:
+    """The fitted feature encoder in skops' format: ``encoding.skops``'s bytes, for the runner to write."""
+    import skops.io
+
+    return skops.io.dumps(preprocessor)
 
 
 def _failure_reason(error: BaseException) -> str:

@@ -39,12 +39,18 @@ __all__ = ["Predictor", "load_predictor", "save_encoding", "save_model"]
 
 
 def save_encoding(folder: Path, preprocessor: Any, target_encoder: TargetEncoder, features: pd.DataFrame,
-                  problem_type: str, target_name: str) -> None:
-    """Write the fitted feature encoder and what the columns were."""
-    import skops.io
+                  problem_type: str, target_name: str, *, encoded: bytes | None = None) -> None:
+    """Write the fitted feature encoder and what the columns were.
 
+    ``encoded``: the encoder already in skops' format (the runner has a worker process make
+    it: :func:`tuning.running.worker.dump_encoder`); ``None``: it is serialised here.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    skops.io.dump(preprocessor, folder / "encoding.skops")
+    if encoded is None:
+        import skops.io  # here, not at the top: about a second to import, and a run need not (see above)
+
+        encoded = skops.io.dumps(preprocessor)
+    (folder / "encoding.skops").write_bytes(encoded)
     (folder / "encoding.json").write_text(json.dumps({
         "feature_columns": [str(column) for column in features.columns],
         "feature_dtypes": {str(c): str(t) for c, t in features.dtypes.items()},
