@@ -85,8 +85,8 @@ def whatif_table(store: Store) -> list[str]:
     runs: dict[tuple[str, str], list[tuple[int, object, list[TrainingJob]]]] = defaultdict(list)
     measured: dict[tuple[str, str], list[int]] = defaultdict(list)
     for job in store.list_tuning_jobs():
-        if job.strategy != "Random":
-            continue  # only Random proposes the same jobs with and without stopping
+        if job.strategy != "Random" or job.status != "Completed":
+            continue  # only Random proposes the same jobs with and without stopping; a run cut short is left out
         trainings = store.training_jobs(job.name)
         used = sum(t.intermediate_values[-1][0] for t in trainings if t.intermediate_values)
         if job.config.get("EarlyStoppingType") == "Auto":
@@ -101,7 +101,8 @@ def whatif_table(store: Store) -> list[str]:
         maximize = offs[0][1].objective_type == MAXIMIZE
         off_best = statistics.mean(job.best_objective_value for _, job, _ in offs)
         cells = [dataset, algorithm,
-                 f"{sum(measured[(dataset, algorithm)]) / off_used:.0%}" if measured[(dataset, algorithm)] else "-"]
+                 f"{sum(measured[(dataset, algorithm)]) / off_used:.0%}"
+                 if len(measured[(dataset, algorithm)]) == len(offs) else "-"]  # the same seeds, or none
         for k, share in SETTINGS:
             used, bests = 0, []
             for _, job, trainings in offs:
