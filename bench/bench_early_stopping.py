@@ -46,6 +46,7 @@ from tuning.algorithms import get_algorithm, list_algorithms  # noqa: E402
 from tuning.analysis.resource_use import compute_usage  # noqa: E402
 from tuning.datasets.bundled import bundled_infos  # noqa: E402
 from tuning.metrics import MAXIMIZE  # noqa: E402
+from tuning.records import TrainingJob, TuningJob  # noqa: E402
 
 RESOURCE = {"xgboost": 100, "mlp": 20, "linear-learner": 20, "random-forest": 50}
 """Each algorithm's resource per training job: the lesson's 100 boosting rounds; 20 epochs and 50
@@ -149,12 +150,47 @@ def run_pair(store: Store, pair: Pair, seeds: list[int], *, jobs: int, parallel:
                 max_parallel_jobs=parallel, early_stopping_type=stopping,
                 early_stopping_grace_period=grace if stopping == "Auto" else None, random_seed=seed)
             job, trainings, seconds = timed_run(config, store)
-            usage = compute_usage(job, trainings)
-            if usage is None or job.best_objective_value is None:
-                raise RuntimeError(f"{pair.label} seed {seed} {stopping}: no training job finished ({job.status})")
             maximize = job.objective_type == MAXIMIZE
-            runs[stopping].append(Run(job.best_objective_value, usage.used, usage.full, usage.stopped, seconds))
+            runs[stopping].append(measured(job, trainings, seconds))
     return PairResult(pair, algorithm.resource_unit, maximize, runs["Off"], runs["Auto"])
+
+
+def measured(job: TuningJob, trainings: list[TrainingJob], seconds: float) -> Run:
+    """One finished tuning job as the store records it: its best, and the resource its training jobs trained."""
+    usage = compute_usage(job, trainings)
+    if usage is None or job.best_objective_value is None:
+        raise RuntimeError(f"{job.name}: no training job finished ({job.status})")
+    return Run(job.best_objective_value, usage.used, usage.full, usage.stopped, seconds)
+
+
+def results_from_stores(paths: list[Path]) -> list[PairResult]:
+    """The table's pairs rebuilt from the finished tuning jobs of earlier runs' stores (their printed paths),
+    so runs made in several processes give one table. A pair counts the seeds it has both Off and Auto
+    for; its seconds are each tuning job's own, from creation to end."""
+    found: dict[tuple[str, str], dict[int, dict[str, Run]]] = {}
+    objective: dict[tuple[str, str], tuple[str, bool, int]] = {}
+    for path in paths:
+        store = Store(f"sqlite:///{path.resolve()}")
+        for job in store.list_tuning_jobs():
+            if job.status != "Completed" or job.ended_at is None:
+                continue  # a run cut short is left out
+            key = (job.dataset, job.algorithm)
+            statics = job.config.get("StaticHyperparameters") or {}
+            resource = int(statics.get(get_algorithm(job.algorithm).resource, 0))
+            objective[key] = (job.objective_metric_name, job.objective_type == MAXIMIZE, resource)
+            run = measured(job, store.training_jobs(job.name), job.ended_at - job.created_at)
+            found.setdefault(key, {}).setdefault(int(job.config["RandomSeed"]), {})[job.config["EarlyStoppingType"]] = run
+        store.dispose()
+    results = []
+    for pair in bundled_pairs():
+        key = (pair.dataset, pair.algorithm)
+        seeds = sorted(seed for seed, runs in found.get(key, {}).items() if {"Off", "Auto"} <= set(runs))
+        if seeds:
+            name, maximize, resource = objective[key]
+            results.append(PairResult(Pair(pair.dataset, pair.algorithm, name, resource),
+                                      get_algorithm(pair.algorithm).resource_unit, maximize,
+                                      [found[key][s]["Off"] for s in seeds], [found[key][s]["Auto"] for s in seeds]))
+    return results
 
 
 COLUMNS = ("dataset", "algorithm", "objective", "Off best", "Auto best", "Auto's cost", "Auto's resource (of Off's)",
@@ -189,7 +225,19 @@ def main() -> None:
     parser.add_argument("--grace", type=int, help="Auto's grace period in resource units (default: a tenth)")
     parser.add_argument("--only", nargs="*", help="pairs as DATASET:ALGORITHM (default: all)")
     parser.add_argument("--out", type=Path, help="also write the table to this Markdown file")
+    parser.add_argument("--from-stores", type=Path, nargs="+", metavar="STORE.db",
+                        help="run nothing: the table of the finished runs in these stores (each run prints its store)")
     args = parser.parse_args()
+    if args.from_stores:
+        found = results_from_stores(args.from_stores)
+        results = [r for r in found if len(r.off) >= args.seeds]  # the seeds asked for, or the pair waits
+        command = "python bench/bench_early_stopping.py " + shlex.join(sys.argv[1:])
+        text = report(results, args, command, list(range(1, args.seeds + 1)),
+                      pending=len(bundled_pairs()) - len(results))
+        print(text)
+        if args.out:
+            args.out.write_text(f"# Early stopping, priced (issue 19, item 4)\n\n{text}\n")
+        return
     pairs = bundled_pairs(args.only)
     if not pairs:
         parser.error(f"no pair matches --only {' '.join(args.only)}; write them as DATASET:ALGORITHM, "

@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python bench/early_stopping_whatif.py STORE.db [--out bench/results/early-stopping-whatif.md]
+    .venv/bin/python bench/early_stopping_whatif.py STORE.db [STORE.db ...] [--out bench/results/early-stopping-whatif.md]
 
 ``STORE.db`` is the store ``bench_early_stopping.py`` printed (it keeps it). With the Random
 strategy, a seed proposes the same training jobs whether early stopping is Off or Auto, so
@@ -80,11 +80,11 @@ def replay(jobs: list[TrainingJob], *, parallel: int, maximize: bool, min_earlie
     return sum(c[-1][0] for c in seen if c), best
 
 
-def whatif_table(store: Store) -> list[str]:
-    """One row a (dataset, algorithm) pair of the store's Random Off runs; the settings as columns."""
+def whatif_table(stores: list[Store]) -> list[str]:
+    """One row a (dataset, algorithm) pair of the stores' Random Off runs; the settings as columns."""
     runs: dict[tuple[str, str], list[tuple[int, object, list[TrainingJob]]]] = defaultdict(list)
     measured: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for job in store.list_tuning_jobs():
+    for store, job in ((store, job) for store in stores for job in store.list_tuning_jobs()):
         if job.strategy != "Random" or job.status != "Completed":
             continue  # only Random proposes the same jobs with and without stopping; a run cut short is left out
         trainings = store.training_jobs(job.name)
@@ -120,18 +120,20 @@ def whatif_table(store: Store) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("store", type=Path, help="the store bench_early_stopping.py printed")
+    parser.add_argument("stores", type=Path, nargs="+", metavar="STORE.db",
+                        help="the stores bench_early_stopping.py printed")
     parser.add_argument("--out", type=Path, help="also write the table to this Markdown file")
     args = parser.parse_args()
-    store = Store(f"sqlite:///{args.store.resolve()}")
+    stores = [Store(f"sqlite:///{path.resolve()}") for path in args.stores]
     text = "\n".join([
-        f"Command: `python bench/early_stopping_whatif.py {shlex.quote(str(args.store))}`  ",
+        f"Command: `python bench/early_stopping_whatif.py {shlex.join(map(str, args.stores))}`  ",
         f"Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Each cell: the resource trained as a share "
         "of Off's, and the cost (best completed value against Off's best, relative; mean over the seeds).",
         "",
-        *whatif_table(store),
+        *whatif_table(stores),
     ])
-    store.dispose()
+    for store in stores:
+        store.dispose()
     print(text)
     if args.out:
         args.out.write_text(f"# Early stopping, what if (issue 19, item 4)\n\n{text}\n")

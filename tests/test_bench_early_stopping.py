@@ -58,6 +58,12 @@ def test_one_tiny_pair_gives_a_row_whose_resource_share_is_the_stores(tmp_path):
     assert cells[-1] == ("yes" if result.holds else "**no**")
     assert lines[-1].startswith("Target") and f"on {int(result.holds)} of 1 pairs" in lines[-1]
 
+    # The same table rebuilt from the store alone (--from-stores): the same pair, bests and resource.
+    (again,) = bench.results_from_stores([tmp_path / "store.db"])
+    assert again.pair == pair and again.higher_is_better
+    assert [(r.best, r.used, r.stopped) for r in again.off + again.auto] == [
+        (r.best, r.used, r.stopped) for r in result.off + result.auto]
+
 
 def _finished(index: int, curve: list[float], seconds_a_step: float = 1.0) -> TrainingJob:
     """A completed training job with this curve, one value a step."""
