@@ -40,7 +40,7 @@ from tuning.job.early_stopping import DEFAULT_GRACE_SHARE, median_rule_decision 
 from tuning.metrics import MAXIMIZE  # noqa: E402
 from tuning.records import TrainingJob, TrainingJobStatus  # noqa: E402
 
-SETTINGS = ((5, DEFAULT_GRACE_SHARE), (3, DEFAULT_GRACE_SHARE), (1, DEFAULT_GRACE_SHARE), (5, 0.05), (3, 0.05))
+SETTINGS = ((5, DEFAULT_GRACE_SHARE), (3, DEFAULT_GRACE_SHARE), (5, 0.05))
 """(min_earlier_jobs, grace period as a share of the resource): TuneLab's own first."""
 
 Curve = list[tuple[int, float]]
