@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tuning import ContinuousParameter, IntegerParameter, Store, TuningJobConfig, run_tuning_job  # noqa: E402
 from tuning.analysis.baseline import baseline_for_job  # noqa: E402
 from tuning.job.early_stopping import default_grace_period  # noqa: E402
+from tuning.records import TrainingJob, TuningJob  # noqa: E402
 
 RANGES = {
     "max_depth": IntegerParameter(3, 10, scaling_type="Linear"),
@@ -54,6 +55,15 @@ def near_duplicates(jobs: list) -> int:
     return pairs
 
 
+def timed_run(config: TuningJobConfig, store: Store) -> tuple[TuningJob, list[TrainingJob], float]:
+    """Run one tuning job through the public API (real worker processes); its record, its training
+    jobs as the store holds them, and its wall-clock seconds. Shared with ``bench_early_stopping.py``."""
+    started = time.perf_counter()
+    job = run_tuning_job(config, store)
+    seconds = time.perf_counter() - started
+    return job, store.training_jobs(job.name), seconds
+
+
 def run_one(store: Store, strategy: str, stopping: str, grace: int | None, seed: int) -> dict:
     config = TuningJobConfig(
         dataset="bank-marketing", algorithm="xgboost", objective_metric_name="validation:accuracy",
@@ -61,10 +71,7 @@ def run_one(store: Store, strategy: str, stopping: str, grace: int | None, seed:
         max_jobs=JOBS, max_parallel_jobs=3, early_stopping_type=stopping, early_stopping_grace_period=grace,
         random_seed=seed,
     )
-    started = time.perf_counter()
-    job = run_tuning_job(config, store)
-    seconds = time.perf_counter() - started
-    jobs = store.training_jobs(job.name)
+    job, jobs, seconds = timed_run(config, store)
     baseline = baseline_for_job(job)
     stopped = [t for t in jobs if t.status == "Stopped"]
     return {
