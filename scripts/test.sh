@@ -45,4 +45,8 @@ if ! has_initdb; then
   fi
 fi
 
-exec .venv/bin/python -m pytest "$@"
+# Two pytest workers (pytest-xdist): the tests mostly wait on worker processes, servers and the
+# browser, so two at once use the two cores the suite is sized for. Each test still gets its own
+# TuneLab home, ports and servers (conftest), so they do not see each other. Arguments given
+# after the command go to pytest (`bash scripts/test.sh -n 0 tests/test_cli.py` runs one file alone).
+exec .venv/bin/python -m pytest -n 2 "$@"

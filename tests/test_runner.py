@@ -353,7 +353,7 @@ def test_ctrl_c_stops_the_cli_job_quickly_and_keeps_what_finished(tmp_path):
     _wait_for(lambda: store.tuning_job_exists("ctrl-c")
               and any(j.intermediate_values for j in store.training_jobs("ctrl-c")), timeout=120)
     os.kill(runner.pid, signal.SIGINT)
-    _, err = runner.communicate(timeout=30)
+    _, err = runner.communicate(timeout=90)  # a hang check, not a timing: one loaded CI machine took over 30 s
     assert runner.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     job = store.get_tuning_job("ctrl-c")
