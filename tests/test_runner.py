@@ -348,12 +348,18 @@ def test_ctrl_c_stops_the_cli_job_quickly_and_keeps_what_finished(tmp_path):
         "ResourceLimits": {"MaxNumberOfTrainingJobs": 10, "MaxParallelTrainingJobs": 2}, "RandomSeed": 2,
     }))
     runner = subprocess.Popen([sys.executable, "-m", "tuning", "--store", str(db), "run", str(tmp_path / "job.json"), "--quiet"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONFAULTHANDLER": "1"})  # a hang below prints its threads
     store = Store(db)
     _wait_for(lambda: store.tuning_job_exists("ctrl-c")
               and any(j.intermediate_values for j in store.training_jobs("ctrl-c")), timeout=120)
     os.kill(runner.pid, signal.SIGINT)
-    _, err = runner.communicate(timeout=90)  # a hang check, not a timing: one loaded CI machine took over 30 s
+    try:
+        _, err = runner.communicate(timeout=90)  # a hang check, not a timing: one loaded CI machine took over 30 s
+    except subprocess.TimeoutExpired:
+        runner.send_signal(signal.SIGABRT)  # faulthandler prints where every thread of the runner waits
+        _, err = runner.communicate(timeout=30)
+        pytest.fail(f"the CLI runner did not end within 90 s of Ctrl-C; its threads:\n{err[-8000:]}")
     assert runner.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     job = store.get_tuning_job("ctrl-c")
