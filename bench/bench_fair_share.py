@@ -20,9 +20,27 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+if TYPE_CHECKING:
+    from tuning.records import TrainingJob
+
+
+def most_at_once(training_jobs: Sequence[TrainingJob]) -> int:
+    """The most training jobs that ran at the same moment, from their recorded start and end times.
+
+    An end at the very moment of another's start counts first (the slot went from one to the other).
+    """
+    edges = [(job.start_time, 1) for job in training_jobs] + [(job.end_time, -1) for job in training_jobs]
+    now = most = 0
+    for _, step in sorted(edges):
+        now += step
+        most = max(most, now)
+    return most
 
 
 def main() -> None:
@@ -54,17 +72,14 @@ def main() -> None:
           f"limit {args.limit}: {wall:.1f} s, statuses {sorted({job.status for job in jobs})}")
     print("| student | training jobs | training time, s | first start, s | last end, s |")
     print("|---|---|---|---|---|")
-    edges = []
+    every = []
     for student, handle in zip(students, handles):
         training = store.training_jobs(handle.name)
-        edges += [(job.start_time, 1) for job in training] + [(job.end_time, -1) for job in training]
+        every += training
         busy = sum(job.end_time - job.start_time for job in training)
         print(f"| {student} | {len(training)} | {busy:.1f} | {min(j.start_time for j in training) - start:.1f} "
               f"| {max(j.end_time for j in training) - start:.1f} |")
-    now = most = 0
-    for _, step in sorted(edges, key=lambda edge: (edge[0], edge[1])):
-        now += step
-        most = max(most, now)
+    most = most_at_once(every)
     grants = gate_for(LOCAL_POOL_KEY).granted_per_workspace
     print(f"most at once: {most}; grants per student: {sorted(grants.values())}")
 
