@@ -26,6 +26,20 @@ def _tunelab_home(tmp_path, monkeypatch):
     monkeypatch.setenv("TUNELAB_HOME", str(tmp_path / "home"))
 
 
+@pytest.fixture(autouse=True)
+def _ctrl_c_as_a_terminal_gives_it():
+    """Every test starts, and leaves, with Ctrl-C (SIGINT) raising KeyboardInterrupt.
+
+    A test that runs a helper process's set-up in this process (the lifeline ignores Ctrl-C
+    there, as a worker should) would otherwise leave SIGINT ignored, and every process a
+    later test starts inherits that: the Ctrl-C test's CLI runner then never heard its
+    SIGINT (seen under two pytest workers, its threads printed by faulthandler).
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 _REAL_MAIN_MODULE = sys.modules["__main__"]
 
 
