@@ -44,6 +44,7 @@ def test_three_sessions_launch_from_the_create_page_and_every_job_completes_once
     assert [row.student for row in load.rows] == ["Student 01", "Student 02", "Student 03"]
     assert [row.grants for row in load.rows] == [2, 2, 2]
     assert all(row.training_jobs == 2 and row.training_seconds > 0 and row.wait >= 0 for row in load.rows)
+    assert all(0 < row.cpu_seconds for row in load.rows)  # the share's measure, from the store
     assert load.completed == 3 and 1 <= load.most_at_once <= load.limit
     assert load.page_seconds(("launch",)) and len(load.page_seconds(("enter",), under_load=False)) == 9
     text = bench.report(load, command="test", max_jobs=2, max_parallel=2)

@@ -72,6 +72,7 @@ def test_every_training_job_completes_on_the_cluster_with_a_real_objective(store
     for training_job in jobs:
         assert training_job.status == "Completed", training_job.failure_reason
         assert 0.5 < training_job.final_objective_value <= 1.0  # AUC of a real model
+        assert training_job.cpu_seconds > 0  # one thread a worker process: its CPU time is the job's
     assert job.best_objective_value == max(j.final_objective_value for j in jobs)
     assert len({tuple(sorted(j.hyperparameters.items())) for j in jobs}) == 4
     assert training_jobs_ran_on(job.config) == f"the Dask cluster at {cluster.scheduler_address}"

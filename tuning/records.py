@@ -81,6 +81,11 @@ class TrainingJob:
     :data:`tuning.algorithms.TRAINING_CURVE_ROWS`) at the steps of ``intermediate_values``,
     where the algorithm scored it: the twin curve that shows overfitting. Empty for an
     algorithm without a resource (k-NN) and for jobs recorded before TuneLab kept it."""
+    cpu_seconds: float | None = None
+    """CPU time (user plus system, every thread) the worker process spent on this training
+    job: the share of the machine it took, which wall time is not once jobs contend for
+    cores. ``None`` while it runs, for jobs recorded before TuneLab kept it, and on a Dask
+    worker that runs more than one thread (the process's CPU time is then its threads')."""
 
     @property
     def elapsed_seconds(self) -> float | None:

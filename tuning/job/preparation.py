@@ -20,7 +20,6 @@ from __future__ import annotations
 import secrets
 
 import math
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -360,13 +359,11 @@ def grace_period_for(config: TuningJobConfig, algorithm: Algorithm, resolved: di
 
 
 def fresh_name(algorithm: str, strategy: str, store: Store | None) -> str:
-    stamp = time.strftime("%y%m%d-%H%M%S")
-    base = f"{algorithm[:10].strip('-')}-{strategy[:5].lower()}-{stamp}"
-    name, suffix = base, 1
-    while store is not None and store.tuning_job_exists(name):
-        suffix += 1
-        name = f"{base[:29]}-{suffix}"
-    return name
+    """``<algorithm>-<strategy>-<stamp>``, unique in ``store`` (see :mod:`tuning.job.naming`)."""
+    from tuning.job.naming import stamped_name
+
+    return stamped_name(f"{algorithm[:10].strip('-')}-{strategy[:5].lower()}",
+                        lambda name: store is not None and store.tuning_job_exists(name))
 
 
 def encode_channels(prepared: PreparedTuningJob) -> tuple[TrainingData, Any, TargetEncoder]:

@@ -209,9 +209,17 @@ def _train_on_worker(data: TrainingData, setup: _WorkerSetup, fn: Callable[..., 
             if state is None:
                 _forget_ended()
                 state = worker_state(data, setup.algorithm, setup.metric, setup.board.connect())
+                state["shared_process"] = _threads_here() > 1  # CPU time then counts the other threads' jobs
                 _states[setup.key] = state
                 setups[setup.key] += 1
     return fn(*args, state=state, **kwargs)
+
+
+def _threads_here() -> int:
+    """How many training jobs this Dask worker process may run at once (its threads)."""
+    from distributed import get_worker
+
+    return int(get_worker().state.nthreads)
 
 
 def _forget_ended() -> None:

@@ -580,7 +580,7 @@ class _TuningLoop:
                 start_time=outcome.start_time, end_time=outcome.end_time,
                 final_objective_value=value, failure_reason=outcome.failure_reason,
                 stopped_reason=stopped_reason, intermediate_values=outcome.intermediate_values,
-                train_intermediate_values=outcome.train_intermediate_values,
+                train_intermediate_values=outcome.train_intermediate_values, cpu_seconds=outcome.cpu_seconds,
             )
             self.callback(TuningProgress(
                 self.name, self.finished, self.prepared.max_jobs, len(self.running), last,
@@ -604,6 +604,7 @@ class _TuningLoop:
             stopped_reason=stopped_reason,
             intermediate_values=outcome.intermediate_values,
             train_intermediate_values=outcome.train_intermediate_values,
+            cpu_seconds=outcome.cpu_seconds,
         )
 
     def _save_best_model(self, outcome: TrainingOutcome, name: str, hyperparameters: dict[str, Any]) -> None:

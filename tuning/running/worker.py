@@ -72,6 +72,9 @@ class TrainingOutcome:
     """The model in the algorithm's artifact format; ``None`` when it could not be the best."""
     target_mean: float = 0.0
     target_scale: float = 1.0
+    cpu_seconds: float | None = None
+    """The worker process's CPU time over the job (:func:`time.process_time`: every thread,
+    XGBoost's OpenMP ones too); ``None`` where other jobs share the process (threads)."""
 
 
 def initialize(data: TrainingData, algorithm: str, metric: str, board: Any, runner_pid: int,
@@ -159,7 +162,7 @@ def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, pru
     data: TrainingData = state["data"]
     algorithm = state["algorithm"]
     metric = state["metric"].bound(hyperparameters)  # f_beta... of this job (static: the same in every job)
-    start = time.time()
+    start, cpu_start = time.time(), time.process_time()
     if _stopping(state):
         return TrainingOutcome(index, NOT_STARTED, start, start)
     reporter = _BoardReporter(index, state["board"], prune_live, state)
@@ -177,6 +180,7 @@ def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, pru
             intermediate_values=reporter.curve,
             train_intermediate_values=reporter.train_curve,
             failure_reason=_failure_reason(error),
+            cpu_seconds=_cpu_seconds(cpu_start, state),
         )
     # A "stop" heard at the very last round stopped nothing: the job ran its full course.
     ran_in_full = bool(
@@ -202,7 +206,15 @@ def run_training_job(index: int, hyperparameters: dict[str, Any], seed: int, pru
         model_blob=blob,
         target_mean=model.target_mean,
         target_scale=model.target_scale,
+        cpu_seconds=_cpu_seconds(cpu_start, state),
     )
+
+
+def _cpu_seconds(cpu_start: float, state: dict[str, Any]) -> float | None:
+    """CPU seconds since ``cpu_start``, if this process runs one training job at a time."""
+    if state.get("shared_process"):
+        return None
+    return max(0.0, time.process_time() - cpu_start)
 
 
 def dump_encoder(preprocessor: Any) -> bytes:

@@ -27,6 +27,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from tuning.job.naming import stamped_name
 from tuning.sagemaker.job_ref import TuningJobRef
 from tuning.errors import ValidationError
 from tuning.job.definitions import TrainingJobDefinitionsConfig, member_name
@@ -68,15 +69,11 @@ class DefinitionsTuner:
         """``job_name``, or the SDK's ``<base>-<timestamp>`` cut so that every ``<name>-<definition>`` fits 32."""
         if job_name is not None:
             return job_name
-        stamp = time.strftime("%y%m%d-%H%M%S")
         longest = max(len(member_name("", name)) for name in self._tuners)  # "-<definition>"
-        room = max(1, 32 - longest - len(stamp) - 1)
-        base = str(self.base_tuning_job_name or "tuning").strip("-")[:room].strip("-") or "t"
-        name, suffix = f"{base}-{stamp}", 1
-        while self.store.tuning_job_exists(member_name(name, next(iter(self._tuners)))):
-            suffix += 1
-            name = f"{base[:max(1, room - 2)]}-{stamp}-{suffix}"
-        return name
+        first = next(iter(self._tuners))
+        return stamped_name(str(self.base_tuning_job_name or "tuning"),
+                            lambda name: self.store.tuning_job_exists(member_name(name, first)),
+                            room=max(15, 32 - longest))
 
     def fit(self, inputs: Any = None, job_name: str | None = None, include_cls_metadata: Any = None,
             estimator_kwargs: Any = None, wait: bool = True, **kwargs: Any) -> None:

@@ -19,6 +19,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
+from tuning.job.naming import stamped_name
 from tuning.errors import ValidationError
 from tuning.job.config import TuningJobConfig
 from tuning.metrics import get_metric
@@ -83,11 +84,12 @@ class TrainingJobRef:
         return f"_TrainingJob(name={self.name!r})"
 
 
-def _tuning_job_name(job_name: str | None, estimator: Estimator) -> str:
-    """``job_name`` as a tuning job name (AMT's rule: letters, digits, inner hyphens, at most 32)."""
+def _tuning_job_name(job_name: str | None, estimator: Estimator, store: Store) -> str:
+    """``job_name`` as a tuning job name (AMT's rule: letters, digits, inner hyphens, at most 32);
+    none given, a fresh one from ``base_job_name`` that no job in ``store`` holds yet."""
     if job_name is None:
         base = str(estimator.sdk_arguments.get("base_job_name") or estimator.algorithm.name)
-        job_name = f"{base}-{time.strftime('%y%m%d-%H%M%S')}"
+        job_name = stamped_name(re.sub(r"[^a-zA-Z0-9-]", "-", base), store.tuning_job_exists)
     cleaned = re.sub(r"[^a-zA-Z0-9-]", "-", str(job_name))[:32].strip("-")
     if not cleaned:
         raise ValidationError(f"job_name {job_name!r} holds no letter or digit; give a name such as 'xgb-single-1'.")
@@ -133,7 +135,7 @@ def fit_estimator(estimator: Estimator, inputs: Any, *, wait: bool, job_name: st
     train, validation = resolve_channels(inputs, target=estimator.target,
                                          inputs_dir=store.artifact_dir.parent / "inputs")
     config = one_job_config(estimator, train.source, None if validation is None else validation.source,
-                            train.target, _tuning_job_name(job_name, estimator))
+                            train.target, _tuning_job_name(job_name, estimator, store))
     prepared = prepare(config, store=store)  # an existing name is refused, as AWS refuses a name in use
     estimator.check_problem_type(prepared.train.problem_type)
     print(f"Training job {prepared.name}-001 (recorded in the store inside the one-job tuning job "

@@ -32,6 +32,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from tuning.job.naming import stamped_name
 from tuning.sagemaker.job_ref import TuningJobRef
 from tuning.job.completion import CompletionCriteria
 from tuning.job.config import TuningJobConfig
@@ -196,13 +197,7 @@ class HyperparameterTuner:
     def _job_name(self, job_name: str | None) -> str | None:
         if job_name is not None or self.base_tuning_job_name is None:
             return job_name
-        stamp = time.strftime("%y%m%d-%H%M%S")
-        base = str(self.base_tuning_job_name).strip("-")[: 31 - len(stamp)]
-        name, suffix = f"{base}-{stamp}", 1
-        while self.store.tuning_job_exists(name):
-            suffix += 1
-            name = f"{base[: 29 - len(stamp)]}-{stamp}-{suffix}"
-        return name
+        return stamped_name(str(self.base_tuning_job_name), self.store.tuning_job_exists)
 
     # -- running ---------------------------------------------------------------------------
     def fit(self, inputs: Any = None, job_name: str | None = None, include_cls_metadata: bool = False,

@@ -28,8 +28,8 @@ heartbeat (or, on the same machine, by its process being gone) and marked
 they were.
 
 A column added after its table first shipped (:data:`ADDED_COLUMNS`: the training channel's
-curve, ``train_intermediate_values``; a tuning job's class-mode ``workspace`` and fair share's
-``queue_status``) is added to an
+curve, ``train_intermediate_values``, and its ``cpu_seconds``; a tuning job's class-mode
+``workspace`` and fair share's ``queue_status``) is added to an
 older store when it is opened, as a missing table is created then (:mod:`tuning.store.schema`);
 its rows read as the default (``[]``; NULL, no workspace). A store that cannot be written is read without the column.
 
@@ -138,6 +138,8 @@ _training_jobs = sa.Table(
     sa.Column("intermediate_values", sa.Text, nullable=False, default="[]"),
     # Added for issue 18 (the training channel's curve); older stores get it when opened (ADDED_COLUMNS).
     sa.Column("train_intermediate_values", sa.Text, nullable=False, default="[]", server_default="[]"),
+    # Added for issue 20 (fair share measured): the CPU seconds the training job's worker process used.
+    sa.Column("cpu_seconds", sa.Float),
 )
 
 _strategy_calls = sa.Table(
@@ -154,7 +156,7 @@ StrategyCalls = Sequence[tuple[int, Mapping[str, Any]]]
 """(position, call) pairs of a tuning job's record of strategy calls."""
 
 ADDED_COLUMNS = (_training_jobs.c.train_intermediate_values, _tuning_jobs.c.workspace,
-                 _tuning_jobs.c.queue_status)
+                 _tuning_jobs.c.queue_status, _training_jobs.c.cpu_seconds)
 """Columns added after their table first shipped: added to an older store when it opens
 (:func:`tuning.store.schema.add_missing_columns`); a store that cannot be written reads without them."""
 
@@ -180,6 +182,7 @@ def _training_row(job: TrainingJob) -> dict[str, Any]:
     row["intermediate_values"] = json.dumps(job.intermediate_values)
     row["train_intermediate_values"] = json.dumps(job.train_intermediate_values)
     row["final_objective_value"] = _finite_or_none(job.final_objective_value)
+    row["cpu_seconds"] = _finite_or_none(job.cpu_seconds)
     return row
 
 
@@ -222,7 +225,8 @@ def _interrupt(connection: sa.Connection, name: str, now: float, *, ended_at: fl
 
 def _training_values(values: dict[str, Any]) -> dict[str, Any]:
     """Column updates of a training job, checked and encoded as :func:`_training_row` does."""
-    return _encoded(values, _TRAINING_FIELDS, "training job", _CURVE_FIELDS, {"final_objective_value"})
+    return _encoded(values, _TRAINING_FIELDS, "training job", _CURVE_FIELDS,
+                    {"final_objective_value", "cpu_seconds"})
 
 
 class Store:
