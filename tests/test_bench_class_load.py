@@ -22,7 +22,7 @@ from tuning.store.database import Store  # noqa: E402
 
 def test_three_sessions_launch_from_the_create_page_and_every_job_completes_once_in_its_workspace(monkeypatch):
     monkeypatch.delenv(CLASS_VARIABLE, raising=False)
-    load = bench.run_class_load(3, spread_seconds=1.0, max_jobs=2, max_parallel=2, timeout=300)
+    load = bench.run_class_load(3, spread_seconds=1.0, max_jobs=2, max_parallel=2, timeout=300, alone_repeats=1)
 
     assert load.problems == []
     assert load_class_settings().enabled
@@ -45,8 +45,13 @@ def test_three_sessions_launch_from_the_create_page_and_every_job_completes_once
     assert [row.grants for row in load.rows] == [2, 2, 2]
     assert all(row.training_jobs == 2 and row.training_seconds > 0 and row.wait >= 0 for row in load.rows)
     assert all(0 < row.cpu_seconds for row in load.rows)  # the share's measure, from the store
+    assert len(load.alone) == 1 and load.alone[0] > 0  # the same work again, alone, in a store of its own
+    home = Store()
+    assert not home.tuning_job_exists("alone-0")  # not in the class's store
+    home.dispose()
     assert load.completed == 3 and 1 <= load.most_at_once <= load.limit
     assert load.page_seconds(("launch",)) and len(load.page_seconds(("enter",), under_load=False)) == 9
     text = bench.report(load, command="test", max_jobs=2, max_parallel=2)
     assert "| every tuning job Completed | yes | 3 of 3 |" in text
+    assert "The same work alone: class-load-01's tuning job" in text
     assert "| none lost or duplicated" in text and "| Student 03 | class-load-03 | Completed | 2 |" in text

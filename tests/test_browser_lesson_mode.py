@@ -97,6 +97,9 @@ def test_the_lesson_mode_end_to_end(page: Page, dashboard_url: str, dashboard_ho
     _to_step(page, 6)
     expect(page.get_by_text(f"{JOBS} training jobs", exact=False).first).to_be_visible()
     shot("step6-launch")
+    # The name typed at step 2 is the one the request carries (a CI run once launched the default name).
+    page.get_by_text("The request this lesson sends", exact=False).click()
+    expect(page.get_by_text(f'"HyperParameterTuningJobName": "{NAME}"', exact=False)).to_be_visible()
     _button(page, "Launch tuning job").click()
     expect(page.get_by_text(f"The lesson follows {NAME}", exact=False)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     assert_no_exception(page, "Lesson launch")

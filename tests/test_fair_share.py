@@ -390,6 +390,29 @@ def test_a_student_past_the_limit_of_tuning_jobs_is_refused_with_the_teacher_s_w
     store.dispose()
 
 
+def test_launches_at_the_same_instant_do_not_pass_the_limit_of_tuning_jobs_together(tmp_path):
+    """Eight sessions of one student (tabs) creating at once, as the dashboard's threads do: two get in."""
+    import threading
+
+    store = Store(tmp_path / "tunelab.db")
+    ann = store_for(store, ANN, ClassSettings(enabled=True, student_max_tuning_jobs=2))
+    start, refused = threading.Barrier(8), []
+
+    def create(n: int) -> None:
+        start.wait()
+        try:
+            ann.create_tuning_job(_record(f"ann-{n}"))
+        except ValidationError as error:
+            refused.append(str(error))
+
+    threads = [threading.Thread(target=create, args=(n,)) for n in range(8)]
+    [thread.start() for thread in threads]
+    [thread.join() for thread in threads]
+    assert len([job for job in store.list_tuning_jobs() if job.workspace == ANN.key]) == 2
+    assert len(refused) == 6 and all("class limit of 2 tuning jobs" in words for words in refused)
+    store.dispose()
+
+
 def test_an_upload_over_the_student_s_limit_is_refused_and_nothing_is_kept():
     data = load_iris(as_frame=True).frame.to_csv(index=False).encode()
     big = data * (2 * 2**20 // len(data) + 1)  # over 2 MB

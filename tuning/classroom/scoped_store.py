@@ -26,6 +26,7 @@ Outside class mode there is no wrapper: the plain store, exactly as before.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +41,11 @@ from tuning.store.database import Store, StrategyCalls
 __all__ = ["WorkspaceStore", "store_for"]
 
 _log = logging.getLogger("tuning.classroom")
+
+_CREATING = threading.Lock()
+"""Held while a student's tuning jobs are counted and a new one is inserted: the dashboard
+serves every student's session from one process, and thirty launches in the same second
+must not all read "under the limit" before any of them is written."""
 
 
 class WorkspaceStore:
@@ -135,15 +141,21 @@ class WorkspaceStore:
 
         The limit counts the student's tuning jobs in the store (deleting one makes room; a
         resume makes none). Checked here, where every new job of a student is made, so no
-        page, URL or CLI call gets round it. Two launches in the same instant may both pass.
+        page, URL or CLI call gets round it. Launches at the same instant in one process (the
+        dashboard's sessions) are counted one after the other; a launch from another process
+        at that instant (the CLI beside the dashboard) may still pass with one.
         """
         limit = self.max_tuning_jobs
-        if limit is not None and not self.workspace.is_teacher:
+        stamped = replace(job, workspace=self.workspace.key)
+        if limit is None or self.workspace.is_teacher:
+            self.store.create_tuning_job(stamped)
+            return
+        with _CREATING:
             own = sum(1 for other in self.store.list_tuning_jobs() if other.workspace == self.workspace.key)
             if own >= limit:
                 raise ValidationError(f"you have reached the class limit of {limit} tuning jobs; ask your teacher "
                                       "to raise it, or delete one of your finished tuning jobs to make room.")
-        self.store.create_tuning_job(replace(job, workspace=self.workspace.key))
+            self.store.create_tuning_job(stamped)
 
     def request_stop(self, name: str) -> None:
         self._check_change(name, "stop")
