@@ -375,6 +375,37 @@ def test_a_student_cannot_delete_or_replace_another_s_upload_and_it_stays(upload
     assert uploaded_dataset_workspace("lab-iris") is None  # outside class mode: no owner, as before
 
 
+def test_a_tuning_job_on_another_s_upload_or_a_server_file_is_refused_before_any_data_is_read(uploads, tmp_path,
+                                                                                                 caplog):
+    """Typed into a configuration (Create's JSON, a crafted widget value): the gate asks the student's store."""
+    store = Store(tmp_path / "tunelab.db")
+    bo = WorkspaceStore(store, BO)
+    config = lambda dataset, **more: TuningJobConfig(  # noqa: E731
+        dataset=dataset, algorithm="xgboost", hyperparameter_ranges={"eta": ContinuousParameter(0.1, 0.5)},
+        static_hyperparameters={"num_round": 2}, strategy="Random", max_jobs=1, max_parallel_jobs=1, **more)
+    secret = tmp_path / "server-secret.csv"
+    secret.write_text("a,b\n1,2\n")
+    with caplog.at_level("WARNING", logger="tuning.classroom"):
+        with pytest.raises(ValidationError, match="'ann-iris' is another student's upload; Bo cannot tune on it"):
+            run_tuning_job(config("ann-iris", name="bo-copy"), bo)
+        with pytest.raises(ValidationError, match="validation_dataset: the dataset 'ann-iris' is another student's"):
+            run_tuning_job(config("bo-iris", validation_dataset="ann-iris", name="bo-val"), bo)
+        for path in (str(secret), secret, str(tmp_path / "shards/part.csv")):
+            with pytest.raises(ValidationError, match="not on files of the server. Upload the CSV"):
+                run_tuning_job(config(path, name="bo-file"), bo)
+    assert "tried to tune on 'ann-iris', another student's upload" in caplog.text
+    assert "tried to tune on a file of the server" in caplog.text
+    assert store.list_tuning_jobs() == []  # nothing recorded
+    for allowed in ("bo-iris", "demo-iris", "lab-iris", "iris"):  # theirs, the teacher's, the lab's, built in
+        assert run_tuning_job(config(allowed, name=f"bo-{allowed}"), bo).status == "Completed"
+    assert run_tuning_job(config("ann-iris", name="bo-seen"), WorkspaceStore(store, BO, others_visible=True)).status \
+        == "Completed"  # the teacher lets students see each other's work
+    teacher = WorkspaceStore(store, TEACHER)
+    assert run_tuning_job(config("ann-iris", name="t-ann"), teacher).status \
+        == "Completed"
+    store.dispose()
+
+
 # -- the teacher's command ---------------------------------------------------------------------
 
 def _tuning(*args, stdin=""):

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from tuning.classroom.settings import ClassSettings
+from tuning.classroom.uploads import WorkspaceUploads
 from tuning.classroom.workspace import TEACHER_KEY, Workspace
 from tuning.errors import ValidationError
 from tuning.records import TrainingJob, TuningJob
@@ -136,6 +137,13 @@ class WorkspaceStore:
         return self.store.tuning_job_artifacts(tuning_job_name)
 
     # -- what a user asks for ----------------------------------------------------------
+    def check_readable_channels(self, config: Any) -> None:
+        """Refuse a tuning job whose channels this workspace may not read (see
+        :meth:`tuning.classroom.uploads.WorkspaceUploads.check_channels`); the gate,
+        :func:`tuning.job.preparation.prepare`, asks before it reads any data."""
+        WorkspaceUploads(self.workspace, others_visible=self.others_visible).check_channels(
+            ((config.dataset, "dataset"), (config.validation_dataset, "validation_dataset")))
+
     def create_tuning_job(self, job: TuningJob) -> None:
         """Insert a new tuning job, stamped with this workspace; refused past the teacher's limit of tuning jobs.
 

@@ -5,13 +5,17 @@ not rows of the store, so whose an upload is lives in its sidecar (``"workspace"
 :func:`tuning.datasets.uploads.save_uploaded_dataset`), and this is the gate that reads it.
 Other students' uploads are listed only when the teacher lets students see each other's work.
 
-Not (yet) enforced: a student who types another's dataset name into a tuning job's
-configuration still tunes on it (the dataset is resolved by name in
-:func:`tuning.datasets.load_dataset`); see README, "Class mode (in progress)".
+A tuning job's channels pass the same rule before any data is read
+(:meth:`WorkspaceUploads.check_channels`, called by the store a student's session holds,
+:meth:`tuning.classroom.scoped_store.WorkspaceStore.check_readable_channels`): another student's
+upload typed by name into a configuration is refused, and so is a file path, which would let a
+student read any CSV on the server.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from typing import Any
 
 from tuning.classroom.settings import ClassSettings
@@ -22,6 +26,8 @@ from tuning.datasets.uploads import (delete_uploaded_dataset, is_uploaded_datase
 from tuning.errors import ValidationError
 
 __all__ = ["WorkspaceUploads", "uploads_for"]
+
+_log = logging.getLogger("tuning.classroom")
 
 
 class WorkspaceUploads:
@@ -44,6 +50,31 @@ class WorkspaceUploads:
                      if owner is None else "another student")
             raise ValidationError(f"this dataset belongs to {whose}: {self.workspace} cannot {doing} {name!r}. "
                                   "Upload it under a name of your own instead.")
+
+    def check_channels(self, channels: Iterable[tuple[Any, str]]) -> None:
+        """Refuse a channel (value, what) this workspace may not read: a file of the server, another's upload.
+
+        The teacher reads anything. A student tunes on the built-in datasets, the teacher's
+        and the lab's uploads, their own, and others' only when the teacher lets students see
+        each other's work. A loaded :class:`Dataset` given by a page is judged by its name.
+        """
+        if self.workspace.is_teacher:
+            return
+        for channel, what in channels:
+            if channel is None:
+                continue
+            if isinstance(channel, Dataset):
+                channel = channel.name
+            if not isinstance(channel, str) or channel.strip().lower().endswith(".csv"):
+                _log.warning("class mode: refused: %s tried to tune on a file of the server (%s)", self.workspace, what)
+                raise ValidationError(f"{what}: in class mode a student tunes on the class's datasets and their own "
+                                      "uploads, not on files of the server. Upload the CSV on the Datasets page and "
+                                      "pick it by its name.", field=what)
+            if is_uploaded_dataset(channel) and not self._may_see(uploaded_dataset_workspace(channel)):
+                _log.warning("class mode: refused: %s tried to tune on %r, another student's upload",
+                             self.workspace, channel)
+                raise ValidationError(f"{what}: the dataset {channel!r} is another student's upload; {self.workspace} "
+                                      "cannot tune on it. Upload your own copy on the Datasets page.", field=what)
 
     def may_change(self, name: str) -> bool:
         """Whether this workspace may replace or delete upload ``name``: for a page to offer the button."""

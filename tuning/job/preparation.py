@@ -179,6 +179,8 @@ def prepare(config: TuningJobConfig, *, store: Store | None = None, resuming: bo
     already in the store is refused, unless ``resuming`` (:mod:`tuning.running.resume`) that job.
     """
     config.check_limits()
+    if store is not None:
+        store.check_readable_channels(config)  # class mode: a student reads only what is theirs to read
     if config.autotune is not None and not config.autotune.applied:  # AMT's Autotune: what was left out, chosen
         config = apply_autotune(config, load_channel(config.dataset, config.target, "dataset").rows)
         config.check_limits()

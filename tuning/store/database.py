@@ -598,6 +598,13 @@ class Store:
     def update_training_job(self, tuning_job_name: str, index: int, **values: Any) -> None:
         self.finish_training_job(tuning_job_name, index, **values)
 
+    def check_readable_channels(self, config: Any) -> None:
+        """Outside class mode every channel a configuration names may be read: nothing to refuse.
+
+        :func:`tuning.job.preparation.prepare` asks its store before reading data; a student's
+        :class:`~tuning.classroom.scoped_store.WorkspaceStore` refuses what is not theirs.
+        """
+
     def finish_training_job(
         self, tuning_job_name: str, index: int, *, started: Iterable[TrainingJob] = (),
         best: tuple[float, str] | None = None, calls: StrategyCalls = (), **values: Any
