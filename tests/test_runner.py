@@ -292,6 +292,41 @@ def test_a_script_without_a_main_guard_runs_a_tuning_job(tmp_path):
     assert "RESULT Completed {'Completed': 2}" in result.stdout
 
 
+def test_a_main_module_swapped_while_a_job_runs_is_not_rerun_by_the_next_job_s_workers(tmp_path, store):
+    """Streamlit's AppTest installs each page it runs as ``__main__``, while an earlier job still runs.
+
+    A second tuning job started then used to fork workers that imported that page (the first
+    job had hidden the old ``__main__``'s file, not the new one's); the page here writes a
+    marker file if any process imports it.
+    """
+    import sys
+    import types
+
+    marker = tmp_path / "imported"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(marker)!r}, 'w').write('a worker imported the page')\n")
+    fake = types.ModuleType("__main__")
+    fake.__file__ = str(page)
+    slow = TuningJobConfig(dataset="breast_cancer", hyperparameter_ranges={"eta": ContinuousParameter(0.1, 0.5)},
+                           static_hyperparameters={"num_round": 2000}, strategy="Random", max_jobs=4,
+                           max_parallel_jobs=1, random_seed=1, name="running-first")
+    first = launch_tuning_job(slow, store)
+    real = sys.modules["__main__"]
+    try:
+        sys.modules["__main__"] = fake  # as AppTest does, while "running-first" runs
+        assert first.running
+        second = run_tuning_job(slow.replace(name="started-later", max_jobs=2, max_parallel_jobs=2,
+                                             static_hyperparameters={"num_round": 5}), store)
+        still_running = first.running
+    finally:
+        sys.modules["__main__"] = real
+        first.wait()
+    assert still_running  # the second job started and ended while the first ran
+    assert second.status == "Completed" and store.get_tuning_job("running-first").status == "Completed"
+    assert not marker.exists()
+    assert fake.__file__ == str(page)  # put back after each start
+
+
 def test_a_killed_runner_leaves_an_interrupted_job_with_its_finished_training_jobs(tmp_path):
     """SIGKILL the process running a tuning job; what finished is kept, the job says Interrupted."""
     import json

@@ -4,19 +4,19 @@ Training jobs run in processes forked from a ``forkserver`` (never from the runn
 process, whose threads and open store connections a plain fork would copy). This module
 holds what every tuning job of a process shares about that: :func:`worker_context`, the
 start method with the workers' modules preloaded, :func:`warm_up`, which starts it before
-the first job, and :class:`MainModuleHidden`, which keeps a student's script from being
+the first job, and :func:`main_module_hidden`, which keeps a student's script from being
 imported again in each worker.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import sys
 import threading
-from multiprocessing.context import ForkServerContext
-from typing import Any
+from collections.abc import Iterator
+from multiprocessing.context import ForkServerContext, ForkServerProcess
 
-__all__ = ["MainModuleHidden", "warm_up", "worker_context"]
+__all__ = ["main_module_hidden", "warm_up", "worker_context"]
 
 WORKER_MODULES = ("tuning.running.worker", "skops.io")
 """What every worker process imports, loaded once in the forkserver: the worker's module
@@ -30,7 +30,7 @@ def worker_context() -> ForkServerContext:
 
     Later tuning jobs in this process reuse the forkserver.
     """
-    context = multiprocessing.get_context("forkserver")
+    context = _WorkerContext()
     context.set_forkserver_preload(list(WORKER_MODULES))
     return context
 
@@ -52,37 +52,50 @@ def warm_up() -> None:
     from multiprocessing import forkserver
 
     worker_context()
-    with MainModuleHidden():
+    with main_module_hidden():  # the forkserver imports the main script too
         forkserver.ensure_running()
 
 
-class MainModuleHidden:
-    """While tuning jobs run, new worker processes do not re-import the user's script.
+@contextlib.contextmanager
+def main_module_hidden() -> Iterator[None]:
+    """While a process starts, it does not re-import the user's script.
 
     Python's ``forkserver`` and ``spawn`` start methods import the main script in every
     child (as ``__mp_main__``) unless it comes from ``python -m``. A student's script
     that calls ``run_tuning_job`` without an ``if __name__ == "__main__":`` guard would
     then start the tuning job again inside each worker and fail with a bootstrapping
-    error. Workers here need nothing from the script (they run :mod:`tuning.running.worker`), so
-    while any tuning job is starting processes, the script's ``__file__`` is hidden from
-    :mod:`multiprocessing` and restored when the last job ends.
+    error. Workers here need nothing from the script (they run :mod:`tuning.running.worker`),
+    so the script's ``__file__`` is hidden from :mod:`multiprocessing` for the instant a
+    process starts (it reads it then), and put back at once.
+
+    Why at each start, not for a whole tuning job: whatever ``sys.modules["__main__"]`` is
+    at that instant is the one read, and it can change while a job runs (Streamlit's AppTest
+    installs each page script it runs as ``__main__``: a worker respawned then ran the page).
     """
+    with _STARTING:
+        main = sys.modules.get("__main__")
+        hide = main is not None and getattr(main, "__spec__", None) is None and "__file__" in vars(main)
+        saved = main.__dict__.pop("__file__") if hide else None
+        try:
+            yield
+        finally:
+            if hide:
+                main.__file__ = saved
 
-    _lock = threading.Lock()
-    _users = 0
-    _saved: Any = None
 
-    def __enter__(self) -> None:
-        with self._lock:
-            main = sys.modules.get("__main__")
-            if type(self)._users == 0 and main is not None and getattr(main, "__spec__", None) is None:
-                type(self)._saved = main.__dict__.pop("__file__", None)
-            type(self)._users += 1
+_STARTING = threading.Lock()
 
-    def __exit__(self, *_: object) -> None:
-        with self._lock:
-            type(self)._users -= 1
-            main = sys.modules.get("__main__")
-            if type(self)._users == 0 and type(self)._saved is not None and main is not None:
-                main.__file__ = type(self)._saved
-                type(self)._saved = None
+
+class _WorkerProcess(ForkServerProcess):
+    """A forkserver process that starts with the main script hidden (:func:`main_module_hidden`)."""
+
+    def start(self) -> None:
+        with main_module_hidden():
+            super().start()
+
+
+class _WorkerContext(ForkServerContext):
+    """The forkserver start method whose every process (pool workers, the board's manager) is a
+    :class:`_WorkerProcess`."""
+
+    Process = _WorkerProcess

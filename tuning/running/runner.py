@@ -55,7 +55,7 @@ from tuning.analysis.baseline import compute_baseline
 from tuning.running.board import BoardTicket, start_board
 from tuning.running.cluster import DaskPool, board_address, connect_scheduler, new_authkey
 from tuning.running.fair_share import admission_for
-from tuning.running.forkserver import MainModuleHidden, warm_up, worker_context
+from tuning.running.forkserver import warm_up, worker_context
 from tuning.running.handle import TuningJobHandle
 from tuning.running.resume_point import BoardEntry, RerunsFirst, ResumedTuningJob, ResumeState, start_entry
 from tuning.job.completion import CompletionTracker
@@ -270,7 +270,7 @@ class _TuningLoop:
         self.cluster = cluster
         self.admission = admission_for(self.store, self.name, cluster=cluster)  # its slots back on every way out
         self.queue_ahead &= not self.admission.limited  # a job queued ahead in the pool would hold a slot idle
-        with self.admission, MainModuleHidden():
+        with self.admission:
             self._run(encoder, save_encoder)
 
     def _run(self, encoder: Any, save_encoder: Callable[[bytes | None], None]) -> None:
