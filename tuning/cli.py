@@ -297,13 +297,16 @@ def _as_it_stands(store):  # noqa: ANN001, ANN202 - a Store, returned
 
 
 def _list(args: argparse.Namespace) -> int:
-    from tuning.analysis.tables import tuning_jobs_frame
+    import datetime as dt
 
-    frame = tuning_jobs_frame(_as_it_stands(_store(args.store)).list_tuning_jobs())
-    if not frame.empty:
-        frame["CreationTime"] = frame["CreationTime"].dt.strftime("%Y-%m-%d %H:%M")
-        frame = frame.drop(columns=["Progress"])  # "Finished" says it in a terminal
-    _print_frame(frame)
+    from tuning.analysis.tuning_job_rows import tuning_job_rows
+    from tuning.text_table import format_table
+
+    rows = tuning_job_rows(_as_it_stands(_store(args.store)).list_tuning_jobs())
+    for row in rows:
+        row.pop("Progress")  # "Finished" says it in a terminal
+        row["CreationTime"] = dt.datetime.fromtimestamp(row["CreationTime"], dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    print(format_table(rows))  # no pandas: `list` should answer at once
     return 0
 
 

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from tuning.records import TRAINING_JOB_STATUSES, TrainingJob, TuningJob
+from tuning.analysis.tuning_job_rows import tuning_job_rows
+from tuning.records import TrainingJob, TuningJob
 
 __all__ = ["training_jobs_frame", "tuning_jobs_frame"]
 
@@ -39,20 +40,7 @@ def training_jobs_frame(jobs: Sequence[TrainingJob]) -> pd.DataFrame:
 
 def tuning_jobs_frame(jobs: Sequence[TuningJob]) -> pd.DataFrame:
     """One row per tuning job: status, progress, strategy, best objective, creation time."""
-    rows = []
-    for job in jobs:
-        counters = {status: job.status_counters.get(status, 0) for status in TRAINING_JOB_STATUSES}
-        rows.append({
-            "HyperParameterTuningJobName": job.name,
-            "Status": job.status,
-            "Strategy": job.strategy,
-            "Algorithm": job.algorithm,
-            "Dataset": job.dataset,
-            "Objective": f"{job.objective_metric_name} ({job.objective_type})",
-            "Finished": f"{job.finished_count}/{job.max_jobs}",
-            "Progress": job.finished_count / job.max_jobs if job.max_jobs else 0.0,
-            **counters,
-            "BestObjectiveValue": job.best_objective_value,
-            "CreationTime": pd.Timestamp(job.created_at, unit="s", tz="UTC"),
-        })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(tuning_job_rows(jobs))
+    if not frame.empty:
+        frame["CreationTime"] = pd.to_datetime(frame["CreationTime"], unit="s", utc=True)
+    return frame
