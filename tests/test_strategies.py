@@ -423,6 +423,36 @@ def test_bayesian_model_stays_bounded_with_many_results():
     assert len(strategy.suggest(4)) == 4
 
 
+def test_bayesian_fits_its_kernel_each_suggestion_below_the_cap_and_every_fourth_beyond_it(monkeypatch):
+    from tuning.strategies import _gaussian_process as gp
+
+    fits = []
+    real_fit = gp.GaussianProcessStrategy._fit
+
+    def counting_fit(self, x, y, *, optimize, warm=False):
+        fits.append(optimize)
+        return real_fit(self, x, y, optimize=optimize, warm=warm)
+
+    monkeypatch.setattr(gp.GaussianProcessStrategy, "_fit", counting_fit)
+    strategy = create_strategy("Bayesian", MIXED, random_seed=0, objective_type="Minimize")
+    random = create_strategy("Random", MIXED, random_seed=1)
+
+    def kernel_fits_over(suggestions: int) -> int:
+        fits.clear()
+        for _ in range(suggestions):
+            for point in strategy.suggest(4):
+                strategy.observe(point, _score(MIXED, point))
+        return fits.count(True)
+
+    for point in random.suggest(gp.MAX_MODEL_POINTS - 40):
+        strategy.observe(point, _score(MIXED, point))
+    assert kernel_fits_over(8) == 8  # 120 to 152 results: every suggestion fits the kernel
+    for point in random.suggest(40):
+        strategy.observe(point, _score(MIXED, point))
+    assert kernel_fits_over(8) == 8 // gp.REFIT_EVERY  # beyond the cap: one suggestion in four
+    assert all(len(strategy.suggest(4)) == 4 for _ in range(2))  # and the others still suggest
+
+
 def test_hyperband_records_failed_stopped_and_foreign_results_as_optuna_trials():
     strategy = create_strategy("Hyperband", MIXED, random_seed=0)
     failed, stopped = strategy.suggest(2)
