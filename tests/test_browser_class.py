@@ -55,10 +55,22 @@ def _shot(page: Page, folder: Path, name: str) -> None:
         page.screenshot(path=extra / f"{name}.png")
 
 
-def _session(browser: Browser, browser_context_args: dict) -> Page:
-    page = browser.new_context(**browser_context_args).new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    return page
+@pytest.fixture
+def sessions(browser: Browser, browser_context_args: dict):
+    """A new browser context (a person) per call, each closed after the test: a context left
+    open keeps its Monitor page refreshing, and chromium busy, for the rest of the suite."""
+    opened = []
+
+    def session() -> Page:
+        context = browser.new_context(**browser_context_args)
+        opened.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        return page
+
+    yield session
+    for context in opened:
+        context.close()
 
 
 def _prompt(page: Page, address: str) -> None:
@@ -102,9 +114,9 @@ def _picker_options(page: Page) -> str:
     return offered
 
 
-def test_two_students_and_the_teacher(class_server, browser: Browser, browser_context_args, tmp_path: Path) -> None:
+def test_two_students_and_the_teacher(class_server, sessions, tmp_path: Path) -> None:
     url, store = class_server
-    ann, bo, teacher = (_session(browser, browser_context_args) for _ in range(3))
+    ann, bo, teacher = (sessions() for _ in range(3))
 
     _prompt(ann, url)
     _shot(ann, tmp_path, "class-name-prompt")
