@@ -45,6 +45,8 @@ import numpy as np  # noqa: E402
 TABLES: dict[str, dict[str, Any]] = {
     "xgboost": {"algorithm": "xgboost", "dataset": "breast_cancer", "resource": 100, "configs": 800},
     "mlp": {"algorithm": "mlp", "dataset": "breast_cancer", "resource": 50, "configs": 400},
+    "random-forest": {"algorithm": "random-forest", "dataset": "breast_cancer", "resource": 50, "configs": 400},
+    "xgboost-bank": {"algorithm": "xgboost", "dataset": "bank-marketing", "resource": 100, "configs": 300},
 }
 """The shipped tables: what each trains, to how many resource units, for how many configurations."""
 METRIC = "validation:auc"

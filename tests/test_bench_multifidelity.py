@@ -108,3 +108,20 @@ def test_anytime_curve_and_its_interquartile_mean():
     curves = np.array([[1.0], [2.0], [3.0], [4.0], [100.0]])
     mean, low, high = iqm_band(curves)
     assert (low[0], high[0]) == (2.0, 4.0) and mean[0] == 3.0  # the outlier is outside the band
+
+
+@pytest.mark.parametrize("path", sorted((BENCH / "data").glob("tabular-*.json.gz")), ids=lambda p: p.name)
+def test_every_shipped_table_holds_whole_curves_of_its_algorithm_s_default_ranges(path):
+    """The shipped tables (bench/data/README.md) are small, and each curve runs to the full resource."""
+    assert path.stat().st_size < 1_000_000
+    table = tabular_replay.load_table(path)
+    algorithm = get_algorithm(table["algorithm"])
+    assert table["resource"] == algorithm.resource
+    assert set(table["ranges"]) == set(algorithm.default_ranges())
+    assert len(table["configurations"]) >= 200
+    for configuration in table["configurations"]:
+        steps, values = configuration["steps"], configuration["values"]
+        assert steps == sorted(set(steps)) and steps[-1] == table["max_resource"]
+        assert len(values) == len(steps) == len(configuration["seconds"])
+        assert all(0.0 <= value <= 1.0 for value in values)  # validation AUC
+        assert set(configuration["hyperparameters"]) == set(table["ranges"])
