@@ -77,7 +77,8 @@ def tunelab_run(name: str, table: dict[str, Any], seed: int, *, strategy: str, j
         trainings = [t for t in store.training_jobs(job.name) if t.intermediate_values and t.end_time]
         store.dispose()
     start = min(t.start_time for t in trainings)
-    return [(float(len(t.intermediate_values)), t.end_time - start, float(t.intermediate_values[-1][1]))
+    # The resource a job used is the step it last reported (a Random Forest reports every 5 trees).
+    return [(float(t.intermediate_values[-1][0]), t.end_time - start, float(t.intermediate_values[-1][1]))
             for t in sorted(trainings, key=lambda t: t.end_time)]
 
 
