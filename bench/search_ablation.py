@@ -85,7 +85,7 @@ class RankHedge(BayesianStrategy):
 
 def make(variant: str, problem, seed: int):
     if variant in bs.OPTIMIZERS:
-        return bs.make_optimizer(variant, problem, seed, 64)
+        return _BY_NAME(variant, problem, seed, 64)
     module, _, cls = variant.partition(":")
     kind = getattr(importlib.import_module(module), cls)
 
@@ -102,25 +102,12 @@ def make(variant: str, problem, seed: int):
 
 
 def run(task):
-    problem_name, variant, seed, budget = task
-    problem = PROBLEMS[problem_name]
-    spent = 0.0
-    t = time.perf_counter()
-    opt = make(variant, problem, seed)
-    spent += time.perf_counter() - t
-    values, seconds = [], []
-    while len(values) < budget:
-        t = time.perf_counter()
-        points = opt.suggest(min(4, budget - len(values)))
-        spent += time.perf_counter() - t
-        results = [float(problem.objective(p)) for p in points]
-        for p, v in zip(points, results):
-            t = time.perf_counter()
-            opt.observe(p, v)
-            spent += time.perf_counter() - t
-            values.append(v)
-            seconds.append(spent)
-    return {"problem": problem_name, "optimizer": variant, "seed": seed, "values": values, "seconds": seconds}
+    """One run, by bench_search's own loop (``run_one``), with variants known by class too."""
+    return bs.run_one(*task)
+
+
+_BY_NAME = bs.make_optimizer  # the names bench_search knows, kept before the line below
+bs.make_optimizer = lambda name, problem, seed, budget: make(name, problem, seed)  # noqa: E731 - see run()
 
 
 def score(files, budgets=(16, 32, 64)):
