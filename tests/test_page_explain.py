@@ -47,8 +47,22 @@ def test_a_bayesian_job_is_walked_step_by_step_with_the_model_drawn():
         assert _titles(app) == [f"Step {step}: what the Gaussian process believed", f"Step {step}: the model along eta"]
     table = app.dataframe[0].value
     assert list(table.columns[:2]) == ["Training job", "Proposed by"] and {"eta", "max_depth"} <= set(table.columns)
+    # Which half picked at which step depends on the order the two workers finished in: the model is
+    # drawn at the latest step the Gaussian process picked at; a step TPE took alone says so instead.
+    by_step = {}
+    for step in range(last, 0, -1):
+        app.slider(key="explain.step").set_value(step).run()
+        by_step[step] = list(app.dataframe[0].value["Proposed by"])
+        if "Gaussian process" in by_step[step]:
+            break
+    assert "Gaussian process" in by_step[step], by_step
+    app.radio(key=f"explain.model.{step}").set_value("Gaussian process").run()
     plane = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert [trace["type"] for trace in plane["data"]].count("heatmap") == 3
+    for tpe_step in [s for s, by in by_step.items() if all(b.startswith("TPE") for b in by)][:1]:
+        app.slider(key="explain.step").set_value(tpe_step).run()
+        app.radio(key=f"explain.model.{tpe_step}").set_value("Gaussian process").run()
+        assert "TPE picked at this step" in json.dumps([chart.proto.spec for chart in app.get("plotly_chart")])
     assert "held" in plane["layout"]["title"]["subtitle"]["text"] or "whole model" in plane["layout"]["title"][
         "subtitle"]["text"]
 

@@ -22,6 +22,7 @@ from tuning.strategies import (
     Strategy,
     create_strategy,
 )
+from tuning.strategies._portfolio import GAUSSIAN_PROCESS
 
 MIXED = {
     "eta": ContinuousParameter(0.1, 0.5),
@@ -397,6 +398,54 @@ def test_bayesian_shares_each_batch_between_its_gaussian_process_and_tpe():
     singles = [strategy.suggest(1) for _ in range(2)]
     assert len([t for t in strategy._tpe.study.trials if t.state == TrialState.RUNNING]) == 3
     assert all(len(s) == 1 for s in singles)
+
+
+def _halves(strategy):
+    """How many points of the last batch each half proposed (its starts not counted)."""
+    by = next(call["by"] for call in reversed(strategy.calls) if call["call"] == "suggest")
+    return by.count(GAUSSIAN_PROCESS), by.count("TPE")
+
+
+def _rewarding(strategy, favoured, *, batches, stopped=False):
+    """Run batches of 4, each point worth 1 if ``favoured`` proposed it, else 0 (maximised)."""
+    for _ in range(batches):
+        batch = strategy.suggest(4)
+        for point, by in zip(batch, strategy.calls[-1]["by"]):
+            worth = 1.0 if favoured in by else 0.0
+            strategy.observe(point, worth + 1e-3 * _score(MIXED, point), stopped_at=5 if stopped else None)
+
+
+@pytest.mark.parametrize("favoured", [GAUSSIAN_PROCESS, "TPE"])
+def test_bayesian_leans_each_batch_three_to_one_towards_the_half_whose_picks_rank_better(favoured):
+    strategy = create_strategy("Bayesian", MIXED, random_seed=1)
+    _rewarding(strategy, favoured, batches=4)  # the starts: no half has been judged yet
+    assert strategy.standing() is None
+    _rewarding(strategy, favoured, batches=3)
+    standing = strategy.standing()
+    assert standing is not None and standing[favoured] > 0.5 > min(standing.values())
+    _rewarding(strategy, favoured, batches=1)
+    gp, tpe = _halves(strategy)
+    assert (gp, tpe) == ((3, 1) if favoured == GAUSSIAN_PROCESS else (1, 3))
+    # A batch of 2 stays even, and the half that lags keeps a quarter of larger batches.
+    strategy.suggest(2)
+    assert _halves(strategy)[1] == 1
+    strategy.suggest(8)
+    assert min(_halves(strategy)) == 2
+
+
+def test_bayesian_split_stays_even_when_neither_half_ranks_better_and_ignores_stopped_jobs():
+    even = create_strategy("Bayesian", MIXED, random_seed=2)
+    for _ in range(8):
+        for point in even.suggest(4):
+            even.observe(point, 0.5)  # every result ties: both halves' picks rank alike
+    assert even.standing() == {GAUSSIAN_PROCESS: 0.5, "TPE": 0.5}
+    even.suggest(4)
+    assert _halves(even) == (2, 2)
+    # Stopped jobs' values are partial: they are no half's credit, so the split never leans on them.
+    stopped = create_strategy("Bayesian", MIXED, random_seed=1)
+    _rewarding(stopped, GAUSSIAN_PROCESS, batches=8, stopped=True)
+    assert stopped.standing() is None
+    assert _halves(stopped) == (2, 2)
 
 
 def test_bayesian_suggestions_repeat_with_the_same_seed():

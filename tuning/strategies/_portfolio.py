@@ -6,8 +6,19 @@ housing) and TPE where it is rugged or flat near the optimum (SVC, random forest
 ElasticNet). Neither wins everywhere, and a user cannot know in advance which kind of
 objective they have. Both learn from every result; each batch of suggestions is split
 between them (the Gaussian process "believes" TPE's picks before choosing its own, so
-they do not collide), and for single suggestions they take turns. This is the idea of
-a portfolio of acquisition strategies (GP-Hedge, HEBO's ensembles), at its simplest.
+they do not collide), and for single suggestions they take turns.
+
+Why the split can lean (a hedge): an even split spends half of every batch on the half
+that suits the problem less. Once each half has :data:`HEDGE_MIN_PICKS` finished
+model-based picks, each pick is scored by its rank among all results so far (1 is the best
+yet), and a batch of 3 or more goes 3:1 to the half whose latest :data:`HEDGE_WINDOW` picks
+rank better by more than :data:`HEDGE_MARGIN`; otherwise it stays even. This is GP-Hedge's
+idea (Hoffman, Brochu and de Freitas, "Portfolio Allocation for Bayesian Optimization",
+UAI 2011: a portfolio of acquisition functions, each rewarded by how its picks did), with
+ranks for rewards, so a problem's scale does not matter, and a floor of a quarter of the
+batch, so the half that lags keeps learning and can win the split back. Measured with
+``bench/search_ablation.py`` (11 problems, 10 seeds, batches of 4): the mean score at
+16/32/64 jobs went from 36.9/53.8/64.0 (even split) to 36.9/57.2/67.3.
 """
 
 from __future__ import annotations
@@ -15,15 +26,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from tuning.parameters import Parameter
 from tuning.strategies._base import MAXIMIZE, Strategy
 from tuning.strategies._gaussian_process import GAUSSIAN_PROCESS, RANDOM_START, GaussianProcessStrategy
 from tuning.strategies._tpe import TPEStrategy
 
-__all__ = ["GAUSSIAN_PROCESS", "TPE", "BayesianStrategy"]
+__all__ = ["GAUSSIAN_PROCESS", "HEDGE_MARGIN", "HEDGE_MIN_PICKS", "HEDGE_WINDOW", "TPE", "BayesianStrategy"]
 
 TPE = "TPE"
 """The name of the half that proposed a point, as the call record and the table say it."""
+HEDGE_MIN_PICKS = 4
+"""Finished model-based picks each half needs before a batch's split leans (module docstring)."""
+HEDGE_WINDOW = 8
+"""How many of each half's latest finished picks its standing is the mean rank of."""
+HEDGE_MARGIN = 0.1
+"""How much better (in mean rank, 0 to 1) one half's picks must rank for the split to lean."""
 
 
 class BayesianStrategy(Strategy):
@@ -53,6 +72,9 @@ class BayesianStrategy(Strategy):
         self._tpe = TPEStrategy(**common)
         self._turn = 0
         self._gp_picked = False
+        self._picked_by: dict[tuple[float, ...], str] = {}  # a pending model-based pick -> its half
+        self._credits: list[tuple[str, float]] = []            # (half, value to minimise), finished picks
+        self._values: list[float] = []                        # every finished value, to minimise
 
     reasoning = ("Each batch is split between two models of the results so far: a Gaussian process, "
                  "which predicts the objective everywhere with an uncertainty and picks where expected "
@@ -70,8 +92,34 @@ class BayesianStrategy(Strategy):
         """The Gaussian process behind the last batch's model-based picks (None before it is used)."""
         return self._gp.last_surrogate() if self._gp_picked else None
 
+    def standing(self) -> dict[str, float] | None:
+        """Each half's mean rank over its latest :data:`HEDGE_WINDOW` finished picks (1: every
+        one the best yet), once both have :data:`HEDGE_MIN_PICKS`; else ``None``."""
+        with self._lock:
+            return self._standing()
+
+    def _standing(self) -> dict[str, float] | None:
+        values = np.array(self._values)
+        ranks: dict[str, list[float]] = {GAUSSIAN_PROCESS: [], TPE: []}
+        for half, value in self._credits:
+            ranks[half].append(float(np.mean(values > value) + 0.5 * np.mean(values == value)))
+        if min(len(r) for r in ranks.values()) < HEDGE_MIN_PICKS:
+            return None
+        return {half: float(np.mean(r[-HEDGE_WINDOW:])) for half, r in ranks.items()}
+
+    def _tpe_share(self, n: int) -> int:
+        """How many of a batch of ``n`` TPE proposes: half, or a quarter or three quarters once
+        one half's picks rank better by more than :data:`HEDGE_MARGIN` (module docstring)."""
+        if n == 1:
+            return self._turn % 2
+        standing = self._standing() if n >= 3 else None
+        if standing is None or abs(standing[GAUSSIAN_PROCESS] - standing[TPE]) <= HEDGE_MARGIN:
+            return n // 2
+        quarter = max(1, n // 4)
+        return quarter if standing[GAUSSIAN_PROCESS] > standing[TPE] else n - quarter
+
     def _suggest(self, n: int) -> list[dict[str, Any]]:
-        tpe_count = n // 2 if n > 1 else self._turn % 2
+        tpe_count = self._tpe_share(n)
         self._turn += 1
         tpe_points = self._tpe.suggest(tpe_count) if tpe_count else []
         gp_points = self._gp.suggest_beside(n - tpe_count, tpe_points)
@@ -80,15 +128,31 @@ class BayesianStrategy(Strategy):
         gp_by = self._gp.calls[-1]["by"] if gp_points else []
         tpe_by = [TPE if self._tpe.model_in_use else f"{TPE} ({RANDOM_START})"] * len(tpe_points)
         self._last_proposers = [*gp_by, *tpe_by]
+        for point, by in zip([*gp_points, *tpe_points], self._last_proposers):
+            if by in (GAUSSIAN_PROCESS, TPE):  # the starts are no half's judgement
+                self._picked_by[self._key(point)] = by
         return [*gp_points, *tpe_points]
+
+    def _key(self, point: dict[str, Any]) -> tuple[float, ...]:
+        return tuple(np.round(self._gp._space.encode(point), 9))
 
     def _replaced(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         # Whichever half made the repeat swaps its pending trial; both count the new point as tried.
         for half in (self._gp, self._tpe):
             half.note_running([new])
             half._replaced(old, new)
+        by = self._picked_by.pop(self._key(old), None)
+        if by is not None:
+            self._picked_by[self._key(new)] = by
 
     def _observe(self, hyperparameters: dict[str, Any], value: float | None, stopped_at: int | None) -> None:
         self._gp.observe(hyperparameters, value, stopped_at=stopped_at)
         self._tpe.observe(hyperparameters, value, stopped_at=stopped_at)
+        by = self._picked_by.pop(self._key(hyperparameters), None)
+        if value is None or stopped_at is not None:
+            return  # a failed job ranks nowhere; a stopped one's value is partial, not its own
+        to_minimise = -value if self._objective_type == MAXIMIZE else value
+        self._values.append(to_minimise)
+        if by is not None:
+            self._credits.append((by, to_minimise))
 
