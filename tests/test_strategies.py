@@ -420,12 +420,16 @@ def test_bayesian_leans_each_batch_three_to_one_towards_the_half_whose_picks_ran
     strategy = create_strategy("Bayesian", MIXED, random_seed=1)
     _rewarding(strategy, favoured, batches=4)  # the starts: no half has been judged yet
     assert strategy.standing() is None
+    assert strategy.split_reason(4).startswith("Split evenly (2 to the Gaussian process, 2 to TPE): each half needs 4")
     _rewarding(strategy, favoured, batches=3)
     standing = strategy.standing()
     assert standing is not None and standing[favoured] > 0.5 > min(standing.values())
+    expected = (3, 1) if favoured == GAUSSIAN_PROCESS else (1, 3)
+    reason = strategy.split_reason(4)
+    assert reason.startswith(f"The split leans ({expected[0]} to the Gaussian process, {expected[1]} to TPE)")
+    assert f"{standing[GAUSSIAN_PROCESS]:.2f}" in reason and f"{standing['TPE']:.2f}" in reason
     _rewarding(strategy, favoured, batches=1)
-    gp, tpe = _halves(strategy)
-    assert (gp, tpe) == ((3, 1) if favoured == GAUSSIAN_PROCESS else (1, 3))
+    assert _halves(strategy) == expected
     # A batch of 2 stays even, and the half that lags keeps a quarter of larger batches.
     strategy.suggest(2)
     assert _halves(strategy)[1] == 1
@@ -439,6 +443,7 @@ def test_bayesian_split_stays_even_when_neither_half_ranks_better_and_ignores_st
         for point in even.suggest(4):
             even.observe(point, 0.5)  # every result ties: both halves' picks rank alike
     assert even.standing() == {GAUSSIAN_PROCESS: 0.5, "TPE": 0.5}
+    assert even.split_reason(4).startswith("Split evenly (2 to the Gaussian process, 2 to TPE): the Gaussian")
     even.suggest(4)
     assert _halves(even) == (2, 2)
     # Stopped jobs' values are partial: they are no half's credit, so the split never leans on them.

@@ -94,6 +94,8 @@ def _step_view(job, replayed: Replay) -> None:  # noqa: ANN001 - a TuningJob
     if replayed.stretches > 1:
         facts += f" Run {step.stretch + 1} of {replayed.stretches} (each resume starts a new strategy)."
     st.markdown(literal(facts))
+    if step.split_reason:
+        st.caption(literal(step.split_reason))
     if not step.matches_record:
         st.warning("At this step the replay proposed other points than the job recorded: what follows is the "
                    "replayed strategy, not the one that ran.", icon=":material/warning:")

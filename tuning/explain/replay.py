@@ -67,6 +67,9 @@ class ReplayStep:
     surrogate: Any = None
     """The Gaussian process as it scored these proposals (a ``SurrogateView``), when the
     strategy has one and had used it; None otherwise."""
+    split_reason: str | None = None
+    """Why the batch was split between the strategy's halves as it was (a Bayesian portfolio's
+    :meth:`~tuning.strategies.BayesianStrategy.split_reason`, asked just before); None otherwise."""
     tpe: Any = None
     """TPE's trials just before this step (a ``TPEView``: its good and bad densities), when
     the strategy has a TPE (Bayesian's half, Hyperband); None otherwise."""
@@ -150,6 +153,8 @@ class Replay:
                 number += 1
                 tpe_view = getattr(strategy, "tpe_view", None)
                 tpe = tpe_view() if tpe_view is not None else None  # before: what this step's asks saw
+                split_reason = getattr(strategy, "split_reason", None)
+                why_split = split_reason(call["n"]) if split_reason is not None else None
                 proposed = strategy.suggest(call["n"])
                 surrogate = getattr(strategy, "last_surrogate", None)
                 last = ReplayStep(
@@ -159,6 +164,7 @@ class Replay:
                     known_points=dict(points), stopped=frozenset(stopped),
                     pending_points={name: launched[name] for name in pending if name in launched},
                     surrogate=surrogate() if surrogate is not None and len(known) >= 2 else None, tpe=tpe,
+                    split_reason=why_split,
                 )
             elif kind == "launched":
                 names = [self._job_names.get(job["index"], f"{self.name}-{job['index'] + 1:03d}")

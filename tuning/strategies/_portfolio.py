@@ -78,7 +78,9 @@ class BayesianStrategy(Strategy):
 
     reasoning = ("Each batch is split between two models of the results so far: a Gaussian process, "
                  "which predicts the objective everywhere with an uncertainty and picks where expected "
-                 "improvement is highest, and TPE, which compares where the good and the bad results lie.")
+                 "improvement is highest, and TPE, which compares where the good and the bad results lie. "
+                 "Once each model's own picks have results, a batch of 3 or more leans 3 to 1 towards "
+                 "the model whose picks ranked better.")
 
     @property
     def observed(self) -> int:
@@ -99,13 +101,35 @@ class BayesianStrategy(Strategy):
             return self._standing()
 
     def _standing(self) -> dict[str, float] | None:
-        values = np.array(self._values)
-        ranks: dict[str, list[float]] = {GAUSSIAN_PROCESS: [], TPE: []}
-        for half, value in self._credits:
-            ranks[half].append(float(np.mean(values > value) + 0.5 * np.mean(values == value)))
-        if min(len(r) for r in ranks.values()) < HEDGE_MIN_PICKS:
+        credits = {half: [v for by, v in self._credits if by == half] for half in (GAUSSIAN_PROCESS, TPE)}
+        if min(len(values) for values in credits.values()) < HEDGE_MIN_PICKS:
             return None
-        return {half: float(np.mean(r[-HEDGE_WINDOW:])) for half, r in ranks.items()}
+        values = np.array(self._values)
+        # A pick's rank is against every result so far (later ones too), so only the window is ranked.
+        return {half: float(np.mean([np.mean(values > v) + 0.5 * np.mean(values == v)
+                                     for v in latest[-HEDGE_WINDOW:]]))
+                for half, latest in credits.items()}
+
+    def split_reason(self, n: int) -> str:
+        """Why a batch of ``n`` asked for now is split between the halves as it is, in words."""
+        with self._lock:
+            tpe = self._tpe_share(n)
+            standing = self._standing()
+            counts = {half: sum(by == half for by, _ in self._credits) for half in (GAUSSIAN_PROCESS, TPE)}
+        if n == 1:
+            return f"One job asked for: the two halves take turns, and this one is {'TPE' if tpe else 'the GP'}'s."
+        split = f"{n - tpe} to the Gaussian process, {tpe} to TPE"
+        if n == 2:
+            return f"Two jobs asked for: one each ({split})."
+        if standing is None:
+            return (f"Split evenly ({split}): each half needs {HEDGE_MIN_PICKS} finished picks of its own model "
+                    f"before the split can lean (the Gaussian process has {counts[GAUSSIAN_PROCESS]}, "
+                    f"TPE {counts[TPE]}).")
+        ranks = (f"the Gaussian process's latest picks rank {standing[GAUSSIAN_PROCESS]:.2f} on average among all "
+                 f"results, TPE's {standing[TPE]:.2f} (1 = each the best yet)")
+        if abs(standing[GAUSSIAN_PROCESS] - standing[TPE]) <= HEDGE_MARGIN:
+            return f"Split evenly ({split}): {ranks}, no more than {HEDGE_MARGIN:g} apart."
+        return f"The split leans ({split}): {ranks}, more than {HEDGE_MARGIN:g} apart."
 
     def _tpe_share(self, n: int) -> int:
         """How many of a batch of ``n`` TPE proposes: half, or a quarter or three quarters once
