@@ -121,11 +121,11 @@ def optuna_run(table: dict[str, Any], seed: int, *, pruner: str, trials: int) ->
         now, _, (trial, row, position) = heapq.heappop(events)
         value, step = row["values"][position], row["steps"][position]
         trial.report(value, step)
-        used += 1
+        used += step - (row["steps"][position - 1] if position else 0)  # in the resource's units (trees, rounds)
         last = position + 1 >= len(row["steps"])
         if last or trial.should_prune():
             study.tell(trial, value) if last else study.tell(trial, state=optuna.trial.TrialState.PRUNED)
-            finished.append((float(position + 1), now, float(value)))
+            finished.append((float(step), now, float(value)))  # the resource used: the last step reached
             if started < trials and used < RANDOM_JOBS * top:
                 trial, row, position = start(now)
                 started += 1

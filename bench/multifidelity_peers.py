@@ -72,14 +72,14 @@ def syne_tune_run(table: dict[str, Any], seed: int, *, peer: str, budget_jobs: i
     while events:
         now, _, (trial, row, position) = heapq.heappop(events)
         value, step = row["values"][position], row["steps"][position]
-        used += 1
+        used += step - (row["steps"][position - 1] if position else 0)  # in the resource's units (trees, rounds)
         result = {"objective": value, "step": step}
         last = position + 1 >= len(row["steps"])
         decision = SchedulerDecision.STOP if last else scheduler.on_trial_result(trial, result)
         if last:
             scheduler.on_trial_complete(trial, result)
         if decision != SchedulerDecision.CONTINUE:
-            finished.append((float(position + 1), now, float(value)))
+            finished.append((float(step), now, float(value)))  # the resource used: the last step reached
             if used < budget_jobs * top:
                 start(now)
         else:

@@ -125,3 +125,21 @@ def test_every_shipped_table_holds_whole_curves_of_its_algorithm_s_default_range
         assert len(values) == len(steps) == len(configuration["seconds"])
         assert all(0.0 <= value <= 1.0 for value in values)  # validation AUC
         assert set(configuration["hyperparameters"]) == set(table["ranges"])
+
+
+def test_the_peers_event_loop_counts_resource_in_the_table_s_units_not_in_reports():
+    """A forest reports every 5 trees: a peer's job that reached 50 trees used 50, not 10 reports.
+
+    Counted in reports, Optuna's and Syne Tune's jobs were charged a fifth of their trees on the
+    Random Forest table, against TuneLab's counted in trees (a bug found in issue 19's run).
+    """
+    from bench_multifidelity import RANDOM_JOBS, optuna_run
+
+    table = tabular_replay.load_table(BENCH / "data" / "tabular-random-forest-breast_cancer.json.gz")
+    steps = set(table["configurations"][0]["steps"])
+    finished = optuna_run(table, 1, pruner="hyperband", trials=400)
+    resources = [resource for resource, _, _ in finished]
+    assert set(resources) <= steps and max(resources) == table["max_resource"]
+    used = sum(resources)
+    # It starts trials until 32 full jobs' trees are used; the 4 running then finish at most one job each.
+    assert RANDOM_JOBS * table["max_resource"] <= used <= (RANDOM_JOBS + 4) * table["max_resource"]
