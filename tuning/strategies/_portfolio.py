@@ -11,20 +11,24 @@ they do not collide), and for single suggestions they take turns.
 Why the split can lean (a hedge): an even split spends half of every batch on the half
 that suits the problem less. Once each half has :data:`HEDGE_MIN_PICKS` finished
 model-based picks, each pick is scored by its rank among all results so far (1 is the best
-yet), and a batch of 3 or more goes 3:1 to the half whose latest :data:`HEDGE_WINDOW` picks
-rank better by more than :data:`HEDGE_MARGIN`; otherwise it stays even. This is GP-Hedge's
+yet), and the picks go 3:1 to the half whose latest :data:`HEDGE_WINDOW` picks rank better
+by more than :data:`HEDGE_MARGIN`; otherwise they stay even. The 3:1 is kept over the asks
+since the split began to lean, whatever their sizes: the runner asks for one or two points
+at a time as workers free up, and a batch of 4 gets 3 and 1, as measured. This is GP-Hedge's
 idea (Hoffman, Brochu and de Freitas, "Portfolio Allocation for Bayesian Optimization",
 UAI 2011: a portfolio of acquisition functions, each rewarded by how its picks did), with
 ranks for rewards, so a problem's scale does not matter, and a floor of a quarter of the
-batch, so the half that lags keeps learning and can win the split back. Measured with
+picks, so the half that lags keeps learning and can win the split back. Measured with
 ``bench/search_ablation.py`` (11 problems, 10 seeds, batches of 4): the mean score at
-16/32/64 jobs went from 36.9/53.8/64.0 (even split) to 36.9/57.2/67.3.
+16/32/64 jobs went from 36.9/53.8/64.0 (even split) to 36.8/55.6/67.3.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+
+import math
 
 import numpy as np
 
@@ -33,7 +37,8 @@ from tuning.strategies._base import MAXIMIZE, Strategy
 from tuning.strategies._gaussian_process import GAUSSIAN_PROCESS, RANDOM_START, GaussianProcessStrategy
 from tuning.strategies._tpe import TPEStrategy
 
-__all__ = ["GAUSSIAN_PROCESS", "HEDGE_MARGIN", "HEDGE_MIN_PICKS", "HEDGE_WINDOW", "TPE", "BayesianStrategy"]
+__all__ = ["GAUSSIAN_PROCESS", "HEDGE_LEAN", "HEDGE_MARGIN", "HEDGE_MIN_PICKS", "HEDGE_WINDOW", "TPE",
+           "BayesianStrategy"]
 
 TPE = "TPE"
 """The name of the half that proposed a point, as the call record and the table say it."""
@@ -43,6 +48,8 @@ HEDGE_WINDOW = 8
 """How many of each half's latest finished picks its standing is the mean rank of."""
 HEDGE_MARGIN = 0.1
 """How much better (in mean rank, 0 to 1) one half's picks must rank for the split to lean."""
+HEDGE_LEAN = 0.75
+"""The share of the picks that goes to the half leaned towards, while the split leans."""
 
 
 class BayesianStrategy(Strategy):
@@ -75,12 +82,13 @@ class BayesianStrategy(Strategy):
         self._picked_by: dict[tuple[float, ...], str] = {}  # a pending model-based pick -> its half
         self._credits: list[tuple[str, float]] = []            # (half, value to minimise), finished picks
         self._values: list[float] = []                        # every finished value, to minimise
+        self._lean: tuple[str | None, int, int] = (None, 0, 0)  # (half leaned to, picks, TPE's) since it began
 
     reasoning = ("Each batch is split between two models of the results so far: a Gaussian process, "
                  "which predicts the objective everywhere with an uncertainty and picks where expected "
                  "improvement is highest, and TPE, which compares where the good and the bad results lie. "
-                 "Once each model's own picks have results, a batch of 3 or more leans 3 to 1 towards "
-                 "the model whose picks ranked better.")
+                 "Once each model's own picks have results, the split leans 3 to 1 towards the model "
+                 "whose picks have ranked better.")
 
     @property
     def observed(self) -> int:
@@ -111,39 +119,50 @@ class BayesianStrategy(Strategy):
                 for half, latest in credits.items()}
 
     def split_reason(self, n: int) -> str:
-        """Why a batch of ``n`` asked for now is split between the halves as it is, in words."""
+        """Why ``n`` points asked for now are split between the halves as they are, in words."""
         with self._lock:
-            tpe = self._tpe_share(n)
+            tpe, towards = self._split(n)
             standing = self._standing()
             counts = {half: sum(by == half for by, _ in self._credits) for half in (GAUSSIAN_PROCESS, TPE)}
-        if n == 1:
-            return f"One job asked for: the two halves take turns, and this one is {'TPE' if tpe else 'the GP'}'s."
-        split = f"{n - tpe} to the Gaussian process, {tpe} to TPE"
-        if n == 2:
-            return f"Two jobs asked for: one each ({split})."
         if standing is None:
-            return (f"Split evenly ({split}): each half needs {HEDGE_MIN_PICKS} finished picks of its own model "
-                    f"before the split can lean (the Gaussian process has {counts[GAUSSIAN_PROCESS]}, "
-                    f"TPE {counts[TPE]}).")
-        ranks = (f"the Gaussian process's latest picks rank {standing[GAUSSIAN_PROCESS]:.2f} on average among all "
-                 f"results, TPE's {standing[TPE]:.2f} (1 = each the best yet)")
-        if abs(standing[GAUSSIAN_PROCESS] - standing[TPE]) <= HEDGE_MARGIN:
-            return f"Split evenly ({split}): {ranks}, no more than {HEDGE_MARGIN:g} apart."
-        return f"The split leans ({split}): {ranks}, more than {HEDGE_MARGIN:g} apart."
-
-    def _tpe_share(self, n: int) -> int:
-        """How many of a batch of ``n`` TPE proposes: half, or a quarter or three quarters once
-        one half's picks rank better by more than :data:`HEDGE_MARGIN` (module docstring)."""
+            judged = (f"each half needs {HEDGE_MIN_PICKS} finished picks of its own model before the split can "
+                      f"lean; the Gaussian process has {counts[GAUSSIAN_PROCESS]}, TPE {counts[TPE]}")
+        else:
+            judged = (f"the Gaussian process's latest picks rank {standing[GAUSSIAN_PROCESS]:.2f} on average among "
+                      f"all results, TPE's {standing[TPE]:.2f} (1 = each the best yet), "
+                      f"{'more' if towards else 'no more'} than {HEDGE_MARGIN:g} apart")
+        split = f"{n - tpe} to the Gaussian process, {tpe} to TPE"
+        if towards is not None:
+            name = "the Gaussian process" if towards == GAUSSIAN_PROCESS else "TPE"
+            return f"The split leans 3:1 towards {name} ({judged}): of the {n} asked for now, {split}."
         if n == 1:
-            return self._turn % 2
-        standing = self._standing() if n >= 3 else None
-        if standing is None or abs(standing[GAUSSIAN_PROCESS] - standing[TPE]) <= HEDGE_MARGIN:
-            return n // 2
-        quarter = max(1, n // 4)
-        return quarter if standing[GAUSSIAN_PROCESS] > standing[TPE] else n - quarter
+            return (f"The two halves take turns, one job at a time ({judged}): this one is "
+                    f"{'TPE' if tpe else 'the Gaussian process'}'s.")
+        return f"Split evenly, {split} ({judged})."
+
+    def _split(self, n: int) -> tuple[int, str | None]:
+        """How many of ``n`` points TPE proposes, and the half the split leans towards (None: even).
+
+        Even: half of a batch, turns for single points. Leaning: TPE's picks since the lean
+        began are kept at a quarter (or three quarters) of all picks since, counting these.
+        """
+        standing = self._standing()
+        towards = None
+        if standing is not None and abs(standing[GAUSSIAN_PROCESS] - standing[TPE]) > HEDGE_MARGIN:
+            towards = GAUSSIAN_PROCESS if standing[GAUSSIAN_PROCESS] > standing[TPE] else TPE
+        if towards is None:
+            return (self._turn % 2 if n == 1 else n // 2), None
+        _, picks, tpe_picks = self._lean if self._lean[0] == towards else (towards, 0, 0)
+        share = 1 - HEDGE_LEAN if towards == GAUSSIAN_PROCESS else HEDGE_LEAN
+        return min(n, max(0, math.floor(share * (picks + n) + 0.5) - tpe_picks)), towards
 
     def _suggest(self, n: int) -> list[dict[str, Any]]:
-        tpe_count = self._tpe_share(n)
+        tpe_count, towards = self._split(n)
+        if towards is None:
+            self._lean = (None, 0, 0)
+        else:
+            _, picks, tpe_picks = self._lean if self._lean[0] == towards else (towards, 0, 0)
+            self._lean = (towards, picks + n, tpe_picks + tpe_count)
         self._turn += 1
         tpe_points = self._tpe.suggest(tpe_count) if tpe_count else []
         gp_points = self._gp.suggest_beside(n - tpe_count, tpe_points)
