@@ -427,7 +427,7 @@ def test_bayesian_leans_each_batch_three_to_one_towards_the_half_whose_picks_ran
     expected = (3, 1) if favoured == GAUSSIAN_PROCESS else (1, 3)
     reason = strategy.split_reason(4)
     name = "the Gaussian process" if favoured == GAUSSIAN_PROCESS else "TPE"
-    assert reason.startswith(f"The split leans 3:1 towards {name} (")
+    assert reason.startswith(f"The split leans 3:1 towards {name}, counted over the picks since it began to lean (")
     assert reason.endswith(f"of the 4 asked for now, {expected[0]} to the Gaussian process, {expected[1]} to TPE.")
     assert f"{standing[GAUSSIAN_PROCESS]:.2f}" in reason and f"{standing['TPE']:.2f}" in reason
     _rewarding(strategy, favoured, batches=1)

@@ -134,7 +134,8 @@ class BayesianStrategy(Strategy):
         split = f"{n - tpe} to the Gaussian process, {tpe} to TPE"
         if towards is not None:
             name = "the Gaussian process" if towards == GAUSSIAN_PROCESS else "TPE"
-            return f"The split leans 3:1 towards {name} ({judged}): of the {n} asked for now, {split}."
+            return (f"The split leans 3:1 towards {name}, counted over the picks since it began to lean ({judged}): "
+                    f"of the {n} asked for now, {split}.")
         if n == 1:
             return (f"The two halves take turns, one job at a time ({judged}): this one is "
                     f"{'TPE' if tpe else 'the Gaussian process'}'s.")
