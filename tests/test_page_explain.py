@@ -64,7 +64,7 @@ def test_a_bayesian_job_is_walked_step_by_step_with_the_model_drawn():
     for tpe_step in [s for s, by in by_step.items() if all(b.startswith("TPE") for b in by)][:1]:
         app.slider(key="explain.step").set_value(tpe_step).run()
         app.radio(key=f"explain.model.{tpe_step}").set_value("Gaussian process").run()
-        assert "TPE picked at this step" in json.dumps([chart.proto.spec for chart in app.get("plotly_chart")])
+        assert "TPE made every pick at this step" in json.dumps([chart.proto.spec for chart in app.get("plotly_chart")])
     assert "held" in plane["layout"]["title"]["subtitle"]["text"] or "whole model" in plane["layout"]["title"][
         "subtitle"]["text"]
 

@@ -105,7 +105,7 @@ def add_subtitle(figure: go.Figure, text: str) -> None:
 def no_model_note(step: ReplayStep) -> str:
     """Why a step has no Gaussian process to draw, in two short lines (a chart's centred note)."""
     if step.proposers and all(by.startswith("TPE") for by in step.proposers):
-        return "TPE picked at this step (asked for one job,<br>the two halves take turns): look into TPE."
+        return "TPE made every pick at this step<br>(the line above the table says why): look into TPE."
     return "No model yet at this step: the first points<br>are spread out, before there are results to learn from."
 
 
