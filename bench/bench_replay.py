@@ -62,7 +62,7 @@ def main() -> None:
         per_step = []
         for number in range(1, replayed.total + 1):
             tick = time.perf_counter()
-            step = replayed.step(number)
+            replayed.step(number)
             per_step.append(time.perf_counter() - tick)
         honest = all(step.matches_record for step in replayed.done)
 

@@ -63,7 +63,6 @@ def test_hyperband_notebook_runs_and_stops_jobs_at_max_resource(tmp_path):
     assert sorted(path.name for path in folder.iterdir()) == [f"train_{i}.csv" for i in range(3)]
     assert sum(map(len, shards)) == 2 * int(0.85 * 1500)  # 85% of the rows, replicated twice
     assert all(set(shard[0].unique()) <= {0, 1} for shard in shards)  # the label (y_yes) first
-    recorded = tuning_job.config["Train"] if "Train" in tuning_job.config else None
 
 
 def test_linear_learner_notebook_deploys_and_answers_json(tmp_path):

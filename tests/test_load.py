@@ -31,7 +31,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 

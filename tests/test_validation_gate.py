@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tuning import ContinuousParameter, IntegerParameter, TuningJobConfig
+from tuning import ContinuousParameter, TuningJobConfig
 from tuning.algorithms import get_algorithm
 from tuning.errors import ValidationError, at_field
 from tuning.job import preparation
