@@ -59,3 +59,13 @@ def make_folder(folder: Path, what: str) -> Path:
     fix = (f"point {HOME_VARIABLE} at a folder (it is created if missing), or unset it to use ~/.tunelab"
            if in_home and os.environ.get(HOME_VARIABLE) else "give a path to a folder that can be written")
     raise ValidationError(f"{what} cannot be made: {problem}. To fix it, {fix}.")
+
+
+def names_a_file(channel: object) -> bool:
+    """Whether a data channel names a file to read rather than a dataset: a ``Path``, or a string
+    ending in ``.csv`` (a CSV file, or a folder or prefix of CSV shards).
+
+    The one rule every door applies (the job's preparation, its JSON, class mode's check), so
+    a string such as ``'../../etc/passwd'`` is a dataset name, refused as one, and never read.
+    """
+    return isinstance(channel, Path) or (isinstance(channel, str) and channel.strip().lower().endswith(".csv"))

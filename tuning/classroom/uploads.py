@@ -24,6 +24,7 @@ from tuning.datasets.dataset import Dataset, DatasetInfo
 from tuning.datasets.uploads import (delete_uploaded_dataset, is_uploaded_dataset, list_uploaded_datasets,
                                      save_uploaded_dataset, uploaded_dataset_workspace)
 from tuning.errors import ValidationError
+from tuning.paths import names_a_file
 
 __all__ = ["WorkspaceUploads", "uploads_for"]
 
@@ -65,7 +66,7 @@ class WorkspaceUploads:
                 continue
             if isinstance(channel, Dataset):
                 channel = channel.name
-            if not isinstance(channel, str) or channel.strip().lower().endswith(".csv"):
+            if not isinstance(channel, str) or names_a_file(channel):
                 _log.warning("class mode: refused: %s tried to tune on a file of the server (%s)", self.workspace, what)
                 raise ValidationError(f"{what}: in class mode a student tunes on the class's datasets and their own "
                                       "uploads, not on files of the server. Upload the CSV on the Datasets page and "

@@ -71,6 +71,7 @@ from tuning.job.user_tags import check_user_tags, read_tags, tags_to_json
 from tuning.errors import ValidationError, at_field
 from tuning.json_input import json_object, json_string, refuse_unknown_fields
 from tuning.parameters import Parameter, parameter_from_dict
+from tuning.paths import names_a_file
 from tuning.job.warm_start import WarmStartConfig
 
 if TYPE_CHECKING:
@@ -624,7 +625,7 @@ def channel_to_json(channel: Any, target: str | None) -> Any:
         return None
     if isinstance(channel, LibsvmChannel):
         return {"Path": str(channel.path), "Target": target, "ContentType": "text/libsvm"}
-    if isinstance(channel, (str, Path)) and _looks_like_path(channel):
+    if names_a_file(channel):
         return {"Path": str(channel), "Target": target}
     if isinstance(channel, (str, Path)):
         return str(channel)
@@ -654,6 +655,3 @@ def _channel_from_json(value: Any, where: str, *, optional: bool = False) -> tup
         f"but got {value!r}."
     )
 
-
-def _looks_like_path(channel: str | Path) -> bool:
-    return isinstance(channel, Path) or str(channel).strip().lower().endswith(".csv")  # as preparation.load_channel

@@ -39,6 +39,7 @@ from tuning.datasets.shards import csv_shards, load_csv_channel
 from tuning.metrics import REGRESSION, ObjectiveMetric, get_metric
 from tuning.job.range_rules import check_ranges
 from tuning.parameters import CategoricalParameter
+from tuning.paths import names_a_file
 from tuning.strategies import MAX_RANDOM_SEED, create_strategy, strategy_class, strategy_classes
 
 from tuning.job.warm_start import WarmStart, load_warm_start
@@ -102,8 +103,7 @@ def load_channel(channel: Any, target: str | None, what: str) -> Dataset:
         return channel
     if isinstance(channel, LibsvmChannel):
         return load_libsvm_channel(channel.path, name=channel.name)
-    # A string is a CSV path only when it ends in .csv: '../../etc/passwd' is a (refused) dataset name, never read.
-    if isinstance(channel, Path) or (isinstance(channel, str) and channel.strip().lower().endswith(".csv")):
+    if names_a_file(channel):  # '../../etc/passwd' is a (refused) dataset name, never read
         path = Path(channel)  # a CSV file, or a folder or path prefix of CSV shards (as an S3 prefix)
         try:
             csv_shards(path)
