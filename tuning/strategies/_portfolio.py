@@ -121,7 +121,7 @@ class BayesianStrategy(Strategy):
     def split_reason(self, n: int) -> str:
         """Why ``n`` points asked for now are split between the halves as they are, in words."""
         with self._lock:
-            tpe, towards = self._split(n)
+            tpe, towards, _ = self._split(n)
             standing = self._standing()
             counts = {half: sum(by == half for by, _ in self._credits) for half in (GAUSSIAN_PROCESS, TPE)}
         if standing is None:
@@ -141,8 +141,9 @@ class BayesianStrategy(Strategy):
                     f"{'TPE' if tpe else 'the Gaussian process'}'s.")
         return f"Split evenly, {split} ({judged})."
 
-    def _split(self, n: int) -> tuple[int, str | None]:
-        """How many of ``n`` points TPE proposes, and the half the split leans towards (None: even).
+    def _split(self, n: int) -> tuple[int, str | None, tuple[str | None, int, int]]:
+        """How many of ``n`` points TPE proposes, the half the split leans towards (None: even), and
+        the lean's tally once these ``n`` are picked (for :meth:`_suggest` to keep).
 
         Even: half of a batch, turns for single points. Leaning: TPE's picks since the lean
         began are kept at a quarter (or three quarters) of all picks since, counting these.
@@ -152,18 +153,14 @@ class BayesianStrategy(Strategy):
         if standing is not None and abs(standing[GAUSSIAN_PROCESS] - standing[TPE]) > HEDGE_MARGIN:
             towards = GAUSSIAN_PROCESS if standing[GAUSSIAN_PROCESS] > standing[TPE] else TPE
         if towards is None:
-            return (self._turn % 2 if n == 1 else n // 2), None
+            return (self._turn % 2 if n == 1 else n // 2), None, (None, 0, 0)
         _, picks, tpe_picks = self._lean if self._lean[0] == towards else (towards, 0, 0)
         share = 1 - HEDGE_LEAN if towards == GAUSSIAN_PROCESS else HEDGE_LEAN
-        return min(n, max(0, math.floor(share * (picks + n) + 0.5) - tpe_picks)), towards
+        tpe = min(n, max(0, math.floor(share * (picks + n) + 0.5) - tpe_picks))
+        return tpe, towards, (towards, picks + n, tpe_picks + tpe)
 
     def _suggest(self, n: int) -> list[dict[str, Any]]:
-        tpe_count, towards = self._split(n)
-        if towards is None:
-            self._lean = (None, 0, 0)
-        else:
-            _, picks, tpe_picks = self._lean if self._lean[0] == towards else (towards, 0, 0)
-            self._lean = (towards, picks + n, tpe_picks + tpe_count)
+        tpe_count, _, self._lean = self._split(n)
         self._turn += 1
         tpe_points = self._tpe.suggest(tpe_count) if tpe_count else []
         gp_points = self._gp.suggest_beside(n - tpe_count, tpe_points)
